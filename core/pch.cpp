@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: MIT
+// Anchor for the shared precompiled <torch/torch.h>.
