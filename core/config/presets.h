@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Named run presets: JSON RunConfigs bundled under resources/presets/<name>.json.
+///
+/// Presets are found through the resource resolver (core/model/resources.h), so $DPG_DATA_DIR and an
+/// installed share/dpg-workbench/presets override the checkout's copies; the first root that has a
+/// name wins.
+#include "core/config/run_config.h"
+
+#include <string>
+#include <vector>
+
+namespace dpg::config {
+
+/// The preset a new run starts from when none is named.
+inline constexpr const char* kDefaultPreset = "67-tiny";
+
+/// One preset as listed, without validating it.
+struct PresetInfo {
+  std::string name;         ///< file stem, e.g. "67-tiny"
+  std::string description;  ///< the preset's "description" field (empty if it has none)
+  std::string path;         ///< absolute path of the JSON file
+};
+
+/// Every preset in every resource root, sorted by name (the default first).
+std::vector<PresetInfo> list_presets();
+
+/// Loads and validates the preset @p name; throws ConfigError naming the preset and the bad field,
+/// or listing the known presets when there is none of that name.
+RunConfig load_preset(const std::string& name);
+
+/// An existing JSON file is loaded as a config; anything else is taken as a preset name.
+/// The result is validated.
+RunConfig load_preset_or_file(const std::string& name_or_path);
+
+}  // namespace dpg::config

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: MIT
+#include "core/config/run_config.h"
+
+#include "core/model/errors.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace dpg::config {
+namespace {
+
+using model::ConfigError;
+using nlohmann::json;
+using Choices = std::initializer_list<const char*>;
+
+/// Calls f(path, field, doc, choices) for every field, in declaration order. One table drives
+/// from_json, to_json, overrides and the field list, so they cannot drift apart.
+template <class Cfg, class F>
+void visit_fields(Cfg& c, F&& f) {
+  f("name", c.name, "run name shown in the history (empty = preset and time)", Choices{});
+  f("description", c.description, "free text; presets explain themselves here", Choices{});
+  f("seed", c.seed, "seed of every random stream of the run", Choices{});
+  f("generator.model", c.generator.model,
+    "generator: model path, bundled resource name or alias (smollm2)", Choices{});
+  f("generator.chat", c.generator.chat, "wrap prompts in the generator's chat template", Choices{});
+  f("target.model", c.target.model, "target: model path, bundled resource name or alias", Choices{});
+  f("target.seq_len", c.target.seq_len,
+    "L: target tokens per example (truncation, and the loss divisor)", Choices{});
+  f("objective.kind", c.objective.kind,
+    "objective plugin id: lmhead_bitmap | lmhead_norm | text_likelihood", Choices{});
+  f("objective.params", c.objective.params, "objective parameters, passed to the plugin",
+    Choices{});
+  f("prompts.train", c.prompts.train, "prompts sampled for GRPO steps (resource name or path)",
+    Choices{});
+  f("prompts.val", c.prompts.val, "held-out validation prompts (resource name or path)",
+    Choices{});
+  f("grpo.steps", c.grpo.steps, "number of GRPO steps", Choices{});
+  f("grpo.prompts_per_step", c.grpo.prompts_per_step, "P: prompts sampled per step", Choices{});
+  f("grpo.group_size", c.grpo.group_size, "G: responses per prompt", Choices{});
+  f("grpo.lr", c.grpo.lr, "generator AdamW learning rate", Choices{});
+  f("grpo.weight_decay", c.grpo.weight_decay, "generator AdamW weight decay", Choices{});
+  f("grpo.beta1", c.grpo.beta1, "generator AdamW beta1", Choices{});
+  f("grpo.beta2", c.grpo.beta2, "generator AdamW beta2", Choices{});
+  f("grpo.clip", c.grpo.clip, "PPO ratio clip epsilon", Choices{});
+  f("grpo.grad_clip", c.grpo.grad_clip, "global gradient-norm clip (0 = off)", Choices{});
+  f("grpo.kl_coef", c.grpo.kl_coef, "KL penalty to the frozen starting generator", Choices{});
+  f("grpo.minibatch_prompts", c.grpo.minibatch_prompts,
+    "prompts per generator optimiser mini-batch (one epoch)", Choices{});
+  f("grpo.temperature", c.grpo.temperature, "sampling temperature", Choices{});
+  f("grpo.top_p", c.grpo.top_p, "nucleus sampling mass (1 = off)", Choices{});
+  f("grpo.max_new_tokens", c.grpo.max_new_tokens, "maximum response length in generator tokens",
+    Choices{});
+  f("grpo.cross_group", c.grpo.cross_group,
+    "one inner run on all P*G responses (else G runs of P)", Choices{});
+  f("grpo.reward", c.grpo.reward, "dpg (per-example metagradient) | naive (dataset-level phi)",
+    Choices{"dpg", "naive"});
+  f("inner.T", c.inner.T, "inner optimiser steps; each example is used once", Choices{});
+  f("inner.optimizer", c.inner.optimizer, "inner optimiser", Choices{"adamw", "sgd"});
+  f("inner.lr", c.inner.lr, "inner learning rate", Choices{});
+  f("inner.beta1", c.inner.beta1, "inner AdamW beta1", Choices{});
+  f("inner.beta2", c.inner.beta2, "inner AdamW beta2", Choices{});
+  f("inner.eps", c.inner.eps, "inner AdamW epsilon (outside the square root)", Choices{});
+  f("inner.eps_root", c.inner.eps_root, "inner AdamW epsilon_root (inside the square root)",
+    Choices{});
+  f("inner.weight_decay", c.inner.weight_decay, "inner AdamW decoupled weight decay", Choices{});
+  f("inner.micro_batch", c.inner.micro_batch,
+    "examples per double-backward micro-batch (0 = the whole batch)", Choices{});
+  f("inner.dtype", c.inner.dtype, "precision of the inner run", Choices{"float32", "float64"});
+  f("inner.schedule", c.inner.schedule, "which inner states the reverse pass stores",
+    Choices{"auto", "all", "sqrt", "all+graphs", "sqrt+graphs"});
+  f("inner.memory_budget_mb", c.inner.memory_budget_mb,
+    "state memory the auto schedule may use (0 = no limit)", Choices{});
+  f("validation.every", c.validation.every, "validate every N GRPO steps (0 = never)", Choices{});
+  f("validation.prompts", c.validation.prompts,
+    "held-out prompts per validation (each gets group_size responses)", Choices{});
+  f("validation.T", c.validation.T, "T_val: inner steps of the validation run", Choices{});
+  f("snapshot_every", c.snapshot_every, "store an LM-head snapshot every N steps (0 = never)",
+    Choices{});
+  f("checkpoint_every", c.checkpoint_every,
+    "write a generator checkpoint every N steps (0 = never)", Choices{});
+  f("threads", c.threads, "LibTorch intra-op threads (0 = auto)", Choices{});
+}
+
+template <class T>
+constexpr const char* type_name() {
+  if constexpr (std::is_same_v<T, std::string>) return "string";
+  else if constexpr (std::is_same_v<T, bool>) return "bool";
+  else if constexpr (std::is_same_v<T, int64_t>) return "int";
+  else if constexpr (std::is_same_v<T, uint64_t>) return "uint";
+  else if constexpr (std::is_same_v<T, double>) return "float";
+  else return "object";
+}
+
+std::string short_dump(const json& v) {
+  std::string s = v.dump();
+  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+  throw ConfigError(path + ": " + why);
+}
+
+/// Assigns a JSON value to a typed field, or throws naming the field and the expected type.
+template <class T>
+void assign(const std::string& path, T& field, const json& v) {
+  auto expected = [&](const char* what) {
+    fail(path, std::string("expected ") + what + ", got " + short_dump(v));
+  };
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!v.is_string()) expected("a string");
+    field = v.get<std::string>();
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!v.is_boolean()) expected("true or false");
+    field = v.get<bool>();
+  } else if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, uint64_t>) {
+    const char* what = std::is_same_v<T, int64_t> ? "an integer" : "a non-negative integer";
+    if (v.is_number_unsigned()) {
+      const auto u = v.get<uint64_t>();
+      if (std::is_same_v<T, int64_t> && u > uint64_t(std::numeric_limits<int64_t>::max()))
+        expected(what);
+      field = T(u);
+    } else if (v.is_number_integer()) {
+      const auto i = v.get<int64_t>();
+      if (std::is_same_v<T, uint64_t> && i < 0) expected(what);
+      field = T(i);
+    } else if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e15) expected(what);
+      if (std::is_same_v<T, uint64_t> && d < 0) expected(what);
+      field = T(d);
+    } else {
+      expected(what);
+    }
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (!v.is_number()) expected("a number");
+    field = v.get<double>();
+  } else {
+    if (!v.is_object()) expected("a JSON object");
+    field = v;
+  }
+}
+
+std::string pointer_of(const std::string& dotted) {
+  std::string p = "/" + dotted;
+  std::replace(p.begin(), p.end(), '.', '/');
+  return p;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> field_paths() {
+  std::vector<std::string> paths;
+  RunConfig c;
+  visit_fields(c, [&](const char* path, auto&, const char*, Choices) { paths.push_back(path); });
+  return paths;
+}
+
+[[noreturn]] void unknown_key(const std::string& key) {
+  std::string best;
+  size_t best_d = 4;  // suggest only close matches
+  for (const auto& p : field_paths()) {
+    const size_t d = edit_distance(key, p);
+    if (d < best_d) best_d = d, best = p;
+  }
+  fail(key, "unknown key" + (best.empty() ? std::string() : " (did you mean " + best + "?)"));
+}
+
+/// Throws on any key that is neither a field nor a section holding fields.
+void check_keys(const json& node, const std::string& prefix, const std::set<std::string>& leaves,
+                const std::set<std::string>& sections) {
+  if (!node.is_object())
+    fail(prefix.empty() ? std::string("config") : prefix,
+         "expected a JSON object, got " + short_dump(node));
+  for (const auto& [key, value] : node.items()) {
+    const std::string path = prefix.empty() ? key : prefix + "." + key;
+    if (leaves.count(path)) continue;
+    if (sections.count(path)) {
+      check_keys(value, path, leaves, sections);
+      continue;
+    }
+    unknown_key(path);
+  }
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+
+/// Parses the text of a --set value as JSON for the field type T.
+template <class T>
+json parse_override_value(const std::string& path, const std::string& text) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    // Bare words are strings; a quoted JSON string is unquoted.
+    if (text.size() >= 2 && text.front() == '"') {
+      json v = json::parse(text, nullptr, false);
+      if (!v.is_discarded() && v.is_string()) return v;
+    }
+    return json(text);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    const std::string t = lower(text);
+    if (t == "true" || t == "1" || t == "yes" || t == "on") return json(true);
+    if (t == "false" || t == "0" || t == "no" || t == "off") return json(false);
+    fail(path, "expected true or false, got '" + text + "'");
+  } else {
+    json v = json::parse(text, nullptr, false);
+    if (v.is_discarded())
+      fail(path, std::string("expected ") +
+                     (std::is_same_v<T, double> ? "a number" : std::is_same_v<T, json> ? "a JSON object" : "an integer") +
+                     ", got '" + text + "'");
+    return v;
+  }
+}
+
+}  // namespace
+
+int64_t RunConfig::examples_per_dataset() const {
+  return grpo.cross_group ? grpo.prompts_per_step * grpo.group_size : grpo.prompts_per_step;
+}
+
+int64_t RunConfig::datasets_per_step() const { return grpo.cross_group ? 1 : grpo.group_size; }
+
+int64_t RunConfig::inner_batch() const {
+  return inner.T > 0 ? examples_per_dataset() / inner.T : 0;
+}
+
+int64_t RunConfig::val_examples() const { return validation.prompts * grpo.group_size; }
+
+int64_t RunConfig::val_batch() const {
+  return validation.T > 0 ? val_examples() / validation.T : 0;
+}
+
+void RunConfig::validate() const {
+  auto need = [](bool ok, const char* field, const std::string& why) {
+    if (!ok) fail(field, why);
+  };
+  auto fraction = [&](double v, const char* field) {
+    need(std::isfinite(v) && v >= 0.0 && v < 1.0, field, "must be in [0, 1)");
+  };
+  auto positive = [&](double v, const char* field) {
+    need(std::isfinite(v) && v > 0.0, field, "must be a positive number");
+  };
+  auto non_negative = [&](double v, const char* field) {
+    need(std::isfinite(v) && v >= 0.0, field, "must be zero or positive");
+  };
+
+  // Enumerated strings: one check for all of them, from the field table.
+  visit_fields(*this, [&](const char* path, const auto& field, const char*, Choices choices) {
+    using T = std::decay_t<decltype(field)>;
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (choices.size() == 0) return;
+      std::string list;
+      for (const char* c : choices) {
+        if (field == c) return;
+        list += (list.empty() ? "" : ", ") + std::string(c);
+      }
+      fail(path, "must be one of " + list + " (got '" + field + "')");
+    }
+  });
+
+  need(!generator.model.empty(), "generator.model", "must name a model (path, resource or alias)");
+  need(!target.model.empty(), "target.model", "must name a model (path, resource or alias)");
+  need(target.seq_len >= 2, "target.seq_len", "must be at least 2 tokens");
+
+  const bool id_ok = !objective.kind.empty() &&
+                     std::all_of(objective.kind.begin(), objective.kind.end(), [](char ch) {
+                       return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+                     });
+  need(id_ok, "objective.kind",
+       "must be a plugin id such as lmhead_bitmap, lmhead_norm or text_likelihood (got '" +
+           objective.kind + "')");
+  need(objective.params.is_object(), "objective.params", "must be a JSON object");
+
+  need(!prompts.train.empty(), "prompts.train", "must name a prompt file");
+  need(!prompts.val.empty(), "prompts.val", "must name a prompt file");
+
+  need(grpo.steps >= 1, "grpo.steps", "must be at least 1");
+  need(grpo.prompts_per_step >= 1, "grpo.prompts_per_step", "must be at least 1");
+  need(grpo.group_size >= 1, "grpo.group_size", "must be at least 1");
+  need(grpo.reward != "dpg" || grpo.group_size >= 2, "grpo.group_size",
+       "must be at least 2: DPG advantages are normalised within a group of responses");
+  need(grpo.reward != "naive" || !grpo.cross_group, "grpo.cross_group",
+       "must be false for the naive reward: it scores G separate datasets, one per response slot");
+  positive(grpo.lr, "grpo.lr");
+  non_negative(grpo.weight_decay, "grpo.weight_decay");
+  fraction(grpo.beta1, "grpo.beta1");
+  fraction(grpo.beta2, "grpo.beta2");
+  positive(grpo.clip, "grpo.clip");
+  non_negative(grpo.grad_clip, "grpo.grad_clip");
+  non_negative(grpo.kl_coef, "grpo.kl_coef");
+  need(grpo.minibatch_prompts >= 1 && grpo.minibatch_prompts <= grpo.prompts_per_step,
+       "grpo.minibatch_prompts",
+       "must be between 1 and prompts_per_step (" + std::to_string(grpo.prompts_per_step) + ")");
+  positive(grpo.temperature, "grpo.temperature");
+  need(std::isfinite(grpo.top_p) && grpo.top_p > 0.0 && grpo.top_p <= 1.0, "grpo.top_p",
+       "must be in (0, 1]");
+  need(grpo.max_new_tokens >= 1, "grpo.max_new_tokens", "must be at least 1");
+
+  const int64_t n = examples_per_dataset();
+  const std::string n_source = grpo.cross_group
+                                   ? "(prompts_per_step × group_size)"
+                                   : "(prompts_per_step, since grpo.cross_group is false)";
+  need(inner.T >= 1, "inner.T", "must be at least 1");
+  need(n % inner.T == 0, "inner.T",
+       "must divide the " + std::to_string(n) + " rollouts per dataset " + n_source);
+  positive(inner.lr, "inner.lr");
+  fraction(inner.beta1, "inner.beta1");
+  fraction(inner.beta2, "inner.beta2");
+  non_negative(inner.eps, "inner.eps");
+  non_negative(inner.eps_root, "inner.eps_root");
+  non_negative(inner.weight_decay, "inner.weight_decay");
+  need(inner.micro_batch >= 0, "inner.micro_batch", "must be 0 (whole batch) or positive");
+  need(inner.micro_batch == 0 || inner_batch() % inner.micro_batch == 0, "inner.micro_batch",
+       "must divide the inner batch B = " + std::to_string(inner_batch()) +
+           " (rollouts per dataset / inner.T)");
+  need(inner.memory_budget_mb >= 0, "inner.memory_budget_mb", "must be 0 (no limit) or positive");
+
+  need(validation.every >= 0, "validation.every", "must be 0 (never) or positive");
+  need(validation.prompts >= 1, "validation.prompts", "must be at least 1");
+  need(validation.T >= 1, "validation.T", "must be at least 1");
+  need(val_examples() % validation.T == 0, "validation.T",
+       "must divide the " + std::to_string(val_examples()) +
+           " validation rollouts (validation.prompts × group_size)");
+
+  need(snapshot_every >= 0, "snapshot_every", "must be 0 (never) or positive");
+  need(checkpoint_every >= 0, "checkpoint_every", "must be 0 (never) or positive");
+  need(threads >= 0, "threads", "must be 0 (auto) or positive");
+}
+
+void RunConfig::apply_override(const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos)
+    throw ConfigError("--set '" + assignment + "': expected key=value, e.g. grpo.lr=1e-4");
+  const std::string key = trim(assignment.substr(0, eq));
+  const std::string text = trim(assignment.substr(eq + 1));
+  if (key.empty()) throw ConfigError("--set '" + assignment + "': the key is empty");
+
+  // Plugin parameters are free-form: JSON if it parses, else a bare string.
+  const std::string params_prefix = "objective.params.";
+  if (key.rfind(params_prefix, 0) == 0 && key.size() > params_prefix.size()) {
+    json v = json::parse(text, nullptr, false);
+    if (v.is_discarded()) v = text;
+    if (!objective.params.is_object()) objective.params = json::object();
+    try {
+      objective.params[json::json_pointer(pointer_of(key.substr(params_prefix.size())))] = v;
+    } catch (const json::exception& e) {
+      fail(key, std::string("cannot set: ") + e.what());
+    }
+    return;
+  }
+
+  if (key == "objective.kind") {
+    const std::string before = objective.kind;
+    assign(key, objective.kind, parse_override_value<std::string>(key, text));
+    // The old plugin's parameters mean nothing to a different plugin.
+    if (objective.kind != before) objective.params = json::object();
+    return;
+  }
+
+  bool found = false;
+  visit_fields(*this, [&](const char* path, auto& field, const char*, Choices) {
+    if (found || key != path) return;
+    using T = std::decay_t<decltype(field)>;
+    assign(key, field, parse_override_value<T>(key, text));
+    found = true;
+  });
+  if (!found) unknown_key(key);
+}
+
+RunConfig RunConfig::from_json(const json& j) {
+  std::set<std::string> leaves, sections;
+  for (const auto& p : field_paths()) {
+    leaves.insert(p);
+    for (auto dot = p.find('.'); dot != std::string::npos; dot = p.find('.', dot + 1))
+      sections.insert(p.substr(0, dot));
+  }
+  check_keys(j, "", leaves, sections);
+
+  RunConfig c;
+  visit_fields(c, [&](const char* path, auto& field, const char*, Choices) {
+    const json::json_pointer ptr(pointer_of(path));
+    if (j.contains(ptr)) assign(path, field, j.at(ptr));
+  });
+  return c;
+}
+
+json RunConfig::to_json() const {
+  json j = json::object();
+  visit_fields(*this, [&](const char* path, const auto& field, const char*, Choices) {
+    j[json::json_pointer(pointer_of(path))] = field;
+  });
+  return j;
+}
+
+std::vector<FieldInfo> run_config_fields() {
+  std::vector<FieldInfo> out;
+  const RunConfig defaults;
+  visit_fields(defaults, [&](const char* path, const auto& field, const char* doc, Choices ch) {
+    using T = std::decay_t<decltype(field)>;
+    FieldInfo info{path, type_name<T>(), doc, json(field), {}};
+    for (const char* c : ch) info.choices.emplace_back(c);
+    out.push_back(std::move(info));
+  });
+  return out;
+}
+
+RunConfig load_run_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the config file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(buffer.str());
+  } catch (const json::parse_error& e) {
+    throw ConfigError(path + ": not valid JSON (" + e.what() + ")");
+  }
+  try {
+    return RunConfig::from_json(j);
+  } catch (const ConfigError& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+}
+
+}  // namespace dpg::config

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+// RunConfig: JSON round trips, --set overrides, validation messages that name the field, presets.
+#include "core/config/presets.h"
+#include "core/config/run_config.h"
+#include "core/model/errors.h"
+
+#include <QtTest/QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using dpg::config::RunConfig;
+using dpg::model::ConfigError;
+using nlohmann::json;
+
+namespace {
+
+/// The message of the ConfigError @p fn throws, or "" when it throws none.
+template <class F>
+std::string error_of(F&& fn) {
+  try {
+    fn();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return {};
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+}  // namespace
+
+class TestConfig : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void defaultsValidate() {
+    RunConfig c;
+    c.validate();
+    QCOMPARE(c.examples_per_dataset(), int64_t(64));
+    QCOMPARE(c.inner_batch(), int64_t(8));
+    QCOMPARE(c.datasets_per_step(), int64_t(1));
+    c.grpo.cross_group = false;
+    QCOMPARE(c.examples_per_dataset(), int64_t(16));
+    QCOMPARE(c.datasets_per_step(), int64_t(4));
+    QCOMPARE(c.inner_batch(), int64_t(2));
+  }
+
+  void jsonRoundTrip() {
+    RunConfig c;
+    c.name = "round trip";
+    c.seed = 12345678901234ULL;
+    c.grpo.lr = 1.25e-5;
+    c.inner.schedule = "sqrt+graphs";
+    c.objective.params = {{"source", "qr"}, {"text", "hi"}, {"nested", {{"a", 1}}}};
+    const json j = c.to_json();
+    QVERIFY(j.at("grpo").at("lr").is_number_float());
+    QVERIFY(j.at("inner").contains("T"));
+    const RunConfig back = RunConfig::from_json(j);
+    QVERIFY(back == c);
+    QCOMPARE(back.seed, c.seed);
+    QCOMPARE(back.grpo.lr, 1.25e-5);
+    QCOMPARE(back.objective.params.at("nested").at("a").get<int>(), 1);
+    // Every field listed once, in the JSON too.
+    const auto fields = dpg::config::run_config_fields();
+    QVERIFY(fields.size() > 40);
+    for (const auto& f : fields) {
+      QVERIFY2(!f.doc.empty(), f.path.c_str());
+      std::string ptr = "/" + f.path;
+      std::replace(ptr.begin(), ptr.end(), '.', '/');
+      QVERIFY2(j.contains(json::json_pointer(ptr)), f.path.c_str());
+    }
+  }
+
+  void partialJsonKeepsDefaults() {
+    const RunConfig c = RunConfig::from_json(json::parse(R"({"grpo": {"steps": 7}})"));
+    QCOMPARE(c.grpo.steps, int64_t(7));
+    QCOMPARE(c.grpo.group_size, int64_t(4));
+    QCOMPARE(c.inner.lr, 1e-2);
+  }
+
+  void unknownKeysAreErrors() {
+    auto e = error_of([] { RunConfig::from_json(json::parse(R"({"grpo": {"lrr": 1}})")); });
+    QVERIFY2(starts_with(e, "grpo.lrr: unknown key"), e.c_str());
+    QVERIFY2(e.find("did you mean grpo.lr?") != std::string::npos, e.c_str());
+    e = error_of([] { RunConfig::from_json(json::parse(R"({"bogus": true})")); });
+    QVERIFY2(starts_with(e, "bogus: unknown key"), e.c_str());
+    e = error_of([] { RunConfig::from_json(json::parse(R"({"inner": 3})")); });
+    QVERIFY2(starts_with(e, "inner: expected a JSON object"), e.c_str());
+    // Plugin parameters are free-form.
+    const auto c =
+        RunConfig::from_json(json::parse(R"({"objective": {"params": {"anything": [1, 2]}}})"));
+    QCOMPARE(c.objective.params.at("anything").size(), size_t(2));
+  }
+
+  void wrongTypesNameTheField() {
+    auto e = error_of([] { RunConfig::from_json(json::parse(R"({"grpo": {"lr": "fast"}})")); });
+    QVERIFY2(starts_with(e, "grpo.lr: expected a number"), e.c_str());
+    e = error_of([] { RunConfig::from_json(json::parse(R"({"inner": {"T": 2.5}})")); });
+    QVERIFY2(starts_with(e, "inner.T: expected an integer"), e.c_str());
+    e = error_of([] { RunConfig::from_json(json::parse(R"({"grpo": {"cross_group": 1}})")); });
+    QVERIFY2(starts_with(e, "grpo.cross_group: expected true or false"), e.c_str());
+    e = error_of([] { RunConfig::from_json(json::parse(R"({"seed": -3})")); });
+    QVERIFY2(starts_with(e, "seed: expected a non-negative integer"), e.c_str());
+    e = error_of([] { RunConfig::from_json(json::parse(R"({"objective": {"params": 3}})")); });
+    QVERIFY2(starts_with(e, "objective.params: expected a JSON object"), e.c_str());
+    // An integral float is accepted for an integer field.
+    QCOMPARE(RunConfig::from_json(json::parse(R"({"grpo": {"steps": 20.0}})")).grpo.steps,
+             int64_t(20));
+  }
+
+  void overrides() {
+    RunConfig c;
+    c.apply_override("grpo.lr=1e-4");
+    QCOMPARE(c.grpo.lr, 1e-4);
+    c.apply_override(" inner.T = 16 ");
+    QCOMPARE(c.inner.T, int64_t(16));
+    c.apply_override("grpo.cross_group=false");
+    QCOMPARE(c.grpo.cross_group, false);
+    c.apply_override("grpo.cross_group=yes");
+    QCOMPARE(c.grpo.cross_group, true);
+    c.apply_override("name=my run = 2");
+    QCOMPARE(c.name, std::string("my run = 2"));
+    c.apply_override("generator.model=\"quoted\"");
+    QCOMPARE(c.generator.model, std::string("quoted"));
+    c.apply_override("objective.params.text=hello world");
+    QCOMPARE(c.objective.params.at("text").get<std::string>(), std::string("hello world"));
+    c.apply_override("objective.params.version=2");
+    QCOMPARE(c.objective.params.at("version").get<int>(), 2);
+    c.apply_override(R"(objective.params={"source":"qr"})");
+    QCOMPARE(c.objective.params, json({{"source", "qr"}}));
+    c.apply_override("objective.kind=lmhead_norm");
+    QVERIFY(c.objective.params.empty());  // a new kind drops the old kind's parameters
+
+    auto e = error_of([&] { c.apply_override("grpo.lr=fast"); });
+    QVERIFY2(starts_with(e, "grpo.lr: expected a number"), e.c_str());
+    e = error_of([&] { c.apply_override("inner.T=1.5"); });
+    QVERIFY2(starts_with(e, "inner.T: expected an integer"), e.c_str());
+    e = error_of([&] { c.apply_override("grpo.cross_group=maybe"); });
+    QVERIFY2(starts_with(e, "grpo.cross_group: expected true or false"), e.c_str());
+    e = error_of([&] { c.apply_override("grpo.stepz=3"); });
+    QVERIFY2(starts_with(e, "grpo.stepz: unknown key (did you mean grpo.steps?)"), e.c_str());
+    e = error_of([&] { c.apply_override("grpo.steps"); });
+    QVERIFY2(e.find("expected key=value") != std::string::npos, e.c_str());
+  }
+
+  void validationNamesTheField_data() {
+    QTest::addColumn<QString>("assignment");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("T divides") << "inner.T=7"
+                               << "inner.T: must divide the 64 rollouts per dataset "
+                                  "(prompts_per_step × group_size)";
+    QTest::newRow("micro batch") << "inner.micro_batch=3"
+                                 << "inner.micro_batch: must divide the inner batch B = 8";
+    QTest::newRow("optimizer") << "inner.optimizer=adam"
+                               << "inner.optimizer: must be one of adamw, sgd (got 'adam')";
+    QTest::newRow("dtype") << "inner.dtype=half" << "inner.dtype: must be one of";
+    QTest::newRow("schedule") << "inner.schedule=some" << "inner.schedule: must be one of";
+    QTest::newRow("reward") << "grpo.reward=best" << "grpo.reward: must be one of dpg, naive";
+    QTest::newRow("naive cross") << "grpo.reward=naive" << "grpo.cross_group: must be false";
+    QTest::newRow("group") << "grpo.group_size=1" << "grpo.group_size: must be at least 2";
+    QTest::newRow("lr") << "grpo.lr=0" << "grpo.lr: must be a positive number";
+    QTest::newRow("inner lr") << "inner.lr=-1" << "inner.lr: must be a positive number";
+    QTest::newRow("beta") << "inner.beta2=1" << "inner.beta2: must be in [0, 1)";
+    QTest::newRow("top_p") << "grpo.top_p=0" << "grpo.top_p: must be in (0, 1]";
+    QTest::newRow("minibatch") << "grpo.minibatch_prompts=17"
+                               << "grpo.minibatch_prompts: must be between 1 and prompts_per_step";
+    QTest::newRow("kind") << "objective.kind=Bad Kind" << "objective.kind: must be a plugin id";
+    QTest::newRow("val T") << "validation.T=5" << "validation.T: must divide the 64 validation";
+    QTest::newRow("seq_len") << "target.seq_len=1" << "target.seq_len: must be at least 2";
+    QTest::newRow("model") << "target.model=" << "target.model: must name a model";
+    QTest::newRow("threads") << "threads=-1" << "threads: must be 0 (auto) or positive";
+    QTest::newRow("steps") << "grpo.steps=0" << "grpo.steps: must be at least 1";
+  }
+  void validationNamesTheField() {
+    QFETCH(QString, assignment);
+    QFETCH(QString, message);
+    RunConfig c;
+    c.apply_override(assignment.toStdString());
+    const std::string e = error_of([&] { c.validate(); });
+    QVERIFY2(starts_with(e, message.toStdString()), e.c_str());
+  }
+
+  void crossGroupOffChangesTheDivisor() {
+    RunConfig c;
+    c.grpo.cross_group = false;
+    c.inner.T = 3;
+    const std::string e = error_of([&] { c.validate(); });
+    QVERIFY2(starts_with(e, "inner.T: must divide the 16 rollouts per dataset (prompts_per_step, "
+                            "since grpo.cross_group is false)"),
+             e.c_str());
+    c.inner.T = 8;
+    c.grpo.reward = "naive";
+    c.validate();
+  }
+
+  void everyPresetParsesAndValidates() {
+    const auto presets = dpg::config::list_presets();
+    QStringList names;
+    for (const auto& p : presets) names << QString::fromStdString(p.name);
+    for (const char* required : {"67-tiny", "qr-tiny", "norm-tiny", "uuid-tiny", "67-smollm2",
+                                 "paper-qr"})
+      QVERIFY2(names.contains(QString::fromLatin1(required)), required);
+    QCOMPARE(presets.front().name, std::string(dpg::config::kDefaultPreset));
+    for (const auto& p : presets) {
+      QVERIFY2(!p.description.empty(), p.name.c_str());
+      RunConfig c;
+      try {
+        c = dpg::config::load_preset(p.name);
+      } catch (const std::exception& e) {
+        QFAIL((p.name + ": " + e.what()).c_str());
+      }
+      QCOMPARE(c.name, p.name);
+      // Presets spell out every field, so that a changed default never changes a preset.
+      std::ifstream in(p.path);
+      const json raw = json::parse(in);
+      QVERIFY2(raw == c.to_json(), (p.name + " does not list every field").c_str());
+    }
+    const RunConfig tiny = dpg::config::load_preset("67-tiny");
+    QCOMPARE(tiny.grpo.prompts_per_step, int64_t(16));
+    QCOMPARE(tiny.grpo.group_size, int64_t(4));
+    QCOMPARE(tiny.inner.T, int64_t(8));
+    QCOMPARE(tiny.inner_batch(), int64_t(8));
+    QCOMPARE(tiny.inner.lr, 1e-2);
+    QCOMPARE(tiny.grpo.lr, 3e-4);
+    QCOMPARE(tiny.grpo.max_new_tokens, int64_t(48));
+    const RunConfig paper = dpg::config::load_preset("paper-qr");
+    QCOMPARE(paper.inner_batch(), int64_t(1024));
+    QCOMPARE(paper.examples_per_dataset(), int64_t(98304));
+  }
+
+  void unknownPresetListsKnownOnes() {
+    const std::string e = error_of([] { dpg::config::load_preset("nope"); });
+    QVERIFY2(e.find("preset 'nope' not found") != std::string::npos, e.c_str());
+    QVERIFY2(e.find("67-tiny") != std::string::npos, e.c_str());
+  }
+
+  void configFileErrorsNameTheFile() {
+    const auto dir = std::filesystem::temp_directory_path() / "dpg_test_config";
+    std::filesystem::create_directories(dir);
+    const auto bad = (dir / "bad.json").string();
+    std::ofstream(bad) << "{ \"grpo\": { \"steps\": 3, } }";
+    auto e = error_of([&] { dpg::config::load_preset_or_file(bad); });
+    QVERIFY2(starts_with(e, bad + ": not valid JSON"), e.c_str());
+    const auto invalid = (dir / "invalid.json").string();
+    std::ofstream(invalid) << R"({ "inner": { "T": 5 } })";
+    e = error_of([&] { dpg::config::load_preset_or_file(invalid); });
+    QVERIFY2(starts_with(e, invalid + ": inner.T: must divide"), e.c_str());
+    std::filesystem::remove_all(dir);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestConfig)
+#include "test_config.moc"
