@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: MIT
+#include "core/store/run_store.h"
+
+#include "core/store/sha256.h"
+#include "core/store/sqlite_util.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+namespace dpg::store {
+namespace fs = std::filesystem;
+using detail::Statement;
+using detail::Transaction;
+
+namespace {
+
+constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+constexpr const char* kStatusNames[] = {"created", "running", "paused", "stopped", "failed", "done"};
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+  throw std::runtime_error(path + ": " + why);
+}
+
+int pragma_int(sqlite3* db, const char* pragma) {
+  Statement st(db, pragma);
+  return st.step() ? int(st.int64(0)) : 0;
+}
+
+/// Checks that an open file is a DPG run store (or an empty file), translating SQLite's errors.
+void probe(sqlite3* db, const std::string& path) {
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  const int code = sqlite3_extended_errcode(db);
+  const std::string msg = sqlite3_errmsg(db);
+  const int64_t tables = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_finalize(st);
+  if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
+    fail(path, "not an SQLite database, or corrupt (" + msg + ")");
+  if (rc != SQLITE_ROW) fail(path, "cannot read the run store (" + msg + ")");
+
+  const int app_id = pragma_int(db, "PRAGMA application_id");
+  if (app_id != 0 && app_id != detail::kApplicationId)
+    fail(path, "an SQLite database of another application, not a DPG run store");
+  if (app_id == 0 && tables > 0)
+    fail(path, "an SQLite database, but not a DPG run store (it has other tables)");
+}
+
+/// Brings the file to kSchemaVersion, one transaction per migration.
+void migrate(sqlite3* db, const std::string& path) {
+  int version = pragma_int(db, "PRAGMA user_version");
+  if (version > RunStore::kSchemaVersion)
+    fail(path, "written by a newer DPG Workbench (schema " + std::to_string(version) +
+                   "; this version reads up to " + std::to_string(RunStore::kSchemaVersion) + ")");
+  for (const auto& m : detail::migrations()) {
+    if (m.version <= version) continue;
+    Transaction tx(db);
+    try {
+      detail::exec(db, m.sql);
+      detail::exec(db, "PRAGMA application_id = " + std::to_string(detail::kApplicationId));
+      detail::exec(db, "PRAGMA user_version = " + std::to_string(m.version));
+    } catch (const std::exception& e) {
+      fail(path, "migration to schema " + std::to_string(m.version) + " failed: " + e.what());
+    }
+    tx.commit();
+    version = m.version;
+  }
+}
+
+const char* kStepColumns =
+    "step, phi, metric, val_phi, val_metric, reward_mean, reward_std, policy_loss, clip_frac, kl, "
+    "entropy, fluency_nll, gen_tok_per_s, step_seconds, t_generate, t_inner, t_update";
+
+engine::StepMetrics read_step(const Statement& st) {
+  engine::StepMetrics m;
+  int c = 0;
+  m.step = st.int64(c++);
+  for (double* field : {&m.phi, &m.metric, &m.val_phi, &m.val_metric, &m.reward_mean,
+                        &m.reward_std, &m.policy_loss, &m.clip_frac, &m.kl, &m.entropy,
+                        &m.fluency_nll, &m.gen_tok_per_s, &m.step_seconds, &m.t_generate,
+                        &m.t_inner, &m.t_update})
+    *field = st.real(c++);
+  return m;
+}
+
+const char* kRunColumns =
+    "id, name, created_at, updated_at, status, status_message, preset, config_json, app_version, "
+    "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = r.id)";
+
+RunInfo read_run(const Statement& st) {
+  RunInfo r;
+  r.id = st.int64(0);
+  r.name = st.text(1);
+  r.created_at = st.text(2);
+  r.updated_at = st.text(3);
+  r.status = parse_status(st.text(4));
+  r.status_message = st.text(5);
+  r.preset = st.text(6);
+  r.config_json = st.text(7);
+  r.app_version = st.text(8);
+  r.notes = st.text(9);
+  if (!st.is_null(10)) r.best_step = st.int64(10);
+  r.best_metric = st.real(11);
+  r.best_phi = st.real(12);
+  if (!st.is_null(13)) r.last_step = st.int64(13);
+  return r;
+}
+
+engine::Image read_image(const Statement& st, int rows_col, const std::string& where) {
+  engine::Image img;
+  img.rows = st.int64(rows_col);
+  img.cols = st.int64(rows_col + 1);
+  const auto bytes = st.blob(rows_col + 2);
+  if (img.rows < 0 || img.cols < 0 || bytes.size() != size_t(img.rows * img.cols) * sizeof(float))
+    throw std::runtime_error(where + ": snapshot blob has " + std::to_string(bytes.size()) +
+                             " bytes, expected rows × cols × 4");
+  img.data.resize(size_t(img.rows * img.cols));
+  if (!bytes.empty()) std::memcpy(img.data.data(), bytes.data(), bytes.size());
+  return img;
+}
+
+}  // namespace
+
+std::string status_name(RunStatus status) { return kStatusNames[int(status)]; }
+
+RunStatus parse_status(const std::string& name) {
+  for (int i = 0; i < int(std::size(kStatusNames)); ++i)
+    if (name == kStatusNames[i]) return RunStatus(i);
+  throw std::invalid_argument("unknown run status '" + name + "'");
+}
+
+RunStore RunStore::open(const std::string& path, bool read_only) {
+  std::error_code ec;
+  const fs::path file(path);
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  if (fs::is_directory(file, ec)) fail(path, "is a folder, not a run store file");
+  const bool exists = fs::exists(file, ec);
+  if (read_only) {
+    if (!exists) fail(path, "no such run store (the file does not exist)");
+  } else {
+    if (!fs::is_directory(dir, ec))
+      fail(path, "cannot create the run store: the folder '" + dir.string() + "' does not exist");
+    // The mode bits as well as access(): root may write anything, but a file marked read-only
+    // should stay so.
+    const auto write_bits = fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+    if (exists && (::access(path.c_str(), W_OK) != 0 ||
+                   (fs::status(file, ec).permissions() & write_bits) == fs::perms::none))
+      fail(path, "the file is read-only (open it read-only, or make it writable)");
+    if (::access(dir.c_str(), W_OK) != 0)
+      fail(path, "the folder '" + dir.string() +
+                     "' is not writable (SQLite keeps its -wal and -shm files beside the store)");
+  }
+
+  sqlite3* db = nullptr;
+  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
+    const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    fail(path, "cannot open (" + msg + ")");
+  }
+  RunStore store(db, path, read_only);  // closes db if anything below throws
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_extended_result_codes(db, 1);
+  probe(db, path);
+  if (read_only) {
+    const int version = pragma_int(db, "PRAGMA user_version");
+    if (version == 0) fail(path, "an empty file, not a DPG run store");
+    if (version > kSchemaVersion)
+      fail(path, "written by a newer DPG Workbench (schema " + std::to_string(version) +
+                     "; this version reads up to " + std::to_string(kSchemaVersion) + ")");
+    if (version < kSchemaVersion)
+      fail(path, "uses the older schema " + std::to_string(version) + " (this version needs " +
+                     std::to_string(kSchemaVersion) + "); open it read-write once to migrate it");
+  } else {
+    {
+      Statement wal(db, "PRAGMA journal_mode = WAL");
+      if (!wal.step() || wal.text(0) != "wal")
+        fail(path, "cannot switch the run store to WAL mode");
+    }
+    detail::exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
+    migrate(db, path);
+  }
+  return store;
+}
+
+RunStore::RunStore(sqlite3* db, std::string path, bool read_only)
+    : db_(db), path_(std::move(path)), read_only_(read_only) {}
+
+RunStore::RunStore(RunStore&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      read_only_(other.read_only_) {}
+
+RunStore& RunStore::operator=(RunStore&& other) noexcept {
+  if (this != &other) {
+    sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+    read_only_ = other.read_only_;
+  }
+  return *this;
+}
+
+RunStore::~RunStore() { sqlite3_close_v2(db_); }
+
+int RunStore::schema_version() const { return pragma_int(db_, "PRAGMA user_version"); }
+
+void RunStore::require_writable(const char* what) const {
+  if (read_only_) fail(path_, std::string("cannot ") + what + ": the store is open read-only");
+}
+
+void RunStore::require_run(int64_t run_id) const {
+  Statement st(db_, "SELECT 1 FROM runs WHERE id = ?");
+  if (!st.bind(1, run_id).step()) fail(path_, "no run with id " + std::to_string(run_id));
+}
+
+int64_t RunStore::create_run(const std::string& name, const std::string& preset,
+                             const std::string& config_json, const std::string& notes) {
+  require_writable("create a run");
+  const std::string sql =
+      std::string("INSERT INTO runs (name, created_at, updated_at, status, preset, config_json, "
+                  "app_version, notes) VALUES (?, ") +
+      kNow + ", " + kNow + ", ?, ?, ?, ?, ?)";
+  Statement st(db_, sql.c_str());
+  st.bind(1, name).bind(2, status_name(RunStatus::Created)).bind(3, preset).bind(4, config_json);
+  st.bind(5, std::string(DPG_VERSION)).bind(6, notes).run();
+  return sqlite3_last_insert_rowid(db_);
+}
+
+namespace {
+/// Runs an UPDATE of one run's column(s) and bumps updated_at; throws when no such run.
+void update_run(sqlite3* db, const std::string& path, int64_t run_id, const std::string& set,
+                const std::vector<std::string>& values) {
+  const std::string sql =
+      "UPDATE runs SET " + set + ", updated_at = " + kNow + " WHERE id = ?";
+  Statement st(db, sql.c_str());
+  int i = 1;
+  for (const auto& v : values) st.bind(i++, v);
+  st.bind(i, run_id).run();
+  if (sqlite3_changes(db) == 0) fail(path, "no run with id " + std::to_string(run_id));
+}
+}  // namespace
+
+void RunStore::set_status(int64_t run_id, RunStatus status, const std::string& message) {
+  require_writable("set a run's status");
+  update_run(db_, path_, run_id, "status = ?, status_message = ?", {status_name(status), message});
+}
+
+void RunStore::rename(int64_t run_id, const std::string& name) {
+  require_writable("rename a run");
+  update_run(db_, path_, run_id, "name = ?", {name});
+}
+
+void RunStore::set_notes(int64_t run_id, const std::string& notes) {
+  require_writable("set a run's notes");
+  update_run(db_, path_, run_id, "notes = ?", {notes});
+}
+
+std::vector<std::string> RunStore::delete_run(int64_t run_id) {
+  require_writable("delete a run");
+  Transaction tx(db_);
+  require_run(run_id);
+  std::vector<std::string> paths;
+  Statement files(db_, "SELECT path FROM checkpoints WHERE run_id = ? ORDER BY step");
+  files.bind(1, run_id);
+  while (files.step()) paths.push_back(files.text(0));
+  Statement del(db_, "DELETE FROM runs WHERE id = ?");
+  del.bind(1, run_id).run();
+  tx.commit();
+  return paths;
+}
+
+std::vector<RunInfo> RunStore::list_runs() const {
+  const std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs r ORDER BY id";
+  Statement st(db_, sql.c_str());
+  std::vector<RunInfo> out;
+  while (st.step()) out.push_back(read_run(st));
+  return out;
+}
+
+std::optional<RunInfo> RunStore::run(int64_t run_id) const {
+  const std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs r WHERE id = ?";
+  Statement st(db_, sql.c_str());
+  if (!st.bind(1, run_id).step()) return std::nullopt;
+  return read_run(st);
+}
+
+void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
+  require_writable("commit a step");
+  const auto& m = record.metrics;
+  for (const auto& s : record.snapshots)
+    if (s.image.rows < 0 || s.image.cols < 0 ||
+        s.image.data.size() != size_t(s.image.rows * s.image.cols))
+      throw std::invalid_argument(path_ + ": snapshot '" + s.kind + "' of step " +
+                                  std::to_string(m.step) + " has " +
+                                  std::to_string(s.image.data.size()) + " values for " +
+                                  std::to_string(s.image.rows) + "×" +
+                                  std::to_string(s.image.cols));
+  // Hash outside the transaction: it reads the whole file.
+  const std::string sha =
+      record.checkpoint_path.empty() ? std::string() : sha256_file(record.checkpoint_path);
+
+  Transaction tx(db_);
+  require_run(run_id);
+  {
+    const std::string sql = std::string("INSERT INTO steps (run_id, ") + kStepColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    Statement st(db_, sql.c_str());
+    int c = 1;
+    st.bind(c++, run_id);
+    st.bind(c++, m.step);
+    for (double v : {m.phi, m.metric, m.val_phi, m.val_metric, m.reward_mean, m.reward_std,
+                     m.policy_loss, m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s,
+                     m.step_seconds, m.t_generate, m.t_inner, m.t_update})
+      st.bind(c++, v);
+    try {
+      st.run();
+    } catch (const std::runtime_error&) {
+      if (st.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY)
+        fail(path_, "step " + std::to_string(m.step) + " of run " + std::to_string(run_id) +
+                        " is already committed");
+      throw;
+    }
+  }
+  if (!record.samples.empty()) {
+    Statement st(db_,
+                 "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& s : record.samples) {
+      st.bind(1, run_id).bind(2, m.step).bind(3, s.index).bind(4, s.prompt).bind(5, s.response);
+      st.bind(6, s.tau).bind(7, s.advantage).run();
+      st.reset();
+    }
+  }
+  if (!record.snapshots.empty()) {
+    Statement st(db_,
+                 "INSERT INTO snapshots (run_id, step, kind, rows, cols, data) "
+                 "VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& s : record.snapshots) {
+      st.bind(1, run_id).bind(2, m.step).bind(3, s.kind).bind(4, s.image.rows);
+      st.bind(5, s.image.cols).bind_blob(6, s.image.data.data(), s.image.data.size() * 4).run();
+      st.reset();
+    }
+  }
+  if (!record.checkpoint_path.empty()) {
+    Statement st(db_, "INSERT INTO checkpoints (run_id, step, path, sha256) VALUES (?, ?, ?, ?)");
+    st.bind(1, run_id).bind(2, m.step).bind(3, record.checkpoint_path).bind(4, sha).run();
+  }
+  if (std::isfinite(m.val_phi)) {
+    Statement st(db_,
+                 "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? "
+                 "WHERE id = ? AND (best_phi IS NULL OR best_phi < ?)");
+    st.bind(1, m.step).bind(2, m.val_metric).bind(3, m.val_phi).bind(4, run_id);
+    st.bind(5, m.val_phi).run();
+  }
+  const std::string touch = std::string("UPDATE runs SET updated_at = ") + kNow + " WHERE id = ?";
+  Statement(db_, touch.c_str()).bind(1, run_id).run();
+  tx.commit();
+}
+
+void RunStore::truncate_after(int64_t run_id, int64_t step) {
+  require_writable("truncate a run");
+  Transaction tx(db_);
+  require_run(run_id);
+  Statement del(db_, "DELETE FROM steps WHERE run_id = ? AND step > ?");
+  del.bind(1, run_id).bind(2, step).run();
+  // The best step may have been removed: recompute it from what is left.
+  Statement best(db_,
+                 "UPDATE runs SET (best_step, best_metric, best_phi) = "
+                 "(SELECT step, val_metric, val_phi FROM steps WHERE run_id = ?1 AND val_phi IS "
+                 "NOT NULL ORDER BY val_phi DESC, step LIMIT 1) WHERE id = ?1");
+  best.bind(1, run_id).run();
+  tx.commit();
+}
+
+std::optional<int64_t> RunStore::last_step(int64_t run_id) const {
+  Statement st(db_, "SELECT max(step) FROM steps WHERE run_id = ?");
+  if (!st.bind(1, run_id).step() || st.is_null(0)) return std::nullopt;
+  return st.int64(0);
+}
+
+std::vector<engine::StepMetrics> RunStore::steps(int64_t run_id,
+                                                 std::optional<int64_t> since_step) const {
+  const std::string sql = std::string("SELECT ") + kStepColumns +
+                          " FROM steps WHERE run_id = ? AND step > ? ORDER BY step";
+  Statement st(db_, sql.c_str());
+  st.bind(1, run_id).bind(2, since_step.value_or(std::numeric_limits<int64_t>::min()));
+  std::vector<engine::StepMetrics> out;
+  while (st.step()) out.push_back(read_step(st));
+  return out;
+}
+
+std::vector<engine::Sample> RunStore::samples(int64_t run_id, int64_t step) const {
+  Statement st(db_,
+               "SELECT idx, prompt, response, tau, advantage FROM samples "
+               "WHERE run_id = ? AND step = ? ORDER BY idx");
+  st.bind(1, run_id).bind(2, step);
+  std::vector<engine::Sample> out;
+  while (st.step())
+    out.push_back({st.int64(0), st.text(1), st.text(2), st.real(3), st.real(4)});
+  return out;
+}
+
+std::vector<int64_t> RunStore::snapshot_steps(int64_t run_id) const {
+  Statement st(db_, "SELECT DISTINCT step FROM snapshots WHERE run_id = ? ORDER BY step");
+  st.bind(1, run_id);
+  std::vector<int64_t> out;
+  while (st.step()) out.push_back(st.int64(0));
+  return out;
+}
+
+std::optional<engine::Image> RunStore::snapshot(int64_t run_id, int64_t step,
+                                                const std::string& kind) const {
+  Statement st(db_,
+               "SELECT rows, cols, data FROM snapshots WHERE run_id = ? AND step = ? AND kind = ?");
+  if (!st.bind(1, run_id).bind(2, step).bind(3, kind).step()) return std::nullopt;
+  return read_image(st, 0, path_);
+}
+
+std::vector<engine::Snapshot> RunStore::snapshots(int64_t run_id, int64_t step) const {
+  Statement st(db_,
+               "SELECT kind, rows, cols, data FROM snapshots WHERE run_id = ? AND step = ? "
+               "ORDER BY kind");
+  st.bind(1, run_id).bind(2, step);
+  std::vector<engine::Snapshot> out;
+  while (st.step()) out.push_back({st.text(0), read_image(st, 1, path_)});
+  return out;
+}
+
+std::vector<CheckpointInfo> RunStore::checkpoints(int64_t run_id) const {
+  Statement st(db_, "SELECT step, path, sha256 FROM checkpoints WHERE run_id = ? ORDER BY step");
+  st.bind(1, run_id);
+  std::vector<CheckpointInfo> out;
+  while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2)});
+  return out;
+}
+
+std::string RunStore::sha256_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot read the checkpoint file to hash it");
+  Sha256 hash;
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), std::streamsize(buffer.size()));
+    hash.update(buffer.data(), size_t(in.gcount()));
+  }
+  if (in.bad()) throw std::runtime_error(path + ": read error while hashing");
+  return hash.hex();
+}
+
+}  // namespace dpg::store

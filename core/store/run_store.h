@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file RunStore: the SQLite database that holds every run, its steps, samples, LM-head snapshots
+/// and checkpoint records (schema: docs/store-and-plugins.md).
+///
+/// Durability contract:
+///   - WAL journal, synchronous=FULL, foreign keys on, a 5 s busy timeout.
+///   - commit_step() writes a step's metrics, samples, snapshots and checkpoint record in ONE
+///     transaction. The caller must have made the checkpoint file durable first (temporary file,
+///     fsync, rename), so every committed checkpoint row points at a complete file and a crash
+///     resumes from the last committed step.
+///   - The schema version is PRAGMA user_version. Opening read-write migrates an older file in
+///     ordered steps, one transaction each; a newer file is refused.
+///
+/// Threading contract: one RunStore is one connection and is not thread-safe. The engine thread
+/// owns the only read-write store of a file; any other thread (the GUI) opens its own read-only
+/// store of the same file, which WAL lets read beside the writer without blocking it.
+#include "core/dpg/records.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace dpg::store {
+
+/// Lifecycle of a run. Stored as its lower-case name; new values are only ever appended.
+enum class RunStatus { Created, Running, Paused, Stopped, Failed, Done };
+/// "created", "running", "paused", "stopped", "failed", "done".
+std::string status_name(RunStatus status);
+/// Inverse of status_name(); throws std::invalid_argument on an unknown name.
+RunStatus parse_status(const std::string& name);
+
+/// One row of the runs table.
+struct RunInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string created_at;      ///< ISO 8601 UTC
+  std::string updated_at;      ///< ISO 8601 UTC, bumped by every change to the run
+  RunStatus status = RunStatus::Created;
+  std::string status_message;  ///< why it stopped or failed (empty otherwise)
+  std::string preset;          ///< preset the config started from (may be empty)
+  std::string config_json;     ///< the full RunConfig as JSON
+  std::string app_version;     ///< DPG Workbench version that created the run
+  std::string notes;
+  std::optional<int64_t> best_step;  ///< step with the highest validation Φ so far
+  double best_metric = 0.0;          ///< readable validation metric at best_step (NaN if none)
+  double best_phi = 0.0;             ///< validation Φ at best_step (NaN if none)
+  std::optional<int64_t> last_step;  ///< highest committed step
+};
+
+/// One row of the checkpoints table.
+struct CheckpointInfo {
+  int64_t step = 0;
+  std::string path;
+  std::string sha256;  ///< lower-case hex digest of the file at commit time
+};
+
+/// The SQLite run store. Move-only; closes its connection on destruction.
+class RunStore {
+ public:
+  /// Current schema version (PRAGMA user_version).
+  static constexpr int kSchemaVersion = 2;
+
+  /// Opens (read-write: creating and migrating as needed) the store at @p path. Throws
+  /// std::runtime_error naming the path and the reason: missing folder, missing file (read-only),
+  /// read-only file, not a DPG run store, corrupt, or written by a newer version.
+  static RunStore open(const std::string& path, bool read_only = false);
+
+  RunStore(RunStore&& other) noexcept;
+  RunStore& operator=(RunStore&& other) noexcept;
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+  ~RunStore();
+
+  const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
+  /// PRAGMA user_version of the open file.
+  int schema_version() const;
+
+  // --- Runs ---------------------------------------------------------------------------------
+  /// Inserts a run with status Created; returns its id.
+  int64_t create_run(const std::string& name, const std::string& preset,
+                     const std::string& config_json, const std::string& notes = {});
+  /// Sets the status and its message (e.g. the error of a failed run).
+  void set_status(int64_t run_id, RunStatus status, const std::string& message = {});
+  void rename(int64_t run_id, const std::string& name);
+  void set_notes(int64_t run_id, const std::string& notes);
+  /// Deletes the run and, by cascade, its steps, samples, snapshots and checkpoint rows. Returns
+  /// the checkpoint paths it recorded, so the caller may delete those files.
+  std::vector<std::string> delete_run(int64_t run_id);
+  /// All runs, oldest first.
+  std::vector<RunInfo> list_runs() const;
+  /// One run, or nullopt when there is no such id.
+  std::optional<RunInfo> run(int64_t run_id) const;
+
+  // --- Steps ---------------------------------------------------------------------------------
+  /// Commits one step in one transaction: metrics, samples, snapshots, and a checkpoint row when
+  /// record.checkpoint_path is set (its SHA-256 is computed here). A finite val_phi above the
+  /// run's best makes this step the best one. Throws if the step is already committed.
+  void commit_step(int64_t run_id, const engine::StepRecord& record);
+  /// Removes every step after @p step (and its samples, snapshots and checkpoint rows): used when
+  /// a run resumes from a checkpoint older than its last committed step.
+  void truncate_after(int64_t run_id, int64_t step);
+  /// Highest committed step, or nullopt when none.
+  std::optional<int64_t> last_step(int64_t run_id) const;
+  /// Step metrics in step order; only steps after @p since_step when given (live polling).
+  std::vector<engine::StepMetrics> steps(int64_t run_id,
+                                         std::optional<int64_t> since_step = {}) const;
+  /// Samples of one step, by index.
+  std::vector<engine::Sample> samples(int64_t run_id, int64_t step) const;
+  /// Steps that have at least one snapshot, ascending.
+  std::vector<int64_t> snapshot_steps(int64_t run_id) const;
+  /// One snapshot image (kind "delta", "sign" or "target"), or nullopt.
+  std::optional<engine::Image> snapshot(int64_t run_id, int64_t step, const std::string& kind) const;
+  /// Every snapshot of one step.
+  std::vector<engine::Snapshot> snapshots(int64_t run_id, int64_t step) const;
+  /// Checkpoint rows, by step.
+  std::vector<CheckpointInfo> checkpoints(int64_t run_id) const;
+
+  /// Lower-case hex SHA-256 of a file; throws std::runtime_error naming the file.
+  static std::string sha256_file(const std::string& path);
+
+ private:
+  RunStore(sqlite3* db, std::string path, bool read_only);
+  void require_writable(const char* what) const;
+  void require_run(int64_t run_id) const;
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  bool read_only_ = false;
+};
+
+}  // namespace dpg::store

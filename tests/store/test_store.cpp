@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: MIT
+// The SQLite run store: schema and migrations, exact round trips, a reader beside a writer,
+// clear errors for unusable files, and cascading deletes.
+#include "core/store/run_store.h"
+#include "core/store/sha256.h"
+
+#include <QtTest/QtTest>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <thread>
+
+using dpg::store::RunStatus;
+using dpg::store::RunStore;
+namespace fs = std::filesystem;
+namespace engine = dpg::engine;
+
+namespace {
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  if (!in) qFatal("missing fixture %s", p.string().c_str());
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// Runs SQL on a raw connection (the test's back door to the file).
+int64_t query_int(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_stmt* st = nullptr;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return v;
+}
+
+void exec_raw(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  QCOMPARE(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  const std::string message = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  QVERIFY2(rc == SQLITE_OK, message.c_str());
+}
+
+template <class F>
+std::string error_of(F&& fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+/// Bit-identical, except that SQLite stores −0.0 as 0.
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0 || (a == 0.0 && b == 0.0);
+}
+
+engine::StepRecord make_record(int64_t step, int n_samples = 3) {
+  engine::StepRecord r;
+  auto& m = r.metrics;
+  m.step = step;
+  m.phi = -1.0 / 3.0 - double(step);
+  m.metric = 0.123456789012345678;
+  m.val_phi = std::nan("");
+  m.val_metric = std::nan("");
+  m.reward_mean = 1.2345e-9;
+  m.reward_std = std::numeric_limits<double>::denorm_min();
+  m.policy_loss = -0.0;
+  m.clip_frac = 0.25;
+  m.kl = 1e-300;
+  m.entropy = 2.5;
+  m.fluency_nll = 5.5;
+  m.gen_tok_per_s = 1234.5;
+  m.step_seconds = 0.7;
+  m.t_generate = 0.27, m.t_inner = 0.17, m.t_update = 0.25;
+  for (int i = 0; i < n_samples; ++i)
+    r.samples.push_back({i, "The quick " + std::to_string(i), "brown fox — «ünïcödé» \n\t\"'",
+                         1e-9 * (i + 1), -0.5 + i});
+  engine::Image img;
+  img.rows = 2, img.cols = 3;
+  img.data = {1.0f, -1.0f, 0.5f, std::numeric_limits<float>::min(), -0.0f, 3.1415927f};
+  r.snapshots.push_back({"delta", img});
+  img.data = {1, -1, 1, 1, -1, -1};
+  r.snapshots.push_back({"sign", img});
+  return r;
+}
+
+}  // namespace
+
+class TestStore : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir tmp_;
+  std::string file(const char* name) const { return (fs::path(tmp_.path().toStdString()) / name).string(); }
+
+ private slots:
+  void initTestCase() { QVERIFY(tmp_.isValid()); }
+
+  void sha256KnownVectors() {
+    auto hex = [](const std::string& s) {
+      dpg::store::Sha256 h;
+      h.update(s.data(), s.size());
+      return h.hex();
+    };
+    QCOMPARE(hex(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+             std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+    dpg::store::Sha256 million;
+    const std::string chunk(1000, 'a');
+    for (int i = 0; i < 1000; ++i) million.update(chunk.data(), chunk.size());
+    QCOMPARE(million.hex(),
+             std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+  }
+
+  void freshStoreHasCurrentSchema() {
+    const auto path = file("fresh.db");
+    {
+      RunStore store = RunStore::open(path);
+      QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
+      QVERIFY(store.list_runs().empty());
+    }
+    QCOMPARE(query_int(path, "PRAGMA application_id"), int64_t(0x44504757));
+    // Reopening is a no-op.
+    RunStore again = RunStore::open(path);
+    QCOMPARE(again.schema_version(), RunStore::kSchemaVersion);
+  }
+
+  void migratesFromVersion1() {
+    const auto path = file("v1.db");
+    exec_raw(path, read_text(fs::path(TEST_DATA_DIR) / "store" / "schema_v1.sql"));
+    QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(1));
+    // A reader cannot migrate, and says so.
+    const auto e = error_of([&] { RunStore::open(path, true); });
+    QVERIFY2(contains(e, "older schema 1") && contains(e, "read-write once"), e.c_str());
+
+    RunStore store = RunStore::open(path);
+    QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
+    const auto runs = store.list_runs();
+    QCOMPARE(runs.size(), size_t(1));
+    const auto& r = runs.front();
+    QCOMPARE(r.name, std::string("old run"));
+    QCOMPARE(r.status, RunStatus::Done);
+    QCOMPARE(r.updated_at, r.created_at);
+    QCOMPARE(r.status_message, std::string());
+    QVERIFY(!r.best_step.has_value());
+    QVERIFY(std::isnan(r.best_metric));
+    QCOMPARE(r.last_step, std::optional<int64_t>(1));
+    const auto steps = store.steps(r.id);
+    QCOMPARE(steps.size(), size_t(1));
+    QCOMPARE(steps[0].phi, -0.5);
+    QCOMPARE(steps[0].step_seconds, 0.7);
+    QVERIFY(std::isnan(steps[0].val_phi));  // columns added by version 2 read as "not recorded"
+    QVERIFY(std::isnan(steps[0].t_inner));
+    QCOMPARE(store.samples(r.id, 1).at(0).response, std::string(" sat on the mat"));
+    // New steps go on after the migration.
+    store.commit_step(r.id, make_record(2));
+    QCOMPARE(store.last_step(r.id), std::optional<int64_t>(2));
+  }
+
+  void commitAndReadBackExactly() {
+    const auto path = file("exact.db");
+    RunStore store = RunStore::open(path);
+    const int64_t id = store.create_run("exact", "67-tiny", R"({"seed": 7})", "first notes");
+    QCOMPARE(store.last_step(id), std::optional<int64_t>());
+    const auto ckpt = file("ckpt-1.bin");
+    std::ofstream(ckpt, std::ios::binary) << "abc";
+    auto rec = make_record(1);
+    rec.checkpoint_path = ckpt;
+    store.commit_step(id, rec);
+
+    const auto steps = store.steps(id);
+    QCOMPARE(steps.size(), size_t(1));
+    const auto& a = rec.metrics;
+    const auto& b = steps[0];
+    QCOMPARE(b.step, a.step);
+    for (auto [x, y] : {std::pair{a.phi, b.phi}, {a.metric, b.metric}, {a.reward_mean, b.reward_mean},
+                        {a.reward_std, b.reward_std}, {a.policy_loss, b.policy_loss},
+                        {a.clip_frac, b.clip_frac}, {a.kl, b.kl}, {a.entropy, b.entropy},
+                        {a.fluency_nll, b.fluency_nll}, {a.gen_tok_per_s, b.gen_tok_per_s},
+                        {a.step_seconds, b.step_seconds}, {a.t_generate, b.t_generate},
+                        {a.t_inner, b.t_inner}, {a.t_update, b.t_update}})
+      QVERIFY2(same_bits(x, y), QByteArray::number(x, 'g', 17) + " vs " + QByteArray::number(y, 'g', 17));
+    QVERIFY(std::isnan(b.val_phi) && std::isnan(b.val_metric));
+
+    const auto samples = store.samples(id, 1);
+    QCOMPARE(samples.size(), rec.samples.size());
+    for (size_t i = 0; i < samples.size(); ++i) {
+      QCOMPARE(samples[i].index, rec.samples[i].index);
+      QCOMPARE(samples[i].prompt, rec.samples[i].prompt);
+      QCOMPARE(samples[i].response, rec.samples[i].response);
+      QVERIFY(same_bits(samples[i].tau, rec.samples[i].tau));
+      QVERIFY(same_bits(samples[i].advantage, rec.samples[i].advantage));
+    }
+
+    QCOMPARE(store.snapshot_steps(id), std::vector<int64_t>{1});
+    const auto delta = store.snapshot(id, 1, "delta");
+    QVERIFY(delta.has_value());
+    QCOMPARE(delta->rows, int64_t(2));
+    QCOMPARE(delta->cols, int64_t(3));
+    QVERIFY(std::memcmp(delta->data.data(), rec.snapshots[0].image.data.data(), 6 * sizeof(float)) == 0);
+    QVERIFY(!store.snapshot(id, 1, "target").has_value());
+    const auto all = store.snapshots(id, 1);
+    QCOMPARE(all.size(), size_t(2));
+    QCOMPARE(all[1].kind, std::string("sign"));
+    QCOMPARE(all[1].image.data, rec.snapshots[1].image.data);
+
+    const auto cks = store.checkpoints(id);
+    QCOMPARE(cks.size(), size_t(1));
+    QCOMPARE(cks[0].step, int64_t(1));
+    QCOMPARE(cks[0].path, ckpt);
+    QCOMPARE(cks[0].sha256,
+             std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+
+    const auto run = store.run(id);
+    QVERIFY(run.has_value());
+    QCOMPARE(run->name, std::string("exact"));
+    QCOMPARE(run->preset, std::string("67-tiny"));
+    QCOMPARE(run->config_json, std::string(R"({"seed": 7})"));
+    QCOMPARE(run->notes, std::string("first notes"));
+    QCOMPARE(run->app_version, std::string(DPG_VERSION));
+    QCOMPARE(run->status, RunStatus::Created);
+    QCOMPARE(run->last_step, std::optional<int64_t>(1));
+    QVERIFY(run->created_at.size() == 24 && run->created_at.back() == 'Z');
+    QVERIFY(!store.run(id + 100).has_value());
+  }
+
+  void duplicateStepRollsBackWholly() {
+    RunStore store = RunStore::open(file("dup.db"));
+    const int64_t id = store.create_run("dup", "", "{}");
+    store.commit_step(id, make_record(1, 2));
+    const auto e = error_of([&] { store.commit_step(id, make_record(1, 5)); });
+    QVERIFY2(contains(e, "step 1 of run " + std::to_string(id) + " is already committed"), e.c_str());
+    QCOMPARE(store.samples(id, 1).size(), size_t(2));
+    // A bad snapshot is refused before anything is written.
+    auto bad = make_record(2);
+    bad.snapshots[0].image.data.pop_back();
+    QVERIFY(contains(error_of([&] { store.commit_step(id, bad); }), "has 5 values for 2×3"));
+    QCOMPARE(store.last_step(id), std::optional<int64_t>(1));
+    // Unknown run.
+    QVERIFY(contains(error_of([&] { store.commit_step(999, make_record(1)); }), "no run with id 999"));
+  }
+
+  void statusNotesRenameAndBest() {
+    RunStore store = RunStore::open(file("meta.db"));
+    const int64_t id = store.create_run("a", "", "{}");
+    store.set_status(id, RunStatus::Running);
+    store.set_status(id, RunStatus::Failed, "out of memory in step 3");
+    store.rename(id, "renamed");
+    store.set_notes(id, "notes\nline 2");
+    auto r = *store.run(id);
+    QCOMPARE(r.status, RunStatus::Failed);
+    QCOMPARE(r.status_message, std::string("out of memory in step 3"));
+    QCOMPARE(r.name, std::string("renamed"));
+    QCOMPARE(r.notes, std::string("notes\nline 2"));
+    QVERIFY(r.updated_at >= r.created_at);
+    QVERIFY(contains(error_of([&] { store.rename(id + 1, "x"); }), "no run with id"));
+    for (const char* name : {"created", "running", "paused", "stopped", "failed", "done"})
+      QCOMPARE(dpg::store::status_name(dpg::store::parse_status(name)), std::string(name));
+    QVERIFY(contains(error_of([] { dpg::store::parse_status("zombie"); }), "zombie"));
+
+    // The best step is the one with the highest validation Φ (Φ is always higher-is-better).
+    const double val[][2] = {{-0.5, 0.6}, {-0.2, 0.8}, {-0.3, 0.9}};
+    for (int s = 1; s <= 3; ++s) {
+      auto rec = make_record(s);
+      rec.metrics.val_phi = val[s - 1][0];
+      rec.metrics.val_metric = val[s - 1][1];
+      store.commit_step(id, rec);
+    }
+    store.commit_step(id, make_record(4));  // not validated: no change
+    r = *store.run(id);
+    QCOMPARE(r.best_step, std::optional<int64_t>(2));
+    QCOMPARE(r.best_metric, 0.8);
+    QCOMPARE(r.best_phi, -0.2);
+    // Resuming from step 1 drops later steps and recomputes the best.
+    store.truncate_after(id, 1);
+    r = *store.run(id);
+    QCOMPARE(r.last_step, std::optional<int64_t>(1));
+    QCOMPARE(r.best_step, std::optional<int64_t>(1));
+    QCOMPARE(store.steps(id).size(), size_t(1));
+    QVERIFY(store.snapshots(id, 2).empty());
+    // Polling.
+    for (int s = 2; s <= 5; ++s) store.commit_step(id, make_record(s));
+    QCOMPARE(store.steps(id, 3).size(), size_t(2));
+    QCOMPARE(store.steps(id, 3).front().step, int64_t(4));
+    QCOMPARE(store.steps(id, 5).size(), size_t(0));
+  }
+
+  void readerBesideWriter() {
+    const auto path = file("wal.db");
+    RunStore writer = RunStore::open(path);
+    const int64_t id = writer.create_run("live", "", "{}");
+    RunStore reader = RunStore::open(path, true);
+    QVERIFY(reader.read_only());
+    QCOMPARE(reader.list_runs().size(), size_t(1));
+    QVERIFY(contains(error_of([&] { reader.create_run("x", "", "{}"); }), "open read-only"));
+    QVERIFY(contains(error_of([&] { reader.commit_step(id, make_record(1)); }), "open read-only"));
+
+    // A write transaction held open on another connection does not block the reader (WAL).
+    sqlite3* raw = nullptr;
+    QCOMPARE(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(raw, "BEGIN IMMEDIATE; UPDATE runs SET notes = 'pending'", nullptr,
+                          nullptr, nullptr),
+             SQLITE_OK);
+    QElapsedTimer timer;
+    timer.start();
+    QCOMPARE(reader.run(id)->notes, std::string());  // sees the last committed state
+    QVERIFY(timer.elapsed() < 1000);
+    sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(raw);
+
+    // A writer thread commits while this thread polls.
+    constexpr int kSteps = 60;
+    std::atomic<bool> done{false};
+    std::string writer_error;
+    std::thread thread([&] {
+      try {
+        for (int s = 1; s <= kSteps; ++s) writer.commit_step(id, make_record(s));
+      } catch (const std::exception& e) {
+        writer_error = e.what();
+      }
+      done = true;
+    });
+    int64_t seen = 0;
+    int polls = 0;
+    while (!done || seen < kSteps) {
+      for (const auto& m : reader.steps(id, seen)) {
+        QCOMPARE(m.step, seen + 1);  // in order, none missing, none twice
+        QCOMPARE(reader.samples(id, m.step).size(), size_t(3));  // a step is all or nothing
+        seen = m.step;
+      }
+      ++polls;
+      if (done && !writer_error.empty()) break;
+    }
+    thread.join();
+    QVERIFY2(writer_error.empty(), writer_error.c_str());
+    QCOMPARE(seen, int64_t(kSteps));
+    QVERIFY(polls > 1);
+  }
+
+  void unusableFilesGiveClearErrors() {
+    auto e = error_of([&] { RunStore::open(file("missing-dir/runs.db")); });
+    QVERIFY2(contains(e, "missing-dir/runs.db") && contains(e, "does not exist"), e.c_str());
+
+    e = error_of([&] { RunStore::open(file("nothing.db"), true); });
+    QVERIFY2(contains(e, "nothing.db") && contains(e, "no such run store"), e.c_str());
+    QVERIFY(!fs::exists(file("nothing.db")));
+
+    const auto ro = file("readonly.db");
+    { RunStore::open(ro).create_run("kept", "", "{}"); }
+    fs::permissions(ro, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+    e = error_of([&] { RunStore::open(ro); });
+    QVERIFY2(contains(e, "readonly.db") && contains(e, "read-only"), e.c_str());
+    QCOMPARE(RunStore::open(ro, true).list_runs().size(), size_t(1));  // reading still works
+
+    const auto garbage = file("garbage.db");
+    std::ofstream(garbage, std::ios::binary) << std::string(4096, '\x5a');
+    e = error_of([&] { RunStore::open(garbage); });
+    QVERIFY2(contains(e, "garbage.db") && contains(e, "not an SQLite database, or corrupt"), e.c_str());
+    e = error_of([&] { RunStore::open(garbage, true); });
+    QVERIFY2(contains(e, "not an SQLite database, or corrupt"), e.c_str());
+
+    const auto other = file("other.db");
+    exec_raw(other, "CREATE TABLE t(x); INSERT INTO t VALUES (1);");
+    e = error_of([&] { RunStore::open(other); });
+    QVERIFY2(contains(e, "other.db") && contains(e, "not a DPG run store"), e.c_str());
+    QCOMPARE(query_int(other, "SELECT count(*) FROM t"), int64_t(1));  // left untouched
+
+    const auto newer = file("newer.db");
+    { RunStore::open(newer); }
+    exec_raw(newer, "PRAGMA user_version = 99");
+    e = error_of([&] { RunStore::open(newer); });
+    QVERIFY2(contains(e, "newer DPG Workbench (schema 99"), e.c_str());
+    e = error_of([&] { RunStore::open(newer, true); });
+    QVERIFY2(contains(e, "newer DPG Workbench (schema 99"), e.c_str());
+
+    e = error_of([&] { RunStore::open(tmp_.path().toStdString()); });
+    QVERIFY2(contains(e, "is a folder"), e.c_str());
+  }
+
+  void deleteCascades() {
+    const auto path = file("delete.db");
+    RunStore store = RunStore::open(path);
+    const int64_t keep = store.create_run("keep", "", "{}");
+    const int64_t gone = store.create_run("gone", "", "{}");
+    const auto ckpt = file("gone-ckpt.bin");
+    std::ofstream(ckpt) << "weights";
+    for (int64_t id : {keep, gone})
+      for (int s = 1; s <= 3; ++s) {
+        auto rec = make_record(s);
+        if (id == gone && s == 2) rec.checkpoint_path = ckpt;
+        store.commit_step(id, rec);
+      }
+    const auto paths = store.delete_run(gone);
+    QCOMPARE(paths, std::vector<std::string>{ckpt});
+    QVERIFY(!store.run(gone).has_value());
+    for (const char* table : {"steps", "samples", "snapshots", "checkpoints"}) {
+      const std::string where = std::string(" FROM ") + table + " WHERE run_id = ";
+      QCOMPARE(query_int(path, "SELECT count(*)" + where + std::to_string(gone)), int64_t(0));
+    }
+    QCOMPARE(query_int(path, "SELECT count(*) FROM samples WHERE run_id = " + std::to_string(keep)),
+             int64_t(9));
+    QCOMPARE(store.steps(keep).size(), size_t(3));
+    QVERIFY(contains(error_of([&] { store.delete_run(gone); }), "no run with id"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "test_store.moc"
