@@ -1,18 +1,96 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Byte-level BPE with GPT-2-style pre-tokenisation (SmolLM2, GPT-2).
+/// @file Byte-level BPE (GPT-2, SmolLM2) that reproduces HF `tokenizers` exactly.
+///
+/// Encoding: (1) added tokens are cut out first (special ones only when parse_special is set,
+/// non-special ones always, as HF does); (2) each remaining segment is pre-tokenised: for the
+/// "smollm"/StarCoder flavour every numeric character is isolated first (HF Digits with
+/// individual_digits), then the GPT-2 regex
+///   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+/// splits it (implemented by hand over the generated unicode_class tables); (3) each piece's bytes
+/// are mapped to GPT-2's printable byte alphabet and merged by rank (lowest rank first, leftmost on
+/// ties, as HF's BPE model does).
+/// Decoding maps the byte alphabet back to bytes, so decode(encode(s)) == s for any bytes s.
 #include "core/model/tokenizer.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace dpg::model {
 
+class GgufFile;
+
+/// How text is split before BPE.
+enum class PreTokenizer {
+  Gpt2,        ///< the GPT-2 regex only (HF ByteLevel with use_regex)
+  Gpt2Digits,  ///< numeric characters isolated first, then the GPT-2 regex (SmolLM2, StarCoder)
+};
+
 class BpeTokenizer : public Tokenizer {
  public:
-  /// From an HF tokenizer.json. Throws FormatError naming the file.
+  /// Everything a BPE tokenizer is made of; the factories fill it from a file.
+  struct Spec {
+    std::vector<std::string> tokens;  ///< id -> token in the byte alphabet
+    std::vector<std::pair<std::string, std::string>> merges;  ///< by rank
+    struct Added {
+      int64_t id;
+      std::string content;
+      bool special;
+    };
+    std::vector<Added> added;  ///< added tokens (cut out of the text before pre-tokenisation)
+    PreTokenizer pre = PreTokenizer::Gpt2;
+    bool ignore_merges = false;  ///< HF option: a piece that is a whole token is not merged
+    int64_t bos_id = -1, eos_id = -1, pad_id = -1, unk_id = -1;
+  };
+
+  /// Validates @p spec (every merge result must be a token, ids in range); throws FormatError
+  /// naming @p source.
+  BpeTokenizer(Spec spec, const std::string& source);
+
+  /// From an HF tokenizer.json (BPE model, ByteLevel or Digits+ByteLevel pre-tokenizer). BOS, EOS
+  /// and padding come from a tokenizer_config.json beside it, else "<|endoftext|>". Throws
+  /// FormatError naming the file.
   static std::shared_ptr<BpeTokenizer> from_tokenizer_json(const std::string& path);
+  /// From GGUF metadata tokenizer.ggml.{model,pre,tokens,merges,token_type,*_token_id}.
+  static std::shared_ptr<BpeTokenizer> from_gguf(const GgufFile& file);
+
+  std::vector<int64_t> encode(const std::string& text, bool parse_special = false) const override;
+  std::string decode(const std::vector<int64_t>& ids, bool skip_special = false) const override;
+  int64_t vocab_size() const override { return int64_t(tokens_.size()); }
+  int64_t bos_id() const override { return bos_; }
+  int64_t eos_id() const override { return eos_; }
+  int64_t pad_id() const override { return pad_; }
+  int64_t special_id(const std::string& token) const override;
+  std::vector<std::string> special_tokens() const override;
+  std::string kind() const override { return "bpe"; }
+
+  PreTokenizer pre_tokenizer() const { return pre_; }
+  /// The pieces pre-tokenisation cuts @p text into (no added-token handling), as byte strings.
+  std::vector<std::string> pre_tokenize(const std::string& text) const;
+  /// Token string of @p id in the byte alphabet ("Ġthe"), or "" when out of range.
+  std::string id_to_token(int64_t id) const;
+  /// Id of a token string in the byte alphabet, or -1.
+  int64_t token_to_id(const std::string& token) const;
+
+ private:
+  void encode_segment(const std::string& text, size_t begin, size_t end,
+                      std::vector<int64_t>& out) const;
+  void encode_piece(const char* p, size_t n, std::vector<int64_t>& out) const;
+
+  std::vector<std::string> tokens_;
+  std::vector<std::string> token_bytes_;  ///< decoded bytes of each id
+  std::vector<uint8_t> is_special_;
+  std::unordered_map<std::string, int32_t> token_ids_;
+  std::unordered_map<uint64_t, std::pair<int32_t, int32_t>> merges_;  ///< (l,r) -> (rank, id)
+  int32_t byte_ids_[256];                                              ///< id of each byte's char
+  std::vector<Spec::Added> added_;  ///< sorted longest first for matching
+  PreTokenizer pre_;
+  bool ignore_merges_;
+  int64_t bos_, eos_, pad_, unk_;
 };
 
 }  // namespace dpg::model
