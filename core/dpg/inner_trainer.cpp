@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#include "core/dpg/inner_trainer.h"
+
+#include "core/dpg/errors.h"
+#include "core/model/errors.h"
+#include "core/model/transformer.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace dpg::engine {
+
+using model::ConfigError;
+
+void InnerConfig::validate() const {
+  auto need = [](bool ok, const std::string& field, const std::string& why) {
+    if (!ok) throw ConfigError("inner." + field + ": " + why);
+  };
+  need(T >= 1, "T", "must be at least 1");
+  need(B >= 1, "B", "must be at least 1");
+  need(std::isfinite(lr) && lr > 0, "lr", "must be a positive number");
+  need(beta1 >= 0 && beta1 < 1, "beta1", "must lie in [0, 1)");
+  need(beta2 >= 0 && beta2 < 1, "beta2", "must lie in [0, 1)");
+  need(eps >= 0, "eps", "must be non-negative");
+  need(eps_root >= 0, "eps_root", "must be non-negative");
+  need(weight_decay >= 0, "weight_decay", "must be non-negative");
+  need(micro_batch >= 0, "micro_batch", "must be non-negative (0 = whole step)");
+  need(dtype == torch::kFloat32 || dtype == torch::kFloat64, "dtype", "must be float32 or float64");
+}
+
+InnerTrainer::InnerTrainer(model::ModelConfig cfg, const model::TensorMap& phi0, InnerConfig ic)
+    : cfg_(std::move(cfg)), ic_(ic) {
+  ic_.validate();
+  model::check_params(cfg_, phi0, "inner trainer");
+  for (const auto& [name, t] : phi0) {
+    names_.push_back(name);
+    phi0_[name] = t.detach().to(ic_.dtype).contiguous();
+  }
+}
+
+model::TensorMap InnerTrainer::to_map(const std::vector<torch::Tensor>& phi) const {
+  model::TensorMap m;
+  for (size_t k = 0; k < names_.size(); ++k) m.emplace(names_[k], phi[k]);
+  return m;
+}
+
+OptState InnerTrainer::initial_state() const {
+  OptState s;
+  for (const auto& n : names_) {
+    const auto& p = phi0_.at(n);
+    s.phi.push_back(p.clone());
+    if (ic_.optimizer == InnerOptimizer::AdamW) {
+      s.m.push_back(torch::zeros_like(p));
+      s.v.push_back(torch::zeros_like(p));
+    }
+  }
+  return s;
+}
+
+void InnerTrainer::check_data(const InnerData& data) const {
+  if (!data.tokens.defined() || data.tokens.dim() != 2)
+    throw ConfigError("inner data: tokens must be a [n, L] tensor");
+  if (data.size() != ic_.T * ic_.B) {
+    throw ConfigError("inner data: " + std::to_string(data.size()) + " examples, but T·B = " +
+                      std::to_string(ic_.T) + "·" + std::to_string(ic_.B) + " = " +
+                      std::to_string(ic_.T * ic_.B) + " are needed (each example is used once)");
+  }
+  if (data.seq_len() < 2) throw ConfigError("inner data: sequences need at least 2 tokens");
+  if (data.seq_len() - 1 > cfg_.max_ctx && cfg_.arch == model::Arch::Gpt2) {
+    throw ConfigError("inner data: sequence length " + std::to_string(data.seq_len()) +
+                      " exceeds the target's context " + std::to_string(cfg_.max_ctx + 1));
+  }
+  if (!data.mask.defined() || data.mask.sizes() != data.tokens.sizes())
+    throw ConfigError("inner data: mask must have the shape of tokens");
+}
+
+torch::Tensor InnerTrainer::example_losses(const std::vector<torch::Tensor>& phi,
+                                           const torch::Tensor& tokens, const torch::Tensor& mask) const {
+  const int64_t L = tokens.size(1);
+  auto logits = model::forward(cfg_, to_map(phi), tokens.narrow(1, 0, L - 1));
+  auto logp = torch::log_softmax(logits, -1);
+  auto nll = -logp.gather(-1, tokens.narrow(1, 1, L - 1).unsqueeze(-1)).squeeze(-1);  // [n, L−1]
+  // ℓ_i = Σ_j mask_ij · nll_ij / L  (L is the fixed padded length, not the token count)
+  return (nll * mask.narrow(1, 1, L - 1).to(nll.scalar_type())).sum(1) / double(L);
+}
+
+torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& phi, const InnerData& data,
+                                 int64_t begin, int64_t end, const torch::Tensor& w) const {
+  auto l = example_losses(phi, data.tokens.narrow(0, begin, end - begin), data.mask.narrow(0, begin, end - begin));
+  return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);  // ℒ_t = (1/B) Σ w_i ℓ_i
+}
+
+std::vector<std::pair<int64_t, int64_t>> InnerTrainer::micro_batches(int64_t t) const {
+  std::vector<std::pair<int64_t, int64_t>> r;
+  const int64_t start = (t - 1) * ic_.B, stop = t * ic_.B, mb = ic_.micro();
+  for (int64_t b = start; b < stop; b += mb) r.emplace_back(b, std::min(stop, b + mb));
+  return r;
+}
+
+std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tensor>& phi,
+                                                  const InnerData& data, int64_t t,
+                                                  const torch::Tensor& w) const {
+  torch::AutoGradMode grad_on(true);  // callers may hold a NoGradGuard (sampling threads, GUI)
+  std::vector<torch::Tensor> leaves;
+  for (const auto& p : phi) leaves.push_back(p.detach().requires_grad_(true));
+  std::vector<torch::Tensor> g;
+  double total = 0.0;
+  for (auto [b, e] : micro_batches(t)) {
+    auto wt = w.defined() ? w.narrow(0, b, e - b).detach()
+                          : torch::ones({e - b}, torch::TensorOptions().dtype(ic_.dtype));
+    auto l = loss(leaves, data, b, e, wt);
+    total += l.item<double>();
+    auto gm = torch::autograd::grad({l}, leaves);
+    if (g.empty()) {
+      g = gm;
+    } else {
+      for (size_t k = 0; k < g.size(); ++k) g[k].add_(gm[k]);
+    }
+  }
+  if (!std::isfinite(total)) throw NonFiniteError(t, "inner loss");
+  return g;
+}
+
+OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor>& g, int64_t t) const {
+  OptState n;
+  const double lr = ic_.lr;
+  if (ic_.optimizer == InnerOptimizer::Sgd) {
+    for (size_t k = 0; k < g.size(); ++k) n.phi.push_back(s.phi[k] - lr * g[k]);  // φ − η g
+    return n;
+  }
+  const double c1 = 1.0 - std::pow(ic_.beta1, double(t)), c2 = 1.0 - std::pow(ic_.beta2, double(t));
+  for (size_t k = 0; k < g.size(); ++k) {
+    auto m = ic_.beta1 * s.m[k] + (1.0 - ic_.beta1) * g[k];                // m = β1 m + (1−β1) g
+    auto v = ic_.beta2 * s.v[k] + (1.0 - ic_.beta2) * g[k] * g[k];         // v = β2 v + (1−β2) g²
+    auto d = torch::sqrt(v / c2 + ic_.eps_root) + ic_.eps;                 // √(v̂ + ε_root) + ε
+    n.phi.push_back(s.phi[k] - lr * ((m / c1) / d + ic_.weight_decay * s.phi[k]));
+    n.m.push_back(m);
+    n.v.push_back(v);
+  }
+  return n;
+}
+
+model::TensorMap InnerTrainer::train(const InnerData& data, const torch::Tensor& w,
+                                     const std::function<bool()>& cancelled) const {
+  check_data(data);
+  auto s = initial_state();
+  for (int64_t t = 1; t <= ic_.T; ++t) {
+    if (cancelled && cancelled()) throw Cancelled();
+    auto g = gradient(s.phi, data, t, w);
+    torch::NoGradGuard ng;
+    s = update(s, g, t);
+  }
+  return to_map(s.phi);
+}
+
+}  // namespace dpg::engine

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file 𝒜(w, D): the inner learning algorithm that fine-tunes the target for T steps.
+///
+/// A pure function of (w, D): every run starts from φ₀ with a fresh optimiser state. Example i is
+/// used once, at step ⌊i / B⌋. The batch loss is ℒ_t(φ, w) = (1/B)·Σ_{i∈batch t} w_i·ℓ_i(φ), with
+/// ℓ_i = (Σ of unmasked token cross-entropies) / L and L the fixed (padded) sequence length
+/// (dpg-method.md §2). Micro-batching sums micro-batch gradients of the same normalised loss, so it
+/// changes nothing but peak memory.
+#include "core/model/model_config.h"
+#include "core/model/tensor_map.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace dpg::engine {
+
+enum class InnerOptimizer { AdamW, Sgd };
+
+struct InnerConfig {
+  int64_t T = 8;                                 ///< optimiser steps
+  int64_t B = 8;                                 ///< examples per step
+  InnerOptimizer optimizer = InnerOptimizer::AdamW;
+  double lr = 1e-2;                              ///< η
+  double beta1 = 0.9;                            ///< β1
+  double beta2 = 0.95;                           ///< β2
+  double eps = 1e-8;                             ///< ε (outside the square root)
+  double eps_root = 1e-9;                        ///< ε_root (inside the square root)
+  double weight_decay = 1e-4;                    ///< λ, decoupled
+  int64_t micro_batch = 0;                       ///< examples per micro-batch; 0 = the whole step
+  torch::ScalarType dtype = torch::kFloat32;     ///< float32 or float64
+  /// Throws model::ConfigError naming the bad field.
+  void validate() const;
+  int64_t micro() const { return micro_batch > 0 && micro_batch < B ? micro_batch : B; }
+};
+
+/// D = (x_1..x_n), n = T·B, as padded token ids plus a loss mask.
+struct InnerData {
+  torch::Tensor tokens;  ///< [n, L] int64
+  torch::Tensor mask;    ///< [n, L] 1 where tokens[:, j] (j ≥ 1) is a real target token, else 0
+  int64_t size() const { return tokens.defined() ? tokens.size(0) : 0; }
+  int64_t seq_len() const { return tokens.size(1); }
+};
+
+/// Optimiser state s = (φ, m, v) in the trainer's parameter order (m, v empty for SGD).
+struct OptState {
+  std::vector<torch::Tensor> phi, m, v;
+};
+
+/// Holds φ₀ and the settings; every method is const and thread-compatible.
+class InnerTrainer {
+ public:
+  InnerTrainer(model::ModelConfig cfg, const model::TensorMap& phi0, InnerConfig ic);
+
+  const model::ModelConfig& model_config() const { return cfg_; }
+  const InnerConfig& config() const { return ic_; }
+  const std::vector<std::string>& names() const { return names_; }
+  const model::TensorMap& phi0() const { return phi0_; }
+  model::TensorMap to_map(const std::vector<torch::Tensor>& phi) const;
+  OptState initial_state() const;
+
+  /// Per-example ℓ_i for rows of tokens/mask (differentiable in φ).
+  torch::Tensor example_losses(const std::vector<torch::Tensor>& phi, const torch::Tensor& tokens,
+                               const torch::Tensor& mask) const;
+  /// (1/B)·Σ w_i ℓ_i over examples [begin, end) (a micro-batch of one step). @p w holds end − begin weights.
+  torch::Tensor loss(const std::vector<torch::Tensor>& phi, const InnerData& data, int64_t begin,
+                     int64_t end, const torch::Tensor& w) const;
+  /// Micro-batch ranges [begin, end) of 1-based step t.
+  std::vector<std::pair<int64_t, int64_t>> micro_batches(int64_t t) const;
+
+  /// g_t = ∇_φ ℒ_t(φ, w) without a graph. @p w is the full [n] weight vector (undefined = ones).
+  /// Throws NonFiniteError when the loss is not finite.
+  std::vector<torch::Tensor> gradient(const std::vector<torch::Tensor>& phi, const InnerData& data,
+                                      int64_t t, const torch::Tensor& w = {}) const;
+  /// s_t from s_{t−1} and g_t (1-based t for bias correction). Functional; differentiable when the
+  /// inputs carry graphs.
+  OptState update(const OptState& s, const std::vector<torch::Tensor>& g, int64_t t) const;
+
+  /// Plain 𝒜(w, D): φ_T. @p cancelled is polled between steps (throws Cancelled).
+  model::TensorMap train(const InnerData& data, const torch::Tensor& w = {},
+                         const std::function<bool()>& cancelled = {}) const;
+
+  /// Checks data shape against T·B and the model context; throws model::ConfigError.
+  void check_data(const InnerData& data) const;
+
+ private:
+  model::ModelConfig cfg_;
+  InnerConfig ic_;
+  model::TensorMap phi0_;
+  std::vector<std::string> names_;
+};
+
+}  // namespace dpg::engine

