@@ -312,15 +312,20 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
   require_run(run_id);
   {
     const std::string sql = std::string("INSERT INTO steps (run_id, ") + kStepColumns +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                            ", is_best) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                            "?, ?, ?)";
     Statement st(db_, sql.c_str());
+    const double nan = std::nan("");
+    const double val_phi = record.validated ? m.val_phi : nan;
+    const double val_metric = record.validated ? m.val_metric : nan;
     int c = 1;
     st.bind(c++, run_id);
     st.bind(c++, m.step);
-    for (double v : {m.phi, m.metric, m.val_phi, m.val_metric, m.reward_mean, m.reward_std,
+    for (double v : {m.phi, m.metric, val_phi, val_metric, m.reward_mean, m.reward_std,
                      m.policy_loss, m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s,
                      m.step_seconds, m.t_generate, m.t_inner, m.t_update})
       st.bind(c++, v);
+    st.bind(c++, int64_t(record.new_best ? 1 : 0));
     try {
       st.run();
     } catch (const std::runtime_error&) {
@@ -354,12 +359,10 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
     Statement st(db_, "INSERT INTO checkpoints (run_id, step, path, sha256) VALUES (?, ?, ?, ?)");
     st.bind(1, run_id).bind(2, m.step).bind(3, record.checkpoint_path).bind(4, sha).run();
   }
-  if (std::isfinite(m.val_phi)) {
-    Statement st(db_,
-                 "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? "
-                 "WHERE id = ? AND (best_phi IS NULL OR best_phi < ?)");
-    st.bind(1, m.step).bind(2, m.val_metric).bind(3, m.val_phi).bind(4, run_id);
-    st.bind(5, m.val_phi).run();
+  if (record.new_best) {
+    Statement st(db_, "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? WHERE id = ?");
+    st.bind(1, m.step).bind(2, record.validated ? m.val_metric : m.metric);
+    st.bind(3, record.validated ? m.val_phi : m.phi).bind(4, run_id).run();
   }
   const std::string touch = std::string("UPDATE runs SET updated_at = ") + kNow + " WHERE id = ?";
   Statement(db_, touch.c_str()).bind(1, run_id).run();
@@ -372,11 +375,12 @@ void RunStore::truncate_after(int64_t run_id, int64_t step) {
   require_run(run_id);
   Statement del(db_, "DELETE FROM steps WHERE run_id = ? AND step > ?");
   del.bind(1, run_id).bind(2, step).run();
-  // The best step may have been removed: recompute it from what is left.
+  // The best step may have been removed. Each new best beat every earlier step, so the latest
+  // flagged step that is left is the best of what is left.
   Statement best(db_,
                  "UPDATE runs SET (best_step, best_metric, best_phi) = "
-                 "(SELECT step, val_metric, val_phi FROM steps WHERE run_id = ?1 AND val_phi IS "
-                 "NOT NULL ORDER BY val_phi DESC, step LIMIT 1) WHERE id = ?1");
+                 "(SELECT step, coalesce(val_metric, metric), coalesce(val_phi, phi) FROM steps "
+                 "WHERE run_id = ?1 AND is_best ORDER BY step DESC LIMIT 1) WHERE id = ?1");
   best.bind(1, run_id).run();
   tx.commit();
 }

@@ -46,9 +46,9 @@ struct RunInfo {
   std::string config_json;     ///< the full RunConfig as JSON
   std::string app_version;     ///< DPG Workbench version that created the run
   std::string notes;
-  std::optional<int64_t> best_step;  ///< step with the highest validation Φ so far
-  double best_metric = 0.0;          ///< readable validation metric at best_step (NaN if none)
-  double best_phi = 0.0;             ///< validation Φ at best_step (NaN if none)
+  std::optional<int64_t> best_step;  ///< the last step committed with StepRecord::new_best
+  double best_metric = 0.0;          ///< its readable (validation) metric (NaN if none)
+  double best_phi = 0.0;             ///< its (validation) Φ (NaN if none)
   std::optional<int64_t> last_step;  ///< highest committed step
 };
 
@@ -99,8 +99,10 @@ class RunStore {
 
   // --- Steps ---------------------------------------------------------------------------------
   /// Commits one step in one transaction: metrics, samples, snapshots, and a checkpoint row when
-  /// record.checkpoint_path is set (its SHA-256 is computed here). A finite val_phi above the
-  /// run's best makes this step the best one. Throws if the step is already committed.
+  /// record.checkpoint_path is set (its SHA-256 is computed here). val_phi and val_metric are
+  /// stored only when record.validated (else NULL, read back as NaN); record.new_best makes this
+  /// step the run's best (the engine knows whether the metric is higher- or lower-is-better).
+  /// Throws if the step is already committed.
   void commit_step(int64_t run_id, const engine::StepRecord& record);
   /// Removes every step after @p step (and its samples, snapshots and checkpoint rows): used when
   /// a run resumes from a checkpoint older than its last committed step.

@@ -76,6 +76,7 @@ ALTER TABLE steps ADD COLUMN fluency_nll REAL;
 ALTER TABLE steps ADD COLUMN t_generate REAL;
 ALTER TABLE steps ADD COLUMN t_inner REAL;
 ALTER TABLE steps ADD COLUMN t_update REAL;
+ALTER TABLE steps ADD COLUMN is_best INTEGER NOT NULL DEFAULT 0;
 )sql"},
   };
   return list;

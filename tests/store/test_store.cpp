@@ -276,15 +276,21 @@ class TestStore : public QObject {
       QCOMPARE(dpg::store::status_name(dpg::store::parse_status(name)), std::string(name));
     QVERIFY(contains(error_of([] { dpg::store::parse_status("zombie"); }), "zombie"));
 
-    // The best step is the one with the highest validation Φ (Φ is always higher-is-better).
-    const double val[][2] = {{-0.5, 0.6}, {-0.2, 0.8}, {-0.3, 0.9}};
+    // The engine flags new bests (it knows the metric's direction); the store records them.
+    const double val[][2] = {{-0.5, 0.6}, {-0.2, 0.8}, {-0.3, 0.7}};
     for (int s = 1; s <= 3; ++s) {
       auto rec = make_record(s);
+      rec.validated = true;
+      rec.new_best = s < 3;
       rec.metrics.val_phi = val[s - 1][0];
       rec.metrics.val_metric = val[s - 1][1];
       store.commit_step(id, rec);
     }
-    store.commit_step(id, make_record(4));  // not validated: no change
+    auto unvalidated = make_record(4);
+    unvalidated.metrics.val_phi = 0.0;  // not validated: val_* are not stored
+    store.commit_step(id, unvalidated);
+    QVERIFY(std::isnan(store.steps(id, 3).at(0).val_phi));
+    QCOMPARE(store.steps(id, 2).at(0).val_metric, 0.7);
     r = *store.run(id);
     QCOMPARE(r.best_step, std::optional<int64_t>(2));
     QCOMPARE(r.best_metric, 0.8);

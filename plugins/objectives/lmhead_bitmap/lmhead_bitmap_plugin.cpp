@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// The lmhead_bitmap objective plugin: parameters and objects come from core/objective/lmhead_bitmap.h.
+#include "core/objective/lmhead_bitmap.h"
+#include "core/plugin/objective_plugin.h"
+
+#include <QObject>
+
+namespace {
+
+class LmHeadBitmapPlugin : public QObject, public dpg::plugin::ObjectivePlugin {
+  Q_OBJECT
+  Q_PLUGIN_METADATA(IID DPG_OBJECTIVE_PLUGIN_IID FILE "objective.json")
+  Q_INTERFACES(dpg::plugin::ObjectivePlugin)
+
+ public:
+  std::string id() const override { return "lmhead_bitmap"; }
+  nlohmann::json parameters() const override {
+    return dpg::objective::describe(dpg::objective::LmHeadBitmapObjective::parameters());
+  }
+  std::unique_ptr<dpg::engine::Objective> create(const nlohmann::json& params) const override {
+    return dpg::objective::LmHeadBitmapObjective::create(params);
+  }
+};
+
+}  // namespace
+
+#include "lmhead_bitmap_plugin.moc"
