@@ -516,7 +516,7 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
     return out;
   };
   spec.tokens = string_array("tokenizer.ggml.tokens", true);
-  for (const std::string& s : string_array("tokenizer.ggml.merges", true)) {
+  for (const std::string& s : string_array("tokenizer.ggml.merges", false)) {  // none: bytes only
     const auto sp = s.find(' ');
     if (sp == std::string::npos) {
       throw FormatError(path, f.key_offset("tokenizer.ggml.merges"), "merge '" + s + "' is not two tokens");
@@ -538,7 +538,9 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
   spec.bos_id = f.get_int("tokenizer.ggml.bos_token_id", -1);
   spec.eos_id = f.get_int("tokenizer.ggml.eos_token_id", -1);
   spec.pad_id = f.get_int("tokenizer.ggml.padding_token_id", spec.eos_id);
-  spec.unk_id = f.get_int("tokenizer.ggml.unknown_token_id", -1);
+  // tokenizer.ggml.unknown_token_id is not used: HF byte-level BPE has no <unk> and drops bytes
+  // the vocabulary lacks (SmolLM2's unknown id is <|endoftext|>, which must never appear in text).
+  spec.unk_id = -1;
   return std::make_shared<BpeTokenizer>(std::move(spec), path);
 }
 

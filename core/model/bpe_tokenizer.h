@@ -73,6 +73,9 @@ class BpeTokenizer : public Tokenizer {
   std::vector<std::string> pre_tokenize(const std::string& text) const;
   /// Token string of @p id in the byte alphabet ("Ġthe"), or "" when out of range.
   std::string id_to_token(int64_t id) const;
+  /// True when byte @p b has a token of its own (else encode() drops it, as HF does: byte-level
+  /// vocabularies such as SmolLM2's lack bytes that never occur in UTF-8 text).
+  bool has_byte(uint8_t b) const { return byte_ids_[b] >= 0; }
   /// Id of a token string in the byte alphabet, or -1.
   int64_t token_to_id(const std::string& token) const;
 

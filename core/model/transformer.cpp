@@ -50,7 +50,11 @@ torch::Tensor attention_bias(int64_t past, int64_t Lq, const torch::Tensor& key_
   auto qi = torch::arange(past, past + Lq, o.dtype(torch::kLong)).unsqueeze(1);
   auto kj = torch::arange(0, Lk, o.dtype(torch::kLong)).unsqueeze(0);
   auto allowed = (kj <= qi).unsqueeze(0).unsqueeze(0);  // [1,1,Lq,Lk]
-  if (key_mask.defined()) allowed = allowed & key_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1);
+  if (key_mask.defined()) {
+    // A query always sees its own key: a padded query would otherwise have no key at all, its
+    // softmax would be NaN, and the NaN would reach real rows through 0 * NaN in later layers.
+    allowed = (allowed & key_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1)) | (kj == qi).unsqueeze(0).unsqueeze(0);
+  }
   auto zero = torch::zeros({}, o);
   auto neg = torch::full({}, -std::numeric_limits<double>::infinity(), o);
   return torch::where(allowed, zero, neg);

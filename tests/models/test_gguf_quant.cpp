@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // GGUF reader and dequantisation against gguf-py (tests/reference/ref_quant.py).
+#include "core/model/errors.h"
 #include "core/model/file_util.h"
 #include "core/model/gguf.h"
 #include "core/model/safetensors.h"

@@ -9,9 +9,10 @@
 #include <torch/torch.h>
 
 std::unique_ptr<QTemporaryDir> TestModels::dir_;
+static QString g_fixtures;  // where reference.py wrote (or, for development, DPG_MODELS_FIXTURES)
 
 std::string TestModels::fixture(const std::string& name) {
-  return (dir_->path() + QStringLiteral("/") + QString::fromStdString(name)).toStdString();
+  return (g_fixtures + QStringLiteral("/") + QString::fromStdString(name)).toStdString();
 }
 
 std::string TestModels::smollm2_path() {
@@ -30,9 +31,22 @@ void TestModels::initTestCase() {
   const std::string gguf = smollm2_path();
   QVERIFY2(!gguf.empty(),
            "SmolLM2 GGUF not found under .venv/lib/python3.11/site-packages: run scripts/setup.sh");
+  // Development shortcut: reuse fixtures written earlier by reference.py (never set in CTest).
+  const QString reuse = qEnvironmentVariable("DPG_MODELS_FIXTURES");
+  if (!reuse.isEmpty() && QFile::exists(reuse + QStringLiteral("/manifest.json"))) {
+    g_fixtures = reuse;
+    qInfo("reusing reference fixtures in %s", qPrintable(reuse));
+    return;
+  }
   dir_ = std::make_unique<QTemporaryDir>();
   QVERIFY(dir_->isValid());
+  g_fixtures = dir_->path();
   QProcess py;
+  auto env = QProcessEnvironment::systemEnvironment();
+  env.insert(QStringLiteral("TQDM_DISABLE"), QStringLiteral("1"));
+  env.insert(QStringLiteral("TRANSFORMERS_VERBOSITY"), QStringLiteral("error"));
+  env.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
+  py.setProcessEnvironment(env);
   py.setProcessChannelMode(QProcess::MergedChannels);
   const QString script = QStringLiteral(DPG_SOURCE_DIR "/tests/reference/reference.py");
   py.start(QStringLiteral(DPG_VENV_PYTHON),

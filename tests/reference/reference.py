@@ -39,6 +39,21 @@ def check_pins():
         sys.exit(3)
 
 
+def share_gguf_readers():
+    """Parsing the SmolLM2 metadata (98k strings) takes seconds per GGUFReader; every section and
+    transformers' GGUF loader (which imports gguf.GGUFReader at call time) share one per file."""
+    import gguf
+    cls, cache = gguf.GGUFReader, {}
+
+    def reader(path, mode="r"):
+        key = (os.path.abspath(path), mode)
+        if key not in cache:
+            cache[key] = cls(path, mode)
+        return cache[key]
+
+    gguf.GGUFReader = reader
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -51,6 +66,7 @@ def main():
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import torch
     torch.set_num_threads(a.threads)
+    share_gguf_readers()
     sections = [s for s in a.sections.split(",") if s]
     done = {}
     for s in sections:

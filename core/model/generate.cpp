@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include "core/model/generate.h"
+
+#include "core/model/decoder.h"
+#include "core/model/errors.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+namespace dpg::model {
+
+torch::Tensor sample_next(const torch::Tensor& logits, double temperature, double top_p, at::Generator& gen) {
+  if (temperature <= 0.0) return logits.argmax(-1);
+  auto l = logits.to(torch::kFloat32) / temperature;
+  if (top_p < 1.0) {
+    // Keep the smallest prefix of the sorted distribution whose mass reaches top_p (at least one).
+    auto [sorted, idx] = l.sort(-1, /*descending=*/true);
+    auto probs = torch::softmax(sorted, -1);
+    auto before = probs.cumsum(-1) - probs;  // mass strictly before each token
+    sorted.masked_fill_(before > top_p, -std::numeric_limits<float>::infinity());
+    auto pick = torch::multinomial(torch::softmax(sorted, -1), 1, false, gen);
+    return idx.gather(-1, pick).squeeze(-1);
+  }
+  return torch::multinomial(torch::softmax(l, -1), 1, false, gen).squeeze(-1);
+}
+
+GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,
+                        const std::vector<std::vector<int64_t>>& prompts, const GenerateOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  c10::InferenceMode guard;
+  GenerateResult res;
+  const int64_t B = int64_t(prompts.size());
+  if (B == 0) return res;
+  int64_t P = 0;
+  for (const auto& p : prompts) {
+    if (p.empty()) throw ConfigError("generate: empty prompt");
+    P = std::max<int64_t>(P, int64_t(p.size()));
+  }
+  const int64_t N = std::max<int64_t>(0, opt.max_new_tokens);
+  if (P + N > cfg.max_ctx) {
+    throw ConfigError("generate: prompt (" + std::to_string(P) + ") + max_new_tokens (" + std::to_string(N) +
+                      ") exceeds the model context of " + std::to_string(cfg.max_ctx));
+  }
+  int64_t pad = opt.pad_id >= 0 ? opt.pad_id : tok.pad_id() >= 0 ? tok.pad_id() : std::max<int64_t>(0, tok.eos_id());
+  std::vector<int64_t> stops = opt.stop_ids;
+  if (stops.empty()) {
+    for (int64_t id : {tok.eos_id(), tok.special_id("<|im_end|>"), tok.special_id("<|endoftext|>")})
+      if (id >= 0 && std::find(stops.begin(), stops.end(), id) == stops.end()) stops.push_back(id);
+  }
+  // Left padding: row r's prompt occupies columns [P - len_r, P); positions count real tokens.
+  auto tokens = torch::full({B, P}, pad, torch::kLong);
+  auto positions = torch::zeros({B, P}, torch::kLong);
+  auto mask = torch::zeros({B, P + N}, torch::kBool);
+  std::vector<int64_t> len(static_cast<size_t>(B));
+  {
+    auto ta = tokens.accessor<int64_t, 2>();
+    auto pa = positions.accessor<int64_t, 2>();
+    auto ma = mask.accessor<bool, 2>();
+    for (int64_t r = 0; r < B; ++r) {
+      const auto& p = prompts[size_t(r)];
+      len[size_t(r)] = int64_t(p.size());
+      const int64_t off = P - int64_t(p.size());
+      for (int64_t j = 0; j < int64_t(p.size()); ++j) {
+        ta[r][off + j] = p[size_t(j)];
+        pa[r][off + j] = j;
+        ma[r][off + j] = true;
+      }
+    }
+  }
+  res.tokens.assign(size_t(B), {});
+  res.logprobs.assign(size_t(B), {});
+  res.stopped.assign(size_t(B), false);
+  if (N > 0) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(opt.seed);
+    Decoder dec(cfg, params, B, P + N);
+    auto logits = dec.step(tokens, positions, mask.narrow(1, 0, P));
+    auto lens = torch::tensor(len, torch::kLong).unsqueeze(1);  // [B, 1]
+    std::vector<bool> done(size_t(B), false);
+    for (int64_t t = 0; t < N; ++t) {
+      auto next = sample_next(logits, opt.temperature, opt.top_p, gen);
+      auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, next.unsqueeze(1)).squeeze(1);
+      auto na = next.accessor<int64_t, 1>();
+      auto la = lp.accessor<float, 1>();
+      bool all_done = true;
+      for (int64_t r = 0; r < B; ++r) {
+        if (done[size_t(r)]) {
+          na[r] = pad;
+          continue;
+        }
+        res.tokens[size_t(r)].push_back(na[r]);
+        res.logprobs[size_t(r)].push_back(la[r]);
+        if (opt.stop_at_eos && std::find(stops.begin(), stops.end(), na[r]) != stops.end()) {
+          done[size_t(r)] = true;
+          res.stopped[size_t(r)] = true;
+        }
+        all_done = all_done && done[size_t(r)];
+      }
+      if (all_done || t + 1 == N || (opt.cancel && opt.cancel->load())) break;
+      mask.select(1, P + t).fill_(true);
+      logits = dec.step(next.unsqueeze(1), lens + t, mask.narrow(1, 0, P + t + 1));
+    }
+  }
+  for (int64_t r = 0; r < B; ++r) {
+    auto ids = res.tokens[size_t(r)];
+    if (res.stopped[size_t(r)]) ids.pop_back();
+    res.texts.push_back(tok.decode(ids, /*skip_special=*/true));
+    res.new_tokens += int64_t(res.tokens[size_t(r)].size());
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+GenerateResult generate_text(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,
+                             const std::vector<std::string>& prompts, const GenerateOptions& opt) {
+  std::vector<std::vector<int64_t>> ids;
+  ids.reserve(prompts.size());
+  for (const auto& p : prompts) {
+    auto v = tok.encode(p, /*parse_special=*/true);
+    if (v.empty() && tok.bos_id() >= 0) v.push_back(tok.bos_id());
+    ids.push_back(std::move(v));
+  }
+  return generate(cfg, params, tok, ids, opt);
+}
+
+}  // namespace dpg::model
