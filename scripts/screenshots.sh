@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Screenshots of every main view into docs/screenshots/ (start, design, run, samples, history,
+# compare). Runs the workbench under xvfb-run with --screenshots: it makes two short tiny runs in a
+# temporary store, then grabs each tab with QWidget::grab().
+#   scripts/screenshots.sh [build-dir]        (default: build)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$here/build}"
+bin="$build/bin/dpg-workbench"
+[ -x "$bin" ] || bin="$build/app/dpg-workbench"
+out="$here/docs/screenshots"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$out"
+export XDG_CONFIG_HOME="$tmp/config"   # fresh window layout, no user settings
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-2}"
+xvfb-run -a -s "-screen 0 1600x1000x24" "$bin" --db "$tmp/runs.db" --screenshots "$out" \
+  --screenshot-steps "${DPG_SCREENSHOT_STEPS:-16}"
+ls -l "$out"

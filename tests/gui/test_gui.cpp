@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+// The workbench GUI, offscreen (QT_QPA_PLATFORM=offscreen):
+//   ctest -R '^gui$' --output-on-failure        or        build/bin/test_gui <function>
+// Designer edits give exact bitmaps (with undo/redo), a designer QR code decodes with zbar, a tiny
+// live run fills the dashboard and the heatmap, history survives a restart, compare shows 2 runs.
+#include "core/config/presets.h"
+#include "core/objective/bitmap.h"
+#include "ui/compare_view.h"
+#include "ui/dashboard.h"
+#include "ui/designer/bitmap_canvas.h"
+#include "ui/designer/objective_designer.h"
+#include "ui/engine_controller.h"
+#include "ui/history_browser.h"
+#include "ui/lmhead_view.h"
+#include "ui/main_window.h"
+#include "ui/run_setup.h"
+#include "ui/samples_view.h"
+#include "ui/smoothing.h"
+
+#include <zbar.h>
+
+#include <QElapsedTimer>
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using dpg::objective::Bitmap;
+using namespace dpg::ui;
+
+namespace {
+
+std::vector<std::string> zbar_decode(const Bitmap& b) {
+  using namespace zbar;
+  const int scale = 4, border = 4;
+  const int w = (b.cols() + 2 * border) * scale, h = (b.rows() + 2 * border) * scale;
+  std::vector<unsigned char> grey(size_t(w) * size_t(h), 255);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      const int r = y / scale - border, c = x / scale - border;
+      if (r >= 0 && c >= 0 && r < b.rows() && c < b.cols() && b.dark(r, c)) grey[size_t(y * w + x)] = 0;
+    }
+  zbar_image_scanner_t* scanner = zbar_image_scanner_create();
+  zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
+  zbar_image_t* image = zbar_image_create();
+  zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
+  zbar_image_set_size(image, unsigned(w), unsigned(h));
+  zbar_image_set_data(image, grey.data(), grey.size(), nullptr);
+  zbar_scan_image(scanner, image);
+  std::vector<std::string> out;
+  for (const zbar_symbol_t* s = zbar_image_first_symbol(image); s; s = zbar_symbol_next(s))
+    if (zbar_symbol_get_type(s) == ZBAR_QRCODE) out.emplace_back(zbar_symbol_get_data(s));
+  zbar_image_destroy(image);
+  zbar_image_scanner_destroy(scanner);
+  return out;
+}
+
+void mouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons) {
+  QMouseEvent e(type, QPointF(pos), QPointF(w->mapToGlobal(pos)), button, buttons, Qt::NoModifier);
+  QCoreApplication::sendEvent(w, &e);
+}
+
+/// A stroke from cell a to cell b through the cells between (one row or one column).
+void drag(BitmapCanvas* canvas, std::pair<int, int> a, std::pair<int, int> b, Qt::MouseButton button) {
+  mouse(canvas, QEvent::MouseButtonPress, canvas->cellCenter(a.first, a.second), button, button);
+  const int n = std::max(std::abs(b.first - a.first), std::abs(b.second - a.second));
+  for (int i = 1; i <= n; ++i) {
+    const int r = a.first + (b.first - a.first) * i / n, c = a.second + (b.second - a.second) * i / n;
+    mouse(canvas, QEvent::MouseMove, canvas->cellCenter(r, c), Qt::NoButton, button);
+  }
+  mouse(canvas, QEvent::MouseButtonRelease, canvas->cellCenter(b.first, b.second), button, Qt::NoButton);
+}
+
+/// A short run of the default preset: tiny models, few steps, validated and snapshotted every step.
+dpg::config::RunConfig tinyConfig(int steps, uint64_t seed) {
+  auto cfg = dpg::config::load_preset(dpg::config::kDefaultPreset);
+  cfg.apply_override("grpo.steps=" + std::to_string(steps));
+  cfg.apply_override("validation.every=1");
+  cfg.apply_override("snapshot_every=1");
+  cfg.apply_override("checkpoint_every=0");
+  cfg.seed = seed;
+  cfg.name = "gui test " + std::to_string(seed);
+  return cfg;
+}
+
+}  // namespace
+
+class TestGui : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("dpg-workbench-tests"));
+    QVERIFY(db_dir_.isValid());
+    db_ = db_dir_.filePath(QStringLiteral("runs.db"));
+  }
+
+  void smoothing_constant() {
+    const auto s = smooth(std::vector<double>(20, 3.5), 0.6);
+    for (double v : s) QVERIFY(std::abs(v - 3.5) < 1e-12);
+  }
+  void smoothing_nan_passthrough() {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto s = smooth({1.0, nan, 1.0, std::numeric_limits<double>::infinity()}, 0.9);
+    QCOMPARE(s[0], 1.0);
+    QVERIFY(std::isnan(s[1]));
+    QVERIFY(std::abs(s[2] - 1.0) < 1e-12);
+    QVERIFY(std::isinf(s[3]));
+  }
+  void smoothing_weight_zero_is_identity() {
+    const std::vector<double> ys{1, 5, -2, 8};
+    QCOMPARE(smooth(ys, 0.0), ys);
+  }
+  void smoothing_max_weight_is_clamped() {
+    // At weight 1 a debiased EMA would be flat at 0; it is clamped below 1 instead.
+    const auto s = smooth({2.0, 4.0, 6.0}, 1.0);
+    QCOMPARE(s[0], 2.0);
+    QVERIFY(s[2] > 2.0 && s[2] < 6.0);
+    QCOMPARE(smooth({2.0, 4.0, 6.0}, 1.0), smooth({2.0, 4.0, 6.0}, kMaxSmoothing));
+  }
+
+  void designer_edits_and_undo() {
+    ObjectiveDesigner d;
+    d.resize(900, 700);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    d.resizeGrid(3, 4);
+    d.clearGrid();
+    QCOMPARE(d.bitmap(), Bitmap(3, 4));
+    auto* canvas = d.canvas();
+    drag(canvas, {0, 0}, {0, 2}, Qt::LeftButton);
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({"###.", "....", "...."}));
+    drag(canvas, {0, 3}, {2, 3}, Qt::LeftButton);
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({"####", "...#", "...#"}));
+    drag(canvas, {0, 1}, {0, 2}, Qt::RightButton);  // right-drag erases
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({"#..#", "...#", "...#"}));
+    d.invert();
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({".##.", "###.", "###."}));
+    auto* undo = d.undoStack();
+    undo->undo();
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({"#..#", "...#", "...#"}));
+    undo->undo();
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({"####", "...#", "...#"}));
+    undo->undo();
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({"###.", "....", "...."}));
+    undo->redo();
+    undo->redo();
+    undo->redo();
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({".##.", "###.", "###."}));
+    d.loadSixtySeven();
+    QCOMPARE(d.bitmap(), dpg::objective::sixty_seven());
+    undo->undo();
+    QCOMPARE(d.bitmap(), Bitmap::from_strings({".##.", "###.", "###."}));
+    // The designed bitmap becomes lmhead_bitmap parameters in the core's own format.
+    const auto p = d.objectiveParams();
+    QCOMPARE(p["source"].get<std::string>(), std::string("bitmap"));
+    QCOMPARE(Bitmap::from_strings(p["bits"].get<std::vector<std::string>>()), d.bitmap());
+  }
+
+  void designer_validates_patch() {
+    ObjectiveDesigner d;
+    d.makeQr(QStringLiteral("x"), 'L', 1);
+    d.setTargetDims(256, 16, QStringLiteral("tiny"));
+    QCOMPARE(d.validationMessage(), QStringLiteral("patch needs 21 hidden dims; this target has 16"));
+    d.setTargetDims(256, 32, QStringLiteral("tiny"));
+    QVERIFY(d.validationMessage().isEmpty());
+  }
+
+  void designer_png_roundtrip() {
+    ObjectiveDesigner d;
+    d.loadSixtySeven();
+    const QString f = db_dir_.filePath(QStringLiteral("t.png"));
+    d.exportPng(f);
+    d.clearGrid();
+    d.importPng(f);
+    QCOMPARE(d.bitmap().resampled(dpg::objective::sixty_seven().rows(), dpg::objective::sixty_seven().cols()),
+             dpg::objective::sixty_seven());
+  }
+
+  void designer_qr_decodes_with_zbar() {
+    ObjectiveDesigner d;
+    for (char ec : {'L', 'M', 'H'}) {
+      const QString text = QStringLiteral("dpg workbench %1").arg(QLatin1Char(ec));
+      d.makeQr(text, ec, 2);
+      QCOMPARE(d.bitmap().rows(), 25);
+      const auto decoded = zbar_decode(d.bitmap());
+      QCOMPARE(decoded.size(), size_t(1));
+      QCOMPARE(QString::fromStdString(decoded[0]), text);
+    }
+  }
+
+  void config_diff() {
+    const auto diff = CompareView::configDiff({nlohmann::json{{"a", 1}, {"b", {{"c", 2}, {"d", 3}}}},
+                                               nlohmann::json{{"a", 1}, {"b", {{"c", 5}, {"d", 3}}}}});
+    QCOMPARE(diff.size(), size_t(1));
+    QCOMPARE(diff[0].first, std::string("b.c"));
+  }
+
+  void live_run_updates_dashboard_and_heatmap() {
+    MainWindow w(db_);
+    w.setInteractive(false);
+    w.resize(1300, 850);
+    w.show();
+    w.runSetup()->setConfig(tinyConfig(3, 0));
+    w.startRun();
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1 || !w.lastError().isEmpty(), 300000);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->plottedPoints() >= 1, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 300000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.samples()->rowCount() > 0, 300000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isRunning(), 600000);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QCOMPARE(w.dashboard()->pointCount(), 3);
+    QVERIFY(w.lmHead()->snapshotCount() >= 1);
+    run_ids_ << w.engine()->runId();
+
+    // A second, different run for the history and compare tests; stop it early.
+    w.runSetup()->setConfig(tinyConfig(40, 7));
+    w.startRun();
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1 || !w.lastError().isEmpty(), 300000);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QElapsedTimer t;
+    t.start();
+    w.stopRun();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isRunning(), 60000);
+    qInfo("stop took %lld ms", static_cast<long long>(t.elapsed()));
+    QVERIFY(t.elapsed() < 15000);
+    run_ids_ << w.engine()->runId();
+  }
+
+  void history_after_restart_and_compare() {
+    if (run_ids_.size() < 2) QSKIP("needs the live run test");
+    MainWindow w(db_);
+    w.setInteractive(false);
+    w.show();
+    auto* model = w.history()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 2, 10000);
+    QCOMPARE(model->runs()[0].status, dpg::store::RunStatus::Done);
+    QCOMPARE(model->runs()[1].status, dpg::store::RunStatus::Stopped);
+    w.history()->selectRuns(run_ids_);
+    QCOMPARE(w.history()->selectedRunIds().size(), 2);
+    w.compareRuns(run_ids_);
+    QTRY_COMPARE_WITH_TIMEOUT(w.compareView()->runCount(), 2, 10000);
+    QCOMPARE(w.compareView()->curveCount(), 2);
+    QVERIFY(w.compareView()->diffRows() >= 2);  // name, seed, steps differ
+    // Opening a stored run loads its curves and images.
+    w.openRun(run_ids_[0]);
+    QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 3, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 10000);
+  }
+
+ private:
+  QTemporaryDir db_dir_;
+  QString db_;
+  QList<qint64> run_ids_;
+};
+
+QTEST_MAIN(TestGui)
+#include "test_gui.moc"

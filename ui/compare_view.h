@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file CompareView: 2–4 runs side by side: overlaid curves of a chosen metric, their sign images
+/// at a chosen step, and the config keys whose values differ.
+#include "ui/types.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QGridLayout;
+class QLabel;
+class QSpinBox;
+class QTableWidget;
+
+namespace dpg::ui {
+
+class StoreReader;
+
+class CompareView : public QWidget {
+  Q_OBJECT
+ public:
+  CompareView(StoreReader* reader, QWidget* parent = nullptr);
+  void compare(const QList<qint64>& runIds);
+  int runCount() const { return int(runs_.size()); }
+  int curveCount() const;
+  int diffRows() const;
+  /// Dotted keys whose values differ between @p configs (JSON objects), with each value.
+  static std::vector<std::pair<std::string, std::vector<std::string>>> configDiff(
+      const std::vector<nlohmann::json>& configs);
+
+ private:
+  void show(const CompareList& runs);
+  void plot();
+  StoreReader* reader_;
+  QList<qint64> ids_;
+  CompareList runs_;
+  QComboBox* metric_ = nullptr;
+  QSpinBox* step_ = nullptr;
+  QCustomPlot* plot_ = nullptr;
+  QGridLayout* images_ = nullptr;
+  QTableWidget* diff_ = nullptr;
+  QLabel* hint_ = nullptr;
+};
+
+}  // namespace dpg::ui

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+#include "ui/dashboard.h"
+
+#include "ui/smoothing.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace dpg::ui {
+
+namespace {
+const QColor kTrain(31, 119, 180);
+const QColor kVal(214, 39, 40);
+
+enum PlotIndex { kPhi, kMetric, kReward, kFluency, kLoss, kClip, kEntropy, kTime, kPlotCount };
+
+using Getter = double (*)(const engine::StepMetrics&);
+}  // namespace
+
+Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
+  auto* top = new QVBoxLayout(this);
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Smoothing:")));
+  slider_ = new QSlider(Qt::Horizontal);
+  slider_->setRange(0, 99);
+  slider_->setValue(60);
+  slider_->setMaximumWidth(220);
+  slider_->setToolTip(tr("Debiased exponential moving average (display only; raw values are kept)"));
+  slider_label_ = new QLabel(QStringLiteral("0.60"));
+  slider_label_->setMinimumWidth(40);
+  bar->addWidget(slider_);
+  bar->addWidget(slider_label_);
+  log_time_ = new QCheckBox(tr("Log scale for step time"));
+  bar->addWidget(log_time_);
+  auto* fit = new QPushButton(tr("Fit all"));
+  fit->setToolTip(tr("Reset zoom and pan (drag to pan, wheel to zoom)"));
+  bar->addWidget(fit);
+  bar->addStretch();
+  top->addLayout(bar);
+
+  auto* grid = new QGridLayout;
+  grid->setSpacing(4);
+  const QStringList titles = {tr("Φ (objective)"), tr("Readable metric"), tr("Reward τ: mean ± std"),
+                              tr("Fluency NLL / token"), tr("Policy loss"), tr("Clip fraction"),
+                              tr("Entropy"), tr("Step time (s)")};
+  for (int i = 0; i < kPlotCount; ++i) {
+    auto* p = makePlot(titles[i], {});
+    plots_.push_back(p);
+    grid->addWidget(p, i / 4, i % 4);
+  }
+  top->addLayout(grid, 1);
+
+  // Graphs: 0 = train (smoothed), 1 = validation (Φ, metric) or upper band (reward).
+  for (int i = 0; i < kPlotCount; ++i) {
+    auto* g = plots_[size_t(i)]->addGraph();
+    g->setPen(QPen(kTrain, 1.6));
+    g->setName(tr("train"));
+  }
+  for (int i : {kPhi, kMetric}) {
+    auto* g = plots_[size_t(i)]->addGraph();
+    g->setPen(QPen(kVal, 1.6));
+    g->setLineStyle(QCPGraph::lsLine);
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
+    g->setName(tr("validation"));
+    plots_[size_t(i)]->legend->setVisible(true);
+    plots_[size_t(i)]->legend->setFont(QFont(font().family(), 7));
+    plots_[size_t(i)]->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  }
+  {
+    auto* p = plots_[kReward];
+    auto* lo = p->addGraph();
+    auto* hi = p->addGraph();
+    QColor band = kTrain;
+    band.setAlpha(50);
+    lo->setPen(Qt::NoPen);
+    hi->setPen(Qt::NoPen);
+    hi->setBrush(band);
+    hi->setChannelFillGraph(lo);
+  }
+
+  replot_timer_.setSingleShot(true);
+  replot_timer_.setInterval(40);
+  connect(&replot_timer_, &QTimer::timeout, this, &Dashboard::replot);
+  connect(slider_, &QSlider::valueChanged, this, [this](int v) { setSmoothing(v / 100.0); });
+  connect(log_time_, &QCheckBox::toggled, this, [this](bool on) {
+    auto* axis = plots_[kTime]->yAxis;
+    axis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    if (on)
+      axis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+    else
+      axis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    fit_ = true;
+    scheduleReplot();
+  });
+  connect(fit, &QPushButton::clicked, this, [this] {
+    fit_ = true;
+    scheduleReplot();
+  });
+}
+
+QCustomPlot* Dashboard::makePlot(const QString& title, const QString& yLabel) {
+  auto* p = new QCustomPlot(this);
+  p->setMinimumSize(220, 150);
+  p->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  p->plotLayout()->insertRow(0);
+  auto* t = new QCPTextElement(p, title, QFont(font().family(), 9, QFont::Bold));
+  p->plotLayout()->addElement(0, 0, t);
+  p->xAxis->setLabel(tr("step"));
+  p->yAxis->setLabel(yLabel);
+  QFont small(font().family(), 8);
+  p->xAxis->setTickLabelFont(small);
+  p->yAxis->setTickLabelFont(small);
+  p->xAxis->setLabelFont(small);
+  p->setNoAntialiasingOnDrag(true);
+  // A user zoom or pan stops the auto-fit until "Fit all".
+  connect(p, &QCustomPlot::mouseWheel, this, [this] { fit_ = false; });
+  connect(p, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+    if (e->buttons() & Qt::LeftButton) fit_ = false;
+  });
+  return p;
+}
+
+void Dashboard::clear() {
+  raw_.clear();
+  fit_ = true;
+  scheduleReplot();
+}
+
+void Dashboard::append(const engine::StepMetrics& m) {
+  raw_.push_back(m);
+  scheduleReplot();
+}
+
+void Dashboard::appendMany(const std::vector<engine::StepMetrics>& ms) {
+  for (const auto& m : ms)
+    if (raw_.empty() || m.step > raw_.back().step) raw_.push_back(m);
+  scheduleReplot();
+}
+
+void Dashboard::setSmoothing(double weight) {
+  smoothing_ = std::clamp(weight, 0.0, kMaxSmoothing);
+  slider_label_->setText(QString::number(smoothing_, 'f', 2));
+  scheduleReplot();
+}
+
+void Dashboard::scheduleReplot() {
+  if (!replot_timer_.isActive()) replot_timer_.start();
+}
+
+int Dashboard::plottedPoints() const { return plots_[kPhi]->graph(0)->dataCount(); }
+
+void Dashboard::replot() {
+  QVector<double> xs;
+  xs.reserve(int(raw_.size()));
+  for (const auto& m : raw_) xs.push_back(double(m.step));
+
+  auto series = [&](Getter g) {
+    std::vector<double> ys;
+    ys.reserve(raw_.size());
+    for (const auto& m : raw_) ys.push_back(g(m));
+    return ys;
+  };
+  auto setSmoothed = [&](QCPGraph* graph, const std::vector<double>& ys) {
+    const auto s = smooth(ys, smoothing_);
+    graph->setData(xs, QVector<double>(s.begin(), s.end()), true);
+  };
+  auto setFinite = [&](QCPGraph* graph, Getter g) {
+    QVector<double> x, y;
+    for (const auto& m : raw_)
+      if (std::isfinite(g(m))) {
+        x.push_back(double(m.step));
+        y.push_back(g(m));
+      }
+    graph->setData(x, y, true);
+  };
+
+  const Getter getters[kPlotCount] = {
+      [](const engine::StepMetrics& m) { return m.phi; },
+      [](const engine::StepMetrics& m) { return m.metric; },
+      [](const engine::StepMetrics& m) { return m.reward_mean; },
+      [](const engine::StepMetrics& m) { return m.fluency_nll; },
+      [](const engine::StepMetrics& m) { return m.policy_loss; },
+      [](const engine::StepMetrics& m) { return m.clip_frac; },
+      [](const engine::StepMetrics& m) { return m.entropy; },
+      [](const engine::StepMetrics& m) { return m.step_seconds; },
+  };
+  for (int i = 0; i < kPlotCount; ++i) setSmoothed(plots_[size_t(i)]->graph(0), series(getters[i]));
+  setFinite(plots_[kPhi]->graph(1), [](const engine::StepMetrics& m) { return m.val_phi; });
+  setFinite(plots_[kMetric]->graph(1), [](const engine::StepMetrics& m) { return m.val_metric; });
+  {
+    const auto mean = smooth(series(getters[kReward]), smoothing_);
+    const auto sd = smooth(series([](const engine::StepMetrics& m) { return m.reward_std; }), smoothing_);
+    QVector<double> lo, hi;
+    for (size_t i = 0; i < mean.size(); ++i) {
+      lo.push_back(mean[i] - sd[i]);
+      hi.push_back(mean[i] + sd[i]);
+    }
+    plots_[kReward]->graph(1)->setData(xs, lo, true);
+    plots_[kReward]->graph(2)->setData(xs, hi, true);
+  }
+  for (auto* p : plots_) {
+    if (fit_) {
+      p->rescaleAxes();
+      auto r = p->yAxis->range();
+      if (r.size() < 1e-12) p->yAxis->setRange(r.center() - 0.5, r.center() + 0.5);
+      else p->yAxis->setRange(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size());
+      if (p->xAxis->range().size() < 1) p->xAxis->setRange(0, std::max(1.0, p->xAxis->range().upper + 1));
+    }
+    p->replot(QCustomPlot::rpQueuedReplot);
+  }
+}
+
+QString Dashboard::toCsv() const {
+  QString out = QStringLiteral(
+      "step,phi,metric,val_phi,val_metric,reward_mean,reward_std,policy_loss,clip_frac,kl,entropy,"
+      "fluency_nll,gen_tok_per_s,step_seconds\n");
+  auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 10) : QString(); };
+  for (const auto& m : raw_) {
+    const QStringList row = {QString::number(m.step), num(m.phi), num(m.metric), num(m.val_phi),
+                             num(m.val_metric), num(m.reward_mean), num(m.reward_std),
+                             num(m.policy_loss), num(m.clip_frac), num(m.kl), num(m.entropy),
+                             num(m.fluency_nll), num(m.gen_tok_per_s), num(m.step_seconds)};
+    out += row.join(QLatin1Char(',')) + QLatin1Char('\n');
+  }
+  return out;
+}
+
+}  // namespace dpg::ui

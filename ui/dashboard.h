@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Dashboard: the live curves of a run (QCustomPlot), smoothed for display only.
+///
+/// Points arrive one step at a time (append) or in batches from the store (appendMany). Every
+/// arrival only stores raw values and arms a ~40 ms single-shot timer; the timer's one replot
+/// draws everything that arrived meanwhile, so a burst of steps costs one redraw.
+#include "core/dpg/records.h"
+
+#include <QTimer>
+#include <QWidget>
+
+#include <vector>
+
+class QCustomPlot;
+class QSlider;
+class QLabel;
+class QCheckBox;
+
+namespace dpg::ui {
+
+class Dashboard : public QWidget {
+  Q_OBJECT
+ public:
+  explicit Dashboard(QWidget* parent = nullptr);
+
+  void clear();
+  void append(const engine::StepMetrics& m);
+  void appendMany(const std::vector<engine::StepMetrics>& ms);
+  /// Steps received (raw points per curve).
+  int pointCount() const { return int(raw_.size()); }
+  /// Points drawn in the Φ plot by the last replot (tests).
+  int plottedPoints() const;
+  double smoothing() const { return smoothing_; }
+  void setSmoothing(double weight);
+  const std::vector<engine::StepMetrics>& metrics() const { return raw_; }
+  /// The curves as CSV (raw values), one row a step.
+  QString toCsv() const;
+
+ private:
+  struct Panel {
+    QCustomPlot* plot = nullptr;
+  };
+  void scheduleReplot();
+  void replot();
+  QCustomPlot* makePlot(const QString& title, const QString& yLabel);
+
+  std::vector<engine::StepMetrics> raw_;
+  std::vector<QCustomPlot*> plots_;
+  QTimer replot_timer_;
+  QSlider* slider_ = nullptr;
+  QLabel* slider_label_ = nullptr;
+  QCheckBox* log_time_ = nullptr;
+  double smoothing_ = 0.6;
+  bool fit_ = true;
+};
+
+}  // namespace dpg::ui

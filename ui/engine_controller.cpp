@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: MIT
+#include "ui/engine_controller.h"
+
+#include "core/plugin/plugin_registry.h"
+#include "core/session/run_session.h"
+
+#include <torch/torch.h>
+
+#include <QMetaObject>
+
+#include <algorithm>
+#include <exception>
+
+namespace dpg::ui {
+
+namespace {
+/// The engine leaves one core to the GUI.
+void set_engine_threads() {
+  const int cores = std::max(1, QThread::idealThreadCount());
+  torch::set_num_threads(std::max(1, cores - 1));
+}
+
+plugin::PluginRegistry& registry() {
+  // Created and used only in the engine thread (the registry is not thread-safe).
+  static thread_local plugin::PluginRegistry plugins;
+  return plugins;
+}
+}  // namespace
+
+template <class MakeSession>
+void EngineWorker::drive(MakeSession make) {
+  qint64 run_id = -1;
+  try {
+    set_engine_threads();
+    std::unique_ptr<session::RunSession> s = make();
+    run_id = s->run_id();
+    const auto& cfg = s->run().inputs().config;
+    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps);
+    s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
+    auto info = s->store().run(run_id);
+    QString status = info ? qs(store::status_name(info->status)) : QStringLiteral("stopped");
+    if (pause_->load() && info && info->status == store::RunStatus::Stopped) {
+      s->store().set_status(run_id, store::RunStatus::Paused, "paused from the workbench");
+      status = QStringLiteral("paused");
+    }
+    Q_EMIT finished(run_id, status);
+  } catch (const std::exception& e) {
+    Q_EMIT failed(run_id, qs(e.what()));
+  } catch (...) {
+    Q_EMIT failed(run_id, QStringLiteral("unknown engine error"));
+  }
+}
+
+void EngineWorker::startNew(const QString& configJson, const QString& preset, const QString& dbPath) {
+  drive(
+      [&] {
+        const auto cfg = config::RunConfig::from_json(nlohmann::json::parse(configJson.toStdString()));
+        return session::RunSession::create(cfg, preset.toStdString(), dbPath.toStdString(), registry());
+      });
+}
+
+void EngineWorker::resumeRun(qint64 runId, const QString& dbPath) {
+  drive([&] { return session::RunSession::resume(runId, dbPath.toStdString(), registry()); });
+}
+
+EngineController::EngineController(QObject* parent) : QObject(parent) {
+  register_metatypes();
+  worker_ = new EngineWorker(&stop_, &paused_);
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(worker_, &EngineWorker::started, this, [this](qint64 id, qint64 first, qint64 total) {
+    run_id_ = id;
+    Q_EMIT runStarted(id, first, total);
+  });
+  connect(worker_, &EngineWorker::stepDone, this, &EngineController::stepCompleted);
+  connect(worker_, &EngineWorker::finished, this, [this](qint64 id, const QString& status) {
+    setRunning(false);
+    Q_EMIT runFinished(id, status);
+  });
+  connect(worker_, &EngineWorker::failed, this, [this](qint64 id, const QString& message) {
+    if (id >= 0) run_id_ = id;
+    paused_ = false;
+    setRunning(false);
+    Q_EMIT errorOccurred(message);
+    Q_EMIT runFinished(id, QStringLiteral("failed"));
+  });
+  thread_.setObjectName(QStringLiteral("dpg-engine"));
+  thread_.start();
+}
+
+EngineController::~EngineController() {
+  stop_ = true;
+  thread_.requestInterruption();
+  thread_.quit();
+  thread_.wait();
+}
+
+void EngineController::setRunning(bool running) {
+  if (running_ == running) return;
+  running_ = running;
+  Q_EMIT runningChanged(running);
+}
+
+void EngineController::start(const config::RunConfig& config, const QString& preset,
+                             const QString& dbPath) {
+  if (running_) {
+    Q_EMIT errorOccurred(tr("A run is already in progress; stop it first."));
+    return;
+  }
+  try {
+    config.validate();
+  } catch (const std::exception& e) {
+    Q_EMIT errorOccurred(qs(e.what()));
+    return;
+  }
+  stop_ = false;
+  paused_ = false;
+  run_id_ = -1;
+  db_path_ = dbPath;
+  setRunning(true);
+  const QString json = qs(config.to_json().dump());
+  QMetaObject::invokeMethod(worker_, [w = worker_, json, preset, dbPath] {
+    w->startNew(json, preset, dbPath);
+  }, Qt::QueuedConnection);
+}
+
+void EngineController::stop() {
+  paused_ = false;
+  stop_ = true;
+}
+
+void EngineController::pause() {
+  if (!running_) return;
+  paused_ = true;
+  stop_ = true;
+}
+
+void EngineController::resume() {
+  if (running_ || run_id_ < 0) return;
+  stop_ = false;
+  paused_ = false;
+  setRunning(true);
+  QMetaObject::invokeMethod(worker_, [w = worker_, id = run_id_, db = db_path_] {
+    w->resumeRun(id, db);
+  }, Qt::QueuedConnection);
+}
+
+}  // namespace dpg::ui

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file EngineController: runs a RunSession in a worker thread and reports by queued signals.
+///
+/// Threading contract:
+///   - The controller lives in the GUI thread and owns a QThread; an EngineWorker lives in it.
+///   - Work goes in by queued invocations of the worker's slots; results come out as queued
+///     signals carrying values (StepRecord, strings). The GUI never touches tensors or the
+///     writable store.
+///   - Stop sets a std::atomic<bool> that the engine polls between stages and inner steps, so a
+///     stop takes effect within about a second. Pause is stop-then-resume from the checkpoint the
+///     session writes when it stops.
+///   - Destruction: set stop, quit the thread's loop, wait.
+#include "core/config/run_config.h"
+#include "ui/types.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+
+namespace dpg::ui {
+
+/// Lives in the engine thread. Not used directly by views.
+class EngineWorker : public QObject {
+  Q_OBJECT
+ public:
+  EngineWorker(std::atomic<bool>* stop, std::atomic<bool>* pause) : stop_(stop), pause_(pause) {}
+
+ public Q_SLOTS:
+  void startNew(const QString& configJson, const QString& preset, const QString& dbPath);
+  void resumeRun(qint64 runId, const QString& dbPath);
+
+ Q_SIGNALS:
+  void started(qint64 runId, qint64 firstStep, qint64 totalSteps);
+  void stepDone(const dpg::engine::StepRecord& record);
+  void finished(qint64 runId, const QString& status);
+  void failed(qint64 runId, const QString& message);
+
+ private:
+  template <class MakeSession>
+  void drive(MakeSession make);
+  std::atomic<bool>* stop_;
+  std::atomic<bool>* pause_;
+};
+
+class EngineController : public QObject {
+  Q_OBJECT
+ public:
+  explicit EngineController(QObject* parent = nullptr);
+  ~EngineController() override;
+
+  bool isRunning() const { return running_; }
+  bool isPaused() const { return paused_.load(); }
+  qint64 runId() const { return run_id_; }
+  QString dbPath() const { return db_path_; }
+
+ public Q_SLOTS:
+  /// Starts a new run of @p config (validated first; a ConfigError is reported by errorOccurred).
+  void start(const dpg::config::RunConfig& config, const QString& preset, const QString& dbPath);
+  /// Requests a stop; runFinished follows within about a second.
+  void stop();
+  /// Stops and remembers the run so resume() continues it.
+  void pause();
+  /// Continues the paused (or any stopped) run.
+  void resume();
+
+ Q_SIGNALS:
+  void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps);
+  void stepCompleted(const dpg::engine::StepRecord& record);
+  void runFinished(qint64 runId, const QString& status);
+  void errorOccurred(const QString& message);
+  void runningChanged(bool running);
+
+ private:
+  void setRunning(bool running);
+  QThread thread_;
+  EngineWorker* worker_ = nullptr;
+  std::atomic<bool> stop_{false};
+  bool running_ = false;
+  std::atomic<bool> paused_{false};
+  qint64 run_id_ = -1;
+  QString db_path_;
+};
+
+}  // namespace dpg::ui

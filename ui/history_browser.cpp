@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: MIT
+#include "ui/history_browser.h"
+
+#include "ui/store_reader.h"
+
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <set>
+
+namespace dpg::ui {
+
+void RunsModel::setRuns(const RunList& runs) {
+  // Same ids in the same order: update in place so the selection survives the 1 s poll.
+  bool same = runs.size() == runs_.size();
+  for (size_t i = 0; same && i < runs.size(); ++i) same = runs[i].id == runs_[i].id;
+  if (same) {
+    runs_ = runs;
+    if (!runs_.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    return;
+  }
+  beginResetModel();
+  runs_ = runs;
+  endResetModel();
+}
+
+const store::RunInfo* RunsModel::runAt(int row) const {
+  return row >= 0 && row < int(runs_.size()) ? &runs_[size_t(row)] : nullptr;
+}
+
+int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
+int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant RunsModel::data(const QModelIndex& index, int role) const {
+  const auto* r = runAt(index.row());
+  if (!r) return {};
+  if (role == Qt::DisplayRole || role == Qt::EditRole) {
+    switch (index.column()) {
+      case Id: return qlonglong(r->id);
+      case Name: return qs(r->name);
+      case Preset: return qs(r->preset);
+      case Status: return qs(store::status_name(r->status));
+      case BestMetric:
+        if (!std::isfinite(r->best_metric) || !r->best_step) return role == Qt::EditRole ? QVariant(-1e300) : QVariant();
+        return role == Qt::EditRole ? QVariant(r->best_metric)
+                                    : QVariant(tr("%1 @ %2").arg(r->best_metric, 0, 'f', 3).arg(*r->best_step));
+      case LastStep: return r->last_step ? QVariant(qlonglong(*r->last_step)) : QVariant();
+      case Date: {
+        auto dt = QDateTime::fromString(qs(r->created_at), Qt::ISODate);
+        return dt.isValid() ? dt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : qs(r->created_at);
+      }
+    }
+  }
+  if (role == Qt::ToolTipRole) {
+    QString tip = qs(r->notes);
+    if (!r->status_message.empty()) tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + qs(r->status_message);
+    return tip.isEmpty() ? QVariant() : QVariant(tip);
+  }
+  if (role == Qt::ForegroundRole && index.column() == Status) {
+    switch (r->status) {
+      case store::RunStatus::Running: return QColor(0, 120, 0);
+      case store::RunStatus::Failed: return QColor(180, 0, 0);
+      case store::RunStatus::Done: return QColor(30, 60, 160);
+      default: return {};
+    }
+  }
+  return {};
+}
+
+QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
+  if (role != Qt::DisplayRole || o != Qt::Horizontal) return {};
+  switch (section) {
+    case Id: return tr("#");
+    case Name: return tr("Name");
+    case Preset: return tr("Preset");
+    case Status: return tr("Status");
+    case BestMetric: return tr("Best metric");
+    case LastStep: return tr("Steps");
+    case Date: return tr("Created");
+  }
+  return {};
+}
+
+HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(parent), reader_(reader) {
+  auto* top = new QVBoxLayout(this);
+  auto* bar = new QHBoxLayout;
+  filter_ = new QLineEdit(this);
+  filter_->setPlaceholderText(tr("Filter runs (regular expression over every column)…"));
+  filter_->setClearButtonEnabled(true);
+  bar->addWidget(filter_, 1);
+  open_ = new QPushButton(tr("Open"), this);
+  compare_ = new QPushButton(tr("Compare"), this);
+  rename_ = new QPushButton(tr("Rename…"), this);
+  delete_ = new QPushButton(tr("Delete…"), this);
+  open_->setToolTip(tr("Show the run's curves, images and samples (live while it runs)"));
+  compare_->setToolTip(tr("Select 2 to 4 runs to overlay their curves and diff their configs"));
+  for (auto* b : {open_, compare_, rename_, delete_}) bar->addWidget(b);
+  top->addLayout(bar);
+
+  auto* split = new QSplitter(Qt::Vertical, this);
+  model_ = new RunsModel(this);
+  proxy_ = new QSortFilterProxyModel(this);
+  proxy_->setSourceModel(model_);
+  proxy_->setFilterKeyColumn(-1);
+  proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
+  proxy_->setSortRole(Qt::EditRole);
+  table_ = new QTableView(split);
+  table_->setModel(proxy_);
+  table_->setSortingEnabled(true);
+  table_->sortByColumn(RunsModel::Id, Qt::DescendingOrder);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  table_->setAlternatingRowColors(true);
+  table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
+  table_->setColumnWidth(RunsModel::Id, 50);
+  table_->setColumnWidth(RunsModel::Preset, 110);
+  table_->setColumnWidth(RunsModel::BestMetric, 120);
+  table_->setColumnWidth(RunsModel::Date, 140);
+  auto* notesBox = new QWidget(split);
+  auto* nl = new QVBoxLayout(notesBox);
+  nl->setContentsMargins(0, 0, 0, 0);
+  auto* nh = new QHBoxLayout;
+  nh->addWidget(new QLabel(tr("Notes of the selected run:"), notesBox));
+  nh->addStretch();
+  save_notes_ = new QPushButton(tr("Save notes"), notesBox);
+  nh->addWidget(save_notes_);
+  nl->addLayout(nh);
+  notes_ = new QPlainTextEdit(notesBox);
+  notes_->setPlaceholderText(tr("Free text kept with the run"));
+  nl->addWidget(notes_);
+  split->addWidget(table_);
+  split->addWidget(notesBox);
+  split->setStretchFactor(0, 4);
+  split->setStretchFactor(1, 1);
+  top->addWidget(split, 1);
+
+  connect(filter_, &QLineEdit::textChanged, this, [this](const QString& t) {
+    proxy_->setFilterRegularExpression(QRegularExpression(t, QRegularExpression::CaseInsensitiveOption));
+  });
+  connect(reader_, &StoreReader::runsListed, this, [this](const RunList& runs) {
+    const auto sel = selectedRunIds();
+    model_->setRuns(runs);
+    if (selectedRunIds() != sel) selectRuns(sel);
+    updateButtons();
+  });
+  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+    updateButtons();
+    showNotes();
+  });
+  connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& idx) {
+    if (auto* r = model_->runAt(proxy_->mapToSource(idx).row())) Q_EMIT openRequested(r->id);
+  });
+  connect(open_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (!ids.isEmpty()) Q_EMIT openRequested(ids.front());
+  });
+  connect(compare_, &QPushButton::clicked, this, [this] { Q_EMIT compareRequested(selectedRunIds()); });
+  connect(rename_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.size() != 1) return;
+    QString old;
+    for (const auto& r : model_->runs())
+      if (r.id == ids.front()) old = qs(r.name);
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename run"), tr("New name:"), QLineEdit::Normal, old, &ok);
+    if (ok && !name.trimmed().isEmpty()) reader_->requestRename(ids.front(), name.trimmed());
+  });
+  connect(delete_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.isEmpty()) return;
+    const auto answer = QMessageBox::warning(
+        this, tr("Delete runs"),
+        tr("Delete %n run(s) with their steps, samples, snapshots and checkpoints? This cannot be undone.",
+           nullptr, int(ids.size())),
+        QMessageBox::Delete | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Delete) return;
+    for (qint64 id : ids) reader_->requestDelete(id);
+  });
+  connect(save_notes_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.size() == 1) reader_->requestNotes(ids.front(), notes_->toPlainText());
+  });
+
+  poll_.setInterval(1000);
+  connect(&poll_, &QTimer::timeout, this, &HistoryBrowser::refresh);
+  poll_.start();
+  refresh();
+  updateButtons();
+}
+
+void HistoryBrowser::refresh() { reader_->requestRuns(); }
+
+QList<qint64> HistoryBrowser::selectedRunIds() const {
+  QList<qint64> ids;
+  for (const auto& idx : table_->selectionModel()->selectedRows())
+    if (auto* r = model_->runAt(proxy_->mapToSource(idx).row())) ids << r->id;
+  return ids;
+}
+
+void HistoryBrowser::selectRuns(const QList<qint64>& ids) {
+  QSignalBlocker b(table_->selectionModel());
+  table_->clearSelection();
+  for (int row = 0; row < model_->rowCount(); ++row)
+    if (ids.contains(model_->runAt(row)->id)) {
+      const QModelIndex idx = proxy_->mapFromSource(model_->index(row, 0));
+      table_->selectionModel()->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    }
+  updateButtons();
+}
+
+void HistoryBrowser::updateButtons() {
+  const int n = int(selectedRunIds().size());
+  open_->setEnabled(n >= 1);
+  rename_->setEnabled(n == 1);
+  delete_->setEnabled(n >= 1);
+  compare_->setEnabled(n >= 2 && n <= 4);
+  save_notes_->setEnabled(n == 1);
+}
+
+void HistoryBrowser::showNotes() {
+  auto ids = selectedRunIds();
+  notes_->clear();
+  if (ids.size() != 1) return;
+  for (const auto& r : model_->runs())
+    if (r.id == ids.front()) notes_->setPlainText(qs(r.notes));
+}
+
+}  // namespace dpg::ui

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file HistoryBrowser: every run in the store (name, preset, status, best metric, date), with a
+/// filter, rename / notes / delete / open / compare. Polls the store every second through the
+/// StoreReader, so a run started by `dpg run` in a terminal shows up, as running, by itself.
+#include "ui/types.h"
+
+#include <QAbstractTableModel>
+#include <QTimer>
+#include <QWidget>
+
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace dpg::ui {
+
+class StoreReader;
+
+class RunsModel : public QAbstractTableModel {
+  Q_OBJECT
+ public:
+  using QAbstractTableModel::QAbstractTableModel;
+  enum Column { Id, Name, Preset, Status, BestMetric, LastStep, Date, ColumnCount };
+  void setRuns(const RunList& runs);
+  const RunList& runs() const { return runs_; }
+  const store::RunInfo* runAt(int row) const;
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+  QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+ private:
+  RunList runs_;
+};
+
+class HistoryBrowser : public QWidget {
+  Q_OBJECT
+ public:
+  HistoryBrowser(StoreReader* reader, QWidget* parent = nullptr);
+  RunsModel* model() const { return model_; }
+  QTableView* table() const { return table_; }
+  /// Ids of the selected runs, in table order.
+  QList<qint64> selectedRunIds() const;
+  void selectRuns(const QList<qint64>& ids);
+  void refresh();
+
+ Q_SIGNALS:
+  void openRequested(qint64 runId);
+  void compareRequested(const QList<qint64>& runIds);
+
+ private:
+  void updateButtons();
+  void showNotes();
+  StoreReader* reader_;
+  RunsModel* model_ = nullptr;
+  QSortFilterProxyModel* proxy_ = nullptr;
+  QTableView* table_ = nullptr;
+  QLineEdit* filter_ = nullptr;
+  QPlainTextEdit* notes_ = nullptr;
+  QPushButton* open_ = nullptr;
+  QPushButton* compare_ = nullptr;
+  QPushButton* rename_ = nullptr;
+  QPushButton* delete_ = nullptr;
+  QPushButton* save_notes_ = nullptr;
+  QTimer poll_;
+};
+
+}  // namespace dpg::ui

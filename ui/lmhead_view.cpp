@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+#include "ui/lmhead_view.h"
+
+#include "ui/image_util.h"
+
+#include <qcustomplot.h>
+
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QSlider>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace dpg::ui {
+
+namespace {
+QLabel* imageLabel(QWidget* parent) {
+  auto* l = new QLabel(parent);
+  l->setAlignment(Qt::AlignCenter);
+  l->setMinimumSize(160, 160);
+  l->setFrameShape(QFrame::StyledPanel);
+  l->setText(LmHeadView::tr("no snapshot yet"));
+  return l;
+}
+
+QPixmap scaledPixmap(const engine::Image& image, QSize box) {
+  if (image.empty()) return {};
+  const int scale = std::max(1, std::min(box.width() / int(image.cols), box.height() / int(image.rows)));
+  return QPixmap::fromImage(sign_image(image, scale));
+}
+
+QLabel* caption(const QString& text, QWidget* parent) {
+  auto* l = new QLabel(text, parent);
+  l->setAlignment(Qt::AlignCenter);
+  QFont f = l->font();
+  f.setBold(true);
+  l->setFont(f);
+  return l;
+}
+}  // namespace
+
+LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
+  auto* top = new QVBoxLayout(this);
+  auto* grid = new QGridLayout;
+  target_label_ = imageLabel(this);
+  sign_label_ = imageLabel(this);
+  plot_ = new QCustomPlot(this);
+  plot_->setMinimumSize(260, 180);
+  map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+  scale_ = new QCPColorScale(plot_);
+  plot_->plotLayout()->addElement(0, 1, scale_);
+  scale_->setType(QCPAxis::atRight);
+  scale_->axis()->setLabel(QStringLiteral("P_T − P_0"));
+  map_->setColorScale(scale_);
+  QCPColorGradient diverging;
+  diverging.clearColorStops();
+  diverging.setColorStopAt(0.0, QColor(33, 102, 172));
+  diverging.setColorStopAt(0.25, QColor(146, 197, 222));
+  diverging.setColorStopAt(0.5, QColor(247, 247, 247));
+  diverging.setColorStopAt(0.75, QColor(244, 165, 130));
+  diverging.setColorStopAt(1.0, QColor(178, 24, 43));
+  map_->setGradient(diverging);
+  map_->setInterpolate(false);
+  plot_->xAxis->setLabel(tr("token id offset (column)"));
+  plot_->yAxis->setLabel(tr("hidden dim (row)"));
+  plot_->yAxis->setRangeReversed(true);
+  auto* margins = new QCPMarginGroup(plot_);
+  plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+  scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+
+  grid->addWidget(caption(tr("Target Y"), this), 0, 0);
+  grid->addWidget(caption(tr("sign(P_T − P_0)"), this), 0, 1);
+  grid->addWidget(caption(tr("P_T − P_0 heatmap"), this), 0, 2);
+  grid->addWidget(target_label_, 1, 0);
+  grid->addWidget(sign_label_, 1, 1);
+  grid->addWidget(plot_, 1, 2);
+  grid->setColumnStretch(0, 1);
+  grid->setColumnStretch(1, 1);
+  grid->setColumnStretch(2, 2);
+  grid->setRowStretch(1, 1);
+  top->addLayout(grid, 1);
+
+  auto* bar = new QHBoxLayout;
+  play_ = new QToolButton(this);
+  play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+  play_->setToolTip(tr("Play / pause the snapshots"));
+  play_->setCheckable(true);
+  slider_ = new QSlider(Qt::Horizontal, this);
+  slider_->setRange(0, 0);
+  step_label_ = new QLabel(tr("step –"), this);
+  step_label_->setMinimumWidth(110);
+  bar->addWidget(play_);
+  bar->addWidget(slider_, 1);
+  bar->addWidget(step_label_);
+  top->addLayout(bar);
+
+  play_timer_.setInterval(250);
+  connect(&play_timer_, &QTimer::timeout, this, [this] {
+    if (sets_.empty()) return;
+    const int next = slider_->value() + 1;
+    slider_->setValue(next > slider_->maximum() ? 0 : next);
+  });
+  connect(play_, &QToolButton::toggled, this, [this](bool on) {
+    play_->setIcon(style()->standardIcon(on ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (on) play_timer_.start();
+    else play_timer_.stop();
+  });
+  connect(slider_, &QSlider::valueChanged, this, [this](int index) {
+    if (index < 0 || index >= int(sets_.size())) return;
+    auto it = std::next(sets_.begin(), index);
+    follow_ = index == int(sets_.size()) - 1;
+    if (it->first != current_step_) {
+      current_step_ = it->first;
+      render();
+    }
+  });
+}
+
+void LmHeadView::clear() {
+  sets_.clear();
+  target_ = {};
+  current_step_ = -1;
+  follow_ = true;
+  map_->data()->clear();
+  target_label_->setPixmap({});
+  target_label_->setText(tr("no snapshot yet"));
+  sign_label_->setPixmap({});
+  sign_label_->setText(tr("no snapshot yet"));
+  step_label_->setText(tr("step –"));
+  updateSlider();
+  plot_->replot();
+}
+
+void LmHeadView::addSnapshot(const SnapshotSet& set) {
+  if (set.sign.empty() && set.delta.empty() && set.target.empty()) return;
+  if (!set.target.empty()) target_ = set.target;
+  auto& slot = sets_[set.step];
+  slot = set;
+  if (slot.target.empty()) slot.target = target_;
+  updateSlider();
+  if (follow_) showStep(set.step);
+}
+
+void LmHeadView::addSnapshots(const SnapshotList& sets) {
+  for (const auto& s : sets) addSnapshot(s);
+}
+
+void LmHeadView::updateSlider() {
+  QSignalBlocker block(slider_);
+  slider_->setRange(0, std::max(0, int(sets_.size()) - 1));
+  auto it = sets_.find(current_step_);
+  if (it != sets_.end()) slider_->setValue(int(std::distance(sets_.begin(), it)));
+}
+
+void LmHeadView::showStep(int64_t step) {
+  auto it = sets_.lower_bound(step);
+  if (it == sets_.end()) return;
+  current_step_ = it->first;
+  updateSlider();
+  render();
+}
+
+int LmHeadView::heatmapCells() const {
+  return map_->data()->keySize() * map_->data()->valueSize();
+}
+
+void LmHeadView::render() {
+  auto it = sets_.find(current_step_);
+  if (it == sets_.end()) return;
+  const SnapshotSet& s = it->second;
+  step_label_->setText(tr("step %1 (%2 of %3)")
+                           .arg(s.step)
+                           .arg(slider_->value() + 1)
+                           .arg(sets_.size()));
+  const QSize box = target_label_->size() - QSize(8, 8);
+  const engine::Image& target = s.target.empty() ? target_ : s.target;
+  if (!target.empty()) target_label_->setPixmap(scaledPixmap(target, box));
+  if (!s.sign.empty()) sign_label_->setPixmap(scaledPixmap(s.sign, sign_label_->size() - QSize(8, 8)));
+  if (!s.delta.empty()) {
+    const int rows = int(s.delta.rows), cols = int(s.delta.cols);
+    map_->data()->setSize(cols, rows);
+    map_->data()->setRange(QCPRange(0, cols - 1), QCPRange(0, rows - 1));
+    double m = 1e-12;
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c) {
+        const double v = s.delta.at(r, c);
+        map_->data()->setCell(c, r, v);
+        if (std::isfinite(v)) m = std::max(m, std::abs(v));
+      }
+    map_->setDataRange(QCPRange(-m, m));  // symmetric: white is exactly zero
+    plot_->xAxis->setRange(-0.5, cols - 0.5);
+    plot_->yAxis->setRange(-0.5, rows - 0.5);
+  }
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QImage LmHeadView::exportImage() const {
+  auto it = sets_.find(current_step_);
+  if (it == sets_.end()) return {};
+  const SnapshotSet& s = it->second;
+  const engine::Image& target = s.target.empty() ? target_ : s.target;
+  const int scale = 12, gap = 16;
+  QImage a = sign_image(target, scale), b = sign_image(s.sign, scale), c = diverging_image(s.delta, scale);
+  const int w = a.width() + b.width() + c.width() + 4 * gap;
+  const int h = std::max({a.height(), b.height(), c.height()}) + 2 * gap;
+  QImage out(std::max(w, 1), std::max(h, 1), QImage::Format_RGB32);
+  out.fill(Qt::white);
+  QPainter p(&out);
+  int x = gap;
+  for (const QImage* img : {&a, &b, &c}) {
+    if (img->isNull()) continue;
+    p.drawImage(x, gap, *img);
+    x += img->width() + gap;
+  }
+  return out;
+}
+
+}  // namespace dpg::ui

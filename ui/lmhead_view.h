@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file LmHeadView: the target Y, the sign image sign(P_T − P_0) and a heatmap of P_T − P_0
+/// (QCPColorMap, diverging, symmetric range, with a colour scale), with a step slider over the
+/// stored snapshots and play/pause to animate the image forming.
+#include "ui/types.h"
+
+#include <QTimer>
+#include <QWidget>
+
+#include <map>
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QLabel;
+class QSlider;
+class QToolButton;
+
+namespace dpg::ui {
+
+class LmHeadView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit LmHeadView(QWidget* parent = nullptr);
+
+  void clear();
+  /// Adds snapshots; follows the newest one unless the user moved the slider back.
+  void addSnapshot(const SnapshotSet& set);
+  void addSnapshots(const SnapshotList& sets);
+  int snapshotCount() const { return int(sets_.size()); }
+  /// Cells in the heatmap currently shown (0 when none).
+  int heatmapCells() const;
+  int64_t currentStep() const { return current_step_; }
+  void showStep(int64_t step);
+  /// The three images side by side, for export.
+  QImage exportImage() const;
+
+ private:
+  void updateSlider();
+  void render();
+
+  std::map<int64_t, SnapshotSet> sets_;
+  engine::Image target_;
+  int64_t current_step_ = -1;
+  bool follow_ = true;
+  QLabel* target_label_ = nullptr;
+  QLabel* sign_label_ = nullptr;
+  QLabel* step_label_ = nullptr;
+  QCustomPlot* plot_ = nullptr;
+  QCPColorMap* map_ = nullptr;
+  QCPColorScale* scale_ = nullptr;
+  QSlider* slider_ = nullptr;
+  QToolButton* play_ = nullptr;
+  QTimer play_timer_;
+};
+
+}  // namespace dpg::ui

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: MIT
+#include "ui/main_window.h"
+
+#include "core/config/presets.h"
+#include "core/session/run_session.h"
+#include "ui/compare_view.h"
+#include "ui/dashboard.h"
+#include "ui/designer/objective_designer.h"
+#include "ui/engine_controller.h"
+#include "ui/history_browser.h"
+#include "ui/lmhead_view.h"
+#include "ui/run_setup.h"
+#include "ui/samples_view.h"
+#include "ui/store_reader.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <fstream>
+
+namespace dpg::ui {
+
+MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(parent) {
+  register_metatypes();
+  setObjectName(QStringLiteral("MainWindow"));
+  setWindowTitle(tr("DPG Workbench"));
+  db_path_ = dbPath.isEmpty() ? qs(session::default_db_path()) : dbPath;
+  engine_ = new EngineController(this);
+  reader_ = new StoreReader(db_path_, this);
+
+  tabs_ = new QTabWidget(this);
+  tabs_->setDocumentMode(true);
+  setCentralWidget(tabs_);
+
+  tabs_->addTab(buildStartPage(), tr("Start"));
+
+  auto* design = new QSplitter(Qt::Horizontal);
+  designer_ = new ObjectiveDesigner(design);
+  setup_ = new RunSetup(design);
+  design->addWidget(designer_);
+  design->addWidget(setup_);
+  design->setStretchFactor(0, 3);
+  design->setStretchFactor(1, 2);
+  design->setObjectName(QStringLiteral("designSplitter"));
+  tabs_->addTab(design, tr("Design"));
+
+  auto* run = new QWidget;
+  auto* rl = new QVBoxLayout(run);
+  run_label_ = new QLabel(tr("No run shown. Press Start (F5) or open a run from History."));
+  QFont bold = run_label_->font();
+  bold.setBold(true);
+  run_label_->setFont(bold);
+  rl->addWidget(run_label_);
+  auto* runSplit = new QSplitter(Qt::Vertical);
+  runSplit->setObjectName(QStringLiteral("runSplitter"));
+  dashboard_ = new Dashboard(runSplit);
+  lmhead_ = new LmHeadView(runSplit);
+  runSplit->addWidget(dashboard_);
+  runSplit->addWidget(lmhead_);
+  runSplit->setStretchFactor(0, 3);
+  runSplit->setStretchFactor(1, 2);
+  rl->addWidget(runSplit, 1);
+  tabs_->addTab(run, tr("Run"));
+
+  samples_ = new SamplesView;
+  tabs_->addTab(samples_, tr("Samples"));
+  history_ = new HistoryBrowser(reader_);
+  tabs_->addTab(history_, tr("History"));
+  compare_ = new CompareView(reader_);
+  tabs_->addTab(compare_, tr("Compare"));
+
+  buildMenus();
+
+  step_label_ = new QLabel(tr("idle"));
+  speed_label_ = new QLabel;
+  eta_label_ = new QLabel;
+  for (auto* l : {step_label_, speed_label_, eta_label_}) {
+    l->setMinimumWidth(120);
+    statusBar()->addPermanentWidget(l);
+  }
+  statusBar()->showMessage(tr("Store: %1").arg(db_path_));
+
+  // Designer <-> setup.
+  connect(designer_, &ObjectiveDesigner::useInRun, this, [this](const nlohmann::json& p) {
+    setup_->setObjectiveParams(p);
+    statusBar()->showMessage(tr("The run setup now uses the designed bitmap."), 4000);
+  });
+  connect(setup_, &RunSetup::targetModelChanged, designer_, &ObjectiveDesigner::setTargetModel);
+  designer_->setTargetModel(qs(setup_->config().target.model));
+  if (setup_->config().objective.kind == "lmhead_bitmap")
+    designer_->setObjectiveParams(setup_->config().objective.params);
+
+  // Engine.
+  connect(engine_, &EngineController::runStarted, this, [this](qint64 id, qint64 first, qint64 total) {
+    first_step_ = first;
+    total_steps_ = total;
+    steps_this_session_ = 0;
+    clock_.restart();
+    if (shown_run_ != id) resetRunViews(id);
+    shown_is_live_ = true;
+    if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
+    history_->refresh();
+    updateStatus();
+  });
+  connect(engine_, &EngineController::stepCompleted, this, &MainWindow::onStep);
+  connect(engine_, &EngineController::runFinished, this, [this](qint64, const QString& status) {
+    statusBar()->showMessage(tr("Run %1.").arg(status), 5000);
+    history_->refresh();
+    updateStatus();
+  });
+  connect(engine_, &EngineController::errorOccurred, this, &MainWindow::showError);
+  connect(engine_, &EngineController::runningChanged, this, [this](bool running) {
+    start_->setEnabled(!running);
+    stop_->setEnabled(running);
+    pause_->setText(running ? tr("&Pause") : tr("&Resume"));
+    pause_->setEnabled(running || (engine_->runId() >= 0 && engine_->isPaused()) || engine_->runId() >= 0);
+    updateStatus();
+  });
+
+  // Store answers for the shown run.
+  connect(reader_, &StoreReader::stepsLoaded, this, [this](qint64 id, const MetricsList& steps) {
+    if (id != shown_run_ || steps.empty()) return;
+    dashboard_->appendMany(steps);
+    const qint64 newest = steps.back().step;
+    if (newest > last_step_) {
+      last_step_ = newest;
+      if (!shown_is_live_) reader_->requestSamples(id, newest);
+    }
+    updateStatus();
+  });
+  connect(reader_, &StoreReader::snapshotsLoaded, this, [this](qint64 id, const SnapshotList& sets) {
+    if (id != shown_run_) return;
+    lmhead_->addSnapshots(sets);
+    if (!sets.empty()) last_snapshot_step_ = std::max<qint64>(last_snapshot_step_, sets.back().step);
+  });
+  connect(reader_, &StoreReader::samplesLoaded, this, [this](qint64 id, qint64 step, const SampleList& s) {
+    if (id == shown_run_) samples_->setSamples(step, s);
+  });
+  connect(reader_, &StoreReader::error, this, [this](const QString& m) {
+    statusBar()->showMessage(tr("Store: %1").arg(m), 5000);
+  });
+  connect(samples_, &SamplesView::stepRequested, this, [this](qint64 step) {
+    if (shown_run_ >= 0) reader_->requestSamples(shown_run_, step);
+  });
+  connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
+  connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
+
+  // A run opened from History (e.g. a CLI `dpg run`) is followed live from the store.
+  poll_.setInterval(1000);
+  connect(&poll_, &QTimer::timeout, this, &MainWindow::pollShownRun);
+  poll_.start();
+
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  design->restoreState(settings.value(QStringLiteral("window/design")).toByteArray());
+  runSplit->restoreState(settings.value(QStringLiteral("window/run")).toByteArray());
+  tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+  if (!settings.contains(QStringLiteral("window/geometry"))) resize(1400, 900);
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildStartPage() {
+  auto* page = new QWidget;
+  auto* l = new QVBoxLayout(page);
+  auto* title = new QLabel(tr("<h2>DPG Workbench</h2><p>Dataset Policy Gradient: train a generator whose "
+                              "samples, used as training data, write a chosen image into a target "
+                              "model's LM head.</p><p>Pick a preset to start from (double-click), then "
+                              "adjust the objective in <b>Design</b> and press <b>Start</b> (F5).</p>"));
+  title->setWordWrap(true);
+  title->setTextFormat(Qt::RichText);
+  l->addWidget(title);
+  preset_list_ = new QListWidget;
+  preset_list_->setWordWrap(true);
+  preset_list_->setSpacing(4);
+  for (const auto& p : config::list_presets()) {
+    auto* item = new QListWidgetItem(QStringLiteral("%1\n%2").arg(qs(p.name), qs(p.description)));
+    item->setData(Qt::UserRole, qs(p.name));
+    QFont f = item->font();
+    item->setFont(f);
+    preset_list_->addItem(item);
+  }
+  l->addWidget(preset_list_, 1);
+  auto* bar = new QHBoxLayout;
+  auto* use = new QPushButton(tr("Use preset"));
+  auto* hist = new QPushButton(tr("Browse history"));
+  bar->addWidget(use);
+  bar->addWidget(hist);
+  bar->addStretch();
+  l->addLayout(bar);
+  auto usePreset = [this] {
+    auto* item = preset_list_->currentItem();
+    if (!item) return;
+    setup_->loadPreset(item->data(Qt::UserRole).toString());
+    const auto cfg = setup_->config();
+    if (cfg.objective.kind == "lmhead_bitmap") designer_->setObjectiveParams(cfg.objective.params);
+    tabs_->setCurrentIndex(DesignTab);
+  };
+  connect(preset_list_, &QListWidget::itemDoubleClicked, this, usePreset);
+  connect(use, &QPushButton::clicked, this, usePreset);
+  connect(hist, &QPushButton::clicked, this, [this] { tabs_->setCurrentIndex(HistoryTab); });
+  return page;
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  auto* newRun = file->addAction(tr("&New Run from Preset…"), this, [this] { tabs_->setCurrentIndex(StartTab); });
+  newRun->setShortcut(QKeySequence::New);
+  auto* open = file->addAction(tr("&Open Config…"), this, &MainWindow::openConfig);
+  open->setShortcut(QKeySequence::Open);
+  auto* save = file->addAction(tr("&Save Config…"), this, &MainWindow::saveConfig);
+  save->setShortcut(QKeySequence::Save);
+  file->addSeparator();
+  auto* exp = file->addMenu(tr("&Export"));
+  exp->addAction(tr("LM-head &Images (PNG)…"), this, &MainWindow::exportImages);
+  exp->addAction(tr("&Curves (CSV)…"), this, &MainWindow::exportCsv);
+  exp->addAction(tr("Con&fig (JSON)…"), this, &MainWindow::saveConfig);
+  exp->addAction(tr("&Target Bitmap (PNG)…"), this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export target"), QStringLiteral("target.png"),
+                                                   tr("PNG images (*.png)"));
+    if (f.isEmpty()) return;
+    try {
+      designer_->exportPng(f);
+    } catch (const std::exception& e) {
+      showError(qs(e.what()));
+    }
+  });
+  file->addSeparator();
+  auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+
+  auto* runMenu = menuBar()->addMenu(tr("&Run"));
+  start_ = runMenu->addAction(tr("&Start"), this, &MainWindow::startRun);
+  start_->setShortcut(Qt::Key_F5);
+  pause_ = runMenu->addAction(tr("&Pause"), this, &MainWindow::pauseResume);
+  pause_->setShortcut(Qt::Key_F6);
+  pause_->setEnabled(false);
+  stop_ = runMenu->addAction(tr("S&top"), this, &MainWindow::stopRun);
+  stop_->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+  stop_->setEnabled(false);
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  const QStringList names = {tr("Start"), tr("Design"), tr("Run"), tr("Samples"), tr("History"), tr("Compare")};
+  for (int i = 0; i < names.size(); ++i) {
+    auto* a = view->addAction(names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
+    a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+  }
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About DPG Workbench"), this, [this] {
+    QMessageBox::about(this, tr("About DPG Workbench"),
+                       tr("<h3>DPG Workbench %1</h3><p>A desktop research tool for Dataset Policy "
+                          "Gradient: design an objective, watch the image form in the target's LM "
+                          "head, and compare runs.</p><p>Runs are stored in <tt>%2</tt>.</p>"
+                          "<p>Licensed under the MIT licence.</p>")
+                           .arg(QApplication::applicationVersion(), db_path_.toHtmlEscaped()));
+  });
+  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+  auto* tb = addToolBar(tr("Run"));
+  tb->setObjectName(QStringLiteral("runToolbar"));
+  tb->addAction(start_);
+  tb->addAction(pause_);
+  tb->addAction(stop_);
+  start_->setToolTip(tr("Start a run with the current setup (F5)"));
+  stop_->setToolTip(tr("Stop the run (Shift+F5); it can be resumed later"));
+}
+
+void MainWindow::startRun() {
+  auto cfg = setup_->validatedConfig();
+  if (!cfg) {
+    showError(tr("The run setup is not valid:\n%1").arg(setup_->validationMessage()));
+    tabs_->setCurrentIndex(DesignTab);
+    return;
+  }
+  if (cfg->objective.kind == "lmhead_bitmap" && !designer_->validationMessage().isEmpty() &&
+      cfg->objective.params.value("source", std::string()) == "bitmap") {
+    showError(designer_->validationMessage());
+    return;
+  }
+  resetRunViews(-1);
+  shown_is_live_ = true;
+  run_label_->setText(tr("Starting a new %1 run…").arg(setup_->presetName()));
+  engine_->start(*cfg, setup_->presetName(), db_path_);
+  tabs_->setCurrentIndex(RunTab);
+}
+
+void MainWindow::stopRun() { engine_->stop(); }
+
+void MainWindow::pauseResume() {
+  if (engine_->isRunning()) engine_->pause();
+  else engine_->resume();
+}
+
+void MainWindow::resetRunViews(qint64 runId) {
+  shown_run_ = runId;
+  shown_is_live_ = false;
+  last_step_ = 0;
+  last_snapshot_step_ = -1;
+  dashboard_->clear();
+  lmhead_->clear();
+  samples_->clear();
+  if (runId >= 0) run_label_->setText(tr("Run #%1").arg(runId));
+}
+
+void MainWindow::onStep(const engine::StepRecord& r) {
+  if (shown_run_ != engine_->runId()) return;  // the user is looking at another run
+  dashboard_->append(r.metrics);
+  last_step_ = r.metrics.step;
+  ++steps_this_session_;
+  mean_step_s_ = steps_this_session_ == 1 ? r.metrics.step_seconds : 0.8 * mean_step_s_ + 0.2 * r.metrics.step_seconds;
+  if (!r.snapshots.empty()) lmhead_->addSnapshot(snapshot_set(r.metrics.step, r.snapshots));
+  if (!r.samples.empty()) samples_->setSamples(r.metrics.step, r.samples);
+  run_label_->setText(tr("Run #%1 (live)").arg(shown_run_));
+  updateStatus();
+}
+
+void MainWindow::openRun(qint64 runId) {
+  if (engine_->isRunning() && engine_->runId() == runId) {
+    tabs_->setCurrentIndex(RunTab);
+    return;
+  }
+  resetRunViews(runId);
+  reader_->requestSteps(runId, -1);
+  reader_->requestSnapshots(runId, -1);
+  for (const auto& r : history_->model()->runs())
+    if (r.id == runId) {
+      run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r.name), qs(store::status_name(r.status))));
+      total_steps_ = 0;
+      try {
+        total_steps_ = nlohmann::json::parse(r.config_json).at("grpo").at("steps").get<qint64>();
+      } catch (const std::exception&) {
+      }
+    }
+  tabs_->setCurrentIndex(RunTab);
+}
+
+void MainWindow::pollShownRun() {
+  if (shown_run_ < 0 || shown_is_live_) return;
+  bool running = false;
+  for (const auto& r : history_->model()->runs())
+    if (r.id == shown_run_) {
+      running = r.status == store::RunStatus::Running;
+      run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r.name), qs(store::status_name(r.status))));
+    }
+  if (!running) return;
+  reader_->requestSteps(shown_run_, last_step_);
+  reader_->requestSnapshots(shown_run_, last_snapshot_step_);
+}
+
+void MainWindow::compareRuns(const QList<qint64>& runIds) {
+  compare_->compare(runIds);
+  tabs_->setCurrentIndex(CompareTab);
+}
+
+void MainWindow::updateStatus() {
+  if (last_step_ <= 0) {
+    step_label_->setText(engine_->isRunning() ? tr("starting…") : tr("idle"));
+    speed_label_->clear();
+    eta_label_->clear();
+    return;
+  }
+  step_label_->setText(total_steps_ > 0 ? tr("step %1 / %2").arg(last_step_).arg(total_steps_)
+                                        : tr("step %1").arg(last_step_));
+  if (engine_->isRunning() && shown_is_live_ && steps_this_session_ > 0 && clock_.isValid()) {
+    const double secs = clock_.elapsed() / 1000.0;
+    const double perMin = 60.0 * steps_this_session_ / std::max(1e-3, secs);
+    speed_label_->setText(tr("%1 steps/min").arg(perMin, 0, 'f', 1));
+    const double left = double(total_steps_ - last_step_) * 60.0 / std::max(1e-6, perMin);
+    const int s = int(std::lround(left));
+    eta_label_->setText(tr("ETA %1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0')));
+  } else {
+    speed_label_->clear();
+    eta_label_->clear();
+  }
+}
+
+void MainWindow::showError(const QString& message) {
+  last_error_ = message;
+  statusBar()->showMessage(message, 10000);
+  if (interactive_) QMessageBox::critical(this, tr("DPG Workbench"), message);
+}
+
+void MainWindow::openConfig() {
+  const QString f = QFileDialog::getOpenFileName(this, tr("Open config"), {}, tr("Run configs (*.json)"));
+  if (f.isEmpty()) return;
+  try {
+    const auto cfg = config::load_run_config(f.toStdString());
+    setup_->setConfig(cfg);
+    if (cfg.objective.kind == "lmhead_bitmap") designer_->setObjectiveParams(cfg.objective.params);
+    tabs_->setCurrentIndex(DesignTab);
+  } catch (const std::exception& e) {
+    showError(qs(e.what()));
+  }
+}
+
+void MainWindow::saveConfig() {
+  try {
+    const auto cfg = setup_->config();
+    const QString f = QFileDialog::getSaveFileName(this, tr("Save config"), QStringLiteral("run.json"),
+                                                   tr("Run configs (*.json)"));
+    if (f.isEmpty()) return;
+    QFile out(f);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) throw std::runtime_error(out.errorString().toStdString());
+    out.write(QByteArray::fromStdString(cfg.to_json().dump(2) + "\n"));
+  } catch (const std::exception& e) {
+    showError(qs(e.what()));
+  }
+}
+
+void MainWindow::exportImages() {
+  const QImage img = lmhead_->exportImage();
+  if (img.isNull()) {
+    showError(tr("No LM-head snapshot to export yet."));
+    return;
+  }
+  const QString f = QFileDialog::getSaveFileName(this, tr("Export images"), QStringLiteral("lmhead.png"),
+                                                 tr("PNG images (*.png)"));
+  if (!f.isEmpty() && !img.save(f, "PNG")) showError(tr("Could not write %1").arg(f));
+}
+
+void MainWindow::exportCsv() {
+  const QString f = QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("curves.csv"),
+                                                 tr("CSV files (*.csv)"));
+  if (f.isEmpty()) return;
+  QFile out(f);
+  if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    showError(tr("Could not write %1: %2").arg(f, out.errorString()));
+    return;
+  }
+  out.write(dashboard_->toCsv().toUtf8());
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  if (engine_->isRunning() && interactive_) {
+    const auto answer = QMessageBox::question(this, tr("Quit"),
+                                              tr("A run is in progress. Stop it and quit? It can be resumed later."));
+    if (answer != QMessageBox::Yes) {
+      e->ignore();
+      return;
+    }
+  }
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  if (auto* d = findChild<QSplitter*>(QStringLiteral("designSplitter"))) settings.setValue(QStringLiteral("window/design"), d->saveState());
+  if (auto* r = findChild<QSplitter*>(QStringLiteral("runSplitter"))) settings.setValue(QStringLiteral("window/run"), r->saveState());
+  settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+  engine_->stop();
+  e->accept();
+}
+
+}  // namespace dpg::ui

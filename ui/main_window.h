@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file MainWindow: tabs Start / Design / Run / Samples / History / Compare, menus, status bar.
+/// A thin shell: views own their widgets, EngineController owns the engine thread and
+/// StoreReader owns the store-reading thread.
+#include "ui/types.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+#include <QTimer>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QTabWidget;
+
+namespace dpg::ui {
+
+class CompareView;
+class Dashboard;
+class EngineController;
+class HistoryBrowser;
+class LmHeadView;
+class ObjectiveDesigner;
+class RunSetup;
+class SamplesView;
+class StoreReader;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  enum Tab { StartTab, DesignTab, RunTab, SamplesTab, HistoryTab, CompareTab };
+  /// @p dbPath: the run store (default: session::default_db_path()).
+  explicit MainWindow(const QString& dbPath = {}, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  EngineController* engine() const { return engine_; }
+  StoreReader* reader() const { return reader_; }
+  Dashboard* dashboard() const { return dashboard_; }
+  LmHeadView* lmHead() const { return lmhead_; }
+  SamplesView* samples() const { return samples_; }
+  HistoryBrowser* history() const { return history_; }
+  CompareView* compareView() const { return compare_; }
+  ObjectiveDesigner* designer() const { return designer_; }
+  RunSetup* runSetup() const { return setup_; }
+  QTabWidget* tabs() const { return tabs_; }
+  qint64 shownRun() const { return shown_run_; }
+  /// Message boxes for engine errors (tests turn them off and read lastError()).
+  void setInteractive(bool on) { interactive_ = on; }
+  QString lastError() const { return last_error_; }
+
+ public Q_SLOTS:
+  void startRun();
+  void stopRun();
+  void pauseResume();
+  /// Shows a stored run in the Run and Samples tabs, following it live while it runs.
+  void openRun(qint64 runId);
+  void compareRuns(const QList<qint64>& runIds);
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
+
+ private:
+  void buildMenus();
+  QWidget* buildStartPage();
+  void resetRunViews(qint64 runId);
+  void onStep(const engine::StepRecord& r);
+  void updateStatus();
+  void pollShownRun();
+  void showError(const QString& message);
+  void openConfig();
+  void saveConfig();
+  void exportImages();
+  void exportCsv();
+
+  QString db_path_;
+  EngineController* engine_ = nullptr;
+  StoreReader* reader_ = nullptr;
+  QTabWidget* tabs_ = nullptr;
+  ObjectiveDesigner* designer_ = nullptr;
+  RunSetup* setup_ = nullptr;
+  Dashboard* dashboard_ = nullptr;
+  LmHeadView* lmhead_ = nullptr;
+  SamplesView* samples_ = nullptr;
+  HistoryBrowser* history_ = nullptr;
+  CompareView* compare_ = nullptr;
+  QListWidget* preset_list_ = nullptr;
+  QAction* start_ = nullptr;
+  QAction* stop_ = nullptr;
+  QAction* pause_ = nullptr;
+  QLabel* step_label_ = nullptr;
+  QLabel* speed_label_ = nullptr;
+  QLabel* eta_label_ = nullptr;
+  QLabel* run_label_ = nullptr;
+  QTimer poll_;
+  QElapsedTimer clock_;
+  qint64 shown_run_ = -1;
+  bool shown_is_live_ = false;  ///< the shown run is the one this window's engine drives
+  qint64 last_step_ = 0;
+  qint64 last_snapshot_step_ = 0;
+  qint64 first_step_ = 1;
+  qint64 total_steps_ = 0;
+  qint64 steps_this_session_ = 0;
+  double mean_step_s_ = 0;
+  bool interactive_ = true;
+  QString last_error_;
+};
+
+}  // namespace dpg::ui

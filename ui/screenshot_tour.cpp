@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#include "ui/screenshot_tour.h"
+
+#include "core/config/presets.h"
+#include "ui/compare_view.h"
+#include "ui/engine_controller.h"
+#include "ui/history_browser.h"
+#include "ui/main_window.h"
+#include "ui/run_setup.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QTabWidget>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace dpg::ui {
+
+ScreenshotTour::ScreenshotTour(MainWindow* window, QString outDir, int steps)
+    : QObject(window), w_(window), dir_(std::move(outDir)), steps_(steps) {}
+
+void ScreenshotTour::start() {
+  QDir().mkpath(dir_);
+  w_->setInteractive(false);
+  connect(w_->engine(), &EngineController::runFinished, this, [this](qint64 id, const QString& status) {
+    std::fprintf(stderr, "screenshots: run %lld %s\n", static_cast<long long>(id), qPrintable(status));
+    ids_ << id;
+    if (++runs_done_ < 2) QTimer::singleShot(200, this, [this] { startRun(1); });
+    else QTimer::singleShot(1500, this, &ScreenshotTour::grabAll);
+  });
+  QTimer::singleShot(500, this, [this] {
+    grab(MainWindow::StartTab, QStringLiteral("start.png"));
+    grab(MainWindow::DesignTab, QStringLiteral("design.png"));
+    startRun(0);
+  });
+}
+
+void ScreenshotTour::startRun(int index) {
+  auto cfg = config::load_preset(config::kDefaultPreset);
+  cfg.name = index == 0 ? "67 baseline" : "67 higher lr";
+  cfg.seed = uint64_t(index);
+  cfg.grpo.steps = steps_;
+  cfg.grpo.lr = index == 0 ? 3e-4 : 1e-3;
+  cfg.validation.every = 4;
+  cfg.snapshot_every = 2;
+  cfg.checkpoint_every = 0;
+  w_->runSetup()->setConfig(cfg);
+  w_->startRun();
+}
+
+void ScreenshotTour::grab(int tab, const QString& file) {
+  w_->tabs()->setCurrentIndex(tab);
+  QApplication::processEvents();
+  const QString path = dir_ + QLatin1Char('/') + file;
+  w_->grab().save(path, "PNG");
+  std::fprintf(stderr, "screenshots: wrote %s\n", qPrintable(path));
+}
+
+void ScreenshotTour::grabAll() {
+  grab(MainWindow::RunTab, QStringLiteral("run.png"));
+  grab(MainWindow::SamplesTab, QStringLiteral("samples.png"));
+  w_->history()->refresh();
+  QTimer::singleShot(1200, this, [this] {
+    w_->history()->selectRuns(ids_);
+    grab(MainWindow::HistoryTab, QStringLiteral("history.png"));
+    w_->compareRuns(ids_);
+    QTimer::singleShot(1500, this, [this] {
+      grab(MainWindow::CompareTab, QStringLiteral("compare.png"));
+      qApp->quit();
+    });
+  });
+}
+
+}  // namespace dpg::ui

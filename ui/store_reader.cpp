@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+#include "ui/store_reader.h"
+
+#include <QFileInfo>
+#include <QMetaObject>
+
+#include <cstdio>
+#include <exception>
+
+namespace dpg::ui {
+
+StoreWorker::~StoreWorker() = default;
+
+store::RunStore* StoreWorker::store() {
+  if (!store_) {
+    if (!QFileInfo::exists(path_)) return nullptr;  // no run yet: try again on the next poll
+    store_ = std::make_unique<store::RunStore>(store::RunStore::open(path_.toStdString(), true));
+  }
+  return store_.get();
+}
+
+#define DPG_GUARD(body)                                   \
+  try {                                                   \
+    body                                                  \
+  } catch (const std::exception& e) {                     \
+    store_.reset();                                       \
+    Q_EMIT error(qs(e.what()));                           \
+  }
+
+void StoreWorker::listRuns() {
+  DPG_GUARD(if (auto* s = store()) Q_EMIT runsListed(s->list_runs()); else Q_EMIT runsListed({});)
+}
+
+void StoreWorker::loadSteps(qint64 runId, qint64 sinceStep) {
+  DPG_GUARD(if (auto* s = store()) {
+    std::optional<int64_t> since;
+    if (sinceStep >= 0) since = sinceStep;
+    Q_EMIT stepsLoaded(runId, s->steps(runId, since));
+  })
+}
+
+void StoreWorker::loadSnapshots(qint64 runId, qint64 sinceStep) {
+  DPG_GUARD(if (auto* s = store()) {
+    SnapshotList out;
+    for (int64_t step : s->snapshot_steps(runId))
+      if (step > sinceStep) out.push_back(snapshot_set(step, s->snapshots(runId, step)));
+    Q_EMIT snapshotsLoaded(runId, out);
+  })
+}
+
+void StoreWorker::loadSamples(qint64 runId, qint64 step) {
+  DPG_GUARD(if (auto* s = store()) Q_EMIT samplesLoaded(runId, step, s->samples(runId, step));)
+}
+
+void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step) {
+  DPG_GUARD(if (auto* s = store()) {
+    CompareList out;
+    for (qint64 id : runIds) {
+      auto info = s->run(id);
+      if (!info) continue;
+      CompareRun c;
+      c.info = *info;
+      c.steps = s->steps(id);
+      for (int64_t st : s->snapshot_steps(id))
+        if (step < 0 || st <= step) c.image_step = st;
+      if (c.image_step >= 0) {
+        auto set = snapshot_set(c.image_step, s->snapshots(id, c.image_step));
+        c.sign = set.sign;
+        c.target = set.target;
+      }
+      out.push_back(std::move(c));
+    }
+    Q_EMIT compareLoaded(out);
+  })
+}
+
+void StoreWorker::rename(qint64 runId, const QString& name) {
+  DPG_GUARD(store::RunStore::open(path_.toStdString()).rename(runId, name.toStdString());)
+  listRuns();
+}
+
+void StoreWorker::setNotes(qint64 runId, const QString& notes) {
+  DPG_GUARD(store::RunStore::open(path_.toStdString()).set_notes(runId, notes.toStdString());)
+  listRuns();
+}
+
+void StoreWorker::deleteRun(qint64 runId) {
+  DPG_GUARD(for (const auto& file : store::RunStore::open(path_.toStdString()).delete_run(runId))
+                std::remove(file.c_str());)
+  listRuns();
+}
+
+#undef DPG_GUARD
+
+StoreReader::StoreReader(const QString& dbPath, QObject* parent) : QObject(parent), path_(dbPath) {
+  register_metatypes();
+  worker_ = new StoreWorker(dbPath);
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(worker_, &StoreWorker::runsListed, this, &StoreReader::runsListed);
+  connect(worker_, &StoreWorker::stepsLoaded, this, &StoreReader::stepsLoaded);
+  connect(worker_, &StoreWorker::snapshotsLoaded, this, &StoreReader::snapshotsLoaded);
+  connect(worker_, &StoreWorker::samplesLoaded, this, &StoreReader::samplesLoaded);
+  connect(worker_, &StoreWorker::compareLoaded, this, &StoreReader::compareLoaded);
+  connect(worker_, &StoreWorker::error, this, &StoreReader::error);
+  thread_.setObjectName(QStringLiteral("dpg-store-reader"));
+  thread_.start();
+}
+
+StoreReader::~StoreReader() {
+  thread_.quit();
+  thread_.wait();
+}
+
+template <class F>
+void StoreReader::post(F f) {
+  QMetaObject::invokeMethod(worker_, [w = worker_, f] { f(w); }, Qt::QueuedConnection);
+}
+
+void StoreReader::requestRuns() { post([](StoreWorker* w) { w->listRuns(); }); }
+void StoreReader::requestSteps(qint64 id, qint64 since) {
+  post([=](StoreWorker* w) { w->loadSteps(id, since); });
+}
+void StoreReader::requestSnapshots(qint64 id, qint64 since) {
+  post([=](StoreWorker* w) { w->loadSnapshots(id, since); });
+}
+void StoreReader::requestSamples(qint64 id, qint64 step) {
+  post([=](StoreWorker* w) { w->loadSamples(id, step); });
+}
+void StoreReader::requestCompare(const QList<qint64>& ids, qint64 step) {
+  post([=](StoreWorker* w) { w->loadCompare(ids, step); });
+}
+void StoreReader::requestRename(qint64 id, const QString& name) {
+  post([=](StoreWorker* w) { w->rename(id, name); });
+}
+void StoreReader::requestNotes(qint64 id, const QString& notes) {
+  post([=](StoreWorker* w) { w->setNotes(id, notes); });
+}
+void StoreReader::requestDelete(qint64 id) { post([=](StoreWorker* w) { w->deleteRun(id); }); }
+
+}  // namespace dpg::ui

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+#include "ui/types.h"
+
+namespace dpg::ui {
+
+void register_metatypes() {
+  qRegisterMetaType<engine::StepRecord>("dpg::engine::StepRecord");
+  qRegisterMetaType<engine::StepMetrics>("dpg::engine::StepMetrics");
+  qRegisterMetaType<SnapshotSet>("dpg::ui::SnapshotSet");
+  qRegisterMetaType<MetricsList>("dpg::ui::MetricsList");
+  qRegisterMetaType<SampleList>("dpg::ui::SampleList");
+  qRegisterMetaType<RunList>("dpg::ui::RunList");
+  qRegisterMetaType<SnapshotList>("dpg::ui::SnapshotList");
+  qRegisterMetaType<CompareList>("dpg::ui::CompareList");
+}
+
+SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snapshots) {
+  SnapshotSet s;
+  s.step = step;
+  // Validation images win over train images when both are stored.
+  for (const auto& snap : snapshots) {
+    if (snap.kind == "target") s.target = snap.image;
+    else if (snap.kind == "sign" && s.sign.empty()) s.sign = snap.image;
+    else if (snap.kind == "val_sign") s.sign = snap.image;
+    else if (snap.kind == "delta" && s.delta.empty()) s.delta = snap.image;
+    else if (snap.kind == "val_delta") s.delta = snap.image;
+  }
+  return s;
+}
+
+}  // namespace dpg::ui

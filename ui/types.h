@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Value types that cross threads in the GUI (engine worker -> GUI, store reader -> GUI).
+/// Everything is sent by value through queued signals; nothing is shared.
+#include "core/dpg/records.h"
+#include "core/store/run_store.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <vector>
+
+namespace dpg::ui {
+
+/// Every LM-head image stored at one step.
+struct SnapshotSet {
+  int64_t step = 0;
+  engine::Image target;
+  engine::Image sign;
+  engine::Image delta;
+};
+
+using MetricsList = std::vector<engine::StepMetrics>;
+using SampleList = std::vector<engine::Sample>;
+using RunList = std::vector<store::RunInfo>;
+using SnapshotList = std::vector<SnapshotSet>;
+
+/// One run of a comparison: its row, its curves and its sign image at the chosen step.
+struct CompareRun {
+  store::RunInfo info;
+  MetricsList steps;
+  int64_t image_step = -1;  ///< the snapshot step shown (the newest at or before the chosen one)
+  engine::Image sign;
+  engine::Image target;
+};
+using CompareList = std::vector<CompareRun>;
+
+/// Registers the types above for queued connections. Call once before any thread starts.
+void register_metatypes();
+
+/// The snapshot set of a StepRecord (kinds "target", "sign"/"val_sign", "delta"/"val_delta").
+SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snapshots);
+
+inline QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+}  // namespace dpg::ui
+
+Q_DECLARE_METATYPE(dpg::engine::StepRecord)
+Q_DECLARE_METATYPE(dpg::engine::StepMetrics)
+Q_DECLARE_METATYPE(dpg::ui::SnapshotSet)
+Q_DECLARE_METATYPE(dpg::ui::MetricsList)
+Q_DECLARE_METATYPE(dpg::ui::SampleList)
+Q_DECLARE_METATYPE(dpg::ui::RunList)
+Q_DECLARE_METATYPE(dpg::ui::SnapshotList)
+Q_DECLARE_METATYPE(dpg::ui::CompareList)
