@@ -5,6 +5,8 @@
 //   dpg tokenize --model FILE [--decode] < lines
 //   dpg pretrain --role generator|target --out DIR
 //   dpg attribute --model DIR --data FILE.jsonl --objective KIND [...]
+//   dpg run --preset 67-tiny [--config FILE] [--set key=value ...] [--db PATH]
+//   dpg resume ID | dpg runs list | dpg runs show ID | dpg export ID --png DIR --csv FILE
 // Any error ends the program with exit code 1 and one line "dpg: error: ..." on stderr.
 #include "app/cli/commands.h"
 
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
   dpg::cli::add_models_commands(app);
   dpg::cli::add_pretrain_command(app);
   dpg::cli::add_attribute_command(app);
+  dpg::cli::add_run_commands(app);
+  dpg::cli::add_runs_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,8 +1,4 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY: subcommands not written yet register nothing.
+// TEMPORARY: subcommands not written yet register nothing. (add_models_commands: cmd_models.cpp)
 #include "app/cli/commands.h"
-namespace dpg::cli {
-void add_models_commands(CLI::App&) {}
-void add_pretrain_command(CLI::App&) {}
-void add_attribute_command(CLI::App&) {}
-}  // namespace dpg::cli
+namespace dpg::cli {}  // namespace dpg::cli

@@ -8,5 +8,7 @@ namespace dpg::cli {
 void add_models_commands(CLI::App& app);    ///< models inspect, generate, tokenize
 void add_pretrain_command(CLI::App& app);   ///< pretrain
 void add_attribute_command(CLI::App& app);  ///< attribute
+void add_run_commands(CLI::App& app);       ///< run, resume
+void add_runs_commands(CLI::App& app);      ///< runs list/show, export
 
 }  // namespace dpg::cli

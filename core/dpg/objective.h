@@ -35,6 +35,8 @@ class Objective {
   virtual std::string kind() const = 0;
   /// Name of the readable metric, e.g. "pixel accuracy".
   virtual std::string metric_name() const = 0;
+  /// Whether a larger readable metric is better (pixel accuracy) or worse (a norm, a loss).
+  virtual bool metric_higher_is_better() const { return true; }
   /// Throws std::invalid_argument with a readable reason when the objective cannot apply to a
   /// target with this config (e.g. "patch needs 21 hidden dims; this target has 16").
   virtual void check_compatible(const model::ModelConfig& target) const = 0;

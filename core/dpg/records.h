@@ -50,6 +50,8 @@ struct StepRecord {
   std::vector<Sample> samples;
   std::vector<Snapshot> snapshots;
   std::string checkpoint_path;  ///< durable generator checkpoint written for this step, if any
+  bool validated = false;       ///< validation ran at this step (val_* are set)
+  bool new_best = false;        ///< this step's validation metric is the best so far
 };
 
 }  // namespace dpg::engine

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+// dpg attribute --data FILE.jsonl --objective KIND [--params JSON] [--model PATH] [--T N] [--B N]
+//               [--optimizer adamw|sgd] [--lr X] [--seed S] [--dtype float32|float64] [--out FILE]
+// Exact data attribution: trains 𝒜 once on the texts and writes one JSON line per example,
+// {"index": i, "step": t, "tau": τ_i}, then a summary line with Φ before and after.
+#include "app/cli/commands.h"
+#include "app/cli/progress.h"
+#include "core/dpg/dataset.h"
+#include "core/dpg/metagrad.h"
+#include "core/model/file_util.h"
+#include "core/model/model_io.h"
+#include "core/model/resources.h"
+#include "core/objective/text_likelihood.h"
+#include "core/plugin/plugin_registry.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace dpg::cli {
+namespace {
+
+struct AttributeArgs {
+  std::string model = "models/tiny-target";
+  std::string data;
+  std::string objective;
+  std::string params = "{}";
+  std::string out;
+  int64_t T = 8, B = 0, seq_len = 0, micro_batch = 0;
+  std::string optimizer = "adamw", dtype = "float64", schedule = "auto";
+  double lr = 1e-2;
+  uint64_t seed = 0;
+  int threads = 0;
+};
+
+std::vector<std::string> read_texts(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open");
+  std::vector<std::string> texts;
+  std::string line;
+  int64_t lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(line);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(path + ":" + std::to_string(lineno) + ": not JSON");
+    }
+    if (j.is_string()) texts.push_back(j.get<std::string>());
+    else if (j.is_object() && j.contains("text") && j["text"].is_string()) texts.push_back(j["text"].get<std::string>());
+    else throw std::runtime_error(path + ":" + std::to_string(lineno) + ": expected {\"text\": \"...\"} or a JSON string");
+  }
+  if (texts.empty()) throw std::runtime_error(path + ": no examples (empty file)");
+  return texts;
+}
+
+void run_attribute(const AttributeArgs& a) {
+  if (a.threads > 0) torch::set_num_threads(a.threads);
+  auto texts = read_texts(a.data);
+  const int64_t B = a.B > 0 ? a.B : int64_t(texts.size()) / a.T;
+  if (a.T < 1) throw std::invalid_argument("--T must be at least 1");
+  if (B < 1 || int64_t(texts.size()) < a.T * B) {
+    throw std::invalid_argument(a.data + ": " + std::to_string(texts.size()) + " examples, fewer than T·B = " +
+                                std::to_string(a.T) + "·" + std::to_string(std::max<int64_t>(B, 1)));
+  }
+  texts.resize(size_t(a.T * B));  // each example is used once; extra lines are left out
+  nlohmann::json params;
+  try {
+    params = nlohmann::json::parse(a.params);
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--params is not valid JSON: " + a.params);
+  }
+
+  auto target = model::load_model(model::resolve_model_path(a.model),
+                                  a.dtype == "float64" ? torch::kFloat64 : torch::kFloat32);
+  if (a.dtype != "float32" && a.dtype != "float64") throw std::invalid_argument("--dtype must be float32 or float64");
+  const int64_t seq_len = a.seq_len > 0 ? a.seq_len : std::min<int64_t>(target.config.max_ctx + 1, 129);
+  plugin::PluginRegistry registry;
+  params = objective::prepare_objective_params(a.objective, params, *target.tokenizer, seq_len);
+  auto obj = registry.create(a.objective, params);
+  obj->check_compatible(target.config);
+
+  engine::InnerConfig ic;
+  ic.T = a.T;
+  ic.B = B;
+  ic.lr = a.lr;
+  ic.micro_batch = a.micro_batch;
+  ic.dtype = a.dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
+  if (a.optimizer == "sgd") ic.optimizer = engine::InnerOptimizer::Sgd;
+  else if (a.optimizer != "adamw") throw std::invalid_argument("--optimizer must be adamw or sgd");
+  torch::manual_seed(a.seed);
+  engine::InnerTrainer trainer(target.config, target.params, ic);
+  auto data = engine::make_inner_data(*target.tokenizer, texts, seq_len);
+
+  engine::MetagradOptions mo;
+  mo.schedule = engine::parse_schedule(a.schedule);
+  ProgressBar bar("attribute");
+  mo.progress = [&](int64_t done, int64_t total, const std::string& phase) { bar.update(done, total, phase); };
+  const auto cfg = target.config;
+  const engine::Objective* objective = obj.get();
+  auto r = engine::metagrad(trainer, data, [&](const model::TensorMap& pT, const model::TensorMap& p0) {
+    return objective->phi(cfg, pT, p0);
+  }, mo);
+  auto before = obj->view(cfg, trainer.phi0(), trainer.phi0());
+  auto after = obj->view(cfg, r.phi_T, trainer.phi0());
+  bar.finish(r.schedule_reason);
+
+  std::ostringstream out;
+  for (int64_t i = 0; i < data.size(); ++i) {
+    nlohmann::json line = {{"index", i}, {"step", i / B + 1}, {"tau", r.tau[i].item<double>()}};
+    out << line.dump() << "\n";
+  }
+  nlohmann::json summary = {{"summary", true},
+                            {"objective", a.objective},
+                            {"phi_before", r.phi_initial},
+                            {"phi_after", r.phi},
+                            {"metric_name", obj->metric_name()},
+                            {"metric_before", before.metric},
+                            {"metric_after", after.metric},
+                            {"T", a.T},
+                            {"B", B},
+                            {"schedule", engine::schedule_name(r.schedule)},
+                            {"seconds", r.timings.total_s}};
+  out << summary.dump() << "\n";
+  if (a.out.empty()) std::cout << out.str();
+  else model::write_file_atomic(a.out, out.str());
+}
+
+}  // namespace
+
+void add_attribute_command(CLI::App& app) {
+  auto a = std::make_shared<AttributeArgs>();
+  auto* cmd = app.add_subcommand("attribute", "Exact per-example metagradients (data attribution)");
+  cmd->add_option("--data", a->data, "JSONL of training texts: {\"text\": ...} per line")->required();
+  cmd->add_option("--objective", a->objective, "Objective kind (lmhead_bitmap, lmhead_norm, text_likelihood)")->required();
+  cmd->add_option("--params", a->params, "Objective parameters as JSON, e.g. '{\"source\":\"67\"}'");
+  cmd->add_option("--model", a->model, "Target model (file, folder or bundled name)")->capture_default_str();
+  cmd->add_option("--T", a->T, "Inner optimiser steps")->capture_default_str();
+  cmd->add_option("--B", a->B, "Examples per step (default: all examples / T)");
+  cmd->add_option("--optimizer", a->optimizer, "adamw or sgd")->capture_default_str();
+  cmd->add_option("--lr", a->lr, "Inner learning rate")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
+  cmd->add_option("--dtype", a->dtype, "float32 or float64")->capture_default_str();
+  cmd->add_option("--seq-len", a->seq_len, "Padded length (default: the target's context + 1)");
+  cmd->add_option("--micro-batch", a->micro_batch, "Examples per micro-batch (0 = whole step)");
+  cmd->add_option("--schedule", a->schedule, "auto, all, sqrt, all+graphs, sqrt+graphs, unroll")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Intra-op threads");
+  cmd->add_option("--out", a->out, "Write the JSON lines here instead of stdout");
+  cmd->callback([a] { run_attribute(*a); });
+}
+
+}  // namespace dpg::cli

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// dpg run --preset NAME [--config FILE] [--set key=value ...] [--db PATH]
+// dpg resume ID [--db PATH]
+// Runs DPG headless with a progress bar (step, Φ, metric, ETA); Ctrl-C stops after saving.
+#include "app/cli/commands.h"
+#include "app/cli/progress.h"
+#include "core/config/presets.h"
+#include "core/plugin/plugin_registry.h"
+#include "core/session/run_session.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <csignal>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+namespace dpg::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};  // set by SIGINT/SIGTERM only (the CLI process's own state)
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+struct RunArgs {
+  std::string preset;
+  std::string config;
+  std::vector<std::string> sets;
+  std::string db;
+  int64_t run_id = 0;
+  int threads = 0;
+};
+
+void drive(session::RunSession& s, int threads) {
+  if (threads > 0) torch::set_num_threads(threads);
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const auto& cfg = s.run().inputs().config;
+  std::fprintf(stderr, "run %ld: %s, %ld steps, database %s\n", long(s.run_id()), cfg.name.c_str(),
+               long(cfg.grpo.steps), s.store().path().c_str());
+  ProgressBar bar("dpg run " + std::to_string(s.run_id()));
+  double last_val = std::nan("");
+  s.run_until(g_stop, [&](const engine::StepRecord& r) {
+    const auto& m = r.metrics;
+    if (r.validated) last_val = m.val_metric;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %.3f  nll %.2f  %.2fs/step", m.phi, m.metric,
+                  last_val, m.fluency_nll, m.step_seconds);
+    bar.update(m.step, cfg.grpo.steps, buf);
+  });
+  const bool done = s.run().finished();
+  bar.finish(done ? "finished" : "stopped (resume with: dpg resume " + std::to_string(s.run_id()) + ")");
+  std::fprintf(stderr, "best validation metric %.4f at step %ld\n", s.run().best_metric(), long(s.run().best_step()));
+}
+
+void run_new(const RunArgs& a) {
+  config::RunConfig cfg;
+  std::string preset = a.preset;
+  if (!a.config.empty()) cfg = config::load_run_config(a.config);
+  else cfg = config::load_preset(preset.empty() ? (preset = "67-tiny") : preset);
+  for (const auto& kv : a.sets) cfg.apply_override(kv);
+  cfg.validate();
+  plugin::PluginRegistry plugins;
+  auto s = session::RunSession::create(cfg, preset, a.db.empty() ? session::default_db_path() : a.db, plugins);
+  drive(*s, a.threads > 0 ? a.threads : int(cfg.threads));
+}
+
+void run_resume(const RunArgs& a) {
+  plugin::PluginRegistry plugins;
+  auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins);
+  std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id), long(s->run().next_step()));
+  drive(*s, a.threads);
+}
+
+}  // namespace
+
+void add_run_commands(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  auto* run = app.add_subcommand("run", "Run DPG from a preset or config (headless)");
+  run->add_option("--preset", a->preset, "Preset name (default 67-tiny; see resources/presets)");
+  run->add_option("--config", a->config, "RunConfig JSON file (instead of a preset)");
+  run->add_option("--set", a->sets, "Override a field: key=value (repeatable), e.g. grpo.steps=50");
+  run->add_option("--db", a->db, "Run database (default: $DPG_DB or ~/.local/share/dpg-workbench/runs.db)");
+  run->add_option("--threads", a->threads, "Intra-op threads");
+  run->callback([a] { run_new(*a); });
+
+  auto b = std::make_shared<RunArgs>();
+  auto* resume = app.add_subcommand("resume", "Resume a stopped run from its newest checkpoint");
+  resume->add_option("id", b->run_id, "Run id")->required();
+  resume->add_option("--db", b->db, "Run database");
+  resume->add_option("--threads", b->threads, "Intra-op threads");
+  resume->callback([b] { run_resume(*b); });
+}
+
+}  // namespace dpg::cli

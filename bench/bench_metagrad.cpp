@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+// bench_metagrad: what exact per-example metagradients cost, relative to plain training.
+//   build/bin/bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M]
+// For each model, T ∈ {8, 32, 96} and each schedule it prints t_plain (𝒜 alone), t_meta (𝒜 plus
+// every τ), their ratio, the reverse-pass breakdown and peak RSS; every time is the median of N
+// repetitions in this process. The last line is
+//   RESULT ratio_T96=… ratio_T96_sqrt=… rss_ratio_T96_vs_T8=…
+// for the largest model run: ratio_T96 is the fastest schedule that fits the default memory
+// budget (Auto's choice), ratio_T96_sqrt the sqrt+graphs schedule, and the RSS ratio compares the
+// sqrt+graphs schedule's peak RSS growth at T = 96 and T = 8.
+#include "core/dpg/metagrad.h"
+#include "core/model/transformer.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+using namespace dpg;
+
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+int64_t status_kb(const char* key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(key, 0) == 0) return std::stoll(line.substr(std::strlen(key)));
+  return 0;
+}
+// Resets the kernel's peak-RSS mark (VmHWM) so each run's peak can be read on its own.
+void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Model {
+  std::string name;
+  model::ModelConfig cfg;
+  int64_t B, L;
+};
+
+model::ModelConfig gpt(int64_t d, int64_t layers, int64_t heads, int64_t ctx) {
+  model::ModelConfig c;
+  c.arch = model::Arch::Gpt2;
+  c.vocab_size = 257;
+  c.d_model = d;
+  c.n_layer = layers;
+  c.n_head = heads;
+  c.n_kv_head = heads;
+  c.d_ff = 4 * d;
+  c.max_ctx = ctx;
+  return c;
+}
+
+engine::InnerData data_for(int64_t n, int64_t L, uint64_t seed) {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  engine::InnerData d;
+  d.tokens = at::randint(32, 127, {n, L}, gen, torch::TensorOptions().dtype(torch::kLong));
+  d.mask = torch::ones({n, L});
+  return d;
+}
+
+// The bitmap objective on a 21×21 patch at token offset 33.
+engine::PhiFn phi_for(const model::ModelConfig& cfg) {
+  auto y = (torch::randint(0, 2, {21, 21}) * 2 - 1).to(torch::kFloat32);
+  return [cfg, y](const model::TensorMap& pT, const model::TensorMap& p0) {
+    auto P = model::lm_head_weight(cfg, pT).narrow(0, 33, 21).narrow(1, 0, 21).t();
+    auto P0 = model::lm_head_weight(cfg, p0).narrow(0, 33, 21).narrow(1, 0, 21).t();
+    return -torch::softplus(-20.0 * y * (P - P0)).mean();
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int reps = 3;
+  bool quick = false;
+  std::string models = "tiny,gpt10m";
+  int64_t budget_mb = 6144;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--quick") quick = true;
+    else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
+    else if (a == "--models" && i + 1 < argc) models = argv[++i];
+    else if (a == "--budget-mb" && i + 1 < argc) budget_mb = std::atoll(argv[++i]);
+    else {
+      std::fprintf(stderr, "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M]\n");
+      return 2;
+    }
+  }
+  torch::manual_seed(0);
+  std::vector<Model> all = {{"tiny", gpt(32, 2, 2, 64), 8, 48}, {"gpt10m", gpt(384, 6, 6, 64), 2, 32}};
+  std::vector<int64_t> Ts = quick ? std::vector<int64_t>{8, 32} : std::vector<int64_t>{8, 32, 96};
+  std::printf("threads %d, reps %d, budget %ld MiB\n", torch::get_num_threads(), reps, long(budget_mb));
+  std::printf("%-7s %4s %-12s %9s %9s %6s %8s %8s %8s %9s %9s  %s\n", "model", "T", "schedule", "t_plain", "t_meta",
+              "ratio", "fwd", "recomp", "dblbwd", "states_MB", "peakRSS_MB", "note");
+  std::map<std::string, double> result;
+  for (const auto& m : all) {
+    if (models.find(m.name) == std::string::npos) continue;
+    auto phi0 = model::init_params(m.cfg, 1);
+    auto phi = phi_for(m.cfg);
+    for (int64_t T : Ts) {
+      engine::InnerConfig ic;
+      ic.T = T;
+      ic.B = m.B;
+      ic.lr = 1e-3;
+      engine::InnerTrainer tr(m.cfg, phi0, ic);
+      auto data = data_for(T * m.B, m.L, 7 + uint64_t(T));
+      std::vector<double> plain;
+      for (int r = 0; r < reps; ++r) {
+        double t0 = now_s();
+        tr.train(data);
+        plain.push_back(now_s() - t0);
+      }
+      const double tp = median(plain);
+      auto [auto_choice, why] = engine::choose_schedule(tr, m.L, budget_mb << 20);
+      for (auto s : {engine::Schedule::All, engine::Schedule::Sqrt, engine::Schedule::AllGraphs,
+                     engine::Schedule::SqrtGraphs, engine::Schedule::Unroll}) {
+        const int64_t need = engine::estimate_memory(tr, m.L, s);
+        if (s == engine::Schedule::Unroll && (need > (int64_t(budget_mb) << 20) || T > 32)) {
+          std::printf("%-7s %4ld %-12s %9s (skipped: full unroll needs ~%ld MiB)\n", m.name.c_str(), long(T),
+                      "unroll", "", long(need >> 20));
+          continue;
+        }
+        engine::MetagradOptions o;
+        o.schedule = s;
+        std::vector<double> tm, fwd, rec, dbl;
+        int64_t states = 0, peak = 0;
+        for (int r = 0; r < reps; ++r) {
+          reset_peak_rss();
+          const int64_t base = status_kb("VmRSS:");
+          auto res = engine::metagrad(tr, data, phi, o);
+          peak = std::max(peak, status_kb("VmHWM:") - base);
+          tm.push_back(res.timings.total_s);
+          fwd.push_back(res.timings.forward_s);
+          rec.push_back(res.timings.recompute_s);
+          dbl.push_back(res.timings.double_backward_s);
+          states = res.peak_stored_bytes;
+        }
+        const double ratio = median(tm) / tp;
+        const bool fits = need <= (int64_t(budget_mb) << 20);
+        std::printf("%-7s %4ld %-12s %9.3f %9.3f %6.2f %8.3f %8.3f %8.3f %9.1f %9.1f  %s%s\n", m.name.c_str(),
+                    long(T), engine::schedule_name(s).c_str(), tp, median(tm), ratio, median(fwd), median(rec),
+                    median(dbl), double(states) / 1048576.0, double(peak) / 1024.0, fits ? "" : "over budget ",
+                    s == auto_choice ? "<- auto" : "");
+        std::fflush(stdout);
+        const std::string key = m.name + "_T" + std::to_string(T) + "_" + engine::schedule_name(s);
+        result[key] = ratio;
+        result[key + "_rss"] = double(peak);
+        if (s == auto_choice) result[m.name + "_T" + std::to_string(T) + "_auto"] = ratio;
+      }
+    }
+  }
+  // RESULT for the largest model that ran.
+  std::string big = models.find("gpt10m") != std::string::npos ? "gpt10m" : "tiny";
+  const std::string Tbig = quick ? "32" : "96";
+  const double rss_hi = result[big + "_T" + Tbig + "_sqrt+graphs_rss"], rss_lo = result[big + "_T8_sqrt+graphs_rss"];
+  std::printf("RESULT ratio_T%s=%.2f ratio_T%s_sqrt=%.2f rss_ratio_T%s_vs_T8=%.2f\n", Tbig.c_str(),
+              result[big + "_T" + Tbig + "_auto"], Tbig.c_str(), result[big + "_T" + Tbig + "_sqrt+graphs"],
+              Tbig.c_str(), rss_lo > 0 ? rss_hi / rss_lo : 0.0);
+  return 0;
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+#include "core/dpg/dpg_run.h"
+
+#include "core/dpg/dataset.h"
+#include "core/dpg/errors.h"
+#include "core/dpg/grpo.h"
+#include "core/dpg/metagrad.h"
+#include "core/model/chat_template.h"
+#include "core/model/errors.h"
+#include "core/model/generate.h"
+#include "core/model/safetensors.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+namespace dpg::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// splitmix64 of (seed, step, stream): independent, reproducible streams per step.
+uint64_t mix(uint64_t seed, int64_t step, uint64_t stream) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (uint64_t(step) * 16 + stream + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+InnerConfig inner_config(const config::InnerConfig& c, int64_t T, int64_t B) {
+  InnerConfig ic;
+  ic.T = T;
+  ic.B = B;
+  ic.optimizer = c.optimizer == "sgd" ? InnerOptimizer::Sgd : InnerOptimizer::AdamW;
+  ic.lr = c.lr;
+  ic.beta1 = c.beta1;
+  ic.beta2 = c.beta2;
+  ic.eps = c.eps;
+  ic.eps_root = c.eps_root;
+  ic.weight_decay = c.weight_decay;
+  ic.micro_batch = c.micro_batch;
+  ic.dtype = c.dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
+  return ic;
+}
+
+void add_images(StepRecord& rec, const ObjectiveView& v, const std::string& prefix) {
+  if (!v.delta.empty()) rec.snapshots.push_back({prefix + "delta", v.delta});
+  if (!v.sign.empty()) rec.snapshots.push_back({prefix + "sign", v.sign});
+}
+
+bool better(double a, double b, bool higher) { return higher ? a > b : a < b; }
+
+}  // namespace
+
+struct DpgRun::Rollouts {
+  std::vector<std::string> prompts;
+  std::vector<std::vector<int64_t>> prompt_ids;
+  std::vector<std::vector<int64_t>> response_ids;
+  std::vector<std::vector<float>> logprobs;
+  std::vector<std::string> responses;
+  int64_t new_tokens = 0;
+  double seconds = 0;
+};
+
+DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
+  in_.config.validate();
+  if (!in_.objective) throw model::ConfigError("objective: none given");
+  in_.objective->check_compatible(in_.target.config);
+  for (const auto& [n, t] : in_.generator.params) {
+    theta_[n] = t.detach().to(torch::kFloat32).clone();
+    theta_ref_[n] = t.detach().to(torch::kFloat32).clone();
+  }
+  const auto& g = in_.config.grpo;
+  opt_.lr = g.lr;
+  opt_.beta1 = g.beta1;
+  opt_.beta2 = g.beta2;
+  opt_.weight_decay = g.weight_decay;
+  best_metric_ = in_.objective->metric_higher_is_better() ? -std::numeric_limits<double>::infinity()
+                                                          : std::numeric_limits<double>::infinity();
+}
+
+std::vector<int64_t> DpgRun::prompt_ids(const std::string& prompt) const {
+  const auto& tok = *in_.generator.tokenizer;
+  if (in_.config.generator.chat) return tok.encode(model::chat_prompt(prompt), /*parse_special=*/true);
+  std::vector<int64_t> ids;
+  if (tok.bos_id() >= 0) ids.push_back(tok.bos_id());
+  auto body = tok.encode(prompt);
+  ids.insert(ids.end(), body.begin(), body.end());
+  return ids;
+}
+
+DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t count, uint64_t seed,
+                                bool random_prompts, const std::atomic<bool>* cancel) {
+  const int64_t G = in_.config.grpo.group_size;
+  std::vector<int64_t> pick(static_cast<size_t>(count));
+  if (random_prompts) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    auto perm = at::randperm(int64_t(pool.size()), gen, torch::TensorOptions().dtype(torch::kLong));
+    for (int64_t k = 0; k < count; ++k) pick[size_t(k)] = perm[k % perm.size(0)].item<int64_t>();
+  } else {
+    for (int64_t k = 0; k < count; ++k) pick[size_t(k)] = k % int64_t(pool.size());
+  }
+  Rollouts r;
+  for (auto p : pick)
+    for (int64_t j = 0; j < G; ++j) {  // the G rows of one prompt are adjacent: one group
+      r.prompts.push_back(pool[size_t(p)]);
+      r.prompt_ids.push_back(prompt_ids(pool[size_t(p)]));
+    }
+  model::GenerateOptions go;
+  go.max_new_tokens = in_.config.grpo.max_new_tokens;
+  go.temperature = in_.config.grpo.temperature;
+  go.top_p = in_.config.grpo.top_p;
+  go.seed = seed + 1;
+  go.cancel = cancel;
+  auto res = model::generate(in_.generator.config, theta_, *in_.generator.tokenizer, r.prompt_ids, go);
+  if (cancel && cancel->load()) throw Cancelled();
+  r.response_ids = std::move(res.tokens);
+  r.logprobs = std::move(res.logprobs);
+  r.responses = std::move(res.texts);
+  r.new_tokens = res.new_tokens;
+  r.seconds = res.seconds;
+  return r;
+}
+
+StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
+  if (finished()) throw std::logic_error("DpgRun::step: the run has finished");
+  const auto& c = in_.config;
+  const int64_t s = next_step_, P = c.grpo.prompts_per_step, G = c.grpo.group_size, n = P * G;
+  const auto t_step = Clock::now();
+  auto is_cancelled = [cancel] { return cancel && cancel->load(); };
+  StepRecord rec;
+  auto& m = rec.metrics;
+  m.step = s;
+  m.val_phi = m.val_metric = std::numeric_limits<double>::quiet_NaN();
+
+  // 1–2. Prompts and G responses each.
+  auto t0 = Clock::now();
+  Rollouts ro = sample(in_.train_prompts, P, mix(c.seed, s, 1), true, cancel);
+  m.t_generate = since(t0);
+  m.gen_tok_per_s = ro.seconds > 0 ? double(ro.new_tokens) / ro.seconds : 0.0;
+
+  // 3–4. The target trains on the responses, re-tokenised with its tokenizer; rewards.
+  t0 = Clock::now();
+  const auto& tcfg = in_.target.config;
+  const Objective& obj = *in_.objective;
+  PhiFn phi_fn = [&obj, &tcfg](const model::TensorMap& pT, const model::TensorMap& p0) {
+    return obj.phi(tcfg, pT, p0);
+  };
+  auto rewards = torch::zeros({n}, torch::kFloat64);
+  const int64_t runs = c.grpo.cross_group && c.grpo.reward == "dpg" ? 1 : G;
+  const int64_t per_run = n / runs;
+  const auto ic = inner_config(c.inner, c.inner.T, per_run / c.inner.T);
+  ObjectiveView train_view;
+  double phi_sum = 0;
+  for (int64_t j = 0; j < runs; ++j) {
+    // Run j's examples: a seeded shuffle of all rollouts (cross-group), else response j of each prompt.
+    std::vector<int64_t> idx;
+    if (runs == 1) {
+      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(c.seed, s, 2));
+      auto perm = at::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+      for (int64_t k = 0; k < n; ++k) idx.push_back(perm[k].item<int64_t>());
+    } else {
+      for (int64_t p = 0; p < P; ++p) idx.push_back(p * G + j);
+    }
+    std::vector<std::string> texts;
+    for (auto i : idx) texts.push_back(ro.responses[size_t(i)]);
+    auto data = make_inner_data(*in_.target.tokenizer, texts, c.target.seq_len);
+    InnerTrainer trainer(tcfg, in_.target.params, ic);
+    model::TensorMap phi_T;
+    if (c.grpo.reward == "dpg") {
+      MetagradOptions mo;
+      mo.schedule = parse_schedule(c.inner.schedule);
+      if (c.inner.memory_budget_mb > 0) mo.memory_budget_bytes = c.inner.memory_budget_mb << 20;
+      mo.cancelled = is_cancelled;
+      auto r = metagrad(trainer, data, phi_fn, mo);
+      for (size_t k = 0; k < idx.size(); ++k) rewards[idx[k]] = r.tau[int64_t(k)].item<double>();
+      phi_sum += r.phi;
+      phi_T = std::move(r.phi_T);
+    } else {  // naive: every example of run j gets the dataset-level Φ(𝒜(D_j))
+      phi_T = trainer.train(data, {}, is_cancelled);
+      torch::NoGradGuard ng;
+      const double phi = phi_fn(phi_T, trainer.phi0()).item<double>();
+      if (!std::isfinite(phi)) throw NonFiniteError(0, "phi (naive reward)");
+      for (auto i : idx) rewards[i] = phi;
+      phi_sum += phi;
+    }
+    if (j == 0) train_view = obj.view(tcfg, phi_T, trainer.phi0());
+  }
+  m.phi = phi_sum / double(runs);
+  m.metric = train_view.metric;
+  m.reward_mean = rewards.mean().item<double>();
+  m.reward_std = n > 1 ? rewards.std().item<double>() : 0.0;
+  m.t_inner = since(t0);
+  if (is_cancelled()) throw Cancelled();
+
+  // 5. Advantages: per group (DPG) or over the whole batch (naive, "groupless").
+  auto adv = c.grpo.reward == "dpg" ? group_advantages(rewards, G) : batch_advantages(rewards);
+
+  // 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches.
+  t0 = Clock::now();
+  const auto& gcfg = in_.generator.config;
+  const int64_t pad = in_.generator.tokenizer->eos_id() >= 0 ? in_.generator.tokenizer->eos_id() : 0;
+  auto batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, pad);
+  auto logp_old = align_logprobs(ro.logprobs, batch);
+  torch::Tensor logp_ref;
+  {
+    torch::NoGradGuard ng;
+    logp_ref = token_logprobs(gcfg, theta_ref_, batch.tokens, false).first;
+    const double ntok = batch.response_mask.sum().clamp_min(1).item<double>();
+    m.fluency_nll = -(logp_ref * batch.response_mask).sum().item<double>() / ntok;  // NLL/token under θ₀
+    m.kl = kl_to_reference(logp_old, logp_ref, batch.response_mask).item<double>();
+  }
+  const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * G;
+  double loss_sum = 0, clip_sum = 0, ent_sum = 0, tok_sum = 0;
+  // Not cancellable from here on: a cancelled step must leave θ untouched.
+  for (int64_t b = 0; b < n; b += mb_rows) {
+    const int64_t e = std::min(n, b + mb_rows);
+    model::TensorMap leaves;
+    std::vector<torch::Tensor> leaf_list;
+    for (auto& [name, t] : theta_) {
+      leaves[name] = t.detach().requires_grad_(true);
+      leaf_list.push_back(leaves[name]);
+    }
+    auto rows = batch.tokens.narrow(0, b, e - b);
+    auto mask = batch.response_mask.narrow(0, b, e - b);
+    auto [logp, ent] = token_logprobs(gcfg, leaves, rows, true);
+    auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv.narrow(0, b, e - b), mask, c.grpo.clip);
+    auto loss = pl.loss;
+    if (c.grpo.kl_coef > 0) loss = loss + c.grpo.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), mask);
+    if (!std::isfinite(loss.item<double>())) throw NonFiniteError(0, "policy loss");
+    auto grads = torch::autograd::grad({loss}, leaf_list, {}, false, false, true);
+    model::TensorMap gmap;
+    size_t k = 0;
+    for (auto& [name, t] : theta_) gmap[name] = grads[k++];
+    opt_.step(theta_, gmap, c.grpo.grad_clip);
+    const double ntok = mask.sum().item<double>();
+    loss_sum += pl.loss.item<double>() * ntok;
+    clip_sum += pl.clip_frac * ntok;
+    ent_sum += (ent * mask).sum().item<double>();
+    tok_sum += ntok;
+  }
+  m.policy_loss = loss_sum / std::max(1.0, tok_sum);
+  m.clip_frac = clip_sum / std::max(1.0, tok_sum);
+  m.entropy = ent_sum / std::max(1.0, tok_sum);
+  m.t_update = since(t0);
+
+  for (int64_t i = 0; i < n; ++i)
+    rec.samples.push_back({i, ro.prompts[size_t(i)], ro.responses[size_t(i)], rewards[i].item<double>(),
+                           adv[i].item<double>()});
+
+  // 7. Validation on held-out prompts with T_val, and snapshots.
+  const bool last = s == c.grpo.steps;
+  if (c.validation.every > 0 && (s == 1 || s % c.validation.every == 0 || last)) {
+    Rollouts vr = sample(in_.val_prompts, c.validation.prompts, mix(c.seed, s, 3), false, nullptr);
+    auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
+    InnerTrainer vtrainer(tcfg, in_.target.params,
+                          inner_config(c.inner, c.validation.T, int64_t(vr.responses.size()) / c.validation.T));
+    auto vphi_T = vtrainer.train(vdata);
+    torch::NoGradGuard ng;
+    m.val_phi = phi_fn(vphi_T, vtrainer.phi0()).item<double>();
+    auto vview = obj.view(tcfg, vphi_T, vtrainer.phi0());
+    m.val_metric = vview.metric;
+    rec.validated = true;
+    add_images(rec, vview, "val_");
+    if (better(m.val_metric, best_metric_, obj.metric_higher_is_better())) {
+      best_metric_ = m.val_metric;
+      best_step_ = s;
+      rec.new_best = true;
+    }
+  }
+  if (s == 1 && !train_view.target.empty()) rec.snapshots.push_back({"target", train_view.target});
+  if (c.snapshot_every > 0 && (s == 1 || s % c.snapshot_every == 0 || last)) add_images(rec, train_view, "");
+  m.step_seconds = since(t_step);
+  ++next_step_;
+  return rec;
+}
+
+void DpgRun::save_checkpoint(const std::string& path) const {
+  model::TensorMap t;
+  for (const auto& [n, x] : theta_) t["theta/" + n] = x;
+  for (const auto& [n, x] : opt_.m) t["adam_m/" + n] = x;
+  for (const auto& [n, x] : opt_.v) t["adam_v/" + n] = x;
+  char best[64];
+  std::snprintf(best, sizeof best, "%.17g", best_metric_);
+  model::write_safetensors(path, t,
+                           {{"next_step", std::to_string(next_step_)}, {"adam_t", std::to_string(opt_.t)},
+                            {"best_step", std::to_string(best_step_)}, {"best_metric", best},
+                            {"format", "dpg-generator-checkpoint-1"}});
+}
+
+void DpgRun::load_checkpoint(const std::string& path) {
+  auto f = model::read_safetensors(path);
+  if (f.metadata["format"] != "dpg-generator-checkpoint-1")
+    throw model::FormatError(path, -1, "not a DPG generator checkpoint");
+  model::TensorMap theta, m, v;
+  for (auto& [n, x] : f.tensors) {
+    if (n.starts_with("theta/")) theta[n.substr(6)] = x;
+    else if (n.starts_with("adam_m/")) m[n.substr(7)] = x;
+    else if (n.starts_with("adam_v/")) v[n.substr(7)] = x;
+  }
+  if (theta.size() != theta_.size()) throw model::FormatError(path, -1, "checkpoint does not match the generator");
+  for (auto& [n, x] : theta) {
+    if (!theta_.count(n) || theta_[n].sizes() != x.sizes())
+      throw model::FormatError(path, -1, "checkpoint tensor '" + n + "' does not match the generator");
+  }
+  theta_ = theta;
+  opt_.m = m;
+  opt_.v = v;
+  opt_.t = std::stoll(f.metadata["adam_t"]);
+  next_step_ = std::stoll(f.metadata["next_step"]);
+  best_step_ = std::stoll(f.metadata["best_step"]);
+  best_metric_ = std::stod(f.metadata["best_metric"]);
+}
+
+}  // namespace dpg::engine

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file One DPG run, one GRPO step at a time (dpg-method.md §3):
+///   sample prompts → G responses each → re-tokenise for the target → 𝒜 + τ (or the naive
+///   dataset-level Φ) → advantages → PPO-clipped update of the generator → (every k steps)
+///   validation and LM-head snapshots.
+/// Every random stream of step s is seeded from (config.seed, s), so a run resumed from the
+/// checkpoint of step s continues exactly as the uninterrupted run would have.
+/// Plain C++ and LibTorch: no Qt, no store. The caller persists what step() returns.
+#include "core/config/run_config.h"
+#include "core/dpg/objective.h"
+#include "core/dpg/policy.h"
+#include "core/dpg/records.h"
+#include "core/model/model_io.h"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dpg::engine {
+
+struct RunInputs {
+  config::RunConfig config;
+  model::LoadedModel generator;  ///< θ₀, float32
+  model::LoadedModel target;     ///< φ₀
+  std::shared_ptr<const Objective> objective;
+  std::vector<std::string> train_prompts;
+  std::vector<std::string> val_prompts;
+};
+
+class DpgRun {
+ public:
+  explicit DpgRun(RunInputs in);
+
+  /// The step step() will run next (1-based).
+  int64_t next_step() const { return next_step_; }
+  bool finished() const { return next_step_ > in_.config.grpo.steps; }
+  /// Runs the next step. @p cancel is polled between stages and inner steps (throws Cancelled);
+  /// a cancelled step changes nothing.
+  StepRecord step(const std::atomic<bool>* cancel = nullptr);
+
+  /// Writes θ, the generator's AdamW state and the run position, atomically and durably.
+  void save_checkpoint(const std::string& path) const;
+  /// Restores what save_checkpoint() wrote; the next step is the one after it.
+  void load_checkpoint(const std::string& path);
+
+  int64_t best_step() const { return best_step_; }
+  double best_metric() const { return best_metric_; }
+  const model::TensorMap& generator_params() const { return theta_; }
+  const RunInputs& inputs() const { return in_; }
+
+ private:
+  struct Rollouts;
+  Rollouts sample(const std::vector<std::string>& prompts, int64_t count, uint64_t seed,
+                  bool random_prompts, const std::atomic<bool>* cancel);
+  std::vector<int64_t> prompt_ids(const std::string& prompt) const;
+
+  RunInputs in_;
+  model::TensorMap theta_;      ///< the policy π_θ
+  model::TensorMap theta_ref_;  ///< θ₀, frozen (fluency and KL)
+  GeneratorAdamW opt_;
+  int64_t next_step_ = 1;
+  int64_t best_step_ = 0;
+  double best_metric_ = 0;
+};
+
+}  // namespace dpg::engine

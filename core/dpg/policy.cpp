@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "core/dpg/policy.h"
+
+#include "core/model/transformer.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace dpg::engine {
+
+RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts,
+                                const std::vector<std::vector<int64_t>>& responses, int64_t pad_id) {
+  const int64_t n = int64_t(prompts.size());
+  int64_t lmax = 2;
+  for (int64_t i = 0; i < n; ++i)
+    lmax = std::max<int64_t>(lmax, int64_t(prompts[size_t(i)].size() + responses[size_t(i)].size()));
+  RolloutBatch b;
+  b.tokens = torch::full({n, lmax}, pad_id, torch::kLong);
+  b.response_mask = torch::zeros({n, lmax - 1}, torch::kFloat32);
+  auto ta = b.tokens.accessor<int64_t, 2>();
+  auto ma = b.response_mask.accessor<float, 2>();
+  for (int64_t i = 0; i < n; ++i) {
+    const auto& p = prompts[size_t(i)];
+    const auto& r = responses[size_t(i)];
+    int64_t j = 0;
+    for (auto id : p) ta[i][j++] = id;
+    for (auto id : r) {
+      ta[i][j] = id;
+      ma[i][j - 1] = 1.0f;  // predicted from position j − 1
+      ++j;
+    }
+  }
+  return b;
+}
+
+std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,
+                                                       const model::TensorMap& params,
+                                                       const torch::Tensor& tokens,
+                                                       bool with_entropy) {
+  const int64_t L = tokens.size(1);
+  auto logits = model::forward(cfg, params, tokens.narrow(1, 0, L - 1));
+  auto logp_all = torch::log_softmax(logits, -1);
+  auto logp = logp_all.gather(-1, tokens.narrow(1, 1, L - 1).unsqueeze(-1)).squeeze(-1);
+  torch::Tensor entropy;
+  if (with_entropy) {
+    torch::NoGradGuard ng;
+    entropy = -(logp_all.exp() * logp_all).sum(-1);
+  }
+  return {logp, entropy};
+}
+
+torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs, const RolloutBatch& b) {
+  auto out = torch::zeros(b.response_mask.sizes(), torch::kFloat32);
+  auto oa = out.accessor<float, 2>();
+  auto ma = b.response_mask.accessor<float, 2>();
+  for (int64_t i = 0; i < out.size(0); ++i) {
+    size_t k = 0;
+    for (int64_t j = 0; j < out.size(1) && k < logprobs[size_t(i)].size(); ++j)
+      if (ma[i][j] > 0) oa[i][j] = logprobs[size_t(i)][k++];
+  }
+  return out;
+}
+
+double GeneratorAdamW::step(model::TensorMap& params, const model::TensorMap& grads, double grad_clip) {
+  torch::NoGradGuard ng;
+  double sq = 0;
+  for (const auto& [n, g] : grads) sq += g.pow(2).sum().item<double>();
+  const double norm = std::sqrt(sq);
+  const double scale = grad_clip > 0 && norm > grad_clip ? grad_clip / (norm + 1e-6) : 1.0;
+  ++t;
+  const double c1 = 1.0 - std::pow(beta1, double(t)), c2 = 1.0 - std::pow(beta2, double(t));
+  for (auto& [n, p] : params) {
+    auto it = grads.find(n);
+    if (it == grads.end() || !it->second.defined()) continue;
+    auto g = it->second * scale;
+    auto& m_ = m[n];
+    auto& v_ = v[n];
+    if (!m_.defined()) {
+      m_ = torch::zeros_like(p);
+      v_ = torch::zeros_like(p);
+    }
+    m_.mul_(beta1).add_(g, 1.0 - beta1);
+    v_.mul_(beta2).addcmul_(g, g, 1.0 - beta2);
+    p.mul_(1.0 - lr * weight_decay);
+    p.addcdiv_(m_ / c1, (v_ / c2).sqrt_().add_(eps), -lr);
+  }
+  return norm;
+}
+
+}  // namespace dpg::engine

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file The generator as a policy: log-probabilities of sampled responses, and its AdamW.
+#include "core/model/model_config.h"
+#include "core/model/tensor_map.h"
+
+#include <vector>
+
+namespace dpg::engine {
+
+/// Rollouts as right-padded [prompt | response] rows for teacher forcing.
+struct RolloutBatch {
+  torch::Tensor tokens;         ///< [N, Lmax] int64
+  torch::Tensor response_mask;  ///< [N, Lmax − 1] 1 where position j+1 is a response token
+};
+
+/// Builds rows from prompt and response ids (response includes its stop token, if any).
+RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts,
+                                const std::vector<std::vector<int64_t>>& responses, int64_t pad_id);
+
+/// log π(token_{j+1} | ≤ j) for every position [N, Lmax − 1], and the logits' entropy per position.
+/// Differentiable in @p params unless called under NoGradGuard.
+std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,
+                                                       const model::TensorMap& params,
+                                                       const torch::Tensor& tokens,
+                                                       bool with_entropy);
+
+/// Aligns the generator's sampling log-probs (one list per row) with response_mask positions.
+torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs,
+                             const RolloutBatch& batch);
+
+/// Standard AdamW (decoupled weight decay) for the generator θ, with its state in TensorMaps so a
+/// checkpoint holds everything needed to resume exactly.
+struct GeneratorAdamW {
+  double lr = 3e-4, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.01;
+  int64_t t = 0;
+  model::TensorMap m, v;
+  /// One step on @p params (in place) with @p grads; returns the pre-clip gradient norm.
+  double step(model::TensorMap& params, const model::TensorMap& grads, double grad_clip);
+};
+
+}  // namespace dpg::engine

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+#include "core/session/run_session.h"
+
+#include "core/dpg/errors.h"
+#include "core/dpg/prompts.h"
+#include "core/model/resources.h"
+#include "core/objective/text_likelihood.h"
+#include "core/plugin/plugin_registry.h"
+
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace dpg::session {
+namespace fs = std::filesystem;
+
+std::string default_db_path() {
+  if (const char* e = std::getenv("DPG_DB"); e && *e) return e;
+  fs::path base;
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = x;
+  else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local/share";
+  else base = fs::temp_directory_path();
+  return (base / "dpg-workbench" / "runs.db").string();
+}
+
+std::string checkpoint_dir(const std::string& db_path, int64_t run_id) {
+  return (fs::path(db_path).parent_path() / "checkpoints" / ("run-" + std::to_string(run_id))).string();
+}
+
+engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins) {
+  cfg.validate();
+  engine::RunInputs in;
+  in.config = cfg;
+  in.generator = model::load_model(model::resolve_model_path(cfg.generator.model), torch::kFloat32);
+  in.target = model::load_model(model::resolve_model_path(cfg.target.model),
+                                cfg.inner.dtype == "float64" ? torch::kFloat64 : torch::kFloat32);
+  auto params = objective::prepare_objective_params(cfg.objective.kind, cfg.objective.params,
+                                                    *in.target.tokenizer, cfg.target.seq_len);
+  in.objective = plugins.create(cfg.objective.kind, params);
+  in.train_prompts = engine::load_prompts(cfg.prompts.train);
+  in.val_prompts = engine::load_prompts(cfg.prompts.val);
+  return in;
+}
+
+RunSession::RunSession(store::RunStore store, int64_t run_id, std::string db_path,
+                       std::unique_ptr<engine::DpgRun> run)
+    : store_(std::move(store)), run_id_(run_id), db_path_(std::move(db_path)), run_(std::move(run)) {}
+
+std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, const std::string& preset,
+                                               const std::string& db_path,
+                                               const plugin::PluginRegistry& plugins) {
+  auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));  // fail before touching the store
+  fs::create_directories(fs::path(db_path).parent_path());
+  auto store = store::RunStore::open(db_path);
+  const std::string name = cfg.name.empty() ? (preset.empty() ? std::string("run") : preset) : cfg.name;
+  const int64_t id = store.create_run(name, preset, cfg.to_json().dump());
+  return std::unique_ptr<RunSession>(new RunSession(std::move(store), id, db_path, std::move(run)));
+}
+
+std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string& db_path,
+                                               const plugin::PluginRegistry& plugins) {
+  auto store = store::RunStore::open(db_path);
+  auto info = store.run(run_id);
+  if (!info) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + db_path);
+  if (info->status == store::RunStatus::Done) {
+    throw std::invalid_argument("run " + std::to_string(run_id) + " has finished; nothing to resume");
+  }
+  auto cfg = config::RunConfig::from_json(nlohmann::json::parse(info->config_json));
+  auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));
+  // The newest checkpoint whose file is intact; steps after it are re-run.
+  int64_t resume_step = 0;
+  for (const auto& ck : store.checkpoints(run_id)) {
+    if (ck.step <= resume_step || !fs::exists(ck.path)) continue;
+    if (store::RunStore::sha256_file(ck.path) != ck.sha256) continue;
+    run->load_checkpoint(ck.path);
+    resume_step = ck.step;
+  }
+  store.truncate_after(run_id, resume_step);
+  return std::unique_ptr<RunSession>(new RunSession(std::move(store), run_id, db_path, std::move(run)));
+}
+
+std::string RunSession::write_checkpoint(int64_t step) {
+  const auto dir = checkpoint_dir(db_path_, run_id_);
+  fs::create_directories(dir);
+  const auto path = (fs::path(dir) / ("step-" + std::to_string(step) + ".safetensors")).string();
+  run_->save_checkpoint(path);
+  return path;
+}
+
+void RunSession::run_until(const std::atomic<bool>& stop,
+                           const std::function<void(const engine::StepRecord&)>& on_step) {
+  store_.set_status(run_id_, store::RunStatus::Running);
+  const auto& cfg = run_->inputs().config;
+  try {
+    while (!run_->finished()) {
+      if (stop.load()) break;
+      engine::StepRecord rec;
+      try {
+        rec = run_->step(&stop);
+      } catch (const engine::Cancelled&) {
+        break;  // the abandoned step changed nothing
+      }
+      const int64_t s = rec.metrics.step;
+      const bool due = (cfg.checkpoint_every > 0 && s % cfg.checkpoint_every == 0) || rec.new_best ||
+                       run_->finished() || stop.load();
+      if (due) rec.checkpoint_path = write_checkpoint(s);  // durable before the commit
+      store_.commit_step(run_id_, rec);
+      if (on_step) on_step(rec);
+    }
+    // A stop between checkpoints leaves later steps committed without one: resume re-runs them
+    // from the newest checkpoint (deterministically, see the header).
+    store_.set_status(run_id_, run_->finished() ? store::RunStatus::Done : store::RunStatus::Stopped);
+  } catch (const std::exception& e) {
+    store_.set_status(run_id_, store::RunStatus::Failed, e.what());
+    throw;
+  }
+}
+
+}  // namespace dpg::session

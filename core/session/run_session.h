@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file RunSession: one DPG run bound to the run store. Used by `dpg run`/`dpg resume` and by the
+/// GUI's engine worker, so both drive the same engine the same way.
+///
+/// Durability: a generator checkpoint is written (temporary file, fsync, rename) every
+/// `checkpoint_every` steps, at the best validation step, and when a run stops; the step is
+/// committed to the store only after its checkpoint is durable. Resume loads the newest
+/// checkpoint, drops any later steps from the store and re-runs them: every random stream of a
+/// step is seeded from (seed, step), so the resumed curve equals an uninterrupted run.
+#include "core/config/run_config.h"
+#include "core/dpg/dpg_run.h"
+#include "core/store/run_store.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace dpg::plugin {
+class PluginRegistry;
+}
+
+namespace dpg::session {
+
+/// $DPG_DB, else $XDG_DATA_HOME/dpg-workbench/runs.db, else ~/.local/share/dpg-workbench/runs.db.
+std::string default_db_path();
+/// Where the checkpoints of run @p run_id live, beside the database.
+std::string checkpoint_dir(const std::string& db_path, int64_t run_id);
+
+/// Builds the engine's inputs: loads models, prompts and the objective (through the plugins).
+engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins);
+
+class RunSession {
+ public:
+  /// A new run in the store (status "created").
+  static std::unique_ptr<RunSession> create(const config::RunConfig& cfg, const std::string& preset,
+                                            const std::string& db_path,
+                                            const plugin::PluginRegistry& plugins);
+  /// A stopped, failed or interrupted run, from its newest checkpoint.
+  static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
+                                            const plugin::PluginRegistry& plugins);
+
+  int64_t run_id() const { return run_id_; }
+  const engine::DpgRun& run() const { return *run_; }
+  store::RunStore& store() { return store_; }
+
+  /// Runs steps until the run finishes or @p stop is set (checked between stages; a stop inside a
+  /// step abandons only that step). Calls @p on_step after each step is committed. Marks the run
+  /// done, stopped, or failed (with the message, then rethrows).
+  void run_until(const std::atomic<bool>& stop,
+                 const std::function<void(const engine::StepRecord&)>& on_step = {});
+
+ private:
+  RunSession(store::RunStore store, int64_t run_id, std::string db_path,
+             std::unique_ptr<engine::DpgRun> run);
+  std::string write_checkpoint(int64_t step);
+
+  store::RunStore store_;
+  int64_t run_id_;
+  std::string db_path_;
+  std::unique_ptr<engine::DpgRun> run_;
+};
+
+}  // namespace dpg::session

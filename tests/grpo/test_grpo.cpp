@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// GRPO math against hand-computed cases: group/batch advantages, the PPO-clipped token-mean loss
+// and its gradient, the k3 KL estimate.
+#include "core/dpg/grpo.h"
+
+#include <QtTest>
+#include <torch/torch.h>
+
+#include <cmath>
+
+using namespace dpg::engine;
+
+class TestGrpo : public QObject {
+  Q_OBJECT
+ private slots:
+  void groupAdvantage() {
+    auto r = torch::tensor({1.0, 2.0, 3.0, 4.0, 10.0, 10.0, 10.0, 10.0}, torch::kFloat64);
+    auto a = group_advantages(r, 4);
+    const double sd = std::sqrt(5.0 / 3.0);  // unbiased std of 1, 2, 3, 4
+    const double expect[] = {-1.5 / (sd + 1e-6), -0.5 / (sd + 1e-6), 0.5 / (sd + 1e-6), 1.5 / (sd + 1e-6), 0, 0, 0, 0};
+    for (int i = 0; i < 8; ++i) QVERIFY(std::abs(a[i].item<double>() - expect[i]) < 1e-12);
+  }
+  void groupOfOneHasZeroAdvantage() {
+    auto a = group_advantages(torch::tensor({3.0, -7.0}, torch::kFloat64), 1);
+    QCOMPARE(a.abs().sum().item<double>(), 0.0);
+  }
+  void tinyRewardsStillSpread() {
+    // Rewards of order 1e-9 (as in the paper) still give unit-scale advantages.
+    auto a = group_advantages(torch::tensor({1e-9, 3e-9}, torch::kFloat64), 2);
+    const double sd = std::sqrt(2.0) * 1e-9;
+    QVERIFY(std::abs(a[0].item<double>() - (-1e-9 / (sd + 1e-6))) < 1e-15);
+  }
+  void batchAdvantage() {
+    auto a = batch_advantages(torch::tensor({1.0, 3.0}, torch::kFloat64));
+    const double sd = std::sqrt(2.0);
+    QVERIFY(std::abs(a[0].item<double>() + 1.0 / (sd + 1e-6)) < 1e-12);
+    QVERIFY(std::abs(a[1].item<double>() - 1.0 / (sd + 1e-6)) < 1e-12);
+  }
+  void clippedLossByHand() {
+    // Three unmasked tokens and one masked:
+    //  ratio 1.5, Â=+1 → clipped to 1.2        → 1.2
+    //  ratio 0.5, Â=−1 → min(−0.5, −0.8)       → −0.8
+    //  ratio 1.1, Â=+2 → inside the clip range → 2.2
+    // loss = −(1.2 − 0.8 + 2.2)/3, clip fraction 2/3.
+    auto old = torch::zeros({2, 2}, torch::kFloat64);
+    auto lnew = torch::tensor({{std::log(1.5), std::log(1.1)}, {std::log(0.5), 5.0}}, torch::kFloat64).requires_grad_(true);
+    auto adv = torch::tensor({1.0, -1.0}, torch::kFloat64);
+    auto mask = torch::tensor({{1.0, 1.0}, {1.0, 0.0}}, torch::kFloat64);
+    // Row 0 has Â=+1 for both tokens; make the second token's Â=+2 by a separate row instead:
+    auto lnew3 = torch::tensor({{std::log(1.5)}, {std::log(0.5)}, {std::log(1.1)}}, torch::kFloat64).requires_grad_(true);
+    auto pl = clipped_policy_loss(lnew3, torch::zeros({3, 1}, torch::kFloat64), torch::tensor({1.0, -1.0, 2.0}, torch::kFloat64),
+                                  torch::ones({3, 1}, torch::kFloat64), 0.2);
+    QVERIFY(std::abs(pl.loss.item<double>() - (-(1.2 - 0.8 + 2.2) / 3.0)) < 1e-12);
+    QVERIFY(std::abs(pl.clip_frac - 2.0 / 3.0) < 1e-12);
+    auto g = torch::autograd::grad({pl.loss}, {lnew3})[0];
+    QCOMPARE(g[0][0].item<double>(), 0.0);  // clipped: no gradient
+    QCOMPARE(g[1][0].item<double>(), 0.0);
+    QVERIFY(std::abs(g[2][0].item<double>() - (-1.1 * 2.0 / 3.0)) < 1e-12);  // −r·Â/N
+    // Masked tokens contribute nothing, whatever their values.
+    auto pl2 = clipped_policy_loss(lnew, old, adv, mask, 0.2);
+    // row0: r=1.5 Â=1 → 1.2; r=1.1 Â=1 → 1.1; row1: r=0.5 Â=−1 → −0.8; masked 4th.
+    QVERIFY(std::abs(pl2.loss.item<double>() - (-(1.2 + 1.1 - 0.8) / 3.0)) < 1e-12);
+  }
+  void klK3() {
+    auto lp = torch::tensor({{std::log(0.5)}}, torch::kFloat64);
+    auto ref = torch::tensor({{std::log(0.25)}}, torch::kFloat64);
+    const double d = std::log(0.5);
+    auto kl = kl_to_reference(lp, ref, torch::ones({1, 1}, torch::kFloat64));
+    QVERIFY(std::abs(kl.item<double>() - (std::exp(d) - d - 1.0)) < 1e-12);
+    QCOMPARE(kl_to_reference(lp, lp, torch::ones({1, 1}, torch::kFloat64)).item<double>(), 0.0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestGrpo)
+#include "test_grpo.moc"
