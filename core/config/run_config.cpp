@@ -27,7 +27,8 @@ void visit_fields(Cfg& c, F&& f) {
   f("generator.model", c.generator.model,
     "generator: model path, bundled resource name or alias (smollm2)", Choices{});
   f("generator.chat", c.generator.chat, "wrap prompts in the generator's chat template", Choices{});
-  f("target.model", c.target.model, "target: model path, bundled resource name or alias", Choices{});
+  f("target.model", c.target.model, "target: model path, bundled resource name or alias",
+    Choices{});
   f("target.seq_len", c.target.seq_len,
     "L: target tokens per example (truncation, and the loss divisor)", Choices{});
   f("objective.kind", c.objective.kind,
@@ -36,8 +37,7 @@ void visit_fields(Cfg& c, F&& f) {
     Choices{});
   f("prompts.train", c.prompts.train, "prompts sampled for GRPO steps (resource name or path)",
     Choices{});
-  f("prompts.val", c.prompts.val, "held-out validation prompts (resource name or path)",
-    Choices{});
+  f("prompts.val", c.prompts.val, "held-out validation prompts (resource name or path)", Choices{});
   f("grpo.steps", c.grpo.steps, "number of GRPO steps", Choices{});
   f("grpo.prompts_per_step", c.grpo.prompts_per_step, "P: prompts sampled per step", Choices{});
   f("grpo.group_size", c.grpo.group_size, "G: responses per prompt", Choices{});
@@ -54,8 +54,8 @@ void visit_fields(Cfg& c, F&& f) {
   f("grpo.top_p", c.grpo.top_p, "nucleus sampling mass (1 = off)", Choices{});
   f("grpo.max_new_tokens", c.grpo.max_new_tokens, "maximum response length in generator tokens",
     Choices{});
-  f("grpo.cross_group", c.grpo.cross_group,
-    "one inner run on all P*G responses (else G runs of P)", Choices{});
+  f("grpo.cross_group", c.grpo.cross_group, "one inner run on all P*G responses (else G runs of P)",
+    Choices{});
   f("grpo.reward", c.grpo.reward, "dpg (per-example metagradient) | naive (dataset-level phi)",
     Choices{"dpg", "naive"});
   f("inner.T", c.inner.T, "inner optimiser steps; each example is used once", Choices{});
@@ -87,12 +87,18 @@ void visit_fields(Cfg& c, F&& f) {
 
 template <class T>
 constexpr const char* type_name() {
-  if constexpr (std::is_same_v<T, std::string>) return "string";
-  else if constexpr (std::is_same_v<T, bool>) return "bool";
-  else if constexpr (std::is_same_v<T, int64_t>) return "int";
-  else if constexpr (std::is_same_v<T, uint64_t>) return "uint";
-  else if constexpr (std::is_same_v<T, double>) return "float";
-  else return "object";
+  if constexpr (std::is_same_v<T, std::string>)
+    return "string";
+  else if constexpr (std::is_same_v<T, bool>)
+    return "bool";
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return "int";
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return "uint";
+  else if constexpr (std::is_same_v<T, double>)
+    return "float";
+  else
+    return "object";
 }
 
 std::string short_dump(const json& v) {
@@ -230,7 +236,9 @@ json parse_override_value(const std::string& path, const std::string& text) {
     json v = json::parse(text, nullptr, false);
     if (v.is_discarded())
       fail(path, std::string("expected ") +
-                     (std::is_same_v<T, double> ? "a number" : std::is_same_v<T, json> ? "a JSON object" : "an integer") +
+                     (std::is_same_v<T, double> ? "a number"
+                      : std::is_same_v<T, json> ? "a JSON object"
+                                                : "an integer") +
                      ", got '" + text + "'");
     return v;
   }
@@ -242,13 +250,17 @@ int64_t RunConfig::examples_per_dataset() const {
   return grpo.cross_group ? grpo.prompts_per_step * grpo.group_size : grpo.prompts_per_step;
 }
 
-int64_t RunConfig::datasets_per_step() const { return grpo.cross_group ? 1 : grpo.group_size; }
+int64_t RunConfig::datasets_per_step() const {
+  return grpo.cross_group ? 1 : grpo.group_size;
+}
 
 int64_t RunConfig::inner_batch() const {
   return inner.T > 0 ? examples_per_dataset() / inner.T : 0;
 }
 
-int64_t RunConfig::val_examples() const { return validation.prompts * grpo.group_size; }
+int64_t RunConfig::val_examples() const {
+  return validation.prompts * grpo.group_size;
+}
 
 int64_t RunConfig::val_batch() const {
   return validation.T > 0 ? val_examples() / validation.T : 0;

@@ -19,8 +19,9 @@ namespace dpg::config {
 
 /// The generator π_θ (the policy GRPO trains).
 struct GeneratorConfig {
-  std::string model = "models/tiny-gen";  ///< model path, bundled resource name or alias ("smollm2")
-  bool chat = false;                      ///< wrap prompts in the model's chat template
+  std::string model =
+      "models/tiny-gen";  ///< model path, bundled resource name or alias ("smollm2")
+  bool chat = false;      ///< wrap prompts in the model's chat template
 };
 
 /// The target whose training 𝒜 the metagradient differentiates.
@@ -63,18 +64,18 @@ struct GrpoConfig {
 
 /// 𝒜: the target's inner training run that is differentiated (dpg-method.md §2).
 struct InnerConfig {
-  int64_t T = 8;                       ///< inner optimiser steps; each example is used once
-  std::string optimizer = "adamw";     ///< adamw | sgd
-  double lr = 1e-2;                    ///< inner learning rate
-  double beta1 = 0.9;                  ///< AdamW β1
-  double beta2 = 0.95;                 ///< AdamW β2
-  double eps = 1e-8;                   ///< AdamW ε (outside the square root)
-  double eps_root = 1e-9;              ///< AdamW ε_root (inside the square root)
-  double weight_decay = 1e-4;          ///< AdamW decoupled weight decay λ
-  int64_t micro_batch = 0;             ///< examples per double-backward micro-batch (0 = whole B)
-  std::string dtype = "float32";       ///< float32 | float64
-  std::string schedule = "auto";       ///< auto | all | sqrt | all+graphs | sqrt+graphs
-  int64_t memory_budget_mb = 0;        ///< state memory the auto schedule may use (0 = no limit)
+  int64_t T = 8;                    ///< inner optimiser steps; each example is used once
+  std::string optimizer = "adamw";  ///< adamw | sgd
+  double lr = 1e-2;                 ///< inner learning rate
+  double beta1 = 0.9;               ///< AdamW β1
+  double beta2 = 0.95;              ///< AdamW β2
+  double eps = 1e-8;                ///< AdamW ε (outside the square root)
+  double eps_root = 1e-9;           ///< AdamW ε_root (inside the square root)
+  double weight_decay = 1e-4;       ///< AdamW decoupled weight decay λ
+  int64_t micro_batch = 0;          ///< examples per double-backward micro-batch (0 = whole B)
+  std::string dtype = "float32";    ///< float32 | float64
+  std::string schedule = "auto";    ///< auto | all | sqrt | all+graphs | sqrt+graphs
+  int64_t memory_budget_mb = 0;     ///< state memory the auto schedule may use (0 = no limit)
 };
 
 /// Held-out validation (dpg-method.md §3, "Validation").
@@ -86,19 +87,19 @@ struct ValidationConfig {
 
 /// Every hyperparameter of one run. Plain data: copy it, compare it, save it beside the run.
 struct RunConfig {
-  std::string name;             ///< run name shown in the history (empty = preset and time)
-  std::string description;      ///< free text (presets explain themselves here)
-  uint64_t seed = 0;            ///< seed of every random stream of the run
-  GeneratorConfig generator;    ///< the policy
-  TargetConfig target;          ///< the target
-  ObjectiveConfig objective;    ///< Φ
-  PromptsConfig prompts;        ///< prompt sets
-  GrpoConfig grpo;              ///< generator update
-  InnerConfig inner;            ///< the differentiated inner run 𝒜
-  ValidationConfig validation;  ///< held-out validation
-  int64_t snapshot_every = 5;   ///< store an LM-head snapshot every N steps (0 = never)
+  std::string name;               ///< run name shown in the history (empty = preset and time)
+  std::string description;        ///< free text (presets explain themselves here)
+  uint64_t seed = 0;              ///< seed of every random stream of the run
+  GeneratorConfig generator;      ///< the policy
+  TargetConfig target;            ///< the target
+  ObjectiveConfig objective;      ///< Φ
+  PromptsConfig prompts;          ///< prompt sets
+  GrpoConfig grpo;                ///< generator update
+  InnerConfig inner;              ///< the differentiated inner run 𝒜
+  ValidationConfig validation;    ///< held-out validation
+  int64_t snapshot_every = 5;     ///< store an LM-head snapshot every N steps (0 = never)
   int64_t checkpoint_every = 50;  ///< write a generator checkpoint every N steps (0 = never)
-  int64_t threads = 0;          ///< LibTorch intra-op threads (0 = auto)
+  int64_t threads = 0;            ///< LibTorch intra-op threads (0 = auto)
 
   /// Rollouts in one dataset D that one 𝒜 run trains on: P·G with cross_group, else P.
   int64_t examples_per_dataset() const;
@@ -114,11 +115,12 @@ struct RunConfig {
   /// Throws dpg::model::ConfigError naming the first bad field and why.
   void validate() const;
 
-  /// Sets one field from `key=value` (the CLI's --set), e.g. "grpo.lr=1e-4", "grpo.cross_group=false",
-  /// "objective.params.text=hello" or "objective.params={\"source\":\"qr\"}". The value is parsed
-  /// as the existing field's type; strings may be given bare. Throws ConfigError on an unknown key
-  /// or an unparsable value. Does not validate() the whole config. Changing objective.kind clears
-  /// objective.params, since one plugin's parameters mean nothing to another.
+  /// Sets one field from `key=value` (the CLI's --set), e.g. "grpo.lr=1e-4",
+  /// "grpo.cross_group=false", "objective.params.text=hello" or
+  /// "objective.params={\"source\":\"qr\"}". The value is parsed as the existing field's type;
+  /// strings may be given bare. Throws ConfigError on an unknown key or an unparsable value. Does
+  /// not validate() the whole config. Changing objective.kind clears objective.params, since one
+  /// plugin's parameters mean nothing to another.
   void apply_override(const std::string& assignment);
 
   /// Parses a full or partial config: missing fields keep their defaults, unknown keys throw.
@@ -131,10 +133,10 @@ struct RunConfig {
 
 /// One documented field of RunConfig, for help texts and the run-setup form.
 struct FieldInfo {
-  std::string path;     ///< dotted name, e.g. "grpo.lr"
-  std::string type;     ///< "int" | "uint" | "float" | "bool" | "string" | "object"
-  std::string doc;      ///< one line
-  nlohmann::json value; ///< the default
+  std::string path;                  ///< dotted name, e.g. "grpo.lr"
+  std::string type;                  ///< "int" | "uint" | "float" | "bool" | "string" | "object"
+  std::string doc;                   ///< one line
+  nlohmann::json value;              ///< the default
   std::vector<std::string> choices;  ///< allowed values of an enumerated string field
 };
 /// All fields in declaration order.

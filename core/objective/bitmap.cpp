@@ -75,8 +75,9 @@ Bitmap Bitmap::resampled(int rows, int cols) const {
   Bitmap out(rows, cols);
   for (int r = 0; r < rows; ++r)
     for (int c = 0; c < cols; ++c)
-      out.set(r, c, dark(int((2 * int64_t(r) + 1) * rows_ / (2 * int64_t(rows))),
-                         int((2 * int64_t(c) + 1) * cols_ / (2 * int64_t(cols)))));
+      out.set(r, c,
+              dark(int((2 * int64_t(r) + 1) * rows_ / (2 * int64_t(rows))),
+                   int((2 * int64_t(c) + 1) * cols_ / (2 * int64_t(cols)))));
   return out;
 }
 
@@ -108,10 +109,18 @@ Bitmap make_qr(const std::string& text, const QrOptions& options) {
                                 std::to_string(options.version));
   QRecLevel level;
   switch (options.ec_level) {
-    case 'L': level = QR_ECLEVEL_L; break;
-    case 'M': level = QR_ECLEVEL_M; break;
-    case 'Q': level = QR_ECLEVEL_Q; break;
-    case 'H': level = QR_ECLEVEL_H; break;
+    case 'L':
+      level = QR_ECLEVEL_L;
+      break;
+    case 'M':
+      level = QR_ECLEVEL_M;
+      break;
+    case 'Q':
+      level = QR_ECLEVEL_Q;
+      break;
+    case 'H':
+      level = QR_ECLEVEL_H;
+      break;
     default:
       throw std::invalid_argument(std::string("QR: EC level must be L, M, Q or H, got '") +
                                   options.ec_level + "'");
@@ -119,8 +128,8 @@ Bitmap make_qr(const std::string& text, const QrOptions& options) {
   errno = 0;
   QRcode* qr = QRcode_encodeString(text.c_str(), options.version, level, QR_MODE_8, 1);
   if (!qr)
-    throw std::invalid_argument("QR: cannot encode " + std::to_string(text.size()) +
-                                " bytes (" + std::strerror(errno) + ")");
+    throw std::invalid_argument("QR: cannot encode " + std::to_string(text.size()) + " bytes (" +
+                                std::strerror(errno) + ")");
   const int got = qr->version;
   const int width = qr->width;
   Bitmap b(width, width);
@@ -145,8 +154,7 @@ Bitmap read_png(const std::string& path, int threshold) {
   if (!png_image_begin_read_from_file(&image, path.c_str()))
     throw std::runtime_error(path + ": cannot read as PNG (" + image.message + ")");
   constexpr png_uint_32 kMaxSide = 8192;
-  if (image.width == 0 || image.height == 0 || image.width > kMaxSide ||
-      image.height > kMaxSide) {
+  if (image.width == 0 || image.height == 0 || image.width > kMaxSide || image.height > kMaxSide) {
     png_image_free(&image);
     throw std::runtime_error(path + ": PNG is " + std::to_string(image.width) + "×" +
                              std::to_string(image.height) + " pixels; sides must be 1..8192");

@@ -39,7 +39,8 @@ const std::vector<ParamSpec>& LmHeadBitmapObjective::parameters() {
       {"bits", "string[]", nlohmann::json::array(),
        "bitmap: one string a row, '#' dark and '.' light"},
       {"rows", "int", 0, "bitmap: expected rows; png: resample to this many rows (0 = as is)"},
-      {"cols", "int", 0, "bitmap: expected columns; png: resample to this many columns (0 = as is)"},
+      {"cols", "int", 0,
+       "bitmap: expected columns; png: resample to this many columns (0 = as is)"},
       {"png", "string", "", "png: path of the image (dark pixels = +1)"},
       {"token_offset", "int", 33, "first token id of the patch (column 0)"},
       {"dim_offset", "int", 0, "first hidden dimension of the patch (row 0)"},
@@ -75,11 +76,13 @@ Bitmap LmHeadBitmapObjective::target_from_params(const nlohmann::json& raw) {
       param_error(kKind, "bits", e.what());
     }
     if (rows > 0 && rows != y.rows())
-      param_error(kKind, "rows", "is " + std::to_string(rows) + " but bits has " +
-                                     std::to_string(y.rows()) + " rows");
+      param_error(
+          kKind, "rows",
+          "is " + std::to_string(rows) + " but bits has " + std::to_string(y.rows()) + " rows");
     if (cols > 0 && cols != y.cols())
-      param_error(kKind, "cols", "is " + std::to_string(cols) + " but bits has " +
-                                     std::to_string(y.cols()) + " columns");
+      param_error(
+          kKind, "cols",
+          "is " + std::to_string(cols) + " but bits has " + std::to_string(y.cols()) + " columns");
   } else {  // png
     std::string path = p["png"];
     if (path.empty()) param_error(kKind, "png", "source png needs the path of the image");
@@ -90,7 +93,8 @@ Bitmap LmHeadBitmapObjective::target_from_params(const nlohmann::json& raw) {
     } catch (const std::runtime_error& e) {
       param_error(kKind, "png", e.what());
     }
-    if (rows > 0 || cols > 0) y = y.resampled(rows > 0 ? rows : y.rows(), cols > 0 ? cols : y.cols());
+    if (rows > 0 || cols > 0)
+      y = y.resampled(rows > 0 ? rows : y.rows(), cols > 0 ? cols : y.cols());
   }
   if (y.dark_count() == 0 || y.dark_count() == y.rows() * y.cols())
     param_error(kKind, "source", "the target image is all one colour");
@@ -120,7 +124,8 @@ void LmHeadBitmapObjective::check_compatible(const model::ModelConfig& target) c
   const int64_t h = options_.target.rows(), w = options_.target.cols();
   if (options_.dim_offset + h > target.d_model) {
     if (options_.dim_offset == 0)
-      throw std::invalid_argument("patch needs " + std::to_string(h) + " hidden dims; this target has " +
+      throw std::invalid_argument("patch needs " + std::to_string(h) +
+                                  " hidden dims; this target has " +
                                   std::to_string(target.d_model));
     throw std::invalid_argument("patch needs hidden dims " + std::to_string(options_.dim_offset) +
                                 ".." + std::to_string(options_.dim_offset + h - 1) +

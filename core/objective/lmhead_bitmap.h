@@ -19,7 +19,7 @@ namespace dpg::objective {
 class LmHeadBitmapObjective : public engine::Objective {
  public:
   struct Options {
-    Bitmap target;             ///< Y (dark = +1)
+    Bitmap target;              ///< Y (dark = +1)
     int64_t token_offset = 33;  ///< first token id (column 0)
     int64_t dim_offset = 0;     ///< first hidden dimension (row 0)
     double sharpness = 20.0;    ///< s

@@ -41,10 +41,9 @@ void LmHeadNormObjective::check_compatible(const model::ModelConfig& target) con
                                 std::to_string(options_.dim_offset) + "; this target has " +
                                 std::to_string(target.d_model));
   if (options_.token_offset >= target.vocab_size)
-    throw std::invalid_argument("view patch starts at token id " +
-                                std::to_string(options_.token_offset) +
-                                "; this target's vocabulary has " +
-                                std::to_string(target.vocab_size) + " tokens");
+    throw std::invalid_argument(
+        "view patch starts at token id " + std::to_string(options_.token_offset) +
+        "; this target's vocabulary has " + std::to_string(target.vocab_size) + " tokens");
 }
 
 torch::Tensor LmHeadNormObjective::phi(const model::ModelConfig& target,

@@ -73,7 +73,8 @@ nlohmann::json checked_params(const std::string& objective, const std::vector<Pa
       param_error(objective, key, "unknown parameter (known: " + known + ")");
     }
     if (!has_type(value, spec->type))
-      param_error(objective, key, "expected " + describe_type(spec->type) + ", got " + value.dump());
+      param_error(objective, key,
+                  "expected " + describe_type(spec->type) + ", got " + value.dump());
     if (!spec->choices.empty()) {
       bool ok = false;
       std::string list;

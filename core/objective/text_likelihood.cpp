@@ -35,16 +35,18 @@ std::unique_ptr<TextLikelihoodObjective> TextLikelihoodObjective::create(
       param_error(kKind, "ids",
                   "missing: tokenise \"text\"/\"file\" with the target's tokenizer first "
                   "(dpg::objective::prepare_objective_params)");
-    param_error(kKind, "text", "give a reference text (\"text\"), a file of them (\"file\"), or "
-                               "token ids (\"ids\")");
+    param_error(kKind, "text",
+                "give a reference text (\"text\"), a file of them (\"file\"), or "
+                "token ids (\"ids\")");
   }
   const int64_t seq_len = p["seq_len"];
   if (seq_len < 1) param_error(kKind, "seq_len", "must be at least 1 (the run's target.seq_len)");
   auto refs = p["ids"].get<std::vector<std::vector<int64_t>>>();
   for (size_t i = 0; i < refs.size(); ++i) {
     if (refs[i].size() < 2)
-      param_error(kKind, "ids", "reference " + std::to_string(i) +
-                                    " has fewer than 2 tokens, so nothing to predict");
+      param_error(
+          kKind, "ids",
+          "reference " + std::to_string(i) + " has fewer than 2 tokens, so nothing to predict");
     for (int64_t id : refs[i])
       if (id < 0) param_error(kKind, "ids", "negative token id in reference " + std::to_string(i));
   }

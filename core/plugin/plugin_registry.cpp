@@ -17,8 +17,12 @@ namespace {
 
 const QString kIidPrefix = QStringLiteral("org.dpgworkbench.ObjectivePlugin/");
 
-std::string str(const QString& s) { return s.toStdString(); }
-QString qstr(const std::string& s) { return QString::fromStdString(s); }
+std::string str(const QString& s) {
+  return s.toStdString();
+}
+QString qstr(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 bool is_id(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
@@ -30,7 +34,9 @@ bool is_id(const std::string& id) {
 
 PluginRegistry::PluginRegistry() : PluginRegistry(default_dirs()) {}
 
-PluginRegistry::PluginRegistry(std::vector<std::string> dirs) : dirs_(std::move(dirs)) { scan(); }
+PluginRegistry::PluginRegistry(std::vector<std::string> dirs) : dirs_(std::move(dirs)) {
+  scan();
+}
 
 PluginRegistry::~PluginRegistry() = default;
 
@@ -43,8 +49,9 @@ std::vector<std::string> PluginRegistry::default_dirs() {
   dirs.emplace_back(DPG_INSTALL_PLUGINDIR);
 #endif
   if (QCoreApplication::instance())
-    dirs.push_back(str(QDir::cleanPath(QCoreApplication::applicationDirPath() +
-                                       QStringLiteral("/../lib/dpg-workbench/plugins/objectives"))));
+    dirs.push_back(
+        str(QDir::cleanPath(QCoreApplication::applicationDirPath() +
+                            QStringLiteral("/../lib/dpg-workbench/plugins/objectives"))));
 #ifdef DPG_BUILD_PLUGINDIR
   dirs.emplace_back(DPG_BUILD_PLUGINDIR);
 #endif
@@ -131,8 +138,8 @@ const ObjectivePlugin& PluginRegistry::plugin(const std::string& kind) const {
   if (!info) {
     std::string known;
     for (const auto& k : kinds()) known += (known.empty() ? "" : ", ") + k;
-    std::string msg = "unknown objective kind '" + kind + "' (known: " +
-                      (known.empty() ? std::string("none") : known) + ")";
+    std::string msg = "unknown objective kind '" + kind +
+                      "' (known: " + (known.empty() ? std::string("none") : known) + ")";
     for (const auto& p : plugins_)
       if (p.id == kind) msg += "; " + p.file + " was refused: " + p.error;
     if (known.empty()) {
@@ -146,8 +153,8 @@ const ObjectivePlugin& PluginRegistry::plugin(const std::string& kind) const {
   if (!loader) loader = std::make_unique<QPluginLoader>(qstr(info->file));
   QObject* root = loader->instance();
   if (!root)
-    throw std::runtime_error(info->file + ": cannot load the plugin: " +
-                             str(loader->errorString()));
+    throw std::runtime_error(info->file +
+                             ": cannot load the plugin: " + str(loader->errorString()));
   auto* plugin = qobject_cast<ObjectivePlugin*>(root);
   if (!plugin)
     throw std::runtime_error(info->file + ": its root object does not implement " +

@@ -8,9 +8,10 @@
 ///   2. <install prefix>/lib/dpg-workbench/plugins/objectives,
 ///   3. <application dir>/../lib/dpg-workbench/plugins/objectives (a relocated install),
 ///   4. the build tree's plugins/objectives.
-/// Each library's metadata (IID, objective.json) is read and checked with QPluginLoader::metaData(),
-/// which does not run the plugin's code. Only create() and parameters() instantiate a plugin, and
-/// a loaded plugin is never unloaded (objectives it created point into its code).
+/// Each library's metadata (IID, objective.json) is read and checked with
+/// QPluginLoader::metaData(), which does not run the plugin's code. Only create() and parameters()
+/// instantiate a plugin, and a loaded plugin is never unloaded (objectives it created point into
+/// its code).
 ///
 /// Not thread-safe: use one registry per thread, or create objectives on one thread.
 #include "core/plugin/objective_plugin.h"
@@ -26,14 +27,14 @@ namespace dpg::plugin {
 
 /// One plugin library as found on disk.
 struct PluginInfo {
-  std::string id;           ///< objective kind
-  std::string name;         ///< human-readable name
+  std::string id;    ///< objective kind
+  std::string name;  ///< human-readable name
   std::string description;
-  std::string version;      ///< the plugin's own version
+  std::string version;  ///< the plugin's own version
   std::string licence;
   int api_version = 0;
-  std::string file;         ///< absolute path of the library
-  std::string error;        ///< why it cannot be used; empty when usable
+  std::string file;   ///< absolute path of the library
+  std::string error;  ///< why it cannot be used; empty when usable
   bool ok() const { return error.empty(); }
 };
 

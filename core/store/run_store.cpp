@@ -22,7 +22,8 @@ using detail::Transaction;
 namespace {
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
-constexpr const char* kStatusNames[] = {"created", "running", "paused", "stopped", "failed", "done"};
+constexpr const char* kStatusNames[] = {"created", "running", "paused",
+                                        "stopped", "failed",  "done"};
 
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
   throw std::runtime_error(path + ": " + why);
@@ -82,17 +83,17 @@ engine::StepMetrics read_step(const Statement& st) {
   engine::StepMetrics m;
   int c = 0;
   m.step = st.int64(c++);
-  for (double* field : {&m.phi, &m.metric, &m.val_phi, &m.val_metric, &m.reward_mean,
-                        &m.reward_std, &m.policy_loss, &m.clip_frac, &m.kl, &m.entropy,
-                        &m.fluency_nll, &m.gen_tok_per_s, &m.step_seconds, &m.t_generate,
-                        &m.t_inner, &m.t_update})
+  for (double* field : {&m.phi, &m.metric, &m.val_phi, &m.val_metric, &m.reward_mean, &m.reward_std,
+                        &m.policy_loss, &m.clip_frac, &m.kl, &m.entropy, &m.fluency_nll,
+                        &m.gen_tok_per_s, &m.step_seconds, &m.t_generate, &m.t_inner, &m.t_update})
     *field = st.real(c++);
   return m;
 }
 
 const char* kRunColumns =
     "id, name, created_at, updated_at, status, status_message, preset, config_json, app_version, "
-    "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = r.id)";
+    "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = "
+    "r.id)";
 
 RunInfo read_run(const Statement& st) {
   RunInfo r;
@@ -128,7 +129,9 @@ engine::Image read_image(const Statement& st, int rows_col, const std::string& w
 
 }  // namespace
 
-std::string status_name(RunStatus status) { return kStatusNames[int(status)]; }
+std::string status_name(RunStatus status) {
+  return kStatusNames[int(status)];
+}
 
 RunStatus parse_status(const std::string& name) {
   for (int i = 0; i < int(std::size(kStatusNames)); ++i)
@@ -149,7 +152,8 @@ RunStore RunStore::open(const std::string& path, bool read_only) {
       fail(path, "cannot create the run store: the folder '" + dir.string() + "' does not exist");
     // The mode bits as well as access(): root may write anything, but a file marked read-only
     // should stay so.
-    const auto write_bits = fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
+    const auto write_bits =
+        fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
     if (exists && (::access(path.c_str(), W_OK) != 0 ||
                    (fs::status(file, ec).permissions() & write_bits) == fs::perms::none))
       fail(path, "the file is read-only (open it read-only, or make it writable)");
@@ -159,8 +163,9 @@ RunStore RunStore::open(const std::string& path, bool read_only) {
   }
 
   sqlite3* db = nullptr;
-  const int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
     const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -209,9 +214,13 @@ RunStore& RunStore::operator=(RunStore&& other) noexcept {
   return *this;
 }
 
-RunStore::~RunStore() { sqlite3_close_v2(db_); }
+RunStore::~RunStore() {
+  sqlite3_close_v2(db_);
+}
 
-int RunStore::schema_version() const { return pragma_int(db_, "PRAGMA user_version"); }
+int RunStore::schema_version() const {
+  return pragma_int(db_, "PRAGMA user_version");
+}
 
 void RunStore::require_writable(const char* what) const {
   if (read_only_) fail(path_, std::string("cannot ") + what + ": the store is open read-only");
@@ -226,8 +235,9 @@ int64_t RunStore::create_run(const std::string& name, const std::string& preset,
                              const std::string& config_json, const std::string& notes) {
   require_writable("create a run");
   const std::string sql =
-      std::string("INSERT INTO runs (name, created_at, updated_at, status, preset, config_json, "
-                  "app_version, notes) VALUES (?, ") +
+      std::string(
+          "INSERT INTO runs (name, created_at, updated_at, status, preset, config_json, "
+          "app_version, notes) VALUES (?, ") +
       kNow + ", " + kNow + ", ?, ?, ?, ?, ?)";
   Statement st(db_, sql.c_str());
   st.bind(1, name).bind(2, status_name(RunStatus::Created)).bind(3, preset).bind(4, config_json);
@@ -239,8 +249,7 @@ namespace {
 /// Runs an UPDATE of one run's column(s) and bumps updated_at; throws when no such run.
 void update_run(sqlite3* db, const std::string& path, int64_t run_id, const std::string& set,
                 const std::vector<std::string>& values) {
-  const std::string sql =
-      "UPDATE runs SET " + set + ", updated_at = " + kNow + " WHERE id = ?";
+  const std::string sql = "UPDATE runs SET " + set + ", updated_at = " + kNow + " WHERE id = ?";
   Statement st(db, sql.c_str());
   int i = 1;
   for (const auto& v : values) st.bind(i++, v);
@@ -299,11 +308,10 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
   for (const auto& s : record.snapshots)
     if (s.image.rows < 0 || s.image.cols < 0 ||
         s.image.data.size() != size_t(s.image.rows * s.image.cols))
-      throw std::invalid_argument(path_ + ": snapshot '" + s.kind + "' of step " +
-                                  std::to_string(m.step) + " has " +
-                                  std::to_string(s.image.data.size()) + " values for " +
-                                  std::to_string(s.image.rows) + "×" +
-                                  std::to_string(s.image.cols));
+      throw std::invalid_argument(
+          path_ + ": snapshot '" + s.kind + "' of step " + std::to_string(m.step) + " has " +
+          std::to_string(s.image.data.size()) + " values for " + std::to_string(s.image.rows) +
+          "×" + std::to_string(s.image.cols));
   // Hash outside the transaction: it reads the whole file.
   const std::string sha =
       record.checkpoint_path.empty() ? std::string() : sha256_file(record.checkpoint_path);
@@ -408,8 +416,7 @@ std::vector<engine::Sample> RunStore::samples(int64_t run_id, int64_t step) cons
                "WHERE run_id = ? AND step = ? ORDER BY idx");
   st.bind(1, run_id).bind(2, step);
   std::vector<engine::Sample> out;
-  while (st.step())
-    out.push_back({st.int64(0), st.text(1), st.text(2), st.real(3), st.real(4)});
+  while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), st.real(3), st.real(4)});
   return out;
 }
 

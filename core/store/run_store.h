@@ -38,8 +38,8 @@ RunStatus parse_status(const std::string& name);
 struct RunInfo {
   int64_t id = 0;
   std::string name;
-  std::string created_at;      ///< ISO 8601 UTC
-  std::string updated_at;      ///< ISO 8601 UTC, bumped by every change to the run
+  std::string created_at;  ///< ISO 8601 UTC
+  std::string updated_at;  ///< ISO 8601 UTC, bumped by every change to the run
   RunStatus status = RunStatus::Created;
   std::string status_message;  ///< why it stopped or failed (empty otherwise)
   std::string preset;          ///< preset the config started from (may be empty)
@@ -117,7 +117,8 @@ class RunStore {
   /// Steps that have at least one snapshot, ascending.
   std::vector<int64_t> snapshot_steps(int64_t run_id) const;
   /// One snapshot image (kind "delta", "sign" or "target"), or nullopt.
-  std::optional<engine::Image> snapshot(int64_t run_id, int64_t step, const std::string& kind) const;
+  std::optional<engine::Image> snapshot(int64_t run_id, int64_t step,
+                                        const std::string& kind) const;
   /// Every snapshot of one step.
   std::vector<engine::Snapshot> snapshots(int64_t run_id, int64_t step) const;
   /// Checkpoint rows, by step.

@@ -28,7 +28,9 @@ Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
     throw_sqlite(db, std::string("preparing '") + sql + "'");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) throw_sqlite(db_, "bind");
@@ -75,9 +77,13 @@ void Statement::reset() {
   sqlite3_clear_bindings(stmt_);
 }
 
-bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
 
-int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+int64_t Statement::int64(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
 
 double Statement::real(int col) const {
   return is_null(col) ? std::nan("") : sqlite3_column_double(stmt_, col);
@@ -95,7 +101,9 @@ std::vector<unsigned char> Statement::blob(int col) const {
   return p ? std::vector<unsigned char>(p, p + n) : std::vector<unsigned char>();
 }
 
-Transaction::Transaction(sqlite3* db) : db_(db) { exec(db_, "BEGIN IMMEDIATE"); }
+Transaction::Transaction(sqlite3* db) : db_(db) {
+  exec(db_, "BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

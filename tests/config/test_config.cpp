@@ -156,23 +156,38 @@ class TestConfig : public QObject {
                                  << "inner.micro_batch: must divide the inner batch B = 8";
     QTest::newRow("optimizer") << "inner.optimizer=adam"
                                << "inner.optimizer: must be one of adamw, sgd (got 'adam')";
-    QTest::newRow("dtype") << "inner.dtype=half" << "inner.dtype: must be one of";
-    QTest::newRow("schedule") << "inner.schedule=some" << "inner.schedule: must be one of";
-    QTest::newRow("reward") << "grpo.reward=best" << "grpo.reward: must be one of dpg, naive";
-    QTest::newRow("naive cross") << "grpo.reward=naive" << "grpo.cross_group: must be false";
-    QTest::newRow("group") << "grpo.group_size=1" << "grpo.group_size: must be at least 2";
-    QTest::newRow("lr") << "grpo.lr=0" << "grpo.lr: must be a positive number";
-    QTest::newRow("inner lr") << "inner.lr=-1" << "inner.lr: must be a positive number";
-    QTest::newRow("beta") << "inner.beta2=1" << "inner.beta2: must be in [0, 1)";
-    QTest::newRow("top_p") << "grpo.top_p=0" << "grpo.top_p: must be in (0, 1]";
+    QTest::newRow("dtype") << "inner.dtype=half"
+                           << "inner.dtype: must be one of";
+    QTest::newRow("schedule") << "inner.schedule=some"
+                              << "inner.schedule: must be one of";
+    QTest::newRow("reward") << "grpo.reward=best"
+                            << "grpo.reward: must be one of dpg, naive";
+    QTest::newRow("naive cross") << "grpo.reward=naive"
+                                 << "grpo.cross_group: must be false";
+    QTest::newRow("group") << "grpo.group_size=1"
+                           << "grpo.group_size: must be at least 2";
+    QTest::newRow("lr") << "grpo.lr=0"
+                        << "grpo.lr: must be a positive number";
+    QTest::newRow("inner lr") << "inner.lr=-1"
+                              << "inner.lr: must be a positive number";
+    QTest::newRow("beta") << "inner.beta2=1"
+                          << "inner.beta2: must be in [0, 1)";
+    QTest::newRow("top_p") << "grpo.top_p=0"
+                           << "grpo.top_p: must be in (0, 1]";
     QTest::newRow("minibatch") << "grpo.minibatch_prompts=17"
                                << "grpo.minibatch_prompts: must be between 1 and prompts_per_step";
-    QTest::newRow("kind") << "objective.kind=Bad Kind" << "objective.kind: must be a plugin id";
-    QTest::newRow("val T") << "validation.T=5" << "validation.T: must divide the 64 validation";
-    QTest::newRow("seq_len") << "target.seq_len=1" << "target.seq_len: must be at least 2";
-    QTest::newRow("model") << "target.model=" << "target.model: must name a model";
-    QTest::newRow("threads") << "threads=-1" << "threads: must be 0 (auto) or positive";
-    QTest::newRow("steps") << "grpo.steps=0" << "grpo.steps: must be at least 1";
+    QTest::newRow("kind") << "objective.kind=Bad Kind"
+                          << "objective.kind: must be a plugin id";
+    QTest::newRow("val T") << "validation.T=5"
+                           << "validation.T: must divide the 64 validation";
+    QTest::newRow("seq_len") << "target.seq_len=1"
+                             << "target.seq_len: must be at least 2";
+    QTest::newRow("model") << "target.model="
+                           << "target.model: must name a model";
+    QTest::newRow("threads") << "threads=-1"
+                             << "threads: must be 0 (auto) or positive";
+    QTest::newRow("steps") << "grpo.steps=0"
+                           << "grpo.steps: must be at least 1";
   }
   void validationNamesTheField() {
     QFETCH(QString, assignment);
@@ -188,8 +203,9 @@ class TestConfig : public QObject {
     c.grpo.cross_group = false;
     c.inner.T = 3;
     const std::string e = error_of([&] { c.validate(); });
-    QVERIFY2(starts_with(e, "inner.T: must divide the 16 rollouts per dataset (prompts_per_step, "
-                            "since grpo.cross_group is false)"),
+    QVERIFY2(starts_with(e,
+                         "inner.T: must divide the 16 rollouts per dataset (prompts_per_step, "
+                         "since grpo.cross_group is false)"),
              e.c_str());
     c.inner.T = 8;
     c.grpo.reward = "naive";
@@ -200,8 +216,8 @@ class TestConfig : public QObject {
     const auto presets = dpg::config::list_presets();
     QStringList names;
     for (const auto& p : presets) names << QString::fromStdString(p.name);
-    for (const char* required : {"67-tiny", "qr-tiny", "norm-tiny", "uuid-tiny", "67-smollm2",
-                                 "paper-qr"})
+    for (const char* required :
+         {"67-tiny", "qr-tiny", "norm-tiny", "uuid-tiny", "67-smollm2", "paper-qr"})
       QVERIFY2(names.contains(QString::fromLatin1(required)), required);
     QCOMPARE(presets.front().name, std::string(dpg::config::kDefaultPreset));
     for (const auto& p : presets) {

@@ -11,11 +11,11 @@
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
 
+#include <zbar.h>
 #include <QDir>
 #include <QPluginLoader>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
-#include <zbar.h>
 
 #include <cmath>
 #include <fstream>
@@ -63,7 +63,8 @@ std::vector<std::string> zbar_decode(const Bitmap& b) {
   const int w = framed.cols() * kScale, h = framed.rows() * kScale;
   std::vector<unsigned char> grey(size_t(w) * size_t(h));
   for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) grey[size_t(y) * w + x] = framed.dark(y / kScale, x / kScale) ? 0 : 255;
+    for (int x = 0; x < w; ++x)
+      grey[size_t(y) * w + x] = framed.dark(y / kScale, x / kScale) ? 0 : 255;
   zbar_image_scanner_t* scanner = zbar_image_scanner_create();
   zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
   zbar_image_t* image = zbar_image_create();
@@ -102,12 +103,15 @@ class TestPlugins : public QObject {
                QStringLiteral(DPG_OBJECTIVE_PLUGIN_IID));
       const QJsonObject declared = meta.value(QStringLiteral("MetaData")).toObject();
       for (const char* key : {"id", "name", "description", "version", "apiVersion", "licence"})
-        QVERIFY2(declared.contains(QLatin1String(key)), qPrintable(fi.fileName() + QLatin1Char(' ') + QLatin1String(key)));
-      QCOMPARE(declared.value(QStringLiteral("apiVersion")).toInt(), dpg::plugin::kObjectiveApiVersion);
+        QVERIFY2(declared.contains(QLatin1String(key)),
+                 qPrintable(fi.fileName() + QLatin1Char(' ') + QLatin1String(key)));
+      QCOMPARE(declared.value(QStringLiteral("apiVersion")).toInt(),
+               dpg::plugin::kObjectiveApiVersion);
       QVERIFY2(loader.load(), qPrintable(loader.errorString()));
       auto* plugin = qobject_cast<dpg::plugin::ObjectivePlugin*>(loader.instance());
       QVERIFY2(plugin, qPrintable(fi.fileName()));
-      QCOMPARE(QString::fromStdString(plugin->id()), declared.value(QStringLiteral("id")).toString());
+      QCOMPARE(QString::fromStdString(plugin->id()),
+               declared.value(QStringLiteral("id")).toString());
       const json params = plugin->parameters();
       QVERIFY(params.is_object());
       for (const auto& [name, spec] : params.items()) {
@@ -139,7 +143,8 @@ class TestPlugins : public QObject {
     QCOMPARE(dirs.at(0), std::string("/nonexistent/first"));
     QCOMPARE(dirs.at(1), std::string("/nonexistent/second"));
     QVERIFY(std::find(dirs.begin(), dirs.end(),
-                      QDir::cleanPath(QStringLiteral(DPG_TEST_PLUGIN_DIR)).toStdString()) != dirs.end());
+                      QDir::cleanPath(QStringLiteral(DPG_TEST_PLUGIN_DIR)).toStdString()) !=
+            dirs.end());
   }
 
   void badPluginsAreRefusedBeforeInstantiation() {
@@ -151,12 +156,15 @@ class TestPlugins : public QObject {
       QVERIFY(!p.ok());
       (contains(p.file, "bad_api") ? api_error : iid_error) = p.error;
     }
-    QVERIFY2(contains(api_error, "objective plugin API version 2; this DPG Workbench speaks version 1"),
-             api_error.c_str());
-    QVERIFY2(contains(iid_error, "built for objective plugin interface 2.0; this DPG Workbench speaks 1.0"),
+    QVERIFY2(
+        contains(api_error, "objective plugin API version 2; this DPG Workbench speaks version 1"),
+        api_error.c_str());
+    QVERIFY2(contains(iid_error,
+                      "built for objective plugin interface 2.0; this DPG Workbench speaks 1.0"),
              iid_error.c_str());
     const auto e = error_of([&] { registry.create("bad_api", json::object()); });
-    QVERIFY2(contains(e, "unknown objective kind 'bad_api'") && contains(e, "was refused"), e.c_str());
+    QVERIFY2(contains(e, "unknown objective kind 'bad_api'") && contains(e, "was refused"),
+             e.c_str());
     QVERIFY2(qgetenv("DPG_TEST_BAD_PLUGIN_CONSTRUCTED").isEmpty(),
              qgetenv("DPG_TEST_BAD_PLUGIN_CONSTRUCTED").constData());
   }
@@ -167,7 +175,8 @@ class TestPlugins : public QObject {
     std::ofstream(dir.filePath(QStringLiteral("libgarbage.so")).toStdString()) << "not an ELF file";
     std::ofstream(dir.filePath(QStringLiteral("README.txt")).toStdString()) << "ignored";
     // The real plugins twice: the second copy of each id is refused as shadowed.
-    const PluginRegistry registry({dir.path().toStdString(), DPG_TEST_PLUGIN_DIR, DPG_TEST_PLUGIN_DIR});
+    const PluginRegistry registry(
+        {dir.path().toStdString(), DPG_TEST_PLUGIN_DIR, DPG_TEST_PLUGIN_DIR});
     QCOMPARE(registry.plugins().size(), size_t(7));
     const auto& garbage = registry.plugins().front();
     QVERIFY2(contains(garbage.file, "libgarbage.so") && contains(garbage.error, "not a Qt plugin"),
@@ -181,8 +190,9 @@ class TestPlugins : public QObject {
   void unknownKindListsTheKnownOnes() {
     const PluginRegistry registry({DPG_TEST_PLUGIN_DIR});
     auto e = error_of([&] { registry.create("lmhead_bitmapp", json::object()); });
-    QVERIFY2(contains(e, "unknown objective kind 'lmhead_bitmapp' (known: lmhead_bitmap, "
-                         "lmhead_norm, text_likelihood)"),
+    QVERIFY2(contains(e,
+                      "unknown objective kind 'lmhead_bitmapp' (known: lmhead_bitmap, "
+                      "lmhead_norm, text_likelihood)"),
              e.c_str());
     const PluginRegistry empty({"/nonexistent"});
     e = error_of([&] { empty.create("lmhead_norm", json::object()); });
@@ -193,38 +203,54 @@ class TestPlugins : public QObject {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("params");
     QTest::addColumn<QString>("message");
-    QTest::newRow("unknown key") << "lmhead_bitmap" << R"({"sourc": "67"})"
+    QTest::newRow("unknown key") << "lmhead_bitmap"
+                                 << R"({"sourc": "67"})"
                                  << "lmhead_bitmap: sourc: unknown parameter (known: source,";
-    QTest::newRow("bad choice") << "lmhead_bitmap" << R"({"source": "jpeg"})"
+    QTest::newRow("bad choice") << "lmhead_bitmap"
+                                << R"({"source": "jpeg"})"
                                 << "lmhead_bitmap: source: must be one of 67, qr, bitmap, png";
-    QTest::newRow("wrong type") << "lmhead_bitmap" << R"({"token_offset": "a"})"
+    QTest::newRow("wrong type") << "lmhead_bitmap"
+                                << R"({"token_offset": "a"})"
                                 << "lmhead_bitmap: token_offset: expected an integer";
-    QTest::newRow("qr no text") << "lmhead_bitmap" << R"({"source": "qr"})"
+    QTest::newRow("qr no text") << "lmhead_bitmap"
+                                << R"({"source": "qr"})"
                                 << "lmhead_bitmap: text: source qr needs the text";
     QTest::newRow("qr too long")
         << "lmhead_bitmap"
         << R"({"source": "qr", "text": "https://example.com/a/rather/long/address"})"
         << "do not fit a version-1 code (21×21) at EC level L; it needs version";
-    QTest::newRow("ragged bits") << "lmhead_bitmap" << R"({"source": "bitmap", "bits": ["#.", "#"]})"
+    QTest::newRow("ragged bits") << "lmhead_bitmap"
+                                 << R"({"source": "bitmap", "bits": ["#.", "#"]})"
                                  << "lmhead_bitmap: bits: bitmap: row 1 has 1 pixels, row 0 has 2";
     QTest::newRow("bits vs rows") << "lmhead_bitmap"
                                   << R"({"source": "bitmap", "bits": ["#.", ".#"], "rows": 3})"
                                   << "lmhead_bitmap: rows: is 3 but bits has 2 rows";
-    QTest::newRow("one colour") << "lmhead_bitmap" << R"({"source": "bitmap", "bits": ["##"]})"
+    QTest::newRow("one colour") << "lmhead_bitmap"
+                                << R"({"source": "bitmap", "bits": ["##"]})"
                                 << "all one colour";
-    QTest::newRow("missing png") << "lmhead_bitmap" << R"({"source": "png", "png": "/no/such.png"})"
+    QTest::newRow("missing png") << "lmhead_bitmap"
+                                 << R"({"source": "png", "png": "/no/such.png"})"
                                  << "lmhead_bitmap: png: /no/such.png: cannot read as PNG";
-    QTest::newRow("sharpness") << "lmhead_bitmap" << R"({"sharpness": 0})"
+    QTest::newRow("sharpness") << "lmhead_bitmap"
+                               << R"({"sharpness": 0})"
                                << "lmhead_bitmap: sharpness: must be a positive number";
-    QTest::newRow("not object") << "lmhead_norm" << "[1]" << "lmhead_norm: parameters must be a JSON object";
-    QTest::newRow("view rows") << "lmhead_norm" << R"({"view_rows": 0})"
+    QTest::newRow("not object") << "lmhead_norm"
+                                << "[1]"
+                                << "lmhead_norm: parameters must be a JSON object";
+    QTest::newRow("view rows") << "lmhead_norm"
+                               << R"({"view_rows": 0})"
                                << "lmhead_norm: view_rows: must be at least 1";
-    QTest::newRow("untokenised") << "text_likelihood" << R"({"text": "abc"})"
+    QTest::newRow("untokenised") << "text_likelihood"
+                                 << R"({"text": "abc"})"
                                  << "text_likelihood: ids: missing: tokenise";
-    QTest::newRow("nothing") << "text_likelihood" << "{}" << "text_likelihood: text: give a reference";
-    QTest::newRow("no seq_len") << "text_likelihood" << R"({"ids": [[1, 2, 3]]})"
+    QTest::newRow("nothing") << "text_likelihood"
+                             << "{}"
+                             << "text_likelihood: text: give a reference";
+    QTest::newRow("no seq_len") << "text_likelihood"
+                                << R"({"ids": [[1, 2, 3]]})"
                                 << "text_likelihood: seq_len: must be at least 1";
-    QTest::newRow("short ref") << "text_likelihood" << R"({"ids": [[1]], "seq_len": 8})"
+    QTest::newRow("short ref") << "text_likelihood"
+                               << R"({"ids": [[1]], "seq_len": 8})"
                                << "reference 0 has fewer than 2 tokens";
   }
   void badParametersSayWhy() {
@@ -278,7 +304,8 @@ class TestPlugins : public QObject {
     for (int r = 0; r < y.rows(); ++r)
       for (int c = 0; c < y.cols(); ++c) {
         double step = y.dark(r, c) ? 0.1 : -0.1;
-        if (std::find(flipped.begin(), flipped.end(), std::pair{r, c}) != flipped.end()) step = -step;
+        if (std::find(flipped.begin(), flipped.end(), std::pair{r, c}) != flipped.end())
+          step = -step;
         phi_T["wte.weight"].index_put_({33 + c, r}, phi_T["wte.weight"].index({33 + c, r}) + step);
         const double signed_delta = (y.dark(r, c) ? 1.0 : -1.0) * step;
         expected_phi -= std::log1p(std::exp(-20.0 * signed_delta)) / 42.0;
@@ -382,13 +409,14 @@ class TestPlugins : public QObject {
     QVERIFY(!objective->metric_higher_is_better());
 
     auto e = error_of([&] { objective->check_compatible(tiny_config(200, 16)); });
-    QVERIFY2(contains(e, "reference 0 has token id 256; this target's vocabulary has 200"), e.c_str());
+    QVERIFY2(contains(e, "reference 0 has token id 256; this target's vocabulary has 200"),
+             e.c_str());
     // File references: one a line.
     QTemporaryDir dir;
     const auto file = dir.filePath(QStringLiteral("refs.txt")).toStdString();
     std::ofstream(file) << "first\n\nsecond line\r\n";
-    const json from_file =
-        dpg::objective::prepare_text_likelihood_params({{"file", file}, {"add_bos", false}}, tok, 64);
+    const json from_file = dpg::objective::prepare_text_likelihood_params(
+        {{"file", file}, {"add_bos", false}}, tok, 64);
     QCOMPARE(from_file["ids"].size(), size_t(2));
     QCOMPARE(from_file["ids"][1].size(), size_t(11));
     e = error_of([&] {

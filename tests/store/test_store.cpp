@@ -4,8 +4,8 @@
 #include "core/store/run_store.h"
 #include "core/store/sha256.h"
 
-#include <QtTest/QtTest>
 #include <sqlite3.h>
+#include <QtTest/QtTest>
 
 #include <atomic>
 #include <cmath>
@@ -108,7 +108,9 @@ class TestStore : public QObject {
   Q_OBJECT
 
   QTemporaryDir tmp_;
-  std::string file(const char* name) const { return (fs::path(tmp_.path().toStdString()) / name).string(); }
+  std::string file(const char* name) const {
+    return (fs::path(tmp_.path().toStdString()) / name).string();
+  }
 
  private slots:
   void initTestCase() { QVERIFY(tmp_.isValid()); }
@@ -119,8 +121,10 @@ class TestStore : public QObject {
       h.update(s.data(), s.size());
       return h.hex();
     };
-    QCOMPARE(hex(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
-    QCOMPARE(hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(hex(""),
+             std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(hex("abc"),
+             std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     QCOMPARE(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
              std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
     dpg::store::Sha256 million;
@@ -191,13 +195,22 @@ class TestStore : public QObject {
     const auto& a = rec.metrics;
     const auto& b = steps[0];
     QCOMPARE(b.step, a.step);
-    for (auto [x, y] : {std::pair{a.phi, b.phi}, {a.metric, b.metric}, {a.reward_mean, b.reward_mean},
-                        {a.reward_std, b.reward_std}, {a.policy_loss, b.policy_loss},
-                        {a.clip_frac, b.clip_frac}, {a.kl, b.kl}, {a.entropy, b.entropy},
-                        {a.fluency_nll, b.fluency_nll}, {a.gen_tok_per_s, b.gen_tok_per_s},
-                        {a.step_seconds, b.step_seconds}, {a.t_generate, b.t_generate},
-                        {a.t_inner, b.t_inner}, {a.t_update, b.t_update}})
-      QVERIFY2(same_bits(x, y), QByteArray::number(x, 'g', 17) + " vs " + QByteArray::number(y, 'g', 17));
+    for (auto [x, y] : {std::pair{a.phi, b.phi},
+                        {a.metric, b.metric},
+                        {a.reward_mean, b.reward_mean},
+                        {a.reward_std, b.reward_std},
+                        {a.policy_loss, b.policy_loss},
+                        {a.clip_frac, b.clip_frac},
+                        {a.kl, b.kl},
+                        {a.entropy, b.entropy},
+                        {a.fluency_nll, b.fluency_nll},
+                        {a.gen_tok_per_s, b.gen_tok_per_s},
+                        {a.step_seconds, b.step_seconds},
+                        {a.t_generate, b.t_generate},
+                        {a.t_inner, b.t_inner},
+                        {a.t_update, b.t_update}})
+      QVERIFY2(same_bits(x, y),
+               QByteArray::number(x, 'g', 17) + " vs " + QByteArray::number(y, 'g', 17));
     QVERIFY(std::isnan(b.val_phi) && std::isnan(b.val_metric));
 
     const auto samples = store.samples(id, 1);
@@ -215,7 +228,8 @@ class TestStore : public QObject {
     QVERIFY(delta.has_value());
     QCOMPARE(delta->rows, int64_t(2));
     QCOMPARE(delta->cols, int64_t(3));
-    QVERIFY(std::memcmp(delta->data.data(), rec.snapshots[0].image.data.data(), 6 * sizeof(float)) == 0);
+    QVERIFY(std::memcmp(delta->data.data(), rec.snapshots[0].image.data.data(),
+                        6 * sizeof(float)) == 0);
     QVERIFY(!store.snapshot(id, 1, "target").has_value());
     const auto all = store.snapshots(id, 1);
     QCOMPARE(all.size(), size_t(2));
@@ -247,7 +261,8 @@ class TestStore : public QObject {
     const int64_t id = store.create_run("dup", "", "{}");
     store.commit_step(id, make_record(1, 2));
     const auto e = error_of([&] { store.commit_step(id, make_record(1, 5)); });
-    QVERIFY2(contains(e, "step 1 of run " + std::to_string(id) + " is already committed"), e.c_str());
+    QVERIFY2(contains(e, "step 1 of run " + std::to_string(id) + " is already committed"),
+             e.c_str());
     QCOMPARE(store.samples(id, 1).size(), size_t(2));
     // A bad snapshot is refused before anything is written.
     auto bad = make_record(2);
@@ -255,7 +270,8 @@ class TestStore : public QObject {
     QVERIFY(contains(error_of([&] { store.commit_step(id, bad); }), "has 5 values for 2×3"));
     QCOMPARE(store.last_step(id), std::optional<int64_t>(1));
     // Unknown run.
-    QVERIFY(contains(error_of([&] { store.commit_step(999, make_record(1)); }), "no run with id 999"));
+    QVERIFY(
+        contains(error_of([&] { store.commit_step(999, make_record(1)); }), "no run with id 999"));
   }
 
   void statusNotesRenameAndBest() {
@@ -379,7 +395,8 @@ class TestStore : public QObject {
     const auto garbage = file("garbage.db");
     std::ofstream(garbage, std::ios::binary) << std::string(4096, '\x5a');
     e = error_of([&] { RunStore::open(garbage); });
-    QVERIFY2(contains(e, "garbage.db") && contains(e, "not an SQLite database, or corrupt"), e.c_str());
+    QVERIFY2(contains(e, "garbage.db") && contains(e, "not an SQLite database, or corrupt"),
+             e.c_str());
     e = error_of([&] { RunStore::open(garbage, true); });
     QVERIFY2(contains(e, "not an SQLite database, or corrupt"), e.c_str());
 

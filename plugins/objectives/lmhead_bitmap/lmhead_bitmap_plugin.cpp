@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The lmhead_bitmap objective plugin: parameters and objects come from core/objective/lmhead_bitmap.h.
+// The lmhead_bitmap objective plugin: parameters and objects come from
+// core/objective/lmhead_bitmap.h.
 #include "core/objective/lmhead_bitmap.h"
 #include "core/plugin/objective_plugin.h"
 

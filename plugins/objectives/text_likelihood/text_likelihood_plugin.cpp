@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The text_likelihood objective plugin: parameters and objects come from core/objective/text_likelihood.h.
+// The text_likelihood objective plugin: parameters and objects come from
+// core/objective/text_likelihood.h.
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/objective_plugin.h"
 
