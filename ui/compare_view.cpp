@@ -114,7 +114,7 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   split->setStretchFactor(1, 2);
   top->addWidget(split, 1);
 
-  connect(reader_, &StoreReader::compareLoaded, this, &CompareView::show);
+  connect(reader_, &StoreReader::compareLoaded, this, &CompareView::showRuns);
   connect(metric_, &QComboBox::currentIndexChanged, this, &CompareView::plot);
   connect(step_, &QSpinBox::valueChanged, this, [this] {
     if (!ids_.isEmpty()) reader_->requestCompare(ids_, step_->value() == 0 ? -1 : step_->value());
@@ -129,7 +129,7 @@ void CompareView::compare(const QList<qint64>& runIds) {
 int CompareView::curveCount() const { return plot_->graphCount(); }
 int CompareView::diffRows() const { return diff_->rowCount(); }
 
-void CompareView::show(const CompareList& runs) {
+void CompareView::showRuns(const CompareList& runs) {
   runs_ = runs;
   QStringList names;
   for (const auto& r : runs_) names << QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name));

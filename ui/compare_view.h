@@ -4,6 +4,8 @@
 /// at a chosen step, and the config keys whose values differ.
 #include "ui/types.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QWidget>
 
 class QComboBox;
@@ -30,7 +32,7 @@ class CompareView : public QWidget {
       const std::vector<nlohmann::json>& configs);
 
  private:
-  void show(const CompareList& runs);
+  void showRuns(const CompareList& runs);
   void plot();
   StoreReader* reader_;
   QList<qint64> ids_;

@@ -181,12 +181,14 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   connect(delete_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.isEmpty()) return;
-    const auto answer = QMessageBox::warning(
-        this, tr("Delete runs"),
-        tr("Delete %n run(s) with their steps, samples, snapshots and checkpoints? This cannot be undone.",
-           nullptr, int(ids.size())),
-        QMessageBox::Delete | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer != QMessageBox::Delete) return;
+    QMessageBox box(QMessageBox::Warning, tr("Delete runs"),
+                    tr("Delete %n run(s) with their steps, samples, snapshots and checkpoints? "
+                       "This cannot be undone.", nullptr, int(ids.size())),
+                    QMessageBox::Cancel, this);
+    auto* del = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    if (box.clickedButton() != del) return;
     for (qint64 id : ids) reader_->requestDelete(id);
   });
   connect(save_notes_, &QPushButton::clicked, this, [this] {

@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <map>
+#include <optional>
 
 class QComboBox;
 class QLabel;
