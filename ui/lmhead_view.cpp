@@ -200,6 +200,11 @@ void LmHeadView::render() {
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void LmHeadView::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  if (current_step_ >= 0) QTimer::singleShot(0, this, &LmHeadView::render);  // after the layout settles
+}
+
 QImage LmHeadView::exportImage() const {
   auto it = sets_.find(current_step_);
   if (it == sets_.end()) return {};

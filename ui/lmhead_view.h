@@ -36,6 +36,9 @@ class LmHeadView : public QWidget {
   /// The three images side by side, for export.
   QImage exportImage() const;
 
+ protected:
+  void resizeEvent(QResizeEvent* e) override;
+
  private:
   void updateSlider();
   void render();

@@ -28,6 +28,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QUndoStack>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -105,6 +106,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   designer_->setTargetModel(qs(setup_->config().target.model));
   if (setup_->config().objective.kind == "lmhead_bitmap")
     designer_->setObjectiveParams(setup_->config().objective.params);
+  designer_->undoStack()->clear();  // loading the preset is not an edit
 
   // Engine.
   connect(engine_, &EngineController::runStarted, this, [this](qint64 id, qint64 first, qint64 total) {
