@@ -4,9 +4,13 @@
 #include "core/model/errors.h"
 #include "core/model/transformer.h"
 
+#include <ATen/Context.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <ATen/core/stack.h>
 #include <torch/torch.h>
 
 #include <cmath>
+#include <memory>
 #include <limits>
 
 namespace dpg::model {
@@ -22,7 +26,48 @@ torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& w, double ep
   return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * w;
 }
 
+// oneDNN's prepacked linear (what torch.compile's CPU "freezing" uses), called through the
+// dispatcher because LibTorch has no C++ wrapper for these ops. nullptr when unavailable.
+const c10::OperatorHandle* mkldnn_op(const char* name) {
+  if (!at::hasMKLDNN()) return nullptr;
+  auto op = c10::Dispatcher::singleton().findSchema({name, ""});
+  if (!op) return nullptr;
+  static std::vector<std::unique_ptr<c10::OperatorHandle>> keep;
+  keep.push_back(std::make_unique<c10::OperatorHandle>(*op));
+  return keep.back().get();
+}
+const c10::OperatorHandle* reorder_op() {
+  static const c10::OperatorHandle* op = mkldnn_op("mkldnn::_reorder_linear_weight");
+  return op;
+}
+const c10::OperatorHandle* linear_op() {
+  static const c10::OperatorHandle* op = mkldnn_op("mkldnn::_linear_pointwise");
+  return op;
+}
+
 }  // namespace
+
+Decoder::Linear::Linear(const torch::Tensor& weight, const torch::Tensor& bias, int64_t batch_hint)
+    : w(weight.contiguous()), b(bias) {
+  if (w.scalar_type() != torch::kFloat32 || !reorder_op() || !linear_op()) return;
+  try {
+    torch::jit::Stack st{w, c10::IValue(batch_hint)};
+    reorder_op()->callBoxed(&st);
+    w = st[0].toTensor();
+    packed = true;
+  } catch (const std::exception&) {
+    packed = false;  // keep the plain weight
+  }
+}
+
+torch::Tensor Decoder::Linear::operator()(const torch::Tensor& x) const {
+  if (!packed) return b.defined() ? torch::addmm(b, x, w.t()) : torch::mm(x, w.t());
+  torch::jit::Stack st{x.contiguous(), w, b.defined() ? c10::IValue(b) : c10::IValue(),
+                       c10::IValue(std::string("none")), c10::IValue(c10::List<std::optional<at::Scalar>>()),
+                       c10::IValue(std::string(""))};
+  linear_op()->callBoxed(&st);
+  return st[0].toTensor();
+}
 
 Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int64_t capacity)
     : cfg_(cfg), batch_(batch), capacity_(capacity) {
@@ -33,27 +78,27 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
     Layer L;
     if (cfg.arch == Arch::Gpt2) {
       const std::string h = "h." + std::to_string(i) + ".";
+      auto conv1d = [&](const std::string& n) {  // HF Conv1D keeps [in, out]
+        return Linear(get(p, h + n + ".weight").t(), get(p, h + n + ".bias"), batch);
+      };
       L.norm1_w = get(p, h + "ln_1.weight");
       L.norm1_b = get(p, h + "ln_1.bias");
-      L.qkv_w = get(p, h + "attn.c_attn.weight");  // Conv1D: [in, out]
-      L.qkv_b = get(p, h + "attn.c_attn.bias");
-      L.out_w = get(p, h + "attn.c_proj.weight");
-      L.out_b = get(p, h + "attn.c_proj.bias");
+      L.qkv = conv1d("attn.c_attn");
+      L.out = conv1d("attn.c_proj");
       L.norm2_w = get(p, h + "ln_2.weight");
       L.norm2_b = get(p, h + "ln_2.bias");
-      L.up_w = get(p, h + "mlp.c_fc.weight");
-      L.up_b = get(p, h + "mlp.c_fc.bias");
-      L.down_w = get(p, h + "mlp.c_proj.weight");
-      L.down_b = get(p, h + "mlp.c_proj.bias");
+      L.up = conv1d("mlp.c_fc");
+      L.down = conv1d("mlp.c_proj");
     } else {
       const std::string l = "model.layers." + std::to_string(i) + ".";
       L.norm1_w = get(p, l + "input_layernorm.weight");
-      L.qkv_w = torch::cat({get(p, l + "self_attn.q_proj.weight"), get(p, l + "self_attn.k_proj.weight"),
-                            get(p, l + "self_attn.v_proj.weight")});  // [out, in]
-      L.out_w = get(p, l + "self_attn.o_proj.weight");
+      L.qkv = Linear(torch::cat({get(p, l + "self_attn.q_proj.weight"), get(p, l + "self_attn.k_proj.weight"),
+                                 get(p, l + "self_attn.v_proj.weight")}),
+                     {}, batch);
+      L.out = Linear(get(p, l + "self_attn.o_proj.weight"), {}, batch);
       L.norm2_w = get(p, l + "post_attention_layernorm.weight");
-      L.up_w = torch::cat({get(p, l + "mlp.gate_proj.weight"), get(p, l + "mlp.up_proj.weight")});
-      L.down_w = get(p, l + "mlp.down_proj.weight");
+      L.up = Linear(torch::cat({get(p, l + "mlp.gate_proj.weight"), get(p, l + "mlp.up_proj.weight")}), {}, batch);
+      L.down = Linear(get(p, l + "mlp.down_proj.weight"), {}, batch);
     }
     layers_.push_back(std::move(L));
   }
@@ -67,7 +112,7 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
     final_w_ = get(p, "model.norm.weight");
     inv_freq_ = torch::pow(cfg.rope_theta, -torch::arange(0, hd, 2, torch::kDouble) / double(hd));
   }
-  head_ = lm_head_weight(cfg, p);
+  head_ = Linear(lm_head_weight(cfg, p), {}, batch);
   const auto o = embed_.options();
   k_cache_ = torch::empty({cfg.n_layer, batch, cfg.n_kv_head, capacity, hd}, o);
   v_cache_ = torch::empty_like(k_cache_);
@@ -130,27 +175,27 @@ torch::Tensor Decoder::step(const torch::Tensor& tokens, const torch::Tensor& po
     const Layer& w = layers_[i];
     if (cfg_.arch == Arch::Gpt2) {
       auto h = torch::layer_norm(x, {d}, w.norm1_w, w.norm1_b, eps);
-      auto a = attention(i, torch::addmm(w.qkv_b, h, w.qkv_w), cos, sin, bias, L);
-      x = torch::addmm(w.out_b, a, w.out_w).add_(x);
+      auto a = attention(i, w.qkv(h), cos, sin, bias, L);
+      x = w.out(a).add_(x);
       h = torch::layer_norm(x, {d}, w.norm2_w, w.norm2_b, eps);
-      h = torch::gelu(torch::addmm(w.up_b, h, w.up_w), "tanh");
-      x = torch::addmm(w.down_b, h, w.down_w).add_(x);
+      h = torch::gelu(w.up(h), "tanh");
+      x = w.down(h).add_(x);
     } else {
       auto h = rms_norm(x, w.norm1_w, eps);
-      auto a = attention(i, torch::linear(h, w.qkv_w), cos, sin, bias, L);
-      x = torch::linear(a, w.out_w).add_(x);
+      auto a = attention(i, w.qkv(h), cos, sin, bias, L);
+      x = w.out(a).add_(x);
       h = rms_norm(x, w.norm2_w, eps);
-      auto gu = torch::linear(h, w.up_w);
+      auto gu = w.up(h);
       const int64_t ff = cfg_.d_ff;
       h = torch::silu(gu.narrow(1, 0, ff)).mul_(gu.narrow(1, ff, ff));
-      x = torch::linear(h, w.down_w).add_(x);
+      x = w.down(h).add_(x);
     }
   }
   length_ = T;
   auto last = x.view({B, L, d}).select(1, L - 1);
   last = cfg_.arch == Arch::Gpt2 ? torch::layer_norm(last, {d}, final_w_, final_b_, eps)
                                  : rms_norm(last, final_w_, eps);
-  return torch::linear(last, head_);
+  return head_(last.contiguous());
 }
 
 }  // namespace dpg::model

@@ -16,16 +16,22 @@ namespace dpg::model {
 torch::Tensor sample_next(const torch::Tensor& logits, double temperature, double top_p, at::Generator& gen) {
   if (temperature <= 0.0) return logits.argmax(-1);
   auto l = logits.to(torch::kFloat32) / temperature;
-  if (top_p < 1.0) {
-    // Keep the smallest prefix of the sorted distribution whose mass reaches top_p (at least one).
-    auto [sorted, idx] = l.sort(-1, /*descending=*/true);
-    auto probs = torch::softmax(sorted, -1);
-    auto before = probs.cumsum(-1) - probs;  // mass strictly before each token
-    sorted.masked_fill_(before > top_p, -std::numeric_limits<float>::infinity());
-    auto pick = torch::multinomial(torch::softmax(sorted, -1), 1, false, gen);
-    return idx.gather(-1, pick).squeeze(-1);
+  if (top_p >= 1.0) return torch::multinomial(torch::softmax(l, -1), 1, false, gen).squeeze(-1);
+  // Nucleus: keep the smallest prefix of the sorted distribution whose mass reaches top_p (at
+  // least one token). Sorting the whole vocabulary costs more than a decoding step's attention,
+  // so look at the top 256 first: when they already hold top_p of the mass (nearly always for a
+  // trained LM) the nucleus lies inside them and the result is the same as with a full sort.
+  const int64_t k = std::min<int64_t>(256, l.size(-1));
+  auto [vals, idx] = l.topk(k, -1, /*largest=*/true, /*sorted=*/true);
+  auto probs = (vals - l.logsumexp(-1, /*keepdim=*/true)).exp();
+  if (k == l.size(-1) || (probs.sum(-1) > top_p).all().item<bool>() == false) {
+    std::tie(vals, idx) = l.sort(-1, /*descending=*/true);
+    probs = torch::softmax(vals, -1);
   }
-  return torch::multinomial(torch::softmax(l, -1), 1, false, gen).squeeze(-1);
+  auto before = probs.cumsum(-1) - probs;  // mass strictly before each token
+  vals = vals.masked_fill(before > top_p, -std::numeric_limits<float>::infinity());
+  auto pick = torch::multinomial(torch::softmax(vals, -1), 1, false, gen);
+  return idx.gather(-1, pick).squeeze(-1);
 }
 
 GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,

@@ -133,4 +133,30 @@ def run(out, smollm_path):
     cases["texts"] = texts
     with open(os.path.join(out, "tokenizer_cases.json"), "w", encoding="utf-8") as f:
         json.dump(cases, f, ensure_ascii=False)
+    result["chat"] = run_chat(out, smollm_path)
     return result
+
+
+CHATS = [
+    [{"role": "user", "content": "Rephrase: The cat sat on the mat."}],
+    [{"role": "system", "content": "You rewrite text."}, {"role": "user", "content": "Hello\nworld"}],
+    [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello! How can I help?"},
+     {"role": "user", "content": "Tell me a joke 🙂"}],
+    [{"role": "user", "content": ""}],
+]
+
+
+def run_chat(out, path):
+    """SmolLM2's chat template from the GGUF, rendered by transformers' own Jinja renderer."""
+    from transformers.utils.chat_template_utils import render_jinja_template
+    r = gguf.GGUFReader(path)
+    template = r.fields["tokenizer.chat_template"].contents()
+    rows = []
+    for chat in CHATS:
+        for gen in (True, False):
+            rendered = render_jinja_template(conversations=[chat], chat_template=template,
+                                             add_generation_prompt=gen)[0][0]
+            rows.append({"messages": chat, "add_generation_prompt": gen, "text": rendered})
+    with open(os.path.join(out, "chat_cases.json"), "w", encoding="utf-8") as f:
+        json.dump(rows, f, ensure_ascii=False, indent=1)
+    return len(rows)

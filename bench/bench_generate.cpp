@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Generation throughput of SmolLM2-135M (batch 16 x 128 new tokens, float32, KV cache) next to HF
+// transformers generate() on the same machine, thread count, inputs and sampling settings.
+//   bench_generate [--model GGUF] [--batch 16] [--new 128] [--threads N] [--repeats 2] [--no-hf]
+// Last line: RESULT ours_tok_s=... hf_tok_s=... ratio=...
+#include "core/model/chat_template.h"
+#include "core/model/generate.h"
+#include "core/model/model_io.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+using namespace dpg::model;
+
+namespace {
+
+const char* kPassages[] = {
+    "The old lighthouse stood at the edge of the cliff, its lamp dark for decades.",
+    "Photosynthesis turns sunlight, water and carbon dioxide into sugar and oxygen.",
+    "The committee postponed its decision until more data could be collected.",
+    "Rain fell all night, and by morning the river had burst its banks.",
+    "A good recipe lists its ingredients in the order they are used.",
+    "The treaty ended the war but left many borders in dispute.",
+    "Most stars in the night sky are larger and brighter than the Sun.",
+    "She learned to code by rewriting small programs she found online.",
+    "The museum reopened after a year of careful restoration work.",
+    "Bees communicate the location of flowers through a dance.",
+    "The train was late again, so the meeting started without him.",
+    "Compound interest makes small savings grow surprisingly large over time.",
+    "The village market sells bread, cheese and vegetables every Saturday.",
+    "Glaciers carve valleys slowly, moving only a few metres each year.",
+    "He apologised for the mistake and offered to fix it himself.",
+    "The library lends not only books but also tools and musical instruments.",
+};
+
+std::string find_smollm2() {
+  QDirIterator it(QStringLiteral(DPG_SOURCE_DIR "/.venv/lib/python3.11/site-packages"),
+                  {QStringLiteral("SmolLM2*.gguf")}, QDir::Files, QDirIterator::Subdirectories);
+  return it.hasNext() ? it.next().toStdString() : std::string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string model_path;
+  int64_t batch = 16, n_new = 128, repeats = 2;
+  int threads = 0;
+  bool run_hf = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
+    if (a == "--model") model_path = next();
+    else if (a == "--batch") batch = std::stoll(next());
+    else if (a == "--new") n_new = std::stoll(next());
+    else if (a == "--threads") threads = std::stoi(next());
+    else if (a == "--repeats") repeats = std::stoll(next());
+    else if (a == "--no-hf") run_hf = false;
+    else {
+      std::cerr << "usage: bench_generate [--model GGUF] [--batch N] [--new N] [--threads N] [--repeats N] [--no-hf]\n";
+      return 2;
+    }
+  }
+  if (model_path.empty()) model_path = find_smollm2();
+  if (model_path.empty()) {
+    std::cerr << "bench_generate: SmolLM2 GGUF not found: run scripts/setup.sh\n";
+    return 1;
+  }
+  if (threads > 0) torch::set_num_threads(threads);
+  threads = torch::get_num_threads();
+  const auto m = load_model(model_path);
+  std::vector<std::vector<int64_t>> prompts;
+  for (int64_t r = 0; r < batch; ++r) {
+    const std::string text = kPassages[r % 16];
+    prompts.push_back(m.tokenizer->encode(chat_prompt("Rephrase the following passage: " + text), true));
+  }
+  GenerateOptions o;
+  o.max_new_tokens = n_new;
+  o.temperature = 0.7;
+  o.top_p = 0.9;
+  o.stop_at_eos = false;  // exactly batch x n_new tokens, like HF with min_new_tokens
+  {
+    GenerateOptions warm = o;
+    warm.max_new_tokens = 4;
+    generate(m.config, m.params, *m.tokenizer, prompts, warm);
+  }
+  double best = 1e30;
+  int64_t tokens = 0;
+  for (int64_t r = 0; r < repeats; ++r) {
+    o.seed = uint64_t(r);
+    const auto res = generate(m.config, m.params, *m.tokenizer, prompts, o);
+    best = std::min(best, res.seconds);
+    tokens = res.new_tokens;
+    std::printf("ours: run %lld: %lld tokens in %.3f s (%.1f tok/s)\n", (long long)r, (long long)tokens,
+                res.seconds, double(tokens) / res.seconds);
+    if (r == 0) std::printf("ours: sample: %s\n", res.texts[0].substr(0, 160).c_str());
+  }
+  const double ours = double(tokens) / best;
+  std::printf("ours: %.1f tok/s (best of %lld, batch %lld x %lld new, %d threads, float32)\n", ours,
+              (long long)repeats, (long long)batch, (long long)n_new, threads);
+  std::fflush(stdout);
+
+  double hf = 0.0;
+  if (run_hf) {
+    // The same left-padded ids, so both sides do exactly the same work.
+    int64_t P = 0;
+    for (const auto& p : prompts) P = std::max<int64_t>(P, int64_t(p.size()));
+    const int64_t pad = m.tokenizer->pad_id();
+    nlohmann::json ids = nlohmann::json::array(), mask = nlohmann::json::array();
+    for (const auto& p : prompts) {
+      std::vector<int64_t> row(size_t(P - int64_t(p.size())), pad), mrow(size_t(P - int64_t(p.size())), 0);
+      row.insert(row.end(), p.begin(), p.end());
+      mrow.insert(mrow.end(), p.size(), 1);
+      ids.push_back(row);
+      mask.push_back(mrow);
+    }
+    QTemporaryDir dir;
+    const std::string spec_path = (dir.path() + QStringLiteral("/spec.json")).toStdString();
+    std::ofstream(spec_path) << nlohmann::json{{"input_ids", ids},      {"attention_mask", mask},
+                                               {"max_new_tokens", n_new}, {"temperature", o.temperature},
+                                               {"top_p", o.top_p},        {"pad_id", pad},
+                                               {"repeats", repeats}}
+                                    .dump();
+    QProcess py;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TQDM_DISABLE"), QStringLiteral("1"));
+    env.insert(QStringLiteral("TRANSFORMERS_VERBOSITY"), QStringLiteral("error"));
+    env.insert(QStringLiteral("OMP_NUM_THREADS"), QString::number(threads));
+    py.setProcessEnvironment(env);
+    py.setProcessChannelMode(QProcess::SeparateChannels);
+    py.start(QStringLiteral(DPG_SOURCE_DIR "/.venv/bin/python"),
+             {QStringLiteral(DPG_SOURCE_DIR "/tests/reference/bench_hf_generate.py"), QString::fromStdString(model_path),
+              QString::fromStdString(spec_path), QString::number(threads)});
+    if (!py.waitForStarted() || !py.waitForFinished(1800000) || py.exitCode() != 0) {
+      std::cerr << "bench_generate: HF run failed (run scripts/setup.sh?):\n"
+                << py.readAllStandardError().toStdString() << "\n";
+      return 1;
+    }
+    const auto out = QString::fromUtf8(py.readAllStandardOutput()).trimmed().split(QLatin1Char('\n')).last();
+    const auto j = nlohmann::json::parse(out.toStdString());
+    hf = j["tok_s"].get<double>();
+    std::printf("hf:   %.1f tok/s (best of %lld, transformers generate, attn %s, %d threads)\n", hf,
+                (long long)repeats, j["attn"].get<std::string>().c_str(), threads);
+  }
+  std::printf("RESULT ours_tok_s=%.1f hf_tok_s=%.1f ratio=%.2f\n", ours, hf, hf > 0 ? ours / hf : 0.0);
+  return 0;
+}
