@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+// End to end through the dpg binary: a seeded tiny run (Φ rises above its start; the database
+// holds every step with samples and snapshots), export, and one-line errors with a non-zero exit.
+#include "core/store/run_store.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+#include <numeric>
+
+namespace {
+
+struct Result {
+  int code;
+  QString out, err;
+};
+
+Result run_dpg(const QStringList& args, int timeout_ms = 600000) {
+  QProcess p;
+  p.start(QStringLiteral(DPG_BIN_DIR "/dpg"), args);
+  if (!p.waitForFinished(timeout_ms)) qFatal("dpg did not finish");
+  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+  Q_OBJECT
+ private slots:
+  void seededTinyRunLearns() {
+    QTemporaryDir dir;
+    const QString db = dir.path() + QStringLiteral("/runs.db");
+    const int steps = 60;
+    auto r = run_dpg({QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("67-tiny"), QStringLiteral("--db"), db,
+                  QStringLiteral("--set"), QStringLiteral("grpo.steps=%1").arg(steps),
+                  QStringLiteral("--set"), QStringLiteral("grpo.prompts_per_step=8"),
+                  QStringLiteral("--set"), QStringLiteral("grpo.minibatch_prompts=8"),
+                  QStringLiteral("--set"), QStringLiteral("grpo.max_new_tokens=32"),
+                  QStringLiteral("--set"), QStringLiteral("inner.T=4"),
+                  QStringLiteral("--set"), QStringLiteral("validation.every=20"),
+                  QStringLiteral("--set"), QStringLiteral("seed=3")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto st = dpg::store::RunStore::open(db.toStdString(), true);
+    auto runs = st.list_runs();
+    QCOMPARE(runs.size(), size_t(1));
+    auto m = st.steps(runs[0].id);
+    QCOMPARE(int(m.size()), steps);
+    for (const auto& s : m) QCOMPARE(st.samples(runs[0].id, s.step).size(), size_t(32));
+    QVERIFY(st.snapshot_steps(runs[0].id).size() >= size_t(steps / 5));
+    // Φ rises above its start: the mean of the last 10 steps beats the mean of the first 10.
+    double first = 0, last = 0;
+    for (int i = 0; i < 10; ++i) {
+      first += m[size_t(i)].phi / 10;
+      last += m[size_t(steps - 10 + i)].phi / 10;
+    }
+    qInfo("phi: first 10 steps %.5f, last 10 steps %.5f", first, last);
+    QVERIFY(last > first);
+
+    // Export writes the curves and the images.
+    auto e = run_dpg({QStringLiteral("export"), QString::number(runs[0].id), QStringLiteral("--db"), db,
+                  QStringLiteral("--png"), dir.path() + QStringLiteral("/png"), QStringLiteral("--csv"),
+                  dir.path() + QStringLiteral("/curves.csv")});
+    QVERIFY2(e.code == 0, qPrintable(e.err));
+    QFile csv(dir.path() + QStringLiteral("/curves.csv"));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(csv.readAll()).count(QLatin1Char('\n')), steps + 1);
+    QVERIFY(!QDir(dir.path() + QStringLiteral("/png")).entryList({QStringLiteral("*.png")}).isEmpty());
+  }
+
+  void badInputIsOneReadableLine_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("needle");
+    QTest::addRow("unknown preset") << QStringList{QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("nope")}
+                                    << QStringLiteral("nope");
+    QTest::addRow("bad field") << QStringList{QStringLiteral("run"), QStringLiteral("--set"), QStringLiteral("grpo.lrr=1")}
+                               << QStringLiteral("grpo.lrr");
+    QTest::addRow("bad value") << QStringList{QStringLiteral("run"), QStringLiteral("--set"), QStringLiteral("inner.T=7")}
+                               << QStringLiteral("inner.T");
+    QTest::addRow("missing db dir") << QStringList{QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--db"),
+                                                   QStringLiteral("/nonexistent/x/runs.db")}
+                                    << QStringLiteral("/nonexistent/x/runs.db");
+    QTest::addRow("empty attribute data") << QStringList{QStringLiteral("attribute"), QStringLiteral("--data"), QStringLiteral("/dev/null"),
+                                                         QStringLiteral("--objective"), QStringLiteral("lmhead_norm")}
+                                          << QStringLiteral("no examples");
+  }
+  void badInputIsOneReadableLine() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, needle);
+    QTemporaryDir dir;
+    QStringList full = args;
+    if (args.first() == QStringLiteral("run")) full << QStringLiteral("--db") << dir.path() + QStringLiteral("/r.db");
+    auto r = run_dpg(full, 120000);
+    QVERIFY(r.code != 0);
+    const auto lines = r.err.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines[0].startsWith(QStringLiteral("dpg: error: ")) && lines[0].contains(needle), qPrintable(lines[0]));
+  }
+
+  void attributeWritesOneLinePerExample() {
+    QTemporaryDir dir;
+    QFile f(dir.path() + QStringLiteral("/d.jsonl"));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 8; ++i) f.write(QStringLiteral("{\"text\": \"example number %1, some words\"}\n").arg(i).toUtf8());
+    f.close();
+    auto r = run_dpg({QStringLiteral("attribute"), QStringLiteral("--data"), f.fileName(), QStringLiteral("--objective"),
+                  QStringLiteral("lmhead_bitmap"), QStringLiteral("--params"), QStringLiteral("{\"source\":\"67\"}"),
+                  QStringLiteral("--T"), QStringLiteral("4")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto lines = r.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 9);
+    QVERIFY(lines[0].contains(QStringLiteral("\"tau\"")) && lines[0].contains(QStringLiteral("\"step\":1")));
+    QVERIFY(lines[8].contains(QStringLiteral("phi_after")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
