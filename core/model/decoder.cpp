@@ -110,7 +110,7 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
   } else {
     embed_ = get(p, "model.embed_tokens.weight");
     final_w_ = get(p, "model.norm.weight");
-    inv_freq_ = torch::pow(cfg.rope_theta, -torch::arange(0, hd, 2, torch::kDouble) / double(hd));
+    inv_freq_ = torch::pow(cfg.rope_theta, -torch::arange(0, hd, 2, embed_.options().dtype(torch::kDouble)) / double(hd));
   }
   head_ = Linear(lm_head_weight(cfg, p), {}, batch);
   const auto o = embed_.options();
@@ -157,8 +157,8 @@ torch::Tensor Decoder::step(const torch::Tensor& tokens, const torch::Tensor& po
   if (cfg_.arch == Arch::Gpt2) x = x + pos_embed_.index_select(0, positions.reshape({-1}));
   // Additive mask [B, 1, 1, L, T]: causal over the appended block plus key padding; a query may
   // always see itself, so padded queries stay finite and never poison later layers with NaN.
-  auto qi = torch::arange(length_, T, torch::kLong).unsqueeze(1);
-  auto kj = torch::arange(0, T, torch::kLong).unsqueeze(0);
+  auto qi = torch::arange(length_, T, o.dtype(torch::kLong)).unsqueeze(1);
+  auto kj = torch::arange(0, T, o.dtype(torch::kLong)).unsqueeze(0);
   auto allowed = ((kj <= qi).unsqueeze(0) & key_mask.to(torch::kBool).unsqueeze(1)) | (kj == qi).unsqueeze(0);
   auto bias = torch::zeros({B, L, T}, o).masked_fill_(allowed.logical_not(), -std::numeric_limits<double>::infinity())
                   .view({B, 1, 1, L, T});

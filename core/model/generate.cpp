@@ -3,6 +3,7 @@
 
 #include "core/model/decoder.h"
 #include "core/model/errors.h"
+#include "core/model/transformer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -81,14 +82,22 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
   res.logprobs.assign(size_t(B), {});
   res.stopped.assign(size_t(B), false);
   if (N > 0) {
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(opt.seed);
+    // Inputs live where the weights live (a CUDA LibTorch); sampling state is read back on the CPU.
+    const auto dev = lm_head_weight(cfg, params).device();
+    tokens = tokens.to(dev);
+    positions = positions.to(dev);
+    mask = mask.to(dev);
+    at::Generator gen = dev.is_cpu() ? at::make_generator<at::CPUGeneratorImpl>(opt.seed)
+                                     : at::globalContext().defaultGenerator(dev).clone();
+    if (!dev.is_cpu()) gen.set_current_seed(opt.seed);
     Decoder dec(cfg, params, B, P + N);
     auto logits = dec.step(tokens, positions, mask.narrow(1, 0, P));
-    auto lens = torch::tensor(len, torch::kLong).unsqueeze(1);  // [B, 1]
+    auto lens = torch::tensor(len, torch::kLong).unsqueeze(1).to(dev);  // [B, 1]
     std::vector<bool> done(size_t(B), false);
     for (int64_t t = 0; t < N; ++t) {
       auto next = sample_next(logits, opt.temperature, opt.top_p, gen);
-      auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, next.unsqueeze(1)).squeeze(1);
+      auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, next.unsqueeze(1)).squeeze(1).cpu();
+      next = next.cpu();
       auto na = next.accessor<int64_t, 1>();
       auto la = lp.accessor<float, 1>();
       bool all_done = true;
@@ -107,7 +116,7 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
       }
       if (all_done || t + 1 == N || (opt.cancel && opt.cancel->load())) break;
       mask.select(1, P + t).fill_(true);
-      logits = dec.step(next.unsqueeze(1), lens + t, mask.narrow(1, 0, P + t + 1));
+      logits = dec.step(next.unsqueeze(1).to(dev), lens + t, mask.narrow(1, 0, P + t + 1));
     }
   }
   for (int64_t r = 0; r < B; ++r) {
