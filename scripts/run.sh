@@ -9,7 +9,7 @@ cd "$ROOT"
 scripts/setup.sh
 PRESET="${DPG_PRESET:-67-tiny}"
 if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" && -x build/bin/dpg-workbench ]]; then
-  exec build/bin/dpg-workbench --preset "$PRESET"
+  exec build/bin/dpg-workbench  # opens on the start page, 67-tiny selected
 fi
 echo "[run] no display: headless demo (dpg run --preset $PRESET)"
 DB="${DPG_DB:-$HOME/.local/share/dpg-workbench/runs.db}"
