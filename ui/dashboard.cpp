@@ -211,7 +211,9 @@ void Dashboard::replot() {
     if (fit_) {
       p->rescaleAxes();
       auto r = p->yAxis->range();
-      if (r.size() < 1e-12) p->yAxis->setRange(r.center() - 0.5, r.center() + 0.5);
+      bool found = false;
+      const QCPRange data = p->graph(0)->getValueRange(found);
+      if (found && data.size() < 1e-12) p->yAxis->setRange(data.center() - 0.5, data.center() + 0.5);
       else p->yAxis->setRange(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size());
       if (p->xAxis->range().size() < 1) p->xAxis->setRange(0, std::max(1.0, p->xAxis->range().upper + 1));
     }

@@ -131,7 +131,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     start_->setEnabled(!running);
     stop_->setEnabled(running);
     pause_->setText(running ? tr("&Pause") : tr("&Resume"));
-    pause_->setEnabled(running || (engine_->runId() >= 0 && engine_->isPaused()) || engine_->runId() >= 0);
+    pause_->setEnabled(running || (engine_->runId() >= 0 && engine_->isPaused()));
     updateStatus();
   });
 
