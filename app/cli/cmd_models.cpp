@@ -11,8 +11,8 @@
 #include "core/model/model_io.h"
 #include "core/model/tensor_map.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -36,7 +36,8 @@ std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& path) {
   const fs::path p(path);
   if (p.extension() == ".gguf") return model::BpeTokenizer::from_gguf(model::GgufFile::open(path));
   const fs::path dir = fs::is_directory(p) ? p : p.parent_path();
-  if (fs::exists(dir / "tokenizer.json")) return model::BpeTokenizer::from_tokenizer_json((dir / "tokenizer.json").string());
+  if (fs::exists(dir / "tokenizer.json"))
+    return model::BpeTokenizer::from_tokenizer_json((dir / "tokenizer.json").string());
   return model::load_model(path).tokenizer;
 }
 
@@ -45,23 +46,25 @@ void inspect(const std::string& path) {
   const auto& c = m.config;
   std::ostringstream o;
   o << "file:          " << path << "\n";
-  o << "architecture:  " << model::arch_name(c.arch) << " (layers " << c.n_layer << ", d_model " << c.d_model
-    << ", heads " << c.n_head << ", kv heads " << c.n_kv_head << ", d_ff " << c.d_ff << ", context " << c.max_ctx;
+  o << "architecture:  " << model::arch_name(c.arch) << " (layers " << c.n_layer << ", d_model "
+    << c.d_model << ", heads " << c.n_head << ", kv heads " << c.n_kv_head << ", d_ff " << c.d_ff
+    << ", context " << c.max_ctx;
   if (c.arch == model::Arch::Llama) o << ", rope_theta " << c.rope_theta;
   o << ", norm_eps " << c.norm_eps << ", head " << (c.tied_head ? "tied" : "untied") << ")\n";
-  o << "parameters:    " << with_commas(model::parameter_count(m.params)) << " in " << m.params.size()
-    << " tensors\n";
+  o << "parameters:    " << with_commas(model::parameter_count(m.params)) << " in "
+    << m.params.size() << " tensors\n";
   std::map<std::string, int> hist;
   for (const auto& [n, t] : m.tensor_types) hist[t]++;
   o << "tensor types: ";
   for (const auto& [t, k] : hist) o << " " << t << " x" << k;
   o << "\n";
   const auto& tok = *m.tokenizer;
-  o << "vocabulary:    " << tok.vocab_size() << " tokens (" << tok.kind() << " tokenizer; model rows "
-    << c.vocab_size << ")\n";
+  o << "vocabulary:    " << tok.vocab_size() << " tokens (" << tok.kind()
+    << " tokenizer; model rows " << c.vocab_size << ")\n";
   o << "special:      ";
   for (const auto& s : tok.special_tokens()) o << " " << s << "=" << tok.special_id(s);
-  o << "\n               bos " << tok.bos_id() << ", eos " << tok.eos_id() << ", pad " << tok.pad_id() << "\n";
+  o << "\n               bos " << tok.bos_id() << ", eos " << tok.eos_id() << ", pad "
+    << tok.pad_id() << "\n";
   for (const auto& [k, v] : m.metadata) {
     if (k == "tokenizer.chat_template") continue;
     o << "metadata:      " << k << " = " << v << "\n";
@@ -86,8 +89,9 @@ void run_generate(const GenerateArgs& a) {
   o.temperature = a.temperature;
   o.top_p = a.top_p;
   o.seed = a.seed;
-  const auto res = model::generate_text(m.config, m.params, *m.tokenizer,
-                                        std::vector<std::string>(size_t(std::max<int64_t>(1, a.batch)), prompt), o);
+  const auto res = model::generate_text(
+      m.config, m.params, *m.tokenizer,
+      std::vector<std::string>(size_t(std::max<int64_t>(1, a.batch)), prompt), o);
   for (size_t r = 0; r < res.texts.size(); ++r) {
     if (res.texts.size() > 1) std::cout << "[" << r << "] ";
     std::cout << res.texts[r] << "\n";
@@ -119,9 +123,11 @@ void run_tokenize(const std::string& path, bool decode, bool special) {
 void add_models_commands(CLI::App& app) {
   auto* models = app.add_subcommand("models", "Inspect model files");
   models->require_subcommand(1);
-  auto* insp = models->add_subcommand("inspect", "Architecture, parameter count, tensor types, vocabulary");
+  auto* insp =
+      models->add_subcommand("inspect", "Architecture, parameter count, tensor types, vocabulary");
   static std::string inspect_path;
-  insp->add_option("file", inspect_path, "GGUF file, safetensors file or model directory")->required();
+  insp->add_option("file", inspect_path, "GGUF file, safetensors file or model directory")
+      ->required();
   insp->callback([] { inspect(inspect_path); });
 
   static GenerateArgs g;
@@ -130,20 +136,26 @@ void add_models_commands(CLI::App& app) {
   gen->add_option("--prompt", g.prompt, "Prompt text")->required();
   gen->add_flag("--chat", g.chat, "Wrap the prompt in the model's chat template (SmolLM2 ChatML)");
   gen->add_option("--system", g.system, "System prompt for --chat (default: SmolLM2's)");
-  gen->add_option("--max-new", g.max_new, "Maximum new tokens")->check(CLI::Range(int64_t(1), int64_t(1) << 20));
-  gen->add_option("--temperature", g.temperature, "Sampling temperature (0: greedy)")->check(CLI::Range(0.0, 100.0));
+  gen->add_option("--max-new", g.max_new, "Maximum new tokens")
+      ->check(CLI::Range(int64_t(1), int64_t(1) << 20));
+  gen->add_option("--temperature", g.temperature, "Sampling temperature (0: greedy)")
+      ->check(CLI::Range(0.0, 100.0));
   gen->add_option("--top-p", g.top_p, "Nucleus sampling mass")->check(CLI::Range(0.0, 1.0));
   gen->add_option("--seed", g.seed, "Random seed");
-  gen->add_option("--batch", g.batch, "Rows sampled in one batch")->check(CLI::Range(int64_t(1), int64_t(4096)));
+  gen->add_option("--batch", g.batch, "Rows sampled in one batch")
+      ->check(CLI::Range(int64_t(1), int64_t(4096)));
   gen->add_option("--threads", g.threads, "Intra-op threads (default: LibTorch's)");
   gen->callback([] { run_generate(g); });
 
   static std::string tok_path;
   static bool tok_decode = false, tok_special = false;
-  auto* tk = app.add_subcommand("tokenize", "stdin lines -> JSON arrays of ids (--decode: the reverse)");
-  tk->add_option("--model", tok_path, "GGUF file, tokenizer.json directory or model directory")->required();
+  auto* tk =
+      app.add_subcommand("tokenize", "stdin lines -> JSON arrays of ids (--decode: the reverse)");
+  tk->add_option("--model", tok_path, "GGUF file, tokenizer.json directory or model directory")
+      ->required();
   tk->add_flag("--decode", tok_decode, "Read JSON arrays of ids, write text");
-  tk->add_flag("--special", tok_special, "Parse special-token strings such as <|im_start|> in the input");
+  tk->add_flag("--special", tok_special,
+               "Parse special-token strings such as <|im_start|> in the input");
   tk->callback([] { run_tokenize(tok_path, tok_decode, tok_special); });
 }
 

@@ -115,7 +115,8 @@ void split_gpt2(const std::vector<Cp>& cps, size_t b, size_t e,
       }
       if (i + 2 < e) {
         const char32_t n2 = cps[i + 2].c;
-        if ((n1 == U'r' && n2 == U'e') || (n1 == U'v' && n2 == U'e') || (n1 == U'l' && n2 == U'l')) {
+        if ((n1 == U'r' && n2 == U'e') || (n1 == U'v' && n2 == U'e') ||
+            (n1 == U'l' && n2 == U'l')) {
           out.emplace_back(i, i + 3);
           i += 3;
           continue;
@@ -152,14 +153,18 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
   const int64_t n = int64_t(tokens_.size());
   for (const auto& a : added_) {
     if (a.id < 0 || a.id >= n) {
-      throw FormatError(source, -1, "added token '" + a.content + "' has id " + std::to_string(a.id) +
-                                        " outside the vocabulary of " + std::to_string(n));
+      throw FormatError(source, -1,
+                        "added token '" + a.content + "' has id " + std::to_string(a.id) +
+                            " outside the vocabulary of " + std::to_string(n));
     }
-    if (a.content.empty()) throw FormatError(source, -1, "added token " + std::to_string(a.id) + " is empty");
+    if (a.content.empty())
+      throw FormatError(source, -1, "added token " + std::to_string(a.id) + " is empty");
   }
   for (auto [name, id] : {std::pair{"bos", bos_}, {"eos", eos_}, {"pad", pad_}, {"unk", unk_}}) {
     if (id < -1 || id >= n) {
-      throw FormatError(source, -1, std::string(name) + " id " + std::to_string(id) + " is outside the vocabulary");
+      throw FormatError(
+          source, -1,
+          std::string(name) + " id " + std::to_string(id) + " is outside the vocabulary");
     }
   }
   token_ids_.reserve(tokens_.size());
@@ -180,8 +185,9 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
     const auto& [l, rt] = spec.merges[r];
     auto li = token_ids_.find(l), ri = token_ids_.find(rt), mi = token_ids_.find(l + rt);
     if (li == token_ids_.end() || ri == token_ids_.end() || mi == token_ids_.end()) {
-      throw FormatError(source, -1, "merge #" + std::to_string(r) + " '" + l + " " + rt +
-                                        "' uses or makes a token missing from the vocabulary");
+      throw FormatError(source, -1,
+                        "merge #" + std::to_string(r) + " '" + l + " " + rt +
+                            "' uses or makes a token missing from the vocabulary");
     }
     const uint64_t key = (uint64_t(uint32_t(li->second)) << 32) | uint32_t(ri->second);
     merges_.emplace(key, std::make_pair(int32_t(r), mi->second));  // first (lowest) rank wins
@@ -209,8 +215,9 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
     }
     token_bytes_[id] = all ? bytes : t;
   }
-  std::stable_sort(added_.begin(), added_.end(),
-                   [](const Spec::Added& a, const Spec::Added& b) { return a.content.size() > b.content.size(); });
+  std::stable_sort(added_.begin(), added_.end(), [](const Spec::Added& a, const Spec::Added& b) {
+    return a.content.size() > b.content.size();
+  });
 }
 
 std::vector<std::string> BpeTokenizer::pre_tokenize(const std::string& text) const {
@@ -265,7 +272,8 @@ void BpeTokenizer::encode_piece(const char* p, size_t n, std::vector<int64_t>& o
   };
   std::priority_queue<Merge, std::vector<Merge>, std::greater<Merge>> queue;
   auto pair_of = [&](int32_t a, int32_t b) -> const std::pair<int32_t, int32_t>* {
-    auto it = merges_.find((uint64_t(uint32_t(sym[size_t(a)].id)) << 32) | uint32_t(sym[size_t(b)].id));
+    auto it =
+        merges_.find((uint64_t(uint32_t(sym[size_t(a)].id)) << 32) | uint32_t(sym[size_t(b)].id));
     return it == merges_.end() ? nullptr : &it->second;
   };
   for (int32_t k = 0; k + 1 < int32_t(sym.size()); ++k) {
@@ -388,9 +396,10 @@ PreTokenizer parse_pre_tokenizer(const json& pt, const std::string& path) {
       return PreTokenizer::Gpt2Digits;
     }
   }
-  throw FormatError(path, -1, "unsupported pre_tokenizer " + pt.dump() +
-                                  " (supported: ByteLevel, or Digits(individual) + ByteLevel, "
-                                  "without prefix space)");
+  throw FormatError(path, -1,
+                    "unsupported pre_tokenizer " + pt.dump() +
+                        " (supported: ByteLevel, or Digits(individual) + ByteLevel, "
+                        "without prefix space)");
 }
 
 std::string token_content(const json& v) {
@@ -417,8 +426,9 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const std::strin
     auto nonempty = [&](const char* k) { return m.contains(k) && !m[k].is_null() && m[k] != ""; };
     if (nonempty("continuing_subword_prefix") || nonempty("end_of_word_suffix") ||
         m.value("byte_fallback", false) || (m.contains("dropout") && !m["dropout"].is_null())) {
-      throw FormatError(path, -1, "BPE options beyond byte-level BPE (prefix/suffix/byte_fallback/"
-                                  "dropout) are not supported");
+      throw FormatError(path, -1,
+                        "BPE options beyond byte-level BPE (prefix/suffix/byte_fallback/"
+                        "dropout) are not supported");
     }
     if (j.contains("normalizer") && !j["normalizer"].is_null()) {
       throw FormatError(path, -1, "normalizers are not supported: " + j["normalizer"].dump());
@@ -427,7 +437,8 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const std::strin
     spec.ignore_merges = m.value("ignore_merges", false);
     int64_t n = 0;
     for (const auto& [tok, id] : m.at("vocab").items()) n = std::max(n, id.get<int64_t>() + 1);
-    for (const auto& a : j.value("added_tokens", json::array())) n = std::max(n, a.at("id").get<int64_t>() + 1);
+    for (const auto& a : j.value("added_tokens", json::array()))
+      n = std::max(n, a.at("id").get<int64_t>() + 1);
     spec.tokens.resize(size_t(n));
     for (const auto& [tok, id] : m.at("vocab").items()) {
       const auto k = id.get<int64_t>();
@@ -438,7 +449,8 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const std::strin
       if (mg.is_string()) {
         const auto s = mg.get<std::string>();
         const auto sp = s.find(' ');
-        if (sp == std::string::npos) throw FormatError(path, -1, "merge '" + s + "' is not two tokens");
+        if (sp == std::string::npos)
+          throw FormatError(path, -1, "merge '" + s + "' is not two tokens");
         spec.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
       } else {
         spec.merges.emplace_back(mg.at(0).get<std::string>(), mg.at(1).get<std::string>());
@@ -488,8 +500,9 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
   const std::string& path = f.path();
   const std::string model = f.get_string("tokenizer.ggml.model");
   if (model != "gpt2") {
-    throw FormatError(path, f.key_offset("tokenizer.ggml.model"),
-                      "tokenizer.ggml.model '" + model + "' is not supported (only byte-level BPE, 'gpt2')");
+    throw FormatError(
+        path, f.key_offset("tokenizer.ggml.model"),
+        "tokenizer.ggml.model '" + model + "' is not supported (only byte-level BPE, 'gpt2')");
   }
   Spec spec;
   const std::string pre = f.get_string("tokenizer.ggml.pre", "gpt-2");
@@ -498,8 +511,9 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
   } else if (pre == "smollm" || pre == "starcoder" || pre == "refact" || pre == "codeshell") {
     spec.pre = PreTokenizer::Gpt2Digits;
   } else {
-    throw FormatError(path, f.key_offset("tokenizer.ggml.pre"),
-                      "tokenizer.ggml.pre '" + pre + "' is not supported (gpt-2, smollm, starcoder)");
+    throw FormatError(
+        path, f.key_offset("tokenizer.ggml.pre"),
+        "tokenizer.ggml.pre '" + pre + "' is not supported (gpt-2, smollm, starcoder)");
   }
   auto string_array = [&](const std::string& key, bool required) {
     std::vector<std::string> out;
@@ -509,7 +523,8 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
       return out;
     }
     if (v->type != GgufType::Array || v->elem_type != GgufType::String) {
-      throw FormatError(path, f.key_offset(key), "metadata '" + key + "' must be an array of strings");
+      throw FormatError(path, f.key_offset(key),
+                        "metadata '" + key + "' must be an array of strings");
     }
     out.reserve(v->array.size());
     for (const auto& e : v->array) out.push_back(e.s);
@@ -519,7 +534,8 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
   for (const std::string& s : string_array("tokenizer.ggml.merges", false)) {  // none: bytes only
     const auto sp = s.find(' ');
     if (sp == std::string::npos) {
-      throw FormatError(path, f.key_offset("tokenizer.ggml.merges"), "merge '" + s + "' is not two tokens");
+      throw FormatError(path, f.key_offset("tokenizer.ggml.merges"),
+                        "merge '" + s + "' is not two tokens");
     }
     spec.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
   }
@@ -529,7 +545,8 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
       throw FormatError(path, f.key_offset("tokenizer.ggml.token_type"),
                         "tokenizer.ggml.token_type must be an integer array as long as the tokens");
     }
-    // llama.cpp token types: 1 normal, 2 unknown, 3 control (special), 4 user-defined, 5 unused, 6 byte
+    // llama.cpp token types: 1 normal, 2 unknown, 3 control (special), 4 user-defined, 5 unused, 6
+    // byte
     for (size_t k = 0; k < tt->array.size(); ++k) {
       const int64_t t = tt->array[k].i;
       if (t == 3 || t == 4) spec.added.push_back({int64_t(k), spec.tokens[k], t == 3});

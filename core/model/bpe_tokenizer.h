@@ -34,7 +34,7 @@ class BpeTokenizer : public Tokenizer {
  public:
   /// Everything a BPE tokenizer is made of; the factories fill it from a file.
   struct Spec {
-    std::vector<std::string> tokens;  ///< id -> token in the byte alphabet
+    std::vector<std::string> tokens;                          ///< id -> token in the byte alphabet
     std::vector<std::pair<std::string, std::string>> merges;  ///< by rank
     struct Added {
       int64_t id;
@@ -89,7 +89,7 @@ class BpeTokenizer : public Tokenizer {
   std::vector<uint8_t> is_special_;
   std::unordered_map<std::string, int32_t> token_ids_;
   std::unordered_map<uint64_t, std::pair<int32_t, int32_t>> merges_;  ///< (l,r) -> (rank, id)
-  int32_t byte_ids_[256];                                              ///< id of each byte's char
+  int32_t byte_ids_[256];                                             ///< id of each byte's char
   std::vector<Spec::Added> added_;  ///< sorted longest first for matching
   PreTokenizer pre_;
   bool ignore_merges_;

@@ -3,8 +3,8 @@
 
 namespace dpg::model {
 
-std::string apply_chat_template(const std::vector<ChatMessage>& messages, bool add_generation_prompt,
-                                const std::string& default_system) {
+std::string apply_chat_template(const std::vector<ChatMessage>& messages,
+                                bool add_generation_prompt, const std::string& default_system) {
   std::string out;
   if (!messages.empty() && messages.front().role != "system") {
     out += "<|im_start|>system\n" + default_system + "<|im_end|>\n";

@@ -20,10 +20,12 @@ struct ChatMessage {
 /// Renders @p messages like SmolLM2's Jinja template. With @p add_generation_prompt the result ends
 /// with "<|im_start|>assistant\n". @p default_system is inserted when the first message is not a
 /// system message (pass "" together with an explicit system message to control it fully).
-std::string apply_chat_template(const std::vector<ChatMessage>& messages, bool add_generation_prompt = true,
+std::string apply_chat_template(const std::vector<ChatMessage>& messages,
+                                bool add_generation_prompt = true,
                                 const std::string& default_system = kSmolLM2System);
 
-/// One user turn (with an optional system prompt; empty means SmolLM2's default), ready to generate.
+/// One user turn (with an optional system prompt; empty means SmolLM2's default), ready to
+/// generate.
 std::string chat_prompt(const std::string& user, const std::string& system = "");
 
 }  // namespace dpg::model

@@ -10,8 +10,8 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <memory>
 #include <limits>
+#include <memory>
 
 namespace dpg::model {
 namespace {
@@ -62,8 +62,11 @@ Decoder::Linear::Linear(const torch::Tensor& weight, const torch::Tensor& bias, 
 
 torch::Tensor Decoder::Linear::operator()(const torch::Tensor& x) const {
   if (!packed) return b.defined() ? torch::addmm(b, x, w.t()) : torch::mm(x, w.t());
-  torch::jit::Stack st{x.contiguous(), w, b.defined() ? c10::IValue(b) : c10::IValue(),
-                       c10::IValue(std::string("none")), c10::IValue(c10::List<std::optional<at::Scalar>>()),
+  torch::jit::Stack st{x.contiguous(),
+                       w,
+                       b.defined() ? c10::IValue(b) : c10::IValue(),
+                       c10::IValue(std::string("none")),
+                       c10::IValue(c10::List<std::optional<at::Scalar>>()),
                        c10::IValue(std::string(""))};
   linear_op()->callBoxed(&st);
   return st[0].toTensor();
@@ -74,6 +77,9 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
   cfg.validate();
   torch::NoGradGuard no_grad;
   const int64_t hd = cfg.head_dim();
+  // 1/sqrt(head_dim) is folded into the query rows of the QKV weight (RoPE is linear, so scaling
+  // before it is the same), which saves one multiply per layer and step.
+  const double scale = 1.0 / std::sqrt(double(hd));
   for (int64_t i = 0; i < cfg.n_layer; ++i) {
     Layer L;
     if (cfg.arch == Arch::Gpt2) {
@@ -83,7 +89,11 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
       };
       L.norm1_w = get(p, h + "ln_1.weight");
       L.norm1_b = get(p, h + "ln_1.bias");
-      L.qkv = conv1d("attn.c_attn");
+      auto w = get(p, h + "attn.c_attn.weight").t().clone(),
+           b = get(p, h + "attn.c_attn.bias").clone();
+      w.narrow(0, 0, cfg.d_model).mul_(scale);
+      b.narrow(0, 0, cfg.d_model).mul_(scale);
+      L.qkv = Linear(w, b, batch);
       L.out = conv1d("attn.c_proj");
       L.norm2_w = get(p, h + "ln_2.weight");
       L.norm2_b = get(p, h + "ln_2.bias");
@@ -92,12 +102,15 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
     } else {
       const std::string l = "model.layers." + std::to_string(i) + ".";
       L.norm1_w = get(p, l + "input_layernorm.weight");
-      L.qkv = Linear(torch::cat({get(p, l + "self_attn.q_proj.weight"), get(p, l + "self_attn.k_proj.weight"),
+      L.qkv = Linear(torch::cat({get(p, l + "self_attn.q_proj.weight") * scale,
+                                 get(p, l + "self_attn.k_proj.weight"),
                                  get(p, l + "self_attn.v_proj.weight")}),
                      {}, batch);
       L.out = Linear(get(p, l + "self_attn.o_proj.weight"), {}, batch);
       L.norm2_w = get(p, l + "post_attention_layernorm.weight");
-      L.up = Linear(torch::cat({get(p, l + "mlp.gate_proj.weight"), get(p, l + "mlp.up_proj.weight")}), {}, batch);
+      L.up =
+          Linear(torch::cat({get(p, l + "mlp.gate_proj.weight"), get(p, l + "mlp.up_proj.weight")}),
+                 {}, batch);
       L.down = Linear(get(p, l + "mlp.down_proj.weight"), {}, batch);
     }
     layers_.push_back(std::move(L));
@@ -110,7 +123,9 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
   } else {
     embed_ = get(p, "model.embed_tokens.weight");
     final_w_ = get(p, "model.norm.weight");
-    inv_freq_ = torch::pow(cfg.rope_theta, -torch::arange(0, hd, 2, embed_.options().dtype(torch::kDouble)) / double(hd));
+    inv_freq_ =
+        torch::pow(cfg.rope_theta,
+                   -torch::arange(0, hd, 2, embed_.options().dtype(torch::kDouble)) / double(hd));
   }
   head_ = Linear(lm_head_weight(cfg, p), {}, batch);
   const auto o = embed_.options();
@@ -124,21 +139,19 @@ torch::Tensor Decoder::attention(size_t layer, const torch::Tensor& qkv, const t
                 rep = H / KV, T = length_ + L;
   auto x = qkv.view({B, L, H + 2 * KV, hd});
   auto q = x.narrow(2, 0, H), k = x.narrow(2, H, KV), v = x.narrow(2, H + KV, KV);
-  const double scale = 1.0 / std::sqrt(double(hd));
-  if (cfg_.arch == Arch::Llama) {
-    auto rope = [&](const torch::Tensor& t) {  // HF rotate_half: [x1, x2] -> [-x2, x1]
-      auto rot = torch::cat({-t.narrow(-1, hd / 2, hd / 2), t.narrow(-1, 0, hd / 2)}, -1);
-      return t * cos + rot * sin;
-    };
-    q = rope(q);
-    k = rope(k);
+  if (cfg_.arch == Arch::Llama) {  // RoPE on queries and keys at once (HF rotate_half)
+    auto qk = x.narrow(2, 0, H + KV);
+    auto rot = torch::cat({-qk.narrow(-1, hd / 2, hd / 2), qk.narrow(-1, 0, hd / 2)}, -1);
+    qk = qk * cos + rot.mul_(sin);
+    q = qk.narrow(2, 0, H);
+    k = qk.narrow(2, H, KV);
   }
   auto kc = k_cache_[int64_t(layer)], vc = v_cache_[int64_t(layer)];  // [B, KV, cap, hd]
   kc.narrow(2, length_, L).copy_(k.transpose(1, 2));
   vc.narrow(2, length_, L).copy_(v.transpose(1, 2));
   auto K = kc.narrow(2, 0, T), V = vc.narrow(2, 0, T);
   // Query heads grouped by the KV head they share: [B, KV, rep*L, hd]; head h uses KV head h/rep.
-  auto qg = (q * scale).reshape({B, L, KV, rep, hd}).permute({0, 2, 3, 1, 4}).reshape({B, KV, rep * L, hd});
+  auto qg = q.reshape({B, L, KV, rep, hd}).permute({0, 2, 3, 1, 4}).reshape({B, KV, rep * L, hd});
   auto s = torch::matmul(qg, K.transpose(-1, -2)).view({B, KV, rep, L, T});
   s.add_(bias);
   auto pr = torch::softmax(s, -1).view({B, KV, rep * L, T});
@@ -149,9 +162,12 @@ torch::Tensor Decoder::attention(size_t layer, const torch::Tensor& qkv, const t
 torch::Tensor Decoder::step(const torch::Tensor& tokens, const torch::Tensor& positions,
                             const torch::Tensor& key_mask) {
   const int64_t B = tokens.size(0), L = tokens.size(1), T = length_ + L;
-  if (B != batch_) throw ConfigError("Decoder: batch " + std::to_string(B) + " != " + std::to_string(batch_));
-  if (T > capacity_) throw ConfigError("Decoder: cache capacity " + std::to_string(capacity_) + " exceeded");
-  if (key_mask.size(0) != B || key_mask.size(1) != T) throw ConfigError("Decoder: key_mask must be [B, length+L]");
+  if (B != batch_)
+    throw ConfigError("Decoder: batch " + std::to_string(B) + " != " + std::to_string(batch_));
+  if (T > capacity_)
+    throw ConfigError("Decoder: cache capacity " + std::to_string(capacity_) + " exceeded");
+  if (key_mask.size(0) != B || key_mask.size(1) != T)
+    throw ConfigError("Decoder: key_mask must be [B, length+L]");
   const auto o = embed_.options();
   auto x = embed_.index_select(0, tokens.reshape({-1}));  // [B*L, d]
   if (cfg_.arch == Arch::Gpt2) x = x + pos_embed_.index_select(0, positions.reshape({-1}));
@@ -159,13 +175,15 @@ torch::Tensor Decoder::step(const torch::Tensor& tokens, const torch::Tensor& po
   // always see itself, so padded queries stay finite and never poison later layers with NaN.
   auto qi = torch::arange(length_, T, o.dtype(torch::kLong)).unsqueeze(1);
   auto kj = torch::arange(0, T, o.dtype(torch::kLong)).unsqueeze(0);
-  auto allowed = ((kj <= qi).unsqueeze(0) & key_mask.to(torch::kBool).unsqueeze(1)) | (kj == qi).unsqueeze(0);
-  auto bias = torch::zeros({B, L, T}, o).masked_fill_(allowed.logical_not(), -std::numeric_limits<double>::infinity())
+  auto allowed =
+      ((kj <= qi).unsqueeze(0) & key_mask.to(torch::kBool).unsqueeze(1)) | (kj == qi).unsqueeze(0);
+  auto bias = torch::zeros({B, L, T}, o)
+                  .masked_fill_(allowed.logical_not(), -std::numeric_limits<double>::infinity())
                   .view({B, 1, 1, L, T});
   torch::Tensor cos, sin;
   if (cfg_.arch == Arch::Llama) {
     auto ang = positions.to(torch::kDouble).unsqueeze(-1) * inv_freq_;  // [B, L, hd/2]
-    ang = torch::cat({ang, ang}, -1).unsqueeze(2);                       // [B, L, 1, hd]
+    ang = torch::cat({ang, ang}, -1).unsqueeze(2);                      // [B, L, 1, hd]
     cos = ang.cos().to(o.dtype());
     sin = ang.sin().to(o.dtype());
   }

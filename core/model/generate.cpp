@@ -14,7 +14,8 @@
 
 namespace dpg::model {
 
-torch::Tensor sample_next(const torch::Tensor& logits, double temperature, double top_p, at::Generator& gen) {
+torch::Tensor sample_next(const torch::Tensor& logits, double temperature, double top_p,
+                          at::Generator& gen) {
   if (temperature <= 0.0) return logits.argmax(-1);
   auto l = logits.to(torch::kFloat32) / temperature;
   if (top_p >= 1.0) return torch::multinomial(torch::softmax(l, -1), 1, false, gen).squeeze(-1);
@@ -36,7 +37,8 @@ torch::Tensor sample_next(const torch::Tensor& logits, double temperature, doubl
 }
 
 GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,
-                        const std::vector<std::vector<int64_t>>& prompts, const GenerateOptions& opt) {
+                        const std::vector<std::vector<int64_t>>& prompts,
+                        const GenerateOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   c10::InferenceMode guard;
   GenerateResult res;
@@ -49,10 +51,13 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
   }
   const int64_t N = std::max<int64_t>(0, opt.max_new_tokens);
   if (P + N > cfg.max_ctx) {
-    throw ConfigError("generate: prompt (" + std::to_string(P) + ") + max_new_tokens (" + std::to_string(N) +
-                      ") exceeds the model context of " + std::to_string(cfg.max_ctx));
+    throw ConfigError("generate: prompt (" + std::to_string(P) + ") + max_new_tokens (" +
+                      std::to_string(N) + ") exceeds the model context of " +
+                      std::to_string(cfg.max_ctx));
   }
-  int64_t pad = opt.pad_id >= 0 ? opt.pad_id : tok.pad_id() >= 0 ? tok.pad_id() : std::max<int64_t>(0, tok.eos_id());
+  int64_t pad = opt.pad_id >= 0     ? opt.pad_id
+                : tok.pad_id() >= 0 ? tok.pad_id()
+                                    : std::max<int64_t>(0, tok.eos_id());
   std::vector<int64_t> stops = opt.stop_ids;
   if (stops.empty()) {
     for (int64_t id : {tok.eos_id(), tok.special_id("<|im_end|>"), tok.special_id("<|endoftext|>")})
@@ -96,7 +101,10 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
     std::vector<bool> done(size_t(B), false);
     for (int64_t t = 0; t < N; ++t) {
       auto next = sample_next(logits, opt.temperature, opt.top_p, gen);
-      auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, next.unsqueeze(1)).squeeze(1).cpu();
+      auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1)
+                    .gather(1, next.unsqueeze(1))
+                    .squeeze(1)
+                    .cpu();
       next = next.cpu();
       auto na = next.accessor<int64_t, 1>();
       auto la = lp.accessor<float, 1>();

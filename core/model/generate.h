@@ -40,7 +40,8 @@ struct GenerateResult {
 /// Samples continuations of @p prompts (token ids, each non-empty). Runs under InferenceMode.
 /// Throws ConfigError for empty prompts or a context longer than the model's.
 GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,
-                        const std::vector<std::vector<int64_t>>& prompts, const GenerateOptions& opt);
+                        const std::vector<std::vector<int64_t>>& prompts,
+                        const GenerateOptions& opt);
 
 /// Same, from text prompts (encoded with special tokens parsed, so chat templates work).
 GenerateResult generate_text(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,

@@ -28,30 +28,38 @@ struct GgufFile::Mapping {
 
 namespace {
 
-constexpr uint32_t kMaxDims = 4;      // GGML_MAX_DIMS
-constexpr int kMaxArrayDepth = 8;     // nested arrays are legal; bound the recursion
+constexpr uint32_t kMaxDims = 4;   // GGML_MAX_DIMS
+constexpr int kMaxArrayDepth = 8;  // nested arrays are legal; bound the recursion
 constexpr uint64_t kMaxAlignment = 1u << 20;
 
 uint64_t scalar_size(GgufType t) {
   switch (t) {
     case GgufType::U8:
     case GgufType::I8:
-    case GgufType::Bool: return 1;
+    case GgufType::Bool:
+      return 1;
     case GgufType::U16:
-    case GgufType::I16: return 2;
+    case GgufType::I16:
+      return 2;
     case GgufType::U32:
     case GgufType::I32:
-    case GgufType::F32: return 4;
+    case GgufType::F32:
+      return 4;
     case GgufType::U64:
     case GgufType::I64:
-    case GgufType::F64: return 8;
-    case GgufType::String: return 8;  // at least the length field
-    case GgufType::Array: return 12;  // at least element type + count
+    case GgufType::F64:
+      return 8;
+    case GgufType::String:
+      return 8;  // at least the length field
+    case GgufType::Array:
+      return 12;  // at least element type + count
   }
   return 0;
 }
 
-bool known_value_type(uint32_t t) { return t <= uint32_t(GgufType::F64); }
+bool known_value_type(uint32_t t) {
+  return t <= uint32_t(GgufType::F64);
+}
 
 }  // namespace
 
@@ -97,16 +105,36 @@ class GgufParser {
     GgufValue v;
     v.type = type;
     switch (type) {
-      case GgufType::U8: v.u = read<uint8_t>(what); break;
-      case GgufType::I8: v.i = read<int8_t>(what); break;
-      case GgufType::U16: v.u = read<uint16_t>(what); break;
-      case GgufType::I16: v.i = read<int16_t>(what); break;
-      case GgufType::U32: v.u = read<uint32_t>(what); break;
-      case GgufType::I32: v.i = read<int32_t>(what); break;
-      case GgufType::U64: v.u = read<uint64_t>(what); break;
-      case GgufType::I64: v.i = read<int64_t>(what); break;
-      case GgufType::F32: v.f = read<float>(what); break;
-      case GgufType::F64: v.f = read<double>(what); break;
+      case GgufType::U8:
+        v.u = read<uint8_t>(what);
+        break;
+      case GgufType::I8:
+        v.i = read<int8_t>(what);
+        break;
+      case GgufType::U16:
+        v.u = read<uint16_t>(what);
+        break;
+      case GgufType::I16:
+        v.i = read<int16_t>(what);
+        break;
+      case GgufType::U32:
+        v.u = read<uint32_t>(what);
+        break;
+      case GgufType::I32:
+        v.i = read<int32_t>(what);
+        break;
+      case GgufType::U64:
+        v.u = read<uint64_t>(what);
+        break;
+      case GgufType::I64:
+        v.i = read<int64_t>(what);
+        break;
+      case GgufType::F32:
+        v.f = read<float>(what);
+        break;
+      case GgufType::F64:
+        v.f = read<double>(what);
+        break;
       case GgufType::Bool: {
         const uint64_t at = pos_;
         const auto b = read<uint8_t>(what);
@@ -114,7 +142,9 @@ class GgufParser {
         v.u = b;
         break;
       }
-      case GgufType::String: v.s = read_string(what); break;
+      case GgufType::String:
+        v.s = read_string(what);
+        break;
       case GgufType::Array: {
         if (depth >= kMaxArrayDepth) fail(pos_, what + ": arrays nested too deeply");
         const uint64_t at = pos_;
@@ -131,7 +161,8 @@ class GgufParser {
                              std::to_string(remaining()) + " bytes left");
         }
         v.array.reserve(size_t(n));
-        for (uint64_t k = 0; k < n; ++k) v.array.push_back(read_value(v.elem_type, what, depth + 1));
+        for (uint64_t k = 0; k < n; ++k)
+          v.array.push_back(read_value(v.elem_type, what, depth + 1));
         break;
       }
     }
@@ -175,7 +206,8 @@ class GgufParser {
       const uint64_t type_at = pos_;
       const auto type = read<uint32_t>("type of '" + key + "'");
       if (!known_value_type(type)) {
-        fail(type_at, "unsupported metadata value type " + std::to_string(type) + " for '" + key + "'");
+        fail(type_at,
+             "unsupported metadata value type " + std::to_string(type) + " for '" + key + "'");
       }
       GgufValue v = read_value(GgufType(type), "value of '" + key + "'", 0);
       if (f.kv_.count(key)) fail(at, "duplicate metadata key '" + key + "'");
@@ -202,10 +234,10 @@ class GgufParser {
       }
       const uint64_t begin = f.data_offset_ + t.offset;
       if (t.offset > size_ || begin > size_ || t.n_bytes > size_ - begin) {
-        fail(uint64_t(t.info_offset),
-             "tensor '" + t.name + "' data [" + std::to_string(begin) + ", +" +
-                 std::to_string(t.n_bytes) + ") lies beyond the end of the file (" +
-                 std::to_string(size_) + " bytes): truncated?");
+        fail(uint64_t(t.info_offset), "tensor '" + t.name + "' data [" + std::to_string(begin) +
+                                          ", +" + std::to_string(t.n_bytes) +
+                                          ") lies beyond the end of the file (" +
+                                          std::to_string(size_) + " bytes): truncated?");
       }
     }
   }
@@ -234,7 +266,8 @@ class GgufParser {
     t.type = read<uint32_t>("type of '" + t.name + "'");
     const auto* tr = ggml_type_traits(t.type);
     if (!tr) {
-      fail(type_at, "tensor '" + t.name + "' has unsupported ggml type id " + std::to_string(t.type));
+      fail(type_at,
+           "tensor '" + t.name + "' has unsupported ggml type id " + std::to_string(t.type));
     }
     if (!t.ne.empty() && t.ne[0] % tr->block_size != 0) {
       fail(dims_at, "tensor '" + t.name + "' row of " + std::to_string(t.ne[0]) +
@@ -262,7 +295,7 @@ class GgufParser {
 };
 
 std::string gguf_type_name(GgufType type) {
-  static const char* names[] = {"u8",  "i8",     "u16",   "i16", "u32", "i32", "f32",
+  static const char* names[] = {"u8",   "i8",     "u16",   "i16", "u32", "i32", "f32",
                                 "bool", "string", "array", "u64", "i64", "f64"};
   const auto k = uint32_t(type);
   return k < 13 ? names[k] : "type#" + std::to_string(k);
@@ -277,18 +310,26 @@ bool GgufValue::is_integer() const {
     case GgufType::U32:
     case GgufType::I32:
     case GgufType::U64:
-    case GgufType::I64: return true;
-    default: return false;
+    case GgufType::I64:
+      return true;
+    default:
+      return false;
   }
 }
 
 std::string GgufValue::to_string(size_t max_items) const {
   std::ostringstream o;
   switch (type) {
-    case GgufType::String: o << '"' << s << '"'; break;
-    case GgufType::Bool: o << (u ? "true" : "false"); break;
+    case GgufType::String:
+      o << '"' << s << '"';
+      break;
+    case GgufType::Bool:
+      o << (u ? "true" : "false");
+      break;
     case GgufType::F32:
-    case GgufType::F64: o << f; break;
+    case GgufType::F64:
+      o << f;
+      break;
     case GgufType::Array: {
       o << '[';
       for (size_t k = 0; k < array.size() && k < max_items; ++k) {
@@ -301,8 +342,12 @@ std::string GgufValue::to_string(size_t max_items) const {
     case GgufType::U8:
     case GgufType::U16:
     case GgufType::U32:
-    case GgufType::U64: o << u; break;
-    default: o << i; break;
+    case GgufType::U64:
+      o << u;
+      break;
+    default:
+      o << i;
+      break;
   }
   return o.str();
 }
@@ -313,12 +358,14 @@ int64_t GgufTensorInfo::n_elements() const {
   return n;
 }
 
-std::vector<int64_t> GgufTensorInfo::shape() const { return {ne.rbegin(), ne.rend()}; }
+std::vector<int64_t> GgufTensorInfo::shape() const {
+  return {ne.rbegin(), ne.rend()};
+}
 
 GgufFile GgufFile::open(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw FormatError(path, -1, std::string("cannot open: ") + std::strerror(errno));
-  struct stat st {};
+  struct stat st{};
   if (::fstat(fd, &st) != 0) {
     int e = errno;
     ::close(fd);
@@ -345,7 +392,9 @@ GgufFile GgufFile::open(const std::string& path) {
   return f;
 }
 
-uint64_t GgufFile::file_size() const { return map_ ? map_->size : 0; }
+uint64_t GgufFile::file_size() const {
+  return map_ ? map_->size : 0;
+}
 
 const GgufValue* GgufFile::find(const std::string& key) const {
   auto it = kv_.find(key);

@@ -42,10 +42,10 @@ std::string gguf_type_name(GgufType type);
 /// One metadata value. Integers are widened to i/u, floats to f; arrays keep their element type.
 struct GgufValue {
   GgufType type = GgufType::U8;
-  uint64_t u = 0;  ///< unsigned integers and bool
-  int64_t i = 0;   ///< signed integers (unsigned ones too when they fit)
-  double f = 0.0;  ///< floats
-  std::string s;   ///< strings
+  uint64_t u = 0;                     ///< unsigned integers and bool
+  int64_t i = 0;                      ///< signed integers (unsigned ones too when they fit)
+  double f = 0.0;                     ///< floats
+  std::string s;                      ///< strings
   GgufType elem_type = GgufType::U8;  ///< arrays
   std::vector<GgufValue> array;       ///< arrays
 

@@ -51,8 +51,8 @@ std::optional<Target> map_name(Arch arch, const std::string& g) {
   if (!std::regex_match(g, m, blk)) return std::nullopt;
   const std::string h = "h." + m[1].str() + ".", rest = m[2].str();
   static const std::pair<const char*, const char*> kMap[] = {
-      {"attn_norm", "ln_1"},        {"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
-      {"ffn_norm", "ln_2"},         {"ffn_up", "mlp.c_fc"},      {"ffn_down", "mlp.c_proj"}};
+      {"attn_norm", "ln_1"}, {"attn_qkv", "attn.c_attn"}, {"attn_output", "attn.c_proj"},
+      {"ffn_norm", "ln_2"},  {"ffn_up", "mlp.c_fc"},      {"ffn_down", "mlp.c_proj"}};
   for (auto [from, to] : kMap) {
     const std::string f = from;
     if (rest == f + ".bias") return Target{h + to + ".bias"};
@@ -68,7 +68,10 @@ std::optional<Target> map_name(Arch arch, const std::string& g) {
 // rotate_half layout [first halves | second halves] to interleaved pairs.
 torch::Tensor unpermute(const torch::Tensor& w, int64_t heads) {
   const int64_t rows = w.size(0), cols = w.size(1);
-  return w.reshape({heads, rows / heads / 2, 2, cols}).transpose(1, 2).reshape({rows, cols}).contiguous();
+  return w.reshape({heads, rows / heads / 2, 2, cols})
+      .transpose(1, 2)
+      .reshape({rows, cols})
+      .contiguous();
 }
 
 ModelConfig read_config(const GgufFile& f, Arch arch) {
@@ -105,7 +108,8 @@ ModelConfig read_config(const GgufFile& f, Arch arch) {
   }
   const auto* embd = f.find_tensor("token_embd.weight");
   if (!embd || embd->ne.size() != 2) {
-    throw FormatError(f.path(), embd ? embd->info_offset : -1, "token_embd.weight missing or not 2-D");
+    throw FormatError(f.path(), embd ? embd->info_offset : -1,
+                      "token_embd.weight missing or not 2-D");
   }
   c.vocab_size = f.get_int(a + "vocab_size", embd->ne[1]);
   c.bos_id = f.get_int("tokenizer.ggml.bos_token_id", -1);
@@ -135,7 +139,8 @@ LoadedModel load_gguf_model(const std::string& path) {
   for (const GgufTensorInfo& t : f.tensors()) {
     const auto target = map_name(c.arch, t.name);
     if (!target) {
-      throw FormatError(path, t.info_offset, "unexpected tensor '" + t.name + "' for architecture " + arch);
+      throw FormatError(path, t.info_offset,
+                        "unexpected tensor '" + t.name + "' for architecture " + arch);
     }
     using F = Target::Fix;
     if (target->fix == F::Drop) continue;
@@ -147,8 +152,9 @@ LoadedModel load_gguf_model(const std::string& path) {
     if ((target->fix == F::UnpermuteQ || target->fix == F::UnpermuteK) && is_matrix) {
       const int64_t heads = target->fix == F::UnpermuteQ ? c.n_head : c.n_kv_head;
       if (w.size(0) % (2 * heads) != 0) {
-        throw FormatError(path, t.info_offset, "tensor '" + t.name + "' rows " + std::to_string(w.size(0)) +
-                                                   " do not split into " + std::to_string(heads) + " heads");
+        throw FormatError(path, t.info_offset,
+                          "tensor '" + t.name + "' rows " + std::to_string(w.size(0)) +
+                              " do not split into " + std::to_string(heads) + " heads");
       }
       w = unpermute(w, heads);
     } else if (target->fix == F::Transpose && is_matrix) {
@@ -168,8 +174,9 @@ LoadedModel load_gguf_model(const std::string& path) {
     }
     if (it->second.sizes().vec() != shape) {
       throw FormatError(path, origin[name]->info_offset,
-                        "tensor '" + origin[name]->name + "' has shape " + c10::str(it->second.sizes()) +
-                            " but the metadata implies " + c10::str(at::IntArrayRef(shape)));
+                        "tensor '" + origin[name]->name + "' has shape " +
+                            c10::str(it->second.sizes()) + " but the metadata implies " +
+                            c10::str(at::IntArrayRef(shape)));
     }
   }
   if (m.params.size() != shapes.size()) {
@@ -184,8 +191,9 @@ LoadedModel load_gguf_model(const std::string& path) {
     }
   }
   m.tokenizer = BpeTokenizer::from_gguf(f);
-  for (const char* key : {"general.name", "general.architecture", "general.basename", "general.size_label",
-                          "general.license", "tokenizer.ggml.pre", "tokenizer.chat_template"}) {
+  for (const char* key :
+       {"general.name", "general.architecture", "general.basename", "general.size_label",
+        "general.license", "tokenizer.ggml.pre", "tokenizer.chat_template"}) {
     if (const GgufValue* v = f.find(key); v && v->type == GgufType::String) m.metadata[key] = v->s;
   }
   if (const GgufValue* v = f.find("general.file_type"); v && v->is_integer())

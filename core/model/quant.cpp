@@ -94,7 +94,8 @@ void deq_q8_0(const uint8_t* src, float* dst, int64_t b0, int64_t b1, const floa
   }
 }
 
-// block_q4_0 { half d; uint8 qs[16]; }: low nibbles are values 0..15, high nibbles 16..31; y = (q-8)*d
+// block_q4_0 { half d; uint8 qs[16]; }: low nibbles are values 0..15, high nibbles 16..31; y =
+// (q-8)*d
 void deq_q4_0(const uint8_t* src, float* dst, int64_t b0, int64_t b1, const float* t) {
   for (int64_t b = b0; b < b1; ++b) {
     const uint8_t* blk = src + b * 18;
@@ -217,7 +218,9 @@ bool can_dequantize(GgmlType type) {
   }
 }
 
-float fp16_to_fp32(uint16_t h) { return fp16_table()[h]; }
+float fp16_to_fp32(uint16_t h) {
+  return fp16_table()[h];
+}
 
 void dequantize_into(GgmlType type, const void* src_v, float* dst, int64_t n_values) {
   const auto* tr = ggml_type_traits(uint32_t(type));
@@ -233,15 +236,32 @@ void dequantize_into(GgmlType type, const void* src_v, float* dst, int64_t n_val
   const int64_t grain = std::max<int64_t>(1, 16384 / tr->block_size);
   at::parallel_for(0, n_blocks, grain, [&](int64_t b0, int64_t b1) {
     switch (type) {
-      case GgmlType::F32: deq_f32(src, dst, b0, b1); break;
-      case GgmlType::F16: deq_f16(src, dst, b0, b1, t); break;
-      case GgmlType::BF16: deq_bf16(src, dst, b0, b1); break;
-      case GgmlType::Q8_0: deq_q8_0(src, dst, b0, b1, t); break;
-      case GgmlType::Q4_0: deq_q4_0(src, dst, b0, b1, t); break;
-      case GgmlType::Q4_1: deq_q4_1(src, dst, b0, b1, t); break;
-      case GgmlType::Q4_K: deq_q4_k(src, dst, b0, b1, t); break;
-      case GgmlType::Q6_K: deq_q6_k(src, dst, b0, b1, t); break;
-      default: break;  // unreachable: rejected above
+      case GgmlType::F32:
+        deq_f32(src, dst, b0, b1);
+        break;
+      case GgmlType::F16:
+        deq_f16(src, dst, b0, b1, t);
+        break;
+      case GgmlType::BF16:
+        deq_bf16(src, dst, b0, b1);
+        break;
+      case GgmlType::Q8_0:
+        deq_q8_0(src, dst, b0, b1, t);
+        break;
+      case GgmlType::Q4_0:
+        deq_q4_0(src, dst, b0, b1, t);
+        break;
+      case GgmlType::Q4_1:
+        deq_q4_1(src, dst, b0, b1, t);
+        break;
+      case GgmlType::Q4_K:
+        deq_q4_k(src, dst, b0, b1, t);
+        break;
+      case GgmlType::Q6_K:
+        deq_q6_k(src, dst, b0, b1, t);
+        break;
+      default:
+        break;  // unreachable: rejected above
     }
   });
 }

@@ -34,7 +34,8 @@ std::optional<FormatError> expect_format_error(const std::string& bytes, const s
     load(path);
   } catch (const FormatError& e) {
     if (e.file() != path || e.reason().empty()) {
-      QTest::qFail(("FormatError without file or reason: " + std::string(e.what())).c_str(), __FILE__, __LINE__);
+      QTest::qFail(("FormatError without file or reason: " + std::string(e.what())).c_str(),
+                   __FILE__, __LINE__);
       return std::nullopt;
     }
     return e;
@@ -46,8 +47,12 @@ std::optional<FormatError> expect_format_error(const std::string& bytes, const s
   return std::nullopt;
 }
 
-void load_any(const std::string& p) { load_model(p); }
-void open_gguf(const std::string& p) { GgufFile::open(p); }
+void load_any(const std::string& p) {
+  load_model(p);
+}
+void open_gguf(const std::string& p) {
+  GgufFile::open(p);
+}
 
 template <typename T>
 void poke(std::string& bytes, int64_t offset, T value) {
@@ -55,7 +60,9 @@ void poke(std::string& bytes, int64_t offset, T value) {
 }
 
 // Offset of a metadata value: key record = u64 length, key, u32 type, value.
-int64_t value_offset(const GgufFile& f, const std::string& key) { return f.key_offset(key) + 8 + int64_t(key.size()) + 4; }
+int64_t value_offset(const GgufFile& f, const std::string& key) {
+  return f.key_offset(key) + 8 + int64_t(key.size()) + 4;
+}
 
 }  // namespace
 
@@ -68,10 +75,12 @@ void TestModels::bad_gguf_truncated() {
   for (size_t c = f.data_offset(); c < bytes.size(); c += 4099) cuts.push_back(c);  // tensor data
   cuts.push_back(bytes.size() - 1);
   for (size_t cut : cuts) {
-    const auto e = expect_format_error(bytes.substr(0, cut), "cut.gguf", load_any, "cut at " + std::to_string(cut));
+    const auto e = expect_format_error(bytes.substr(0, cut), "cut.gguf", load_any,
+                                       "cut at " + std::to_string(cut));
     if (!e) return;
-    QVERIFY2(e->offset() >= 0 && e->offset() <= int64_t(cut),
-             ("offset " + std::to_string(e->offset()) + " for a cut at " + std::to_string(cut)).c_str());
+    QVERIFY2(
+        e->offset() >= 0 && e->offset() <= int64_t(cut),
+        ("offset " + std::to_string(e->offset()) + " for a cut at " + std::to_string(cut)).c_str());
   }
   qInfo("%zu truncations rejected; e.g. %s", cuts.size(),
         expect_format_error(bytes.substr(0, 200), "cut.gguf", load_any, "")->what());
@@ -93,20 +102,31 @@ void TestModels::bad_gguf_corrupt_header() {
   const std::vector<Case> cases = {
       {"magic", [](std::string& b) { b[3] = 'X'; }, 0, "magic"},
       {"version", [](std::string& b) { poke<uint32_t>(b, 4, 99); }, 4, "version"},
-      {"tensor count", [](std::string& b) { poke<uint64_t>(b, 8, uint64_t(1) << 60); }, 8, "tensor count"},
-      {"metadata count", [](std::string& b) { poke<uint64_t>(b, 16, uint64_t(1) << 59); }, 16, "metadata count"},
-      {"key length", [](std::string& b) { poke<uint64_t>(b, 24, uint64_t(1) << 62); }, 24, "length"},
-      {"value type", [&](std::string& b) { poke<uint32_t>(b, value_offset(f, "llama.block_count") - 4, 77); },
+      {"tensor count", [](std::string& b) { poke<uint64_t>(b, 8, uint64_t(1) << 60); }, 8,
+       "tensor count"},
+      {"metadata count", [](std::string& b) { poke<uint64_t>(b, 16, uint64_t(1) << 59); }, 16,
+       "metadata count"},
+      {"key length", [](std::string& b) { poke<uint64_t>(b, 24, uint64_t(1) << 62); }, 24,
+       "length"},
+      {"value type",
+       [&](std::string& b) { poke<uint32_t>(b, value_offset(f, "llama.block_count") - 4, 77); },
        value_offset(f, "llama.block_count") - 4, "value type"},
-      {"array count", [&](std::string& b) { poke<uint64_t>(b, value_offset(f, "tokenizer.ggml.tokens") + 4, ~0ull); },
+      {"array count",
+       [&](std::string& b) {
+         poke<uint64_t>(b, value_offset(f, "tokenizer.ggml.tokens") + 4, ~0ull);
+       },
        value_offset(f, "tokenizer.ggml.tokens") + 4, "array"},
       {"n_dims", [&](std::string& b) { poke<uint32_t>(b, dims_at, 9); }, dims_at, "dimensions"},
-      {"dimension overflow", [&](std::string& b) { poke<uint64_t>(b, dims_at + 4, uint64_t(1) << 63); }, dims_at + 4,
+      {"dimension overflow",
+       [&](std::string& b) { poke<uint64_t>(b, dims_at + 4, uint64_t(1) << 63); }, dims_at + 4,
        "overflows"},
-      {"ggml type", [&](std::string& b) { poke<uint32_t>(b, type_at, 200); }, type_at, "unsupported ggml type"},
-      {"tensor offset", [&](std::string& b) { poke<uint64_t>(b, type_at + 4, 3); }, type_at + 4, "alignment"},
-      {"tensor beyond end", [&](std::string& b) { poke<uint64_t>(b, type_at + 4, uint64_t(1) << 40); },
-       t0.info_offset, "beyond the end"},
+      {"ggml type", [&](std::string& b) { poke<uint32_t>(b, type_at, 200); }, type_at,
+       "unsupported ggml type"},
+      {"tensor offset", [&](std::string& b) { poke<uint64_t>(b, type_at + 4, 3); }, type_at + 4,
+       "alignment"},
+      {"tensor beyond end",
+       [&](std::string& b) { poke<uint64_t>(b, type_at + 4, uint64_t(1) << 40); }, t0.info_offset,
+       "beyond the end"},
   };
   for (const auto& c : cases) {
     std::string bytes = good;
@@ -114,8 +134,8 @@ void TestModels::bad_gguf_corrupt_header() {
     const auto e = expect_format_error(bytes, "corrupt.gguf", load_any, c.what);
     if (!e) return;
     QVERIFY2(e->offset() == c.offset && e->reason().find(c.reason) != std::string::npos,
-             (std::string(c.what) + ": got '" + e->what() + "', want offset " + std::to_string(c.offset) +
-              " and a reason mentioning '" + c.reason + "'")
+             (std::string(c.what) + ": got '" + e->what() + "', want offset " +
+              std::to_string(c.offset) + " and a reason mentioning '" + c.reason + "'")
                  .c_str());
   }
   // Random byte flips in the header region: a FormatError or a successful load, nothing else.
@@ -168,9 +188,10 @@ void TestModels::bad_safetensors() {
   uint64_t hlen = 0;
   std::memcpy(&hlen, good.data(), 8);
   auto read = [](const std::string& p) { read_safetensors(p); };
-  for (size_t cut : {size_t(0), size_t(5), size_t(8), size_t(9), size_t(8 + hlen / 2), size_t(8 + hlen),
-                     size_t(8 + hlen + 100), good.size() - 1}) {
-    QVERIFY(expect_format_error(good.substr(0, cut), "model.safetensors", read, "cut " + std::to_string(cut)));
+  for (size_t cut : {size_t(0), size_t(5), size_t(8), size_t(9), size_t(8 + hlen / 2),
+                     size_t(8 + hlen), size_t(8 + hlen + 100), good.size() - 1}) {
+    QVERIFY(expect_format_error(good.substr(0, cut), "model.safetensors", read,
+                                "cut " + std::to_string(cut)));
   }
   std::string bad_json = good;
   bad_json[8] = 'x';
@@ -181,7 +202,8 @@ void TestModels::bad_safetensors() {
   e = expect_format_error(huge, "model.safetensors", read, "huge header");
   QVERIFY(e && e->offset() == 0);
   // A header that points past the data.
-  nlohmann::json h = {{"w", {{"dtype", "F32"}, {"shape", {1000, 1000}}, {"data_offsets", {0, 4000000}}}}};
+  nlohmann::json h = {
+      {"w", {{"dtype", "F32"}, {"shape", {1000, 1000}}, {"data_offsets", {0, 4000000}}}}};
   std::string hs = h.dump(), lie(8, '\0');
   poke<uint64_t>(lie, 0, hs.size());
   lie += hs + std::string(64, '\0');
@@ -202,9 +224,8 @@ void TestModels::bad_safetensors() {
 
 void TestModels::bad_config_mismatch() {
   // config.json that disagrees with the tensors.
-  for (const auto& [field, value] : std::vector<std::pair<std::string, int>>{{"num_hidden_layers", 3},
-                                                                           {"hidden_size", 32},
-                                                                           {"num_key_value_heads", 4}}) {
+  for (const auto& [field, value] : std::vector<std::pair<std::string, int>>{
+           {"num_hidden_layers", 3}, {"hidden_size", 32}, {"num_key_value_heads", 4}}) {
     QTemporaryDir dir;
     const fs::path d = dir.path().toStdString();
     fs::copy_file(fixture("tiny_llama/model.safetensors"), d / "model.safetensors");
@@ -225,7 +246,8 @@ void TestModels::bad_config_mismatch() {
   std::string more_layers = good;
   poke<uint32_t>(more_layers, value_offset(f, "llama.block_count"), 3);
   auto e = expect_format_error(more_layers, "layers.gguf", load_any, "block_count 3");
-  QVERIFY(e && e->offset() == f.key_offset("llama.block_count") && e->reason().find("missing") != std::string::npos);
+  QVERIFY(e && e->offset() == f.key_offset("llama.block_count") &&
+          e->reason().find("missing") != std::string::npos);
   std::string wider = good;
   poke<uint32_t>(wider, value_offset(f, "llama.feed_forward_length"), 128);
   e = expect_format_error(wider, "ff.gguf", load_any, "feed_forward_length 128");

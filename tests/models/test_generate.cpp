@@ -6,9 +6,9 @@
 #include "core/model/transformer.h"
 #include "tests/models/test_models.h"
 
+#include <torch/torch.h>
 #include <QtTest>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 using namespace dpg::model;
 
@@ -17,7 +17,8 @@ namespace {
 // Greedy decoding by recomputing the whole sequence with forward() at every step (no cache, no
 // padding): the slow, obviously-correct reference.
 std::pair<std::vector<int64_t>, std::vector<float>> greedy_recompute(const LoadedModel& m,
-                                                                     std::vector<int64_t> seq, int n,
+                                                                     std::vector<int64_t> seq,
+                                                                     int n,
                                                                      std::vector<float>* gaps) {
   c10::InferenceMode im;
   std::vector<int64_t> out;
@@ -35,7 +36,8 @@ std::pair<std::vector<int64_t>, std::vector<float>> greedy_recompute(const Loade
 }
 
 // Cached, batched greedy generation equals the recomputation, token for token (up to exact ties).
-void check_kv_equals_recompute(const LoadedModel& m, const std::vector<std::vector<int64_t>>& prompts, int n,
+void check_kv_equals_recompute(const LoadedModel& m,
+                               const std::vector<std::vector<int64_t>>& prompts, int n,
                                const std::string& what) {
   GenerateOptions o;
   o.max_new_tokens = n;
@@ -49,9 +51,10 @@ void check_kv_equals_recompute(const LoadedModel& m, const std::vector<std::vect
     for (int t = 0; t < n; ++t) {
       if (res.tokens[r][size_t(t)] != want[size_t(t)]) {
         // Only a near-tie of the two best logits may flip; after it the sequences diverge.
-        QVERIFY2(gaps[size_t(t)] < 1e-4f, (what + ": row " + std::to_string(r) + " differs at token " +
-                                           std::to_string(t) + " with a logit gap of " + std::to_string(gaps[size_t(t)]))
-                                              .c_str());
+        QVERIFY2(gaps[size_t(t)] < 1e-4f,
+                 (what + ": row " + std::to_string(r) + " differs at token " + std::to_string(t) +
+                  " with a logit gap of " + std::to_string(gaps[size_t(t)]))
+                     .c_str());
         qWarning("%s: row %zu: near-tie at token %d, comparison stops there", what.c_str(), r, t);
         break;
       }
@@ -69,10 +72,12 @@ void TestModels::chat_template_smollm2() {
   for (const auto& c : cases) {
     std::vector<ChatMessage> msgs;
     for (const auto& m : c["messages"]) msgs.push_back({m["role"], m["content"]});
-    QCOMPARE(apply_chat_template(msgs, c["add_generation_prompt"].get<bool>()), c["text"].get<std::string>());
+    QCOMPARE(apply_chat_template(msgs, c["add_generation_prompt"].get<bool>()),
+             c["text"].get<std::string>());
   }
   QCOMPARE(chat_prompt("Rephrase: The cat sat on the mat."), cases[0]["text"].get<std::string>());
-  QVERIFY(smollm2().metadata.at("tokenizer.chat_template").find(kSmolLM2System) != std::string::npos);
+  QVERIFY(smollm2().metadata.at("tokenizer.chat_template").find(kSmolLM2System) !=
+          std::string::npos);
 }
 
 void TestModels::generate_kv_cache_equals_recompute() {
@@ -85,15 +90,17 @@ void TestModels::generate_kv_cache_equals_recompute() {
   check_kv_equals_recompute(m, prompts, 32, "SmolLM2");
   for (const std::string name : {"tiny_gpt2", "tiny_llama"}) {
     const auto tiny = load_model(fixture(name));
-    check_kv_equals_recompute(tiny, {tiny.tokenizer->encode("hello there"), tiny.tokenizer->encode("a")}, 32, name);
+    check_kv_equals_recompute(
+        tiny, {tiny.tokenizer->encode("hello there"), tiny.tokenizer->encode("a")}, 32, name);
   }
 }
 
 void TestModels::generate_batched_left_padding() {
   const auto& m = smollm2();
   const auto& tok = *m.tokenizer;
-  const std::vector<std::string> texts = {chat_prompt("Say hi."), "Paris is the capital of",
-                                          chat_prompt("List three fruits, separated by commas, and nothing else.")};
+  const std::vector<std::string> texts = {
+      chat_prompt("Say hi."), "Paris is the capital of",
+      chat_prompt("List three fruits, separated by commas, and nothing else.")};
   GenerateOptions o;
   o.max_new_tokens = 16;
   o.temperature = 0.0;
@@ -108,7 +115,8 @@ void TestModels::generate_batched_left_padding() {
 
 void TestModels::generate_sampling_is_seeded() {
   const auto& m = smollm2();
-  const std::vector<std::string> texts(4, chat_prompt("Rephrase: The quick brown fox jumps over the lazy dog."));
+  const std::vector<std::string> texts(
+      4, chat_prompt("Rephrase: The quick brown fox jumps over the lazy dog."));
   GenerateOptions o;
   o.max_new_tokens = 48;
   o.temperature = 0.8;
@@ -126,8 +134,10 @@ void TestModels::generate_sampling_is_seeded() {
   for (size_t r = 0; r < a.tokens.size(); ++r) {
     QCOMPARE(a.tokens[r].size(), a.logprobs[r].size());
     for (float lp : a.logprobs[r]) QVERIFY(std::isfinite(lp) && lp <= 0.0f);
-    if (a.stopped[r]) QCOMPARE(a.tokens[r].back(), im_end);
-    else QCOMPARE(int64_t(a.tokens[r].size()), o.max_new_tokens);
+    if (a.stopped[r])
+      QCOMPARE(a.tokens[r].back(), im_end);
+    else
+      QCOMPARE(int64_t(a.tokens[r].size()), o.max_new_tokens);
     QVERIFY(a.texts[r].find("<|im_end|>") == std::string::npos);
     qInfo("sample %zu: %s", r, a.texts[r].c_str());
   }

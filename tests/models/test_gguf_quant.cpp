@@ -6,16 +6,18 @@
 #include "core/model/safetensors.h"
 #include "tests/models/test_models.h"
 
+#include <torch/torch.h>
 #include <QtTest>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 using namespace dpg::model;
 using nlohmann::json;
 
 namespace {
 
-json load_json(const std::string& path) { return json::parse(read_file_bytes(path)); }
+json load_json(const std::string& path) {
+  return json::parse(read_file_bytes(path));
+}
 
 // Compares one GGUF value with its JSON record; returns "" when equal, else why not.
 std::string compare_value(const GgufValue& v, const json& want) {
@@ -28,10 +30,13 @@ std::string compare_value(const GgufValue& v, const json& want) {
     }
     return "";
   }
-  if (want.is_boolean()) return v.type == GgufType::Bool && (v.u != 0) == want.get<bool>() ? "" : "bool differs";
+  if (want.is_boolean())
+    return v.type == GgufType::Bool && (v.u != 0) == want.get<bool>() ? "" : "bool differs";
   if (want.is_string()) return v.s == want.get<std::string>() ? "" : "string differs: " + v.s;
-  if (want.is_number_float()) return v.f == want.get<double>() ? "" : "float differs: " + v.to_string();
-  if (want.is_number_integer()) return v.i == want.get<int64_t>() ? "" : "int differs: " + v.to_string();
+  if (want.is_number_float())
+    return v.f == want.get<double>() ? "" : "float differs: " + v.to_string();
+  if (want.is_number_integer())
+    return v.i == want.get<int64_t>() ? "" : "int differs: " + v.to_string();
   return "unexpected JSON";
 }
 

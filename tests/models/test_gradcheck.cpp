@@ -5,8 +5,8 @@
 #include "core/model/transformer.h"
 #include "tests/models/test_models.h"
 
-#include <QtTest>
 #include <torch/torch.h>
+#include <QtTest>
 
 #include <random>
 
@@ -57,7 +57,8 @@ void check_gradients(Arch arch) {
   for (auto& [n, t] : p.params) leaves[n] = t.detach().clone().requires_grad_(true);
   std::vector<torch::Tensor> xs;
   for (auto& [n, t] : leaves) xs.push_back(t);
-  const auto grads = torch::autograd::grad({loss(p, leaves)}, xs, {}, /*retain_graph=*/true, /*create_graph=*/true);
+  const auto grads = torch::autograd::grad({loss(p, leaves)}, xs, {}, /*retain_graph=*/true,
+                                           /*create_graph=*/true);
   // First order: a few random elements of every tensor, perturbed in a separate copy.
   {
     torch::NoGradGuard ng;
@@ -78,8 +79,8 @@ void check_gradients(Arch arch) {
         flat[i] = x0;
         const double num = (up - down) / (2 * h), ana = g.view(-1)[i].item<double>();
         QVERIFY2(std::abs(num - ana) <= 1e-6 + 1e-5 * std::abs(num),
-                 (arch_name(arch) + " " + name + "[" + std::to_string(i) + "]: autograd " + std::to_string(ana) +
-                  " vs finite difference " + std::to_string(num))
+                 (arch_name(arch) + " " + name + "[" + std::to_string(i) + "]: autograd " +
+                  std::to_string(ana) + " vs finite difference " + std::to_string(num))
                      .c_str());
       }
     }
@@ -102,7 +103,8 @@ void check_gradients(Arch arch) {
   const auto gp = grads_at(hh), gm = grads_at(-hh);
   for (size_t j = 0; j < xs.size(); ++j) {
     const auto num = (gp[j] - gm[j]) / (2 * hh);
-    const double err = (num - hv[j]).abs().max().item<double>(), scale = num.abs().max().item<double>();
+    const double err = (num - hv[j]).abs().max().item<double>(),
+                 scale = num.abs().max().item<double>();
     QVERIFY2(err <= 1e-5 + 1e-4 * scale, (arch_name(arch) + ": Hessian-vector product of tensor " +
                                           std::to_string(j) + " off by " + std::to_string(err))
                                              .c_str());
@@ -111,5 +113,9 @@ void check_gradients(Arch arch) {
 
 }  // namespace
 
-void TestModels::gradcheck_gpt2_block() { check_gradients(Arch::Gpt2); }
-void TestModels::gradcheck_llama_block() { check_gradients(Arch::Llama); }
+void TestModels::gradcheck_gpt2_block() {
+  check_gradients(Arch::Gpt2);
+}
+void TestModels::gradcheck_llama_block() {
+  check_gradients(Arch::Llama);
+}

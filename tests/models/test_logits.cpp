@@ -5,16 +5,16 @@
 #include "core/model/transformer.h"
 #include "tests/models/test_models.h"
 
-#include <QtTest>
 #include <torch/torch.h>
+#include <QtTest>
 
 using namespace dpg::model;
 
 namespace {
 
 // max |got - want| over the rows where @p valid (or everywhere), against tol * max |want|.
-void expect_close(const torch::Tensor& got, const torch::Tensor& want, double rel_tol, const std::string& what,
-                  const torch::Tensor& valid = {}) {
+void expect_close(const torch::Tensor& got, const torch::Tensor& want, double rel_tol,
+                  const std::string& what, const torch::Tensor& valid = {}) {
   QVERIFY2(got.sizes() == want.sizes(),
            (what + ": shape " + c10::str(got.sizes()) + " vs " + c10::str(want.sizes())).c_str());
   auto diff = (got - want).abs();
@@ -26,8 +26,8 @@ void expect_close(const torch::Tensor& got, const torch::Tensor& want, double re
   const double d = diff.max().item<double>(), scale = ref.max().item<double>();
   qInfo("%s: max|diff| %.3g, logit scale %.3g (%.2g of it)", what.c_str(), d, scale, d / scale);
   QVERIFY2(std::isfinite(d) && d <= rel_tol * scale,
-           (what + ": max |diff| " + std::to_string(d) + " exceeds " + std::to_string(rel_tol) + " x " +
-            std::to_string(scale))
+           (what + ": max |diff| " + std::to_string(d) + " exceeds " + std::to_string(rel_tol) +
+            " x " + std::to_string(scale))
                .c_str());
 }
 
@@ -55,7 +55,8 @@ void TestModels::smollm2_logits_match_hf() {
   for (int k = 0; ref.count("ids." + std::to_string(k)); ++k, ++prompts) {
     const auto ids = ref.at("ids." + std::to_string(k)).unsqueeze(0);
     const auto got = forward(m.config, m.params, ids)[0];
-    expect_close(got, ref.at("logits." + std::to_string(k)), 1e-3, "SmolLM2 prompt " + std::to_string(k));
+    expect_close(got, ref.at("logits." + std::to_string(k)), 1e-3,
+                 "SmolLM2 prompt " + std::to_string(k));
   }
   QCOMPARE(prompts, 8);
 }
@@ -84,7 +85,8 @@ void TestModels::tiny_gguf_logits_match_hf() {
     QCOMPARE(g.params.size(), s.params.size());
     for (const auto& [n, t] : s.params) {
       QVERIFY2(g.params.count(n), ("GGUF lacks " + n).c_str());
-      QVERIFY2(torch::equal(g.params.at(n), t), (name + ".gguf: " + n + " differs from safetensors").c_str());
+      QVERIFY2(torch::equal(g.params.at(n), t),
+               (name + ".gguf: " + n + " differs from safetensors").c_str());
     }
     bool any_f16 = false;
     for (const auto& [n, type] : g.tensor_types) any_f16 = any_f16 || type == "F16";

@@ -17,7 +17,8 @@ std::string TestModels::fixture(const std::string& name) {
 
 std::string TestModels::smollm2_path() {
   const QString root = QStringLiteral(DPG_SOURCE_DIR "/.venv/lib/python3.11/site-packages");
-  QDirIterator it(root, {QStringLiteral("SmolLM2*.gguf")}, QDir::Files, QDirIterator::Subdirectories);
+  QDirIterator it(root, {QStringLiteral("SmolLM2*.gguf")}, QDir::Files,
+                  QDirIterator::Subdirectories);
   return it.hasNext() ? it.next().toStdString() : std::string();
 }
 
@@ -59,7 +60,8 @@ void TestModels::initTestCase() {
   QVERIFY2(py.waitForFinished(300000), "reference.py took longer than 300 s");
   const QByteArray log = py.readAll();
   if (py.exitStatus() != QProcess::NormalExit || py.exitCode() != 0) {
-    QFAIL(("reference.py failed (run scripts/setup.sh if packages are missing):\n" + log).constData());
+    QFAIL(("reference.py failed (run scripts/setup.sh if packages are missing):\n" + log)
+              .constData());
   }
   qInfo("%s", log.trimmed().constData());
 }

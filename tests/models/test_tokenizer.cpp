@@ -45,9 +45,9 @@ void check_flavour(const BpeTokenizer& tok, const std::string& flavour) {
     const auto pieces = tok.pre_tokenize(text).size();
     if (got != want || got_sp != want_sp || pieces != rows[k]["pieces"].get<size_t>()) {
       if (++bad <= 5) {
-        report += "\n  text " + json(text).dump() + "\n    hf   " + show(want) + " / " + show(want_sp) +
-                  "\n    ours " + show(got) + " / " + show(got_sp) + " pieces " + std::to_string(pieces) +
-                  " vs " + rows[k]["pieces"].dump();
+        report += "\n  text " + json(text).dump() + "\n    hf   " + show(want) + " / " +
+                  show(want_sp) + "\n    ours " + show(got) + " / " + show(got_sp) + " pieces " +
+                  std::to_string(pieces) + " vs " + rows[k]["pieces"].dump();
       }
     }
   }
@@ -81,7 +81,8 @@ void TestModels::tokenizer_round_trip() {
     const auto ids = tok->encode(text, false);
     QVERIFY2(tok->decode(ids) == text, ("round trip failed for " + json(text).dump()).c_str());
     QCOMPARE(tok->decode(ids), rows[k]["decoded"].get<std::string>());
-    QCOMPARE(tok->decode(tok->encode(text, true), true), rows[k]["decoded_skip"].get<std::string>());
+    QCOMPARE(tok->decode(tok->encode(text, true), true),
+             rows[k]["decoded_skip"].get<std::string>());
   }
   // Arbitrary bytes (invalid UTF-8 included) survive encode/decode unchanged, as long as the
   // vocabulary has a token for each byte; the others are dropped, as HF drops them.

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
 """HF transformers side of bench/bench_generate: SmolLM2 from the same GGUF, the same left-padded
-token ids, the same sampling settings and thread count; prints one JSON line with tokens/s.
+token ids, the same sampling settings and thread count.
 
     .venv/bin/python tests/reference/bench_hf_generate.py GGUF INPUT.json THREADS
 INPUT.json: {"input_ids": [[...]], "attention_mask": [[...]], "max_new_tokens": N,
-             "temperature": T, "top_p": P, "pad_id": ID, "repeats": R}
+             "temperature": T, "top_p": P, "pad_id": ID}
+After loading and a warm-up it prints "ready"; then each stdin line "run SEED" runs one timed
+generate() and prints one JSON line {"tok_s", "seconds", ...}; "quit" (or EOF) ends it. The C++
+side interleaves its own runs with these, so both see the same machine load.
 """
 import json
 import os
@@ -28,19 +31,21 @@ def main():
     n = spec["max_new_tokens"]
     kw = dict(attention_mask=mask, do_sample=True, temperature=spec["temperature"], top_p=spec["top_p"],
               top_k=0, pad_token_id=spec["pad_id"], use_cache=True)
-    best = float("inf")
+    tokens = ids.shape[0] * n
     with torch.inference_mode():
         model.generate(ids, max_new_tokens=4, min_new_tokens=4, **kw)  # warm-up
-        for r in range(spec["repeats"]):
-            torch.manual_seed(r)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            cmd = line.split()
+            if not cmd or cmd[0] != "run":
+                break
+            torch.manual_seed(int(cmd[1]))
             t0 = time.perf_counter()
             out = model.generate(ids, max_new_tokens=n, min_new_tokens=n, **kw)
-            best = min(best, time.perf_counter() - t0)
+            dt = time.perf_counter() - t0
             assert out.shape[1] == ids.shape[1] + n, out.shape
-    tokens = ids.shape[0] * n
-    print(json.dumps({"tok_s": tokens / best, "seconds": best, "tokens": tokens, "threads": threads,
-                      "attn": model.config._attn_implementation}))
-
+            print(json.dumps({"tok_s": tokens / dt, "seconds": dt, "tokens": tokens, "threads": threads,
+                              "attn": model.config._attn_implementation}), flush=True)
 
 if __name__ == "__main__":
     main()
