@@ -46,9 +46,7 @@ void StateStore::put(int64_t t, StoredStep entry) {
   for (const auto* v : {&entry.state.phi, &entry.state.m, &entry.state.v, &entry.g})
     flat.insert(flat.end(), v->begin(), v->end());
   torch::save(flat, file_for(t));
-  on_disk_[t] = {entry.state.phi.size(), n};
-  g_count_[t] = entry.g.size();
-  (void)entry.state.m.size();
+  on_disk_[t] = {entry.state.phi.size(), entry.g.size()};
 }
 
 StoredStep StateStore::take(int64_t t) {
@@ -62,7 +60,7 @@ StoredStep StateStore::take(int64_t t) {
   std::vector<torch::Tensor> flat;
   torch::load(flat, file_for(t));
   std::filesystem::remove(file_for(t));
-  const size_t np = on_disk_[t].first, ng = g_count_[t];
+  const auto [np, ng] = on_disk_.at(t);
   const size_t nmv = (flat.size() - np - ng) / 2;
   StoredStep e;
   size_t i = 0;
@@ -71,7 +69,6 @@ StoredStep StateStore::take(int64_t t) {
   for (size_t k = 0; k < nmv; ++k) e.state.v.push_back(flat[i++]);
   for (size_t k = 0; k < ng; ++k) e.g.push_back(flat[i++]);
   on_disk_.erase(t);
-  g_count_.erase(t);
   return e;
 }
 
