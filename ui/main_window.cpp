@@ -121,8 +121,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     updateStatus();
   });
   connect(engine_, &EngineController::stepCompleted, this, &MainWindow::onStep);
-  connect(engine_, &EngineController::runFinished, this, [this](qint64, const QString& status) {
+  connect(engine_, &EngineController::runFinished, this, [this](qint64 id, const QString& status) {
     statusBar()->showMessage(tr("Run %1.").arg(status), 5000);
+    if (id == shown_run_) run_label_->setText(tr("Run #%1 (%2)").arg(id).arg(status));
     history_->refresh();
     updateStatus();
   });
@@ -314,6 +315,7 @@ void MainWindow::pauseResume() {
 void MainWindow::resetRunViews(qint64 runId) {
   shown_run_ = runId;
   shown_is_live_ = false;
+  shown_was_running_ = false;
   last_step_ = 0;
   last_snapshot_step_ = -1;
   dashboard_->clear();
@@ -362,7 +364,10 @@ void MainWindow::pollShownRun() {
       running = r.status == store::RunStatus::Running;
       run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r.name), qs(store::status_name(r.status))));
     }
-  if (!running) return;
+  // One more read after the run leaves "running": its last steps may have landed just before the status flip.
+  const bool fetch = running || shown_was_running_;
+  shown_was_running_ = running;
+  if (!fetch) return;
   reader_->requestSteps(shown_run_, last_step_);
   reader_->requestSnapshots(shown_run_, last_snapshot_step_);
 }

@@ -96,6 +96,7 @@ class MainWindow : public QMainWindow {
   QElapsedTimer clock_;
   qint64 shown_run_ = -1;
   bool shown_is_live_ = false;  ///< the shown run is the one this window's engine drives
+  bool shown_was_running_ = false;  ///< the shown (store-followed) run was running at the last poll
   qint64 last_step_ = 0;
   qint64 last_snapshot_step_ = 0;
   qint64 first_step_ = 1;

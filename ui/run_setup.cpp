@@ -88,6 +88,13 @@ RunSetup::RunSetup(QWidget* parent) : QWidget(parent) {
       editor = le;
     }
     editor->setToolTip(qs(f.doc));
+    if (auto* le = qobject_cast<QLineEdit*>(editor)) {
+      // The field's help, then its full value: long values do not fit the form's width.
+      const QString doc = qs(f.doc);
+      connect(le, &QLineEdit::textChanged, le, [le, doc](const QString& text) {
+        le->setToolTip(text.size() > 24 ? doc + QStringLiteral("\n\n") + text : doc);
+      });
+    }
     editors_[f.path] = editor;
     types_[f.path] = f.type;
     const std::string label = f.path.substr(sec == "run" ? 0 : sec.size() + 1);
@@ -116,6 +123,7 @@ RunSetup::RunSetup(QWidget* parent) : QWidget(parent) {
   fl->addStretch();
   auto* scroll = new QScrollArea;
   scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // fields shrink to the pane; no sideways scrolling
   scroll->setWidget(form_host);
   top->addWidget(scroll, 1);
 
@@ -141,7 +149,10 @@ void RunSetup::setConfig(const config::RunConfig& cfg) {
     const auto v = at_path(j, path);
     if (auto* cb = qobject_cast<QCheckBox*>(editor)) cb->setChecked(v.is_boolean() && v.get<bool>());
     else if (auto* combo = qobject_cast<QComboBox*>(editor)) combo->setCurrentText(valueText(v));
-    else if (auto* le = qobject_cast<QLineEdit*>(editor)) le->setText(v.is_null() ? QString() : valueText(v));
+    else if (auto* le = qobject_cast<QLineEdit*>(editor)) {
+      le->setText(v.is_null() ? QString() : valueText(v));
+      le->setCursorPosition(0);  // long values (description, objective params) show their start, not their end
+    }
   }
   loading_ = false;
   revalidate();

@@ -91,6 +91,7 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   table_ = new QTableView(this);
   table_->setModel(proxy_);
   table_->setSortingEnabled(true);
+  table_->sortByColumn(SamplesModel::Tau, Qt::DescendingOrder);  // the most helpful samples first
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setAlternatingRowColors(true);
   table_->setWordWrap(false);

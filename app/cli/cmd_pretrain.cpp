@@ -48,7 +48,7 @@ void run_pretrain(const PretrainArgs& a) {
   if (a.threads > 0) torch::set_num_threads(a.threads);
   model::PretrainOptions o;
   o.config = role_config(a.role);
-  o.steps = a.steps > 0 ? a.steps : (a.role == "generator" ? 1200 : 1500);
+  o.steps = a.steps > 0 ? a.steps : (a.role == "generator" ? 1800 : 1500);
   o.batch = a.batch > 0 ? a.batch : (a.role == "generator" ? 16 : 32);
   o.lr = a.role == "generator" ? 3e-3 : 1e-2;
   o.seed = a.seed;
@@ -104,7 +104,7 @@ void add_pretrain_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("pretrain", "Pretrain a tiny byte-level GPT on the bundled corpora");
   cmd->add_option("--role", a->role, "generator (~0.64 M params) or target (~36 k params)")->required();
   cmd->add_option("--out", a->out, "Output folder (model.safetensors + config.json)")->required();
-  cmd->add_option("--steps", a->steps, "Optimiser steps (default: 1200 generator, 1500 target)");
+  cmd->add_option("--steps", a->steps, "Optimiser steps (default: 1800 generator, 1500 target)");
   cmd->add_option("--batch", a->batch, "Windows per step (default: 16 generator, 32 target)");
   cmd->add_option("--seed", a->seed, "Seed");
   cmd->add_option("--threads", a->threads, "Intra-op threads (default: all cores)");

@@ -2,6 +2,7 @@
 #pragma once
 /// @file The objective interface: Φ (differentiable, higher is better), a readable metric, and the
 /// image to show. Plain C++ over tensors; plugins (plugins/objectives/) create implementations.
+#include "core/dpg/objective_view.h"
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 
@@ -10,23 +11,6 @@
 #include <vector>
 
 namespace dpg::engine {
-
-/// A small signed image: values in {-1, +1} for targets, any float for heatmaps. Row-major.
-struct Image {
-  int64_t rows = 0;
-  int64_t cols = 0;
-  std::vector<float> data;
-  float at(int64_t r, int64_t c) const { return data[size_t(r * cols + c)]; }
-  bool empty() const { return rows == 0 || cols == 0; }
-};
-
-/// What an objective shows after a run of the target: its readable metric and images.
-struct ObjectiveView {
-  double metric = 0.0;  ///< e.g. pixel accuracy in [0, 1]
-  Image target;         ///< Y, when the objective has one
-  Image sign;           ///< sign(P_T − P_0), when the objective has one
-  Image delta;          ///< P_T − P_0 (the heatmap), when the objective has one
-};
 
 class Objective {
  public:

@@ -2,7 +2,7 @@
 #pragma once
 /// @file Plain value types that one DPG step produces. The engine emits them, the store persists
 /// them, and the GUI plots them; they cross threads by value.
-#include "core/dpg/objective.h"
+#include "core/dpg/objective_view.h"
 
 #include <cstdint>
 #include <string>

@@ -2,6 +2,7 @@
 #include "core/model/decoder.h"
 
 #include "core/model/errors.h"
+#include "core/model/nn_ops.h"
 #include "core/model/transformer.h"
 
 #include <ATen/Context.h>
@@ -16,15 +17,8 @@
 namespace dpg::model {
 namespace {
 
-const torch::Tensor& get(const TensorMap& p, const std::string& name) {
-  auto it = p.find(name);
-  if (it == p.end()) throw ConfigError("missing parameter '" + name + "'");
-  return it->second;
-}
-
-torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& w, double eps) {
-  return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * w;
-}
+using ops::param;
+using ops::rms_norm;
 
 // oneDNN's prepacked linear (what torch.compile's CPU "freezing" uses), called through the
 // dispatcher because LibTorch has no C++ wrapper for these ops. nullptr when unavailable.
@@ -85,44 +79,44 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
     if (cfg.arch == Arch::Gpt2) {
       const std::string h = "h." + std::to_string(i) + ".";
       auto conv1d = [&](const std::string& n) {  // HF Conv1D keeps [in, out]
-        return Linear(get(p, h + n + ".weight").t(), get(p, h + n + ".bias"), batch);
+        return Linear(param(p, h + n + ".weight").t(), param(p, h + n + ".bias"), batch);
       };
-      L.norm1_w = get(p, h + "ln_1.weight");
-      L.norm1_b = get(p, h + "ln_1.bias");
-      auto w = get(p, h + "attn.c_attn.weight").t().clone(),
-           b = get(p, h + "attn.c_attn.bias").clone();
+      L.norm1_w = param(p, h + "ln_1.weight");
+      L.norm1_b = param(p, h + "ln_1.bias");
+      auto w = param(p, h + "attn.c_attn.weight").t().clone(),
+           b = param(p, h + "attn.c_attn.bias").clone();
       w.narrow(0, 0, cfg.d_model).mul_(scale);
       b.narrow(0, 0, cfg.d_model).mul_(scale);
       L.qkv = Linear(w, b, batch);
       L.out = conv1d("attn.c_proj");
-      L.norm2_w = get(p, h + "ln_2.weight");
-      L.norm2_b = get(p, h + "ln_2.bias");
+      L.norm2_w = param(p, h + "ln_2.weight");
+      L.norm2_b = param(p, h + "ln_2.bias");
       L.up = conv1d("mlp.c_fc");
       L.down = conv1d("mlp.c_proj");
     } else {
       const std::string l = "model.layers." + std::to_string(i) + ".";
-      L.norm1_w = get(p, l + "input_layernorm.weight");
-      L.qkv = Linear(torch::cat({get(p, l + "self_attn.q_proj.weight") * scale,
-                                 get(p, l + "self_attn.k_proj.weight"),
-                                 get(p, l + "self_attn.v_proj.weight")}),
+      L.norm1_w = param(p, l + "input_layernorm.weight");
+      L.qkv = Linear(torch::cat({param(p, l + "self_attn.q_proj.weight") * scale,
+                                 param(p, l + "self_attn.k_proj.weight"),
+                                 param(p, l + "self_attn.v_proj.weight")}),
                      {}, batch);
-      L.out = Linear(get(p, l + "self_attn.o_proj.weight"), {}, batch);
-      L.norm2_w = get(p, l + "post_attention_layernorm.weight");
+      L.out = Linear(param(p, l + "self_attn.o_proj.weight"), {}, batch);
+      L.norm2_w = param(p, l + "post_attention_layernorm.weight");
       L.up =
-          Linear(torch::cat({get(p, l + "mlp.gate_proj.weight"), get(p, l + "mlp.up_proj.weight")}),
+          Linear(torch::cat({param(p, l + "mlp.gate_proj.weight"), param(p, l + "mlp.up_proj.weight")}),
                  {}, batch);
-      L.down = Linear(get(p, l + "mlp.down_proj.weight"), {}, batch);
+      L.down = Linear(param(p, l + "mlp.down_proj.weight"), {}, batch);
     }
     layers_.push_back(std::move(L));
   }
   if (cfg.arch == Arch::Gpt2) {
-    embed_ = get(p, "wte.weight");
-    pos_embed_ = get(p, "wpe.weight");
-    final_w_ = get(p, "ln_f.weight");
-    final_b_ = get(p, "ln_f.bias");
+    embed_ = param(p, "wte.weight");
+    pos_embed_ = param(p, "wpe.weight");
+    final_w_ = param(p, "ln_f.weight");
+    final_b_ = param(p, "ln_f.bias");
   } else {
-    embed_ = get(p, "model.embed_tokens.weight");
-    final_w_ = get(p, "model.norm.weight");
+    embed_ = param(p, "model.embed_tokens.weight");
+    final_w_ = param(p, "model.norm.weight");
     inv_freq_ =
         torch::pow(cfg.rope_theta,
                    -torch::arange(0, hd, 2, embed_.options().dtype(torch::kDouble)) / double(hd));

@@ -2,6 +2,7 @@
 #include "core/model/transformer.h"
 
 #include "core/model/errors.h"
+#include "core/model/nn_ops.h"
 
 #include <torch/torch.h>
 
@@ -12,20 +13,12 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-const torch::Tensor& get(const TensorMap& p, const std::string& name) {
-  auto it = p.find(name);
-  if (it == p.end()) throw ConfigError("missing parameter '" + name + "'");
-  return it->second;
-}
+using ops::param;
+using ops::rms_norm;
 
 torch::Tensor layer_norm(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b,
                          double eps) {
   return torch::layer_norm(x, {x.size(-1)}, w, b, eps);
-}
-
-// RMSNorm: x / sqrt(mean(x^2) + eps) * w
-torch::Tensor rms_norm(const torch::Tensor& x, const torch::Tensor& w, double eps) {
-  return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * w;
 }
 
 // GPT-2's "gelu_new": the tanh approximation.
@@ -110,23 +103,23 @@ torch::Tensor gpt2_forward(const ModelConfig& c, const TensorMap& p, const torch
                            const ForwardOptions& opt) {
   const int64_t past = opt.cache ? opt.cache->length() : 0;
   auto pos = positions_for(tokens, opt, past);
-  auto wte = get(p, "wte.weight");
-  auto x = F::embedding(tokens, wte) + F::embedding(pos, get(p, "wpe.weight"));
+  auto wte = param(p, "wte.weight");
+  auto x = F::embedding(tokens, wte) + F::embedding(pos, param(p, "wpe.weight"));
   auto bias = attention_bias(past, tokens.size(1), opt.key_mask, x.options());
   for (int64_t i = 0; i < c.n_layer; ++i) {
     const std::string h = "h." + std::to_string(i) + ".";
-    auto a = layer_norm(x, get(p, h + "ln_1.weight"), get(p, h + "ln_1.bias"), c.norm_eps);
-    auto qkv = torch::addmm(get(p, h + "attn.c_attn.bias"), a.flatten(0, 1), get(p, h + "attn.c_attn.weight"))
+    auto a = layer_norm(x, param(p, h + "ln_1.weight"), param(p, h + "ln_1.bias"), c.norm_eps);
+    auto qkv = torch::addmm(param(p, h + "attn.c_attn.bias"), a.flatten(0, 1), param(p, h + "attn.c_attn.weight"))
                    .view({a.size(0), a.size(1), -1})
                    .chunk(3, -1);
     auto [k, v] = with_cache(opt.cache, size_t(i), split_heads(qkv[1], c.n_head), split_heads(qkv[2], c.n_head));
     auto y = merge_heads(attend(split_heads(qkv[0], c.n_head), k, v, bias));
-    x = x + torch::matmul(y, get(p, h + "attn.c_proj.weight")) + get(p, h + "attn.c_proj.bias");
-    auto m = layer_norm(x, get(p, h + "ln_2.weight"), get(p, h + "ln_2.bias"), c.norm_eps);
-    m = gelu_tanh(torch::matmul(m, get(p, h + "mlp.c_fc.weight")) + get(p, h + "mlp.c_fc.bias"));
-    x = x + torch::matmul(m, get(p, h + "mlp.c_proj.weight")) + get(p, h + "mlp.c_proj.bias");
+    x = x + torch::matmul(y, param(p, h + "attn.c_proj.weight")) + param(p, h + "attn.c_proj.bias");
+    auto m = layer_norm(x, param(p, h + "ln_2.weight"), param(p, h + "ln_2.bias"), c.norm_eps);
+    m = gelu_tanh(torch::matmul(m, param(p, h + "mlp.c_fc.weight")) + param(p, h + "mlp.c_fc.bias"));
+    x = x + torch::matmul(m, param(p, h + "mlp.c_proj.weight")) + param(p, h + "mlp.c_proj.bias");
   }
-  x = layer_norm(x, get(p, "ln_f.weight"), get(p, "ln_f.bias"), c.norm_eps);
+  x = layer_norm(x, param(p, "ln_f.weight"), param(p, "ln_f.bias"), c.norm_eps);
   return torch::matmul(x, wte.t());
 }
 
@@ -134,28 +127,28 @@ torch::Tensor llama_forward(const ModelConfig& c, const TensorMap& p, const torc
                             const ForwardOptions& opt) {
   const int64_t past = opt.cache ? opt.cache->length() : 0;
   const int64_t hd = c.head_dim(), rep = c.n_head / c.n_kv_head;
-  auto emb = get(p, "model.embed_tokens.weight");
+  auto emb = param(p, "model.embed_tokens.weight");
   auto x = F::embedding(tokens, emb);
   auto [cos, sin] = rope_tables(positions_for(tokens, opt, past), hd, c.rope_theta, x.options());
   auto bias = attention_bias(past, tokens.size(1), opt.key_mask, x.options());
   for (int64_t i = 0; i < c.n_layer; ++i) {
     const std::string l = "model.layers." + std::to_string(i) + ".";
-    auto a = rms_norm(x, get(p, l + "input_layernorm.weight"), c.norm_eps);
-    auto q = apply_rope(split_heads(F::linear(a, get(p, l + "self_attn.q_proj.weight")), c.n_head), cos, sin);
-    auto k = apply_rope(split_heads(F::linear(a, get(p, l + "self_attn.k_proj.weight")), c.n_kv_head), cos, sin);
-    auto v = split_heads(F::linear(a, get(p, l + "self_attn.v_proj.weight")), c.n_kv_head);
+    auto a = rms_norm(x, param(p, l + "input_layernorm.weight"), c.norm_eps);
+    auto q = apply_rope(split_heads(F::linear(a, param(p, l + "self_attn.q_proj.weight")), c.n_head), cos, sin);
+    auto k = apply_rope(split_heads(F::linear(a, param(p, l + "self_attn.k_proj.weight")), c.n_kv_head), cos, sin);
+    auto v = split_heads(F::linear(a, param(p, l + "self_attn.v_proj.weight")), c.n_kv_head);
     std::tie(k, v) = with_cache(opt.cache, size_t(i), k, v);
     if (rep > 1) {
       k = k.repeat_interleave(rep, 1);
       v = v.repeat_interleave(rep, 1);
     }
     auto y = merge_heads(attend(q, k, v, bias));
-    x = x + F::linear(y, get(p, l + "self_attn.o_proj.weight"));
-    auto m = rms_norm(x, get(p, l + "post_attention_layernorm.weight"), c.norm_eps);
-    m = torch::silu(F::linear(m, get(p, l + "mlp.gate_proj.weight"))) * F::linear(m, get(p, l + "mlp.up_proj.weight"));
-    x = x + F::linear(m, get(p, l + "mlp.down_proj.weight"));
+    x = x + F::linear(y, param(p, l + "self_attn.o_proj.weight"));
+    auto m = rms_norm(x, param(p, l + "post_attention_layernorm.weight"), c.norm_eps);
+    m = torch::silu(F::linear(m, param(p, l + "mlp.gate_proj.weight"))) * F::linear(m, param(p, l + "mlp.up_proj.weight"));
+    x = x + F::linear(m, param(p, l + "mlp.down_proj.weight"));
   }
-  x = rms_norm(x, get(p, "model.norm.weight"), c.norm_eps);
+  x = rms_norm(x, param(p, "model.norm.weight"), c.norm_eps);
   return F::linear(x, lm_head_weight(c, p));
 }
 
@@ -174,7 +167,7 @@ std::string lm_head_name(const ModelConfig& cfg) {
 }
 
 torch::Tensor lm_head_weight(const ModelConfig& cfg, const TensorMap& params) {
-  return get(params, lm_head_name(cfg));
+  return param(params, lm_head_name(cfg));
 }
 
 std::vector<std::pair<std::string, std::vector<int64_t>>> expected_shapes(const ModelConfig& c) {

@@ -6,7 +6,7 @@
 ///
 /// Convention: dark = +1, light = −1 (dpg-method.md §4). Row 0 is the top row; in the LM-head
 /// patch, row r is hidden dimension dim_offset + r and column c is token id token_offset + c.
-#include "core/dpg/objective.h"
+#include "core/dpg/objective_view.h"
 
 #include <cstdint>
 #include <string>

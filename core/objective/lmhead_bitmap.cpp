@@ -11,7 +11,7 @@
 namespace dpg::objective {
 namespace {
 
-constexpr const char* kKind = "lmhead_bitmap";
+constexpr const char* kBitmapKind = "lmhead_bitmap";
 
 torch::Tensor image_tensor(const engine::Image& img) {
   return torch::from_blob(const_cast<float*>(img.data.data()), {img.rows, img.cols},
@@ -50,68 +50,68 @@ const std::vector<ParamSpec>& LmHeadBitmapObjective::parameters() {
 }
 
 Bitmap LmHeadBitmapObjective::target_from_params(const nlohmann::json& raw) {
-  const auto p = checked_params(kKind, parameters(), raw);
+  const auto p = checked_params(kBitmapKind, parameters(), raw);
   const std::string source = p["source"];
   const int rows = p["rows"], cols = p["cols"];
-  if (rows < 0) param_error(kKind, "rows", "must not be negative");
-  if (cols < 0) param_error(kKind, "cols", "must not be negative");
+  if (rows < 0) param_error(kBitmapKind, "rows", "must not be negative");
+  if (cols < 0) param_error(kBitmapKind, "cols", "must not be negative");
   Bitmap y;
   if (source == "67") {
     y = sixty_seven();
   } else if (source == "qr") {
     const std::string text = p["text"];
-    if (text.empty()) param_error(kKind, "text", "source qr needs the text to encode");
+    if (text.empty()) param_error(kBitmapKind, "text", "source qr needs the text to encode");
     const std::string level = p["ec_level"];
     try {
       y = make_qr(text, {level[0], p["version"].get<int>()});
     } catch (const std::invalid_argument& e) {
-      param_error(kKind, "text", e.what());
+      param_error(kBitmapKind, "text", e.what());
     }
   } else if (source == "bitmap") {
     if (p["bits"].empty())
-      param_error(kKind, "bits", "source bitmap needs the rows, e.g. [\"#.#\", \".#.\"]");
+      param_error(kBitmapKind, "bits", "source bitmap needs the rows, e.g. [\"#.#\", \".#.\"]");
     try {
       y = Bitmap::from_strings(p["bits"].get<std::vector<std::string>>());
     } catch (const std::invalid_argument& e) {
-      param_error(kKind, "bits", e.what());
+      param_error(kBitmapKind, "bits", e.what());
     }
     if (rows > 0 && rows != y.rows())
       param_error(
-          kKind, "rows",
+          kBitmapKind, "rows",
           "is " + std::to_string(rows) + " but bits has " + std::to_string(y.rows()) + " rows");
     if (cols > 0 && cols != y.cols())
       param_error(
-          kKind, "cols",
+          kBitmapKind, "cols",
           "is " + std::to_string(cols) + " but bits has " + std::to_string(y.cols()) + " columns");
   } else {  // png
     std::string path = p["png"];
-    if (path.empty()) param_error(kKind, "png", "source png needs the path of the image");
+    if (path.empty()) param_error(kBitmapKind, "png", "source png needs the path of the image");
     if (!std::filesystem::exists(path))
       if (auto found = model::find_resource(path)) path = *found;
     try {
       y = read_png(path);
     } catch (const std::runtime_error& e) {
-      param_error(kKind, "png", e.what());
+      param_error(kBitmapKind, "png", e.what());
     }
     if (rows > 0 || cols > 0)
       y = y.resampled(rows > 0 ? rows : y.rows(), cols > 0 ? cols : y.cols());
   }
   if (y.dark_count() == 0 || y.dark_count() == y.rows() * y.cols())
-    param_error(kKind, "source", "the target image is all one colour");
+    param_error(kBitmapKind, "source", "the target image is all one colour");
   return y;
 }
 
 std::unique_ptr<LmHeadBitmapObjective> LmHeadBitmapObjective::create(const nlohmann::json& raw) {
-  const auto p = checked_params(kKind, parameters(), raw);
+  const auto p = checked_params(kBitmapKind, parameters(), raw);
   Options o;
   o.target = target_from_params(p);
   o.token_offset = p["token_offset"];
   o.dim_offset = p["dim_offset"];
   o.sharpness = p["sharpness"];
-  if (o.token_offset < 0) param_error(kKind, "token_offset", "must not be negative");
-  if (o.dim_offset < 0) param_error(kKind, "dim_offset", "must not be negative");
+  if (o.token_offset < 0) param_error(kBitmapKind, "token_offset", "must not be negative");
+  if (o.dim_offset < 0) param_error(kBitmapKind, "dim_offset", "must not be negative");
   if (!(std::isfinite(o.sharpness) && o.sharpness > 0))
-    param_error(kKind, "sharpness", "must be a positive number");
+    param_error(kBitmapKind, "sharpness", "must be a positive number");
   return std::make_unique<LmHeadBitmapObjective>(std::move(o));
 }
 

@@ -8,7 +8,7 @@
 
 namespace dpg::objective {
 namespace {
-constexpr const char* kKind = "lmhead_norm";
+constexpr const char* kNormKind = "lmhead_norm";
 }
 
 const std::vector<ParamSpec>& LmHeadNormObjective::parameters() {
@@ -22,16 +22,16 @@ const std::vector<ParamSpec>& LmHeadNormObjective::parameters() {
 }
 
 std::unique_ptr<LmHeadNormObjective> LmHeadNormObjective::create(const nlohmann::json& raw) {
-  const auto p = checked_params(kKind, parameters(), raw);
+  const auto p = checked_params(kNormKind, parameters(), raw);
   Options o;
   o.token_offset = p["token_offset"];
   o.dim_offset = p["dim_offset"];
   o.view_rows = p["view_rows"];
   o.view_cols = p["view_cols"];
-  if (o.token_offset < 0) param_error(kKind, "token_offset", "must not be negative");
-  if (o.dim_offset < 0) param_error(kKind, "dim_offset", "must not be negative");
-  if (o.view_rows < 1) param_error(kKind, "view_rows", "must be at least 1");
-  if (o.view_cols < 1) param_error(kKind, "view_cols", "must be at least 1");
+  if (o.token_offset < 0) param_error(kNormKind, "token_offset", "must not be negative");
+  if (o.dim_offset < 0) param_error(kNormKind, "dim_offset", "must not be negative");
+  if (o.view_rows < 1) param_error(kNormKind, "view_rows", "must be at least 1");
+  if (o.view_cols < 1) param_error(kNormKind, "view_cols", "must be at least 1");
   return std::make_unique<LmHeadNormObjective>(o);
 }
 

@@ -11,7 +11,7 @@
 
 namespace dpg::objective {
 namespace {
-constexpr const char* kKind = "text_likelihood";
+constexpr const char* kTextKind = "text_likelihood";
 }
 
 const std::vector<ParamSpec>& TextLikelihoodObjective::parameters() {
@@ -29,26 +29,26 @@ const std::vector<ParamSpec>& TextLikelihoodObjective::parameters() {
 
 std::unique_ptr<TextLikelihoodObjective> TextLikelihoodObjective::create(
     const nlohmann::json& raw) {
-  const auto p = checked_params(kKind, parameters(), raw);
+  const auto p = checked_params(kTextKind, parameters(), raw);
   if (p["ids"].empty()) {
     if (!p["text"].get<std::string>().empty() || !p["file"].get<std::string>().empty())
-      param_error(kKind, "ids",
+      param_error(kTextKind, "ids",
                   "missing: tokenise \"text\"/\"file\" with the target's tokenizer first "
                   "(dpg::objective::prepare_objective_params)");
-    param_error(kKind, "text",
+    param_error(kTextKind, "text",
                 "give a reference text (\"text\"), a file of them (\"file\"), or "
                 "token ids (\"ids\")");
   }
   const int64_t seq_len = p["seq_len"];
-  if (seq_len < 1) param_error(kKind, "seq_len", "must be at least 1 (the run's target.seq_len)");
+  if (seq_len < 1) param_error(kTextKind, "seq_len", "must be at least 1 (the run's target.seq_len)");
   auto refs = p["ids"].get<std::vector<std::vector<int64_t>>>();
   for (size_t i = 0; i < refs.size(); ++i) {
     if (refs[i].size() < 2)
       param_error(
-          kKind, "ids",
+          kTextKind, "ids",
           "reference " + std::to_string(i) + " has fewer than 2 tokens, so nothing to predict");
     for (int64_t id : refs[i])
-      if (id < 0) param_error(kKind, "ids", "negative token id in reference " + std::to_string(i));
+      if (id < 0) param_error(kTextKind, "ids", "negative token id in reference " + std::to_string(i));
   }
   return std::make_unique<TextLikelihoodObjective>(std::move(refs), seq_len);
 }
@@ -125,13 +125,13 @@ engine::ObjectiveView TextLikelihoodObjective::view(const model::ModelConfig& ta
 
 nlohmann::json prepare_text_likelihood_params(const nlohmann::json& raw,
                                               const model::Tokenizer& tokenizer, int64_t seq_len) {
-  auto p = checked_params(kKind, TextLikelihoodObjective::parameters(), raw);
+  auto p = checked_params(kTextKind, TextLikelihoodObjective::parameters(), raw);
   if (!p["ids"].empty()) return raw;
-  if (seq_len < 2) param_error(kKind, "seq_len", "must be at least 2 tokens");
+  if (seq_len < 2) param_error(kTextKind, "seq_len", "must be at least 2 tokens");
   std::vector<std::string> texts;
   const std::string text = p["text"], file = p["file"];
   if (!text.empty() && !file.empty())
-    param_error(kKind, "text", "give either \"text\" or \"file\", not both");
+    param_error(kTextKind, "text", "give either \"text\" or \"file\", not both");
   if (!text.empty()) {
     texts.push_back(text);
   } else if (!file.empty()) {
@@ -139,14 +139,14 @@ nlohmann::json prepare_text_likelihood_params(const nlohmann::json& raw,
     if (!std::filesystem::exists(path))
       if (auto found = model::find_resource(path)) path = *found;
     std::ifstream in(path);
-    if (!in) param_error(kKind, "file", "cannot read '" + file + "'");
+    if (!in) param_error(kTextKind, "file", "cannot read '" + file + "'");
     for (std::string line; std::getline(in, line);) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (!line.empty()) texts.push_back(line);
     }
-    if (texts.empty()) param_error(kKind, "file", "'" + file + "' has no non-empty lines");
+    if (texts.empty()) param_error(kTextKind, "file", "'" + file + "' has no non-empty lines");
   } else {
-    param_error(kKind, "text", "give a reference text (\"text\") or a file of them (\"file\")");
+    param_error(kTextKind, "text", "give a reference text (\"text\") or a file of them (\"file\")");
   }
   nlohmann::json ids = nlohmann::json::array();
   const bool bos = p["add_bos"].get<bool>() && tokenizer.bos_id() >= 0;
@@ -166,7 +166,7 @@ nlohmann::json prepare_text_likelihood_params(const nlohmann::json& raw,
 
 nlohmann::json prepare_objective_params(const std::string& kind, const nlohmann::json& params,
                                         const model::Tokenizer& target_tokenizer, int64_t seq_len) {
-  if (kind == kKind) return prepare_text_likelihood_params(params, target_tokenizer, seq_len);
+  if (kind == kTextKind) return prepare_text_likelihood_params(params, target_tokenizer, seq_len);
   return params;
 }
 

@@ -20,6 +20,7 @@
 #include <zbar.h>
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -251,6 +252,45 @@ class TestGui : public QObject {
     w.openRun(run_ids_[0]);
     QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 3, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 10000);
+  }
+
+  /// A run started from a terminal with `dpg run` shows up in History as running, and opening it follows its
+  /// curves, LM-head images and samples live from the store while the CLI process keeps writing.
+  void watches_a_cli_run_live() {
+    const QString db = db_dir_.filePath(QStringLiteral("cli.db"));
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(QStringLiteral(DPG_BIN_DIR "/dpg"),
+              {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("67-tiny"), QStringLiteral("--set"),
+               QStringLiteral("grpo.steps=10"), QStringLiteral("--set"), QStringLiteral("grpo.prompts_per_step=4"),
+               QStringLiteral("--set"), QStringLiteral("grpo.minibatch_prompts=4"),
+               QStringLiteral("--set"), QStringLiteral("validation.every=1"), QStringLiteral("--set"),
+               QStringLiteral("snapshot_every=1"), QStringLiteral("--set"), QStringLiteral("name=from the terminal"),
+               QStringLiteral("--db"), db, QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY(cli.waitForStarted(10000));
+    MainWindow w(db);
+    w.setInteractive(false);
+    w.resize(1300, 850);
+    w.show();
+    auto* model = w.history()->model();
+    auto cliFailed = [&cli] { return cli.state() == QProcess::NotRunning && cli.exitCode() != 0; };
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 1 || cliFailed(), 120000);
+    QVERIFY2(!cliFailed(), cli.readAll().constData());
+    QTRY_VERIFY_WITH_TIMEOUT(model->runs()[0].status == dpg::store::RunStatus::Running, 120000);
+    QCOMPARE(QString::fromStdString(model->runs()[0].name), QStringLiteral("from the terminal"));
+    const qint64 id = model->runs()[0].id;
+    w.openRun(id);
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1, 120000);
+    const int first = w.dashboard()->pointCount();
+    QVERIFY2(cli.state() == QProcess::Running, "the CLI run finished before the window could follow it");
+    // Points keep arriving while the CLI writes: the window follows the store, not a snapshot of it.
+    QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() > first, 120000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(w.samples()->rowCount() > 0, 60000);
+    QVERIFY(cli.waitForFinished(300000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
+    QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 10, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->runs()[0].status == dpg::store::RunStatus::Done, 10000);
   }
 
  private:
