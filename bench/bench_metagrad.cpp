@@ -30,13 +30,15 @@ double now_s() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-int64_t status_kb(const char* key) {
-  std::ifstream in("/proc/self/status");
+// A "<key> <n> kB" line of a /proc file, in kB (0 when absent).
+int64_t status_kb_file(const char* file, const char* key) {
+  std::ifstream in(file);
   std::string line;
   while (std::getline(in, line))
     if (line.rfind(key, 0) == 0) return std::stoll(line.substr(std::strlen(key)));
   return 0;
 }
+int64_t status_kb(const char* key) { return status_kb_file("/proc/self/status", key); }
 // Resets the kernel's peak-RSS mark (VmHWM) so each run's peak can be read on its own.
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
@@ -89,20 +91,39 @@ int main(int argc, char** argv) {
   bool quick = false;
   std::string models = "tiny,gpt10m";
   int64_t budget_mb = 6144;
+  std::string t_list, only;   // --schedules all,sqrt,...: run only these
+  double mem_fraction = 0.6;  // skip a schedule whose estimate exceeds this fraction of MemAvailable
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") quick = true;
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--models" && i + 1 < argc) models = argv[++i];
     else if (a == "--budget-mb" && i + 1 < argc) budget_mb = std::atoll(argv[++i]);
+    else if (a == "--T" && i + 1 < argc) t_list = argv[++i];
+    else if (a == "--schedules" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
+    else if (a == "--mem-fraction" && i + 1 < argc) mem_fraction = std::atof(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M]\n");
+      std::fprintf(stderr,
+                   "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M] [--T 8,32,96]\n"
+                   "                      [--schedules all,sqrt,all+graphs,sqrt+graphs,unroll] [--mem-fraction 0.6]\n");
       return 2;
     }
   }
   torch::manual_seed(0);
   std::vector<Model> all = {{"tiny", gpt(32, 2, 2, 64), 8, 48}, {"gpt10m", gpt(384, 6, 6, 64), 2, 32}};
   std::vector<int64_t> Ts = quick ? std::vector<int64_t>{8, 32} : std::vector<int64_t>{8, 32, 96};
+  if (!t_list.empty()) {
+    Ts.clear();
+    for (size_t b = 0; b < t_list.size();) {
+      const size_t e = std::min(t_list.find(',', b), t_list.size());
+      Ts.push_back(std::atoll(t_list.substr(b, e - b).c_str()));
+      b = e + 1;
+    }
+  }
+  const int64_t Tmax = *std::max_element(Ts.begin(), Ts.end());
+  // "Where memory allows": a schedule whose estimate exceeds 60 % (--mem-fraction) of the memory available now is skipped
+  // rather than run into swap or the OOM killer (the all schedules of the 10 M GPT at T = 96 need ~16 GB).
+  const int64_t avail = status_kb_file("/proc/meminfo", "MemAvailable:") << 10;
   std::printf("threads %d, reps %d, budget %ld MiB\n", torch::get_num_threads(), reps, long(budget_mb));
   std::printf("%-7s %4s %-12s %9s %9s %6s %8s %8s %8s %9s %9s  %s\n", "model", "T", "schedule", "t_plain", "t_meta",
               "ratio", "fwd", "recomp", "dblbwd", "states_MB", "peakRSS_MB", "note");
@@ -128,10 +149,16 @@ int main(int argc, char** argv) {
       auto [auto_choice, why] = engine::choose_schedule(tr, m.L, budget_mb << 20);
       for (auto s : {engine::Schedule::All, engine::Schedule::Sqrt, engine::Schedule::AllGraphs,
                      engine::Schedule::SqrtGraphs, engine::Schedule::Unroll}) {
+        if (!only.empty() && only.find("," + engine::schedule_name(s) + ",") == std::string::npos) continue;
         const int64_t need = engine::estimate_memory(tr, m.L, s);
         if (s == engine::Schedule::Unroll && (need > (int64_t(budget_mb) << 20) || T > 32)) {
           std::printf("%-7s %4ld %-12s %9s (skipped: full unroll needs ~%ld MiB)\n", m.name.c_str(), long(T),
                       "unroll", "", long(need >> 20));
+          continue;
+        }
+        if (avail > 0 && double(need) > mem_fraction * double(avail)) {
+          std::printf("%-7s %4ld %-12s %9s (skipped: needs ~%ld MiB, %ld MiB available)\n", m.name.c_str(), long(T),
+                      engine::schedule_name(s).c_str(), "", long(need >> 20), long(avail >> 20));
           continue;
         }
         engine::MetagradOptions o;
@@ -166,7 +193,7 @@ int main(int argc, char** argv) {
   }
   // RESULT for the largest model that ran.
   std::string big = models.find("gpt10m") != std::string::npos ? "gpt10m" : "tiny";
-  const std::string Tbig = quick ? "32" : "96";
+  const std::string Tbig = std::to_string(Tmax);
   const double rss_hi = result[big + "_T" + Tbig + "_sqrt+graphs_rss"], rss_lo = result[big + "_T8_sqrt+graphs_rss"];
   // Peak RSS is read from VmHWM after a reset; glibc reuses freed memory, so a run that fits in memory
   // freed by the previous one shows little growth. The stored-state bytes are exact.

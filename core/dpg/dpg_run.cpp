@@ -208,7 +208,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   torch::Tensor logp_ref;
   {
     torch::NoGradGuard ng;
-    logp_ref = token_logprobs(gcfg, theta_ref_, batch.tokens, false).first;
+    logp_ref = token_logprobs(gcfg, theta_ref_, batch.tokens, false, batch.offset).first;
     const double ntok = batch.response_mask.sum().clamp_min(1).item<double>();
     m.fluency_nll = -(logp_ref * batch.response_mask).sum().item<double>() / ntok;  // NLL/token under θ₀
     m.kl = kl_to_reference(logp_old, logp_ref, batch.response_mask).item<double>();
@@ -226,7 +226,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     }
     auto rows = batch.tokens.narrow(0, b, e - b);
     auto mask = batch.response_mask.narrow(0, b, e - b);
-    auto [logp, ent] = token_logprobs(gcfg, leaves, rows, true);
+    auto [logp, ent] = token_logprobs(gcfg, leaves, rows, true, batch.offset);
     auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv.narrow(0, b, e - b), mask, c.grpo.clip);
     auto loss = pl.loss;
     if (c.grpo.kl_coef > 0) loss = loss + c.grpo.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), mask);

@@ -5,19 +5,24 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace dpg::engine {
 
 RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts,
                                 const std::vector<std::vector<int64_t>>& responses, int64_t pad_id) {
   const int64_t n = int64_t(prompts.size());
-  int64_t lmax = 2;
-  for (int64_t i = 0; i < n; ++i)
+  int64_t lmax = 2, shortest = std::numeric_limits<int64_t>::max();
+  for (int64_t i = 0; i < n; ++i) {
     lmax = std::max<int64_t>(lmax, int64_t(prompts[size_t(i)].size() + responses[size_t(i)].size()));
+    shortest = std::min<int64_t>(shortest, int64_t(prompts[size_t(i)].size()));
+  }
   RolloutBatch b;
+  b.offset = n > 0 ? std::clamp<int64_t>(shortest - 1, 0, lmax - 2) : 0;
   b.tokens = torch::full({n, lmax}, pad_id, torch::kLong);
-  b.response_mask = torch::zeros({n, lmax - 1}, torch::kFloat32);
+  b.response_mask = torch::zeros({n, lmax - 1 - b.offset}, torch::kFloat32);
   auto ta = b.tokens.accessor<int64_t, 2>();
   auto ma = b.response_mask.accessor<float, 2>();
   for (int64_t i = 0; i < n; ++i) {
@@ -27,7 +32,7 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
     for (auto id : p) ta[i][j++] = id;
     for (auto id : r) {
       ta[i][j] = id;
-      ma[i][j - 1] = 1.0f;  // predicted from position j − 1
+      ma[i][j - 1 - b.offset] = 1.0f;  // predicted from position j − 1
       ++j;
     }
   }
@@ -37,11 +42,14 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
 std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,
                                                        const model::TensorMap& params,
                                                        const torch::Tensor& tokens,
-                                                       bool with_entropy) {
+                                                       bool with_entropy, int64_t offset) {
   const int64_t L = tokens.size(1);
-  auto logits = model::forward(cfg, params, tokens.narrow(1, 0, L - 1));
+  model::ForwardOptions fo;
+  fo.logits_from = offset;
+  auto logits = model::forward(cfg, params, tokens.narrow(1, 0, L - 1), fo);
   auto logp_all = torch::log_softmax(logits, -1);
-  auto logp = logp_all.gather(-1, tokens.narrow(1, 1, L - 1).unsqueeze(-1)).squeeze(-1);
+  auto next = tokens.narrow(1, 1 + offset, L - 1 - offset);
+  auto logp = logp_all.gather(-1, next.unsqueeze(-1)).squeeze(-1);
   torch::Tensor entropy;
   if (with_entropy) {
     torch::NoGradGuard ng;

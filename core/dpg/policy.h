@@ -9,21 +9,24 @@
 namespace dpg::engine {
 
 /// Rollouts as right-padded [prompt | response] rows for teacher forcing.
+/// Positions before `offset` (the shortest prompt, less one) predict prompt tokens in every row, so
+/// log-probs and masks start there: column k stands for position offset + k.
 struct RolloutBatch {
   torch::Tensor tokens;         ///< [N, Lmax] int64
-  torch::Tensor response_mask;  ///< [N, Lmax − 1] 1 where position j+1 is a response token
+  torch::Tensor response_mask;  ///< [N, Lmax − 1 − offset] 1 where position offset + k + 1 is a response token
+  int64_t offset = 0;
 };
 
 /// Builds rows from prompt and response ids (response includes its stop token, if any).
 RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts,
                                 const std::vector<std::vector<int64_t>>& responses, int64_t pad_id);
 
-/// log π(token_{j+1} | ≤ j) for every position [N, Lmax − 1], and the logits' entropy per position.
-/// Differentiable in @p params unless called under NoGradGuard.
+/// log π(token_{j+1} | ≤ j) for positions j ≥ @p offset: [N, Lmax − 1 − offset], and the logits'
+/// entropy per position. Differentiable in @p params unless called under NoGradGuard.
 std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,
                                                        const model::TensorMap& params,
                                                        const torch::Tensor& tokens,
-                                                       bool with_entropy);
+                                                       bool with_entropy, int64_t offset = 0);
 
 /// Aligns the generator's sampling log-probs (one list per row) with response_mask positions.
 torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs,

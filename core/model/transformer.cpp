@@ -99,6 +99,13 @@ torch::Tensor positions_for(const torch::Tensor& tokens, const ForwardOptions& o
       .expand({tokens.size(0), tokens.size(1)});
 }
 
+// The positions the LM head is applied to (ForwardOptions::logits_from).
+torch::Tensor head_rows(const torch::Tensor& x, const ForwardOptions& opt) {
+  if (opt.logits_from <= 0) return x;
+  if (opt.logits_from >= x.size(1)) throw ConfigError("forward: logits_from must be below the sequence length");
+  return x.narrow(1, opt.logits_from, x.size(1) - opt.logits_from);
+}
+
 torch::Tensor gpt2_forward(const ModelConfig& c, const TensorMap& p, const torch::Tensor& tokens,
                            const ForwardOptions& opt) {
   const int64_t past = opt.cache ? opt.cache->length() : 0;
@@ -119,7 +126,7 @@ torch::Tensor gpt2_forward(const ModelConfig& c, const TensorMap& p, const torch
     m = gelu_tanh(torch::matmul(m, param(p, h + "mlp.c_fc.weight")) + param(p, h + "mlp.c_fc.bias"));
     x = x + torch::matmul(m, param(p, h + "mlp.c_proj.weight")) + param(p, h + "mlp.c_proj.bias");
   }
-  x = layer_norm(x, param(p, "ln_f.weight"), param(p, "ln_f.bias"), c.norm_eps);
+  x = layer_norm(head_rows(x, opt), param(p, "ln_f.weight"), param(p, "ln_f.bias"), c.norm_eps);
   return torch::matmul(x, wte.t());
 }
 
@@ -148,7 +155,7 @@ torch::Tensor llama_forward(const ModelConfig& c, const TensorMap& p, const torc
     m = torch::silu(F::linear(m, param(p, l + "mlp.gate_proj.weight"))) * F::linear(m, param(p, l + "mlp.up_proj.weight"));
     x = x + F::linear(m, param(p, l + "mlp.down_proj.weight"));
   }
-  x = rms_norm(x, param(p, "model.norm.weight"), c.norm_eps);
+  x = rms_norm(head_rows(x, opt), param(p, "model.norm.weight"), c.norm_eps);
   return F::linear(x, lm_head_weight(c, p));
 }
 

@@ -33,9 +33,12 @@ struct ForwardOptions {
   torch::Tensor key_mask;
   /// When set, new keys/values are appended and attention covers the cached prefix.
   KVCache* cache = nullptr;
+  /// Logits only for positions ≥ logits_from: [B, L − logits_from, vocab]. A policy that scores
+  /// responses skips the LM head (and its vocab-wide softmax) over the shared prompt prefix.
+  int64_t logits_from = 0;
 };
 
-/// Logits [B, L, vocab] for token ids [B, L] (int64). Differentiable twice.
+/// Logits [B, L − opt.logits_from, vocab] for token ids [B, L] (int64). Differentiable twice.
 torch::Tensor forward(const ModelConfig& cfg, const TensorMap& params, const torch::Tensor& tokens,
                       const ForwardOptions& opt = {});
 

@@ -2,6 +2,8 @@
 // GRPO math against hand-computed cases: group/batch advantages, the PPO-clipped token-mean loss
 // and its gradient, the k3 KL estimate.
 #include "core/dpg/grpo.h"
+#include "core/dpg/policy.h"
+#include "core/model/transformer.h"
 
 #include <QtTest>
 #include <torch/torch.h>
@@ -68,6 +70,39 @@ class TestGrpo : public QObject {
     auto kl = kl_to_reference(lp, ref, torch::ones({1, 1}, torch::kFloat64));
     QVERIFY(std::abs(kl.item<double>() - (std::exp(d) - d - 1.0)) < 1e-12);
     QCOMPARE(kl_to_reference(lp, lp, torch::ones({1, 1}, torch::kFloat64)).item<double>(), 0.0);
+  }
+
+  /// Scoring only from the shortest prompt on (RolloutBatch::offset) gives the same response
+  /// log-probs and entropies as scoring every position, for both architectures.
+  void responseLogprobsSkipThePromptPrefix() {
+    for (auto arch : {dpg::model::Arch::Gpt2, dpg::model::Arch::Llama}) {
+      dpg::model::ModelConfig c;
+      c.arch = arch;
+      c.vocab_size = 40;
+      c.d_model = 16;
+      c.n_layer = 2;
+      c.n_head = 4;
+      c.n_kv_head = arch == dpg::model::Arch::Llama ? 2 : 4;
+      c.d_ff = 32;
+      c.max_ctx = 32;
+      c.tied_head = true;
+      auto p = dpg::model::init_params(c, 3, torch::kFloat64);
+      const std::vector<std::vector<int64_t>> prompts{{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 10, 11, 12}};
+      const std::vector<std::vector<int64_t>> responses{{13, 14}, {15, 16, 17, 18}, {19}};
+      auto b = make_rollout_batch(prompts, responses, 0);
+      QCOMPARE(b.offset, int64_t(2));  // shortest prompt 3 → its first response token is predicted at 2
+      auto [lp, ent] = token_logprobs(c, p, b.tokens, true, b.offset);
+      auto [lp_all, ent_all] = token_logprobs(c, p, b.tokens, true, 0);
+      QCOMPARE(lp.size(1), lp_all.size(1) - b.offset);
+      QVERIFY(torch::allclose(lp, lp_all.narrow(1, b.offset, lp.size(1)), 0, 1e-12));
+      QVERIFY(torch::allclose(ent, ent_all.narrow(1, b.offset, ent.size(1)), 0, 1e-12));
+      // The mask marks exactly the response tokens: 2 + 4 + 1 of them.
+      QCOMPARE(b.response_mask.sum().item<double>(), 7.0);
+      auto logp_old = align_logprobs({{-1.f, -2.f}, {-3.f, -4.f, -5.f, -6.f}, {-7.f}}, b);
+      QCOMPARE((logp_old * b.response_mask).sum().item<double>(), -28.0);
+      QCOMPARE(logp_old[1][0].item<double>(), -3.0);  // prompt of 3: its first response token is predicted at 2
+      QCOMPARE(logp_old[0][2].item<double>(), -1.0);  // prompt of 5: predicted at 4 = offset + 2
+    }
   }
 };
 
