@@ -54,6 +54,9 @@ void visit_fields(Cfg& c, F&& f) {
   f("grpo.top_p", c.grpo.top_p, "nucleus sampling mass (1 = off)", Choices{});
   f("grpo.max_new_tokens", c.grpo.max_new_tokens, "maximum response length in generator tokens",
     Choices{});
+  f("grpo.min_new_tokens", c.grpo.min_new_tokens,
+    "no stop token before this many response tokens (0 = off; = max_new_tokens: fixed-length responses)",
+    Choices{});
   f("grpo.cross_group", c.grpo.cross_group, "one inner run on all P*G responses (else G runs of P)",
     Choices{});
   f("grpo.reward", c.grpo.reward, "dpg (per-example metagradient) | naive (dataset-level phi)",
@@ -331,6 +334,8 @@ void RunConfig::validate() const {
   need(std::isfinite(grpo.top_p) && grpo.top_p > 0.0 && grpo.top_p <= 1.0, "grpo.top_p",
        "must be in (0, 1]");
   need(grpo.max_new_tokens >= 1, "grpo.max_new_tokens", "must be at least 1");
+  need(grpo.min_new_tokens >= 0 && grpo.min_new_tokens <= grpo.max_new_tokens, "grpo.min_new_tokens",
+       "must be between 0 and max_new_tokens (" + std::to_string(grpo.max_new_tokens) + ")");
 
   const int64_t n = examples_per_dataset();
   const std::string n_source = grpo.cross_group

@@ -58,6 +58,7 @@ struct GrpoConfig {
   double temperature = 1.0;        ///< sampling temperature
   double top_p = 1.0;              ///< nucleus sampling mass (1 = off)
   int64_t max_new_tokens = 48;     ///< maximum response length in generator tokens
+  int64_t min_new_tokens = 0;      ///< stop tokens are masked before this many response tokens
   bool cross_group = true;         ///< one 𝒜 run on all P·G responses (else G runs of P)
   std::string reward = "dpg";      ///< dpg (per-example τ) | naive (dataset-level Φ)
 };

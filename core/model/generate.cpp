@@ -99,8 +99,14 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
     auto logits = dec.step(tokens, positions, mask.narrow(1, 0, P));
     auto lens = torch::tensor(len, torch::kLong).unsqueeze(1).to(dev);  // [B, 1]
     std::vector<bool> done(size_t(B), false);
+    torch::Tensor stop_index;
+    if (opt.stop_at_eos && opt.min_new_tokens > 0 && !stops.empty())
+      stop_index = torch::tensor(stops, torch::kLong).to(dev);
     for (int64_t t = 0; t < N; ++t) {
-      auto next = sample_next(logits, opt.temperature, opt.top_p, gen);
+      auto sample_from = logits;
+      if (stop_index.defined() && t < opt.min_new_tokens)
+        sample_from = logits.index_fill(1, stop_index, -std::numeric_limits<double>::infinity());
+      auto next = sample_next(sample_from, opt.temperature, opt.top_p, gen);
       auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1)
                     .gather(1, next.unsqueeze(1))
                     .squeeze(1)

@@ -142,3 +142,28 @@ void TestModels::generate_sampling_is_seeded() {
     qInfo("sample %zu: %s", r, a.texts[r].c_str());
   }
 }
+
+/// min_new_tokens masks the stop tokens for the first tokens only, and the recorded log-probs stay
+/// those of the unmasked model. With every token but the last made a stop token, a row must take that
+/// last token min_new_tokens times and then stop; without the option it stops at once.
+void TestModels::generate_min_new_tokens_masks_stops() {
+  const auto tiny = load_model(fixture("tiny_gpt2"));
+  const int64_t V = tiny.config.vocab_size;
+  GenerateOptions o;
+  o.max_new_tokens = 12;
+  o.temperature = 1.0;
+  o.seed = 5;
+  for (int64_t id = 0; id + 1 < V; ++id) o.stop_ids.push_back(id);
+  const std::vector<std::vector<int64_t>> prompts(3, tiny.tokenizer->encode("hello there"));
+  const auto free_run = generate(tiny.config, tiny.params, *tiny.tokenizer, prompts, o);
+  o.min_new_tokens = 4;
+  const auto held = generate(tiny.config, tiny.params, *tiny.tokenizer, prompts, o);
+  for (size_t r = 0; r < prompts.size(); ++r) {
+    QVERIFY(free_run.stopped[r] && free_run.tokens[r].size() < 4);  // nothing held it back
+    QVERIFY(held.tokens[r].size() >= 4);
+    for (size_t k = 0; k < 4; ++k) QCOMPARE(held.tokens[r][k], V - 1);
+    if (held.stopped[r]) QVERIFY(held.tokens[r].back() != V - 1);
+    // Recorded log-probs are under the unmasked model: log p(V−1) < 0 even where V−1 was forced.
+    for (size_t k = 0; k < 4; ++k) QVERIFY(held.logprobs[r][k] < -1e-6f);
+  }
+}

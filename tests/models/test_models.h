@@ -45,6 +45,7 @@ class TestModels : public QObject {
   void generate_kv_cache_equals_recompute();
   void generate_batched_left_padding();
   void generate_sampling_is_seeded();
+  void generate_min_new_tokens_masks_stops();
 
   // test_gradcheck.cpp
   void gradcheck_gpt2_block();
