@@ -22,6 +22,7 @@ struct RunsArgs {
   std::string db;
   int64_t id = 0;
   std::string png_dir, csv;
+  int border = 1;
   int scale = 12;
 };
 
@@ -101,7 +102,7 @@ void export_run(const RunsArgs& a) {
           for (int64_t c = 0; c < im.cols; ++c) b.set(int(r), int(c), im.at(r, c) > 0);
         char name[96];
         std::snprintf(name, sizeof name, "%s-step%05ld.png", snap.kind.c_str(), long(step));
-        objective::write_png(b, (std::filesystem::path(a.png_dir) / name).string(), a.scale, 1);
+        objective::write_png(b, (std::filesystem::path(a.png_dir) / name).string(), a.scale, a.border);
         ++written;
       }
     }
@@ -127,6 +128,9 @@ void add_runs_commands(CLI::App& app) {
   auto* exp = app.add_subcommand("export", "Export a run's LM-head images (PNG) and curves (CSV)");
   exp->add_option("id", e->id, "Run id")->required();
   exp->add_option("--png", e->png_dir, "Folder for the sign/target images per snapshot step");
+  exp->add_option("--border", e->border, "White cells around each image (4 = a QR code's quiet zone)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   exp->add_option("--csv", e->csv, "CSV file for the per-step curves");
   exp->add_option("--scale", e->scale, "Pixels per LM-head cell in the PNGs")->capture_default_str();
   exp->add_option("--db", e->db, "Run database");
