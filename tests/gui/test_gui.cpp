@@ -293,6 +293,26 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(model->runs()[0].status == dpg::store::RunStatus::Done, 10000);
   }
 
+  /// An engine error (here a diverging inner lr: non-finite loss) reaches the window as a message, the
+  /// worker stops, the app keeps running, and the store marks the run failed with the reason.
+  void engine_error_marks_run_failed() {
+    const QString db = db_dir_.filePath(QStringLiteral("fail.db"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    w.show();
+    auto cfg = tinyConfig(3, 1);
+    cfg.apply_override("inner.lr=1e30");
+    w.runSetup()->setConfig(cfg);
+    w.startRun();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 300000);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isRunning(), 60000);
+    qInfo("engine error shown: %s", qPrintable(w.lastError()));
+    auto* model = w.history()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 1 && model->runs()[0].status == dpg::store::RunStatus::Failed,
+                             10000);
+    QVERIFY(!model->runs()[0].status_message.empty());
+  }
+
  private:
   QTemporaryDir db_dir_;
   QString db_;
