@@ -111,7 +111,7 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
     }
   model::GenerateOptions go;
   go.max_new_tokens = in_.config.grpo.max_new_tokens;
-  go.min_new_tokens = std::min(in_.config.grpo.min_new_tokens, in_.config.grpo.max_new_tokens);
+  go.min_new_tokens = in_.config.grpo.min_new_tokens;  // generate() caps it at max_new_tokens by itself
   go.temperature = in_.config.grpo.temperature;
   go.top_p = in_.config.grpo.top_p;
   go.seed = seed + 1;

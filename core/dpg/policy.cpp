@@ -20,7 +20,7 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
     shortest = std::min<int64_t>(shortest, int64_t(prompts[size_t(i)].size()));
   }
   RolloutBatch b;
-  b.offset = n > 0 ? std::clamp<int64_t>(shortest - 1, 0, lmax - 2) : 0;
+  b.offset = std::clamp<int64_t>(shortest - 1, 0, lmax - 2);  // 0 for an empty batch (lmax = 2)
   b.tokens = torch::full({n, lmax}, pad_id, torch::kLong);
   b.response_mask = torch::zeros({n, lmax - 1 - b.offset}, torch::kFloat32);
   auto ta = b.tokens.accessor<int64_t, 2>();
