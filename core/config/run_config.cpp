@@ -61,6 +61,9 @@ void visit_fields(Cfg& c, F&& f) {
     Choices{});
   f("grpo.reward", c.grpo.reward, "dpg (per-example metagradient) | naive (dataset-level phi)",
     Choices{"dpg", "naive"});
+  f("grpo.credit", c.grpo.credit,
+    "sequence (one advantage per response, the paper) | token (reward-to-go of per-token tau; byte-level target)",
+    Choices{"sequence", "token"});
   f("inner.T", c.inner.T, "inner optimiser steps; each example is used once", Choices{});
   f("inner.optimizer", c.inner.optimizer, "inner optimiser", Choices{"adamw", "sgd"});
   f("inner.lr", c.inner.lr, "inner learning rate", Choices{});
@@ -318,6 +321,8 @@ void RunConfig::validate() const {
   need(grpo.group_size >= 1, "grpo.group_size", "must be at least 1");
   need(grpo.reward != "dpg" || grpo.group_size >= 2, "grpo.group_size",
        "must be at least 2: DPG advantages are normalised within a group of responses");
+  need(grpo.credit == "sequence" || grpo.reward == "dpg", "grpo.credit",
+       "token credit needs the dpg reward (per-token metagradients); naive has one reward per dataset");
   need(grpo.reward != "naive" || !grpo.cross_group, "grpo.cross_group",
        "must be false for the naive reward: it scores G separate datasets, one per response slot");
   positive(grpo.lr, "grpo.lr");

@@ -61,6 +61,7 @@ struct GrpoConfig {
   int64_t min_new_tokens = 0;      ///< stop tokens are masked before this many response tokens
   bool cross_group = true;         ///< one 𝒜 run on all P·G responses (else G runs of P)
   std::string reward = "dpg";      ///< dpg (per-example τ) | naive (dataset-level Φ)
+  std::string credit = "sequence"; ///< sequence (Â_i on every token) | token (reward-to-go of τ_ij)
 };
 
 /// 𝒜: the target's inner training run that is differentiated (dpg-method.md §2).

@@ -69,6 +69,11 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
   in_.config.validate();
   if (!in_.objective) throw model::ConfigError("objective: none given");
   in_.objective->check_compatible(in_.target.config);
+  if (in_.config.grpo.credit == "token" &&
+      (in_.target.tokenizer->kind() != "byte" || in_.generator.tokenizer->kind() != "byte"))
+    throw model::ConfigError("grpo.credit: token credit needs byte-level generator and target tokenizers (this "
+                             "run's generator is " + in_.generator.tokenizer->kind() + ", its target " +
+                             in_.target.tokenizer->kind() + "); use \"sequence\"");
   for (const auto& [n, t] : in_.generator.params) {
     theta_[n] = t.detach().to(torch::kFloat32).clone();
     theta_ref_[n] = t.detach().to(torch::kFloat32).clone();
@@ -151,6 +156,8 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     return obj.phi(tcfg, pT, p0);
   };
   auto rewards = torch::zeros({n}, torch::kFloat64);
+  const bool token_credit = c.grpo.credit == "token";
+  torch::Tensor tau_tokens;  // [n, seq_len − 1] with token credit, rows in rollout order
   const int64_t runs = c.grpo.cross_group && c.grpo.reward == "dpg" ? 1 : G;
   const int64_t per_run = n / runs;
   const auto ic = inner_config(c.inner, c.inner.T, per_run / c.inner.T);
@@ -176,8 +183,14 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
       mo.schedule = parse_schedule(c.inner.schedule);
       if (c.inner.memory_budget_mb > 0) mo.memory_budget_bytes = c.inner.memory_budget_mb << 20;
       mo.cancelled = is_cancelled;
+      mo.per_token = token_credit;
       auto r = metagrad(trainer, data, phi_fn, mo);
       for (size_t k = 0; k < idx.size(); ++k) rewards[idx[k]] = r.tau[int64_t(k)].item<double>();
+      if (token_credit) {
+        if (!tau_tokens.defined()) tau_tokens = torch::zeros({n, r.tau_tokens.size(1)}, torch::kFloat64);
+        auto order = torch::tensor(idx, torch::kLong);
+        tau_tokens.index_copy_(0, order, r.tau_tokens);
+      }
       phi_sum += r.phi;
       phi_T = std::move(r.phi_T);
     } else {  // naive: every example of run j gets the dataset-level Φ(𝒜(D_j))
@@ -197,14 +210,19 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   m.t_inner = since(t0);
   if (is_cancelled()) throw Cancelled();
 
-  // 5. Advantages: per group (DPG) or over the whole batch (naive, "groupless").
-  auto adv = c.grpo.reward == "dpg" ? group_advantages(rewards, G) : batch_advantages(rewards);
-
-  // 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches.
+  // 5. Advantages: per group (DPG) or over the whole batch (naive, "groupless"); with token credit,
+  //    Â_ij from the reward-to-go of τ_ij (its column 0 is the sequence advantage, kept for the records).
   t0 = Clock::now();
   const auto& gcfg = in_.generator.config;
   const int64_t pad = in_.generator.tokenizer->eos_id() >= 0 ? in_.generator.tokenizer->eos_id() : 0;
   auto batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, pad);
+  auto adv_seq = c.grpo.reward == "dpg" ? group_advantages(rewards, G) : batch_advantages(rewards);
+  auto adv = token_credit ? token_advantages(token_rewards(tau_tokens, batch, ro.prompt_ids, ro.response_ids,
+                                                           ro.responses),
+                                             batch.response_mask, G)
+                          : adv_seq;
+
+  // 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches.
   auto logp_old = align_logprobs(ro.logprobs, batch);
   torch::Tensor logp_ref;
   {
@@ -250,7 +268,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
 
   for (int64_t i = 0; i < n; ++i)
     rec.samples.push_back({i, ro.prompts[size_t(i)], ro.responses[size_t(i)], rewards[i].item<double>(),
-                           adv[i].item<double>()});
+                           adv_seq[i].item<double>()});
 
   // 7. Validation on held-out prompts with T_val, and snapshots.
   const bool last = s == c.grpo.steps;

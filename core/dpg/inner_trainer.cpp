@@ -75,19 +75,30 @@ void InnerTrainer::check_data(const InnerData& data) const {
     throw ConfigError("inner data: mask must have the shape of tokens");
 }
 
-torch::Tensor InnerTrainer::example_losses(const std::vector<torch::Tensor>& phi,
-                                           const torch::Tensor& tokens, const torch::Tensor& mask) const {
+torch::Tensor InnerTrainer::token_losses(const std::vector<torch::Tensor>& phi, const torch::Tensor& tokens,
+                                         const torch::Tensor& mask) const {
   const int64_t L = tokens.size(1);
   auto logits = model::forward(cfg_, to_map(phi), tokens.narrow(1, 0, L - 1));
   auto logp = torch::log_softmax(logits, -1);
   auto nll = -logp.gather(-1, tokens.narrow(1, 1, L - 1).unsqueeze(-1)).squeeze(-1);  // [n, L−1]
-  // ℓ_i = Σ_j mask_ij · nll_ij / L  (L is the fixed padded length, not the token count)
-  return (nll * mask.narrow(1, 1, L - 1).to(nll.scalar_type())).sum(1) / double(L);
+  // ℓ_ij = mask_ij · nll_ij / L  (L is the fixed padded length, not the token count)
+  return nll * mask.narrow(1, 1, L - 1).to(nll.scalar_type()) / double(L);
+}
+
+torch::Tensor InnerTrainer::example_losses(const std::vector<torch::Tensor>& phi,
+                                           const torch::Tensor& tokens, const torch::Tensor& mask) const {
+  return token_losses(phi, tokens, mask).sum(1);  // ℓ_i = Σ_j ℓ_ij
 }
 
 torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& phi, const InnerData& data,
                                  int64_t begin, int64_t end, const torch::Tensor& w) const {
-  auto l = example_losses(phi, data.tokens.narrow(0, begin, end - begin), data.mask.narrow(0, begin, end - begin));
+  const auto tokens = data.tokens.narrow(0, begin, end - begin);
+  const auto mask = data.mask.narrow(0, begin, end - begin);
+  if (w.dim() == 2) {  // per-token weights: ℒ_t = (1/B) Σ_ij w_ij ℓ_ij
+    auto l = token_losses(phi, tokens, mask);
+    return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);
+  }
+  auto l = example_losses(phi, tokens, mask);
   return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);  // ℒ_t = (1/B) Σ w_i ℓ_i
 }
 

@@ -24,7 +24,7 @@ double seconds_since(Clock::time_point t0) {
 /// g_t with its first-order graph: leaves φ_{t−1} and one w leaf per micro-batch.
 struct StepGraph {
   TensorList phi_leaf;
-  TensorList w_leaf;           // one [e − b] leaf per micro-batch
+  TensorList w_leaf;           // one [e − b] (or per-token [e − b, L − 1]) leaf per micro-batch
   std::vector<TensorList> g;   // one gradient list per micro-batch, create_graph
   std::vector<std::pair<int64_t, int64_t>> ranges;
 };
@@ -37,8 +37,10 @@ TensorList leaves_of(const TensorList& phi) {
 
 // Builds g for micro-batch [b, e) of step t with create_graph, appending to @p graph.
 void add_micro_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, int64_t b, int64_t e,
-                     StepGraph& graph) {
-  auto w = torch::ones({e - b}, torch::TensorOptions().dtype(tr.config().dtype)).requires_grad_(true);
+                     StepGraph& graph, bool per_token) {
+  const auto opts = torch::TensorOptions().dtype(tr.config().dtype);
+  auto w = (per_token ? torch::ones({e - b, d.seq_len() - 1}, opts) : torch::ones({e - b}, opts))
+               .requires_grad_(true);
   auto l = tr.loss(graph.phi_leaf, d, b, e, w);
   if (!std::isfinite(l.item<double>())) throw NonFiniteError(t, "inner loss");
   graph.g.push_back(torch::autograd::grad({l}, graph.phi_leaf, {}, true, true));
@@ -46,10 +48,11 @@ void add_micro_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, int6
   graph.ranges.emplace_back(b, e);
 }
 
-StepGraph build_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, const TensorList& phi) {
+StepGraph build_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, const TensorList& phi,
+                      bool per_token) {
   StepGraph graph;
   graph.phi_leaf = leaves_of(phi);
-  for (auto [b, e] : tr.micro_batches(t)) add_micro_graph(tr, d, t, b, e, graph);
+  for (auto [b, e] : tr.micro_batches(t)) add_micro_graph(tr, d, t, b, e, graph, per_token);
   return graph;
 }
 
@@ -84,7 +87,7 @@ void double_backward(const StepGraph& graph, const TensorList& gbar, TensorList&
   for (size_t j = 0; j < graph.ranges.size(); ++j) {
     auto [b, e] = graph.ranges[j];
     auto tj = grads[np + j].defined() ? grads[np + j].to(torch::kFloat64)
-                                      : torch::zeros({e - b}, torch::kFloat64);
+                                      : torch::zeros(graph.w_leaf[j].sizes(), torch::kFloat64);
     if (!torch::isfinite(tj).all().item<bool>()) throw NonFiniteError(t, "tau");
     tau.narrow(0, b, e - b).copy_(tj);
   }
@@ -137,7 +140,9 @@ class Reverse {
  public:
   Reverse(const InnerTrainer& tr, const InnerData& d, const MetagradOptions& o, MetagradResult& r)
       : tr_(tr), d_(d), o_(o), r_(r) {
-    r_.tau = torch::zeros({d.size()}, torch::kFloat64);
+    // Shaped like the weights: [n], or [n, L − 1] per token (split into τ and τ_tokens at the end).
+    r_.tau = o.per_token ? torch::zeros({d.size(), d.seq_len() - 1}, torch::kFloat64)
+                         : torch::zeros({d.size()}, torch::kFloat64);
   }
 
   /// λ_T = (∂Φ/∂φ_T, 0, 0) and Φ itself.
@@ -164,7 +169,7 @@ class Reverse {
     if (!o_.closed_form_vjp) {
       auto t0 = Clock::now();
       StepGraph fresh;
-      if (!kept) fresh = build_graph(tr_, d_, t, prev.phi);
+      if (!kept) fresh = build_graph(tr_, d_, t, prev.phi, o_.per_token);
       r_.timings.recompute_s += seconds_since(t0);
       t0 = Clock::now();
       reverse_autograd(tr_, t, prev, kept ? *kept : fresh, lam_, r_.tau);
@@ -185,7 +190,7 @@ class Reverse {
     graph.phi_leaf = leaves_of(prev.phi);
     for (auto [b, e] : tr_.micro_batches(t)) {
       t0 = Clock::now();
-      add_micro_graph(tr_, d_, t, b, e, graph);
+      add_micro_graph(tr_, d_, t, b, e, graph, o_.per_token);
       r_.timings.recompute_s += seconds_since(t0);
       t0 = Clock::now();
       double_backward(graph, gbar, lam_.phi, r_.tau, t);
@@ -297,7 +302,9 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
 
   if (r.schedule == Schedule::Unroll) {
     // Reference: one graph through all T steps, w a leaf, τ = ∂Φ/∂w by plain autograd.
-    auto w = torch::ones({d.size()}, torch::TensorOptions().dtype(tr.config().dtype)).requires_grad_(true);
+    const auto wopts = torch::TensorOptions().dtype(tr.config().dtype);
+    auto w = (o.per_token ? torch::ones({d.size(), d.seq_len() - 1}, wopts) : torch::ones({d.size()}, wopts))
+                 .requires_grad_(true);
     auto s = tr.initial_state();
     for (auto& p : s.phi) p.requires_grad_(true);
     auto t0 = Clock::now();
@@ -338,7 +345,7 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
       check_cancel(o);
       TensorList g;
       if (r.schedule == Schedule::AllGraphs) {
-        auto graph = build_graph(tr, d, t, s.phi);
+        auto graph = build_graph(tr, d, t, s.phi, o.per_token);
         g = sum_detached(graph.g);
         kept.emplace(t, std::move(graph));
         store.put(t, {s, g});
@@ -380,7 +387,7 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
           check_cancel(o);
           TensorList g;
           if (graphs) {
-            seg_graphs.push_back(build_graph(tr, d, t, cur.phi));
+            seg_graphs.push_back(build_graph(tr, d, t, cur.phi, o.per_token));
             g = sum_detached(seg_graphs.back().g);
           } else {
             g = tr.gradient(cur.phi, d, t);
@@ -408,6 +415,10 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
     }
     r.timings.reverse_s = seconds_since(t0) - r.timings.phi_s;
     r.peak_stored_bytes = store.peak_bytes() + peak_segment;
+  }
+  if (o.per_token) {  // τ_i = Σ_j τ_ij: the loss is linear in w
+    r.tau_tokens = r.tau;
+    r.tau = r.tau_tokens.sum(1);
   }
   r.head_after = model::lm_head_weight(cfg, r.phi_T).detach().clone();
   r.timings.total_s = seconds_since(t_start);

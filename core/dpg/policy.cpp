@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace dpg::engine {
 
@@ -37,6 +39,31 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
     }
   }
   return b;
+}
+
+torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch& b,
+                            const std::vector<std::vector<int64_t>>& prompts,
+                            const std::vector<std::vector<int64_t>>& responses,
+                            const std::vector<std::string>& texts) {
+  const int64_t n = b.response_mask.size(0), cols = tau_tokens.size(1);
+  if (tau_tokens.size(0) != n || int64_t(responses.size()) != n || int64_t(texts.size()) != n)
+    throw std::invalid_argument("token_rewards: tau_tokens, responses and texts must have one row per rollout");
+  auto out = torch::zeros(b.response_mask.sizes(), torch::kFloat64);
+  auto oa = out.accessor<double, 2>();
+  auto tau = tau_tokens.to(torch::kFloat64).contiguous();
+  auto ta = tau.accessor<double, 2>();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t len = int64_t(texts[size_t(i)].size()), nr = int64_t(responses[size_t(i)].size());
+    if (nr != len && nr != len + 1)
+      throw std::invalid_argument("token credit needs one generator token per response byte (response " +
+                                  std::to_string(i) + ": " + std::to_string(nr) + " tokens, " +
+                                  std::to_string(len) + " bytes)");
+    if (nr == 0) continue;
+    const int64_t first = int64_t(prompts[size_t(i)].size()) - 1 - b.offset;  // column of response token 0
+    for (int64_t k = 0; k <= len && k < cols; ++k)  // column len predicts EOS
+      oa[i][first + std::min(k, nr - 1)] += ta[i][k];
+  }
+  return out;
 }
 
 std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,

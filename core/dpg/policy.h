@@ -21,6 +21,16 @@ struct RolloutBatch {
 RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts,
                                 const std::vector<std::vector<int64_t>>& responses, int64_t pad_id);
 
+/// Per-token rewards r_ik on @p b's response columns ([N, Lmax − 1 − offset]) from τ_ij of a byte-level
+/// target (`grpo.credit = "token"`, one generator token per byte): tau_tokens row i, column j is the reward
+/// of predicting byte j of response i (make_inner_data: BOS, the bytes, EOS). The column that predicts EOS goes
+/// to the sampled stop token when the response has one, else to its last byte; bytes the target's context
+/// cut off get 0. Throws std::invalid_argument when a response's tokens are not its bytes.
+torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch& b,
+                            const std::vector<std::vector<int64_t>>& prompts,
+                            const std::vector<std::vector<int64_t>>& responses,
+                            const std::vector<std::string>& texts);
+
 /// log π(token_{j+1} | ≤ j) for positions j ≥ @p offset: [N, Lmax − 1 − offset], and the logits'
 /// entropy per position. Differentiable in @p params unless called under NoGradGuard.
 std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,

@@ -25,7 +25,10 @@ std::string default_db_path() {
 }
 
 std::string checkpoint_dir(const std::string& db_path, int64_t run_id) {
-  return (fs::path(db_path).parent_path() / "checkpoints" / ("run-" + std::to_string(run_id))).string();
+  // Named after the database file, like SQLite's -wal and -shm: two stores in one folder both have a run 1.
+  const fs::path db(db_path);
+  return (db.parent_path() / (db.filename().string() + "-checkpoints") / ("run-" + std::to_string(run_id)))
+      .string();
 }
 
 engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins) {

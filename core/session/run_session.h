@@ -25,7 +25,7 @@ namespace dpg::session {
 
 /// $DPG_DB, else $XDG_DATA_HOME/dpg-workbench/runs.db, else ~/.local/share/dpg-workbench/runs.db.
 std::string default_db_path();
-/// Where the checkpoints of run @p run_id live, beside the database.
+/// Where the checkpoints of run @p run_id live, beside the database: DB-checkpoints/run-ID.
 std::string checkpoint_dir(const std::string& db_path, int64_t run_id);
 
 /// Builds the engine's inputs: loads models, prompts and the objective (through the plugins).

@@ -63,6 +63,54 @@ class TestGrpo : public QObject {
     // row0: r=1.5 Â=1 → 1.2; r=1.1 Â=1 → 1.1; row1: r=0.5 Â=−1 → −0.8; masked 4th.
     QVERIFY(std::abs(pl2.loss.item<double>() - (-(1.2 + 1.1 - 0.8) / 3.0)) < 1e-12);
   }
+  void tokenAdvantagesByHand() {
+    // One group of two rows, three positions; row 1 ends after two tokens (mask 0 at position 2).
+    //   r = [[1, 2, 3], [4, 0, 9 (masked: ignored)]]
+    //   R (reward-to-go) = [[6, 5, 3], [4, 0, 0]]; R_·0 = (6, 4) = the sequence rewards τ_i.
+    //   baseline per position (masked mean): (5, 2.5, 3); std of (6, 4) = √2.
+    //   Â = [[1, 2.5, 0], [−1, −2.5, 0 (masked)]] / (√2 + 1e-6)
+    auto r = torch::tensor({{1.0, 2.0, 3.0}, {4.0, 0.0, 9.0}}, torch::kFloat64);
+    auto mask = torch::tensor({{1.0, 1.0, 1.0}, {1.0, 1.0, 0.0}}, torch::kFloat64);
+    auto a = token_advantages(r, mask, 2);
+    const double s = std::sqrt(2.0) + 1e-6;
+    auto want = torch::tensor({{1.0, 2.5, 0.0}, {-1.0, -2.5, 0.0}}, torch::kFloat64) / s;
+    QVERIFY(torch::allclose(a, want, 0, 1e-12));
+    // Column 0 is the sequence-level GRPO advantage of the summed rewards.
+    auto seq = group_advantages(torch::tensor({6.0, 4.0}, torch::kFloat64), 2);
+    QVERIFY(torch::allclose(a.select(1, 0), seq, 0, 1e-12));
+    // Two groups are normalised separately, and a [N, Lr] advantage reaches each token of the loss.
+    auto r2 = torch::cat({r, r * 10.0});
+    auto a2 = token_advantages(r2, torch::cat({mask, mask}), 2);
+    QVERIFY(torch::allclose(a2.narrow(0, 2, 2), a, 0, 1e-5));  // equal up to the 1e-6 in the scale
+    QVERIFY(torch::allclose(a2.narrow(0, 0, 2), a, 0, 1e-12));
+    auto lnew = torch::zeros({2, 3}, torch::kFloat64).requires_grad_(true);
+    auto pl = clipped_policy_loss(lnew, torch::zeros({2, 3}, torch::kFloat64), a, mask, 0.2);
+    auto g = torch::autograd::grad({pl.loss}, {lnew})[0];  // ratio 1 → ∂loss/∂logp = −Â/N_tok
+    QVERIFY(torch::allclose(g, -a / 5.0, 0, 1e-12));
+  }
+  void tokenRewardsOnTheBatch() {
+    // Prompts of 2 and 3 tokens (offset 1); response 0 = "xy" + the stop token, response 1 = "z" cut by length.
+    const std::vector<std::vector<int64_t>> prompts = {{1, 2}, {1, 2, 3}};
+    const std::vector<std::vector<int64_t>> responses = {{'x', 'y', 256}, {'z'}};
+    const std::vector<std::string> texts = {"xy", "z"};
+    auto b = make_rollout_batch(prompts, responses, 256);
+    QCOMPARE(b.offset, int64_t(1));
+    // τ columns: byte 0, byte 1, ... (the column after the last byte predicts EOS).
+    auto tau = torch::tensor({{1.0, 2.0, 3.0, 4.0}, {5.0, 6.0, 7.0, 8.0}}, torch::kFloat64);
+    auto r = token_rewards(tau, b, prompts, responses, texts);
+    // Row 0: x←1, y←2, stop token←3 (EOS column); column 3 is padding. Row 1: z←5 + 6 (its EOS column).
+    auto want = torch::tensor({{1.0, 2.0, 3.0}, {0.0, 11.0, 0.0}}, torch::kFloat64);
+    QVERIFY(torch::equal(r, want));
+    QVERIFY(torch::equal((r != 0).to(torch::kFloat64) * b.response_mask.to(torch::kFloat64),
+                         (r != 0).to(torch::kFloat64)));  // rewards only on response tokens
+    bool threw = false;
+    try {
+      token_rewards(tau, b, prompts, {{'x', 'y', 256}, {'z', 'z', 'z'}}, texts);
+    } catch (const std::invalid_argument&) {
+      threw = true;
+    }
+    QVERIFY(threw);
+  }
   void klK3() {
     auto lp = torch::tensor({{std::log(0.5)}}, torch::kFloat64);
     auto ref = torch::tensor({{std::log(0.25)}}, torch::kFloat64);

@@ -57,6 +57,14 @@ class TestLoop : public QObject {
  private slots:
   void initTestCase() { torch::set_num_threads(2); }
 
+  // Two stores in one folder each have a run 1: their checkpoints must not share a folder.
+  void checkpointFoldersAreNamedAfterTheStore() {
+    const auto a = session::checkpoint_dir("/data/a.db", 1), b = session::checkpoint_dir("/data/b.db", 1);
+    QCOMPARE(QString::fromStdString(a), QStringLiteral("/data/a.db-checkpoints/run-1"));
+    QVERIFY(a != b);
+    QVERIFY(session::checkpoint_dir("/data/a.db", 2) != a);
+  }
+
   void resumeEqualsUninterrupted() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -109,6 +117,35 @@ class TestLoop : public QObject {
     auto dpg = run_all(cfg, (dir.path() + QStringLiteral("/d.db")).toStdString(), plugins);
     QCOMPARE(dpg.size(), size_t(2));
     QVERIFY(dpg[0].reward_std > 0);
+  }
+
+  // grpo.credit = token: step 1 samples and scores exactly as sequence credit (Σ_j τ_ij = τ_i), then the
+  // per-token advantages send the generator elsewhere.
+  void tokenCredit() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(2);
+    cfg.grpo.min_new_tokens = cfg.grpo.max_new_tokens;
+    const auto seq_db = (dir.path() + QStringLiteral("/s.db")).toStdString();
+    const auto tok_db = (dir.path() + QStringLiteral("/t.db")).toStdString();
+    run_all(cfg, seq_db, plugins);
+    cfg.grpo.credit = "token";
+    run_all(cfg, tok_db, plugins);
+    auto seq = store::RunStore::open(seq_db, true), tok = store::RunStore::open(tok_db, true);
+    auto s1 = seq.samples(1, 1), t1 = tok.samples(1, 1);
+    QCOMPARE(t1.size(), s1.size());
+    double tau_diff = 0, abs_tau = 0;
+    for (size_t i = 0; i < s1.size(); ++i) {
+      QCOMPARE(QString::fromStdString(t1[i].response), QString::fromStdString(s1[i].response));
+      tau_diff = std::max(tau_diff, std::abs(t1[i].tau - s1[i].tau));
+      abs_tau = std::max(abs_tau, std::abs(s1[i].tau));
+    }
+    QVERIFY(abs_tau > 0);
+    QVERIFY2(tau_diff <= 1e-6 * abs_tau, qPrintable(QStringLiteral("step-1 tau differs by %1").arg(tau_diff)));
+    auto s2 = seq.samples(1, 2), t2 = tok.samples(1, 2);
+    bool differs = false;
+    for (size_t i = 0; i < s2.size(); ++i) differs = differs || s2[i].response != t2[i].response;
+    QVERIFY(differs);
   }
 };
 

@@ -160,6 +160,61 @@ class TestMetagrad : public QObject {
     }
   }
 
+  // Per-token τ_ij: every schedule agrees with the unroll, the rows sum to τ_i, masked tokens get exactly 0,
+  // and sampled entries match a fourth-order finite difference of Φ in the token's weight.
+  void perTokenTau() {
+    const int64_t T = 3, B = 2;
+    auto s = make_setup(T, B, 41, false);
+    auto ic = inner(InnerOptimizer::AdamW, T, B);
+    InnerTrainer tr(s.cfg, s.phi0, ic);
+    engine::MetagradOptions o;
+    o.schedule = Schedule::Unroll;
+    o.per_token = true;
+    auto ref = engine::metagrad(tr, s.data, s.phi, o);
+    const int64_t L = s.data.seq_len();
+    QCOMPARE(ref.tau_tokens.sizes(), (torch::IntArrayRef{T * B, L - 1}));
+    o.per_token = false;
+    auto seq = engine::metagrad(tr, s.data, s.phi, o);
+    QVERIFY(!seq.tau_tokens.defined());
+    QVERIFY(max_abs_diff(ref.tau, seq.tau) <= 1e-12);
+    QVERIFY(max_abs_diff(ref.tau_tokens.sum(1), seq.tau) <= 1e-12);
+    auto unmasked = s.data.mask.narrow(1, 1, L - 1).to(torch::kFloat64);
+    QCOMPARE((ref.tau_tokens * (1 - unmasked)).abs().max().item<double>(), 0.0);
+    o.per_token = true;
+    for (auto sch : {Schedule::All, Schedule::Sqrt, Schedule::AllGraphs, Schedule::SqrtGraphs}) {
+      o.schedule = sch;
+      auto r = engine::metagrad(tr, s.data, s.phi, o);
+      QVERIFY2(max_abs_diff(r.tau_tokens, ref.tau_tokens) <= 1e-10,
+               qPrintable(QString::fromStdString(engine::schedule_name(sch))));
+    }
+    o.schedule = Schedule::All;
+    o.closed_form_vjp = false;
+    QVERIFY(max_abs_diff(engine::metagrad(tr, s.data, s.phi, o).tau_tokens, ref.tau_tokens) <= 1e-12);
+    o.closed_form_vjp = true;
+    ic.micro_batch = 1;
+    InnerTrainer split(s.cfg, s.phi0, ic);
+    QVERIFY(max_abs_diff(engine::metagrad(split, s.data, s.phi, o).tau_tokens, ref.tau_tokens) <= 1e-10);
+    // Finite differences on three unmasked tokens.
+    int checked = 0;
+    for (int64_t i = 0; i < T * B && checked < 3; i += 2) {
+      const int64_t j = 1 + i % 3;
+      if (unmasked[i][j].item<double>() == 0) continue;
+      auto at_h = [&](double x) {
+        auto w = torch::ones({T * B, L - 1}, torch::kFloat64);
+        w[i][j] = 1.0 + x;
+        return phi_at(tr, s, w);
+      };
+      const double h = 1e-4;
+      const double fd = (-at_h(2 * h) + 8 * at_h(h) - 8 * at_h(-h) + at_h(-2 * h)) / (12 * h);
+      const double tau = ref.tau_tokens[i][j].item<double>();
+      QVERIFY(std::abs(tau) > 0);
+      const double rel = std::abs(fd - tau) / std::abs(tau);
+      QVERIFY2(rel <= 1e-6, qPrintable(QStringLiteral("token (%1, %2): tau %3 fd %4").arg(i).arg(j).arg(tau).arg(fd)));
+      ++checked;
+    }
+    QCOMPARE(checked, 3);
+  }
+
   // The closed-form VJP of the update equals autograd through it.
   void closedFormVjpEqualsAutograd() {
     for (auto opt : {InnerOptimizer::AdamW, InnerOptimizer::Sgd}) {
