@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
   std::string models = "tiny,gpt10m";
   int64_t budget_mb = 6144;
   std::string t_list, only;   // --schedules all,sqrt,...: run only these
+  bool per_token = false;
   double mem_fraction = 0.6;  // skip a schedule whose estimate exceeds this fraction of MemAvailable
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -102,10 +103,11 @@ int main(int argc, char** argv) {
     else if (a == "--T" && i + 1 < argc) t_list = argv[++i];
     else if (a == "--schedules" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
     else if (a == "--mem-fraction" && i + 1 < argc) mem_fraction = std::atof(argv[++i]);
+    else if (a == "--per-token") per_token = true;  // τ_ij per predicted token (grpo.credit = token)
     else {
       std::fprintf(stderr,
                    "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M] [--T 8,32,96]\n"
-                   "                      [--schedules all,sqrt,all+graphs,sqrt+graphs,unroll] [--mem-fraction 0.6]\n");
+                   "                      [--schedules all,sqrt,all+graphs,sqrt+graphs,unroll] [--mem-fraction 0.6] [--per-token]\n");
       return 2;
     }
   }
@@ -163,6 +165,7 @@ int main(int argc, char** argv) {
         }
         engine::MetagradOptions o;
         o.schedule = s;
+        o.per_token = per_token;
         std::vector<double> tm, fwd, rec, dbl;
         int64_t states = 0, peak = 0;
         for (int r = 0; r < reps; ++r) {
