@@ -94,12 +94,9 @@ torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& phi, const In
                                  int64_t begin, int64_t end, const torch::Tensor& w) const {
   const auto tokens = data.tokens.narrow(0, begin, end - begin);
   const auto mask = data.mask.narrow(0, begin, end - begin);
-  if (w.dim() == 2) {  // per-token weights: ℒ_t = (1/B) Σ_ij w_ij ℓ_ij
-    auto l = token_losses(phi, tokens, mask);
-    return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);
-  }
-  auto l = example_losses(phi, tokens, mask);
-  return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);  // ℒ_t = (1/B) Σ w_i ℓ_i
+  // ℒ_t = (1/B) Σ_i w_i ℓ_i, or (1/B) Σ_ij w_ij ℓ_ij with per-token weights
+  auto l = w.dim() == 2 ? token_losses(phi, tokens, mask) : example_losses(phi, tokens, mask);
+  return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);
 }
 
 std::vector<std::pair<int64_t, int64_t>> InnerTrainer::micro_batches(int64_t t) const {

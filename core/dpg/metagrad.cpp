@@ -35,11 +35,16 @@ TensorList leaves_of(const TensorList& phi) {
   return out;
 }
 
+// Shape of the example weights w (and of the τ buffer) for @p rows examples: [rows], or [rows, L − 1] per token.
+std::vector<int64_t> weight_shape(int64_t rows, const InnerData& d, bool per_token) {
+  if (per_token) return {rows, d.seq_len() - 1};
+  return {rows};
+}
+
 // Builds g for micro-batch [b, e) of step t with create_graph, appending to @p graph.
 void add_micro_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, int64_t b, int64_t e,
                      StepGraph& graph, bool per_token) {
-  const auto opts = torch::TensorOptions().dtype(tr.config().dtype);
-  auto w = (per_token ? torch::ones({e - b, d.seq_len() - 1}, opts) : torch::ones({e - b}, opts))
+  auto w = torch::ones(weight_shape(e - b, d, per_token), torch::TensorOptions().dtype(tr.config().dtype))
                .requires_grad_(true);
   auto l = tr.loss(graph.phi_leaf, d, b, e, w);
   if (!std::isfinite(l.item<double>())) throw NonFiniteError(t, "inner loss");
@@ -141,8 +146,7 @@ class Reverse {
   Reverse(const InnerTrainer& tr, const InnerData& d, const MetagradOptions& o, MetagradResult& r)
       : tr_(tr), d_(d), o_(o), r_(r) {
     // Shaped like the weights: [n], or [n, L − 1] per token (split into τ and τ_tokens at the end).
-    r_.tau = o.per_token ? torch::zeros({d.size(), d.seq_len() - 1}, torch::kFloat64)
-                         : torch::zeros({d.size()}, torch::kFloat64);
+    r_.tau = torch::zeros(weight_shape(d.size(), d, o.per_token), torch::kFloat64);
   }
 
   /// λ_T = (∂Φ/∂φ_T, 0, 0) and Φ itself.
@@ -302,8 +306,7 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
 
   if (r.schedule == Schedule::Unroll) {
     // Reference: one graph through all T steps, w a leaf, τ = ∂Φ/∂w by plain autograd.
-    const auto wopts = torch::TensorOptions().dtype(tr.config().dtype);
-    auto w = (o.per_token ? torch::ones({d.size(), d.seq_len() - 1}, wopts) : torch::ones({d.size()}, wopts))
+    auto w = torch::ones(weight_shape(d.size(), d, o.per_token), torch::TensorOptions().dtype(tr.config().dtype))
                  .requires_grad_(true);
     auto s = tr.initial_state();
     for (auto& p : s.phi) p.requires_grad_(true);
