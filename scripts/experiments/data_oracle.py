@@ -5,9 +5,10 @@
 No generator: the script mutates the text directly (1-4 random bytes of one response per try, from an alphabet of
 the patch bytes !"#$%&' plus lowercase letters, space, '.' and ','), retrains the bundled tiny target with the
 preset's inner AdamW (T 8 x B 8, lr 1e-2, betas 0.9/0.95, eps 1e-8, eps_root 1e-9, wd 1e-4, BOS + bytes + EOS,
-token losses summed / 64) and keeps a mutation when Phi = -mean softplus(-20 Y (P_T - P_0)) improves. It gives a
+token losses summed / 64) and keeps a mutation when Phi = -mean softplus(-s Y (P_T - P_0)) improves (s = 20 as in
+the preset unless --sharpness says otherwise). It gives a
 lower bound on what a perfect generator could reach with 48-byte texts, for docs/results.md.
-  .venv/bin/python scripts/experiments/data_oracle.py [--iters 1500] [--seed 2] [--start corpus|random]
+  .venv/bin/python scripts/experiments/data_oracle.py [--iters 1500] [--seed 2] [--start corpus|random] [--sharpness 20] [--T 8] [--lr 1e-2] [--single]
 """
 import argparse
 import json
@@ -21,7 +22,7 @@ from transformers import GPT2Config, GPT2LMHeadModel
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 Y67 = ["####...", "...###.", ".#####.", "...###.", ".#.###.", "...####"]  # rows: hidden dims 0-5, cols: ids 33-39
-TOKEN_OFFSET, L, T = 33, 64, 8
+TOKEN_OFFSET, L = 33, 64
 
 
 def load_target():
@@ -30,7 +31,9 @@ def load_target():
     cfg.pop("dpg_metadata", None)
     cfg.pop("dpg_tokenizer", None)
     model = GPT2LMHeadModel(GPT2Config(**cfg))
-    model.load_state_dict(load_file(str(d / "model.safetensors")), strict=False)
+    # The file holds the GPT-2 body's names without the "transformer." prefix; load it strictly into the body so a
+    # key mismatch cannot silently leave the target at its random initialisation.
+    model.transformer.load_state_dict(load_file(str(d / "model.safetensors")), strict=True)
     return model.eval(), {k: v.detach().clone() for k, v in model.named_parameters()}
 
 
@@ -44,7 +47,7 @@ def batch(texts):
     return tok, mask[:, :L]
 
 
-def train_and_score(model, p0, y, texts, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4):
+def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4):
     tok, mask = batch(texts)
     B = len(texts) // T
     p = {k: v.clone() for k, v in p0.items()}
@@ -66,7 +69,7 @@ def train_and_score(model, p0, y, texts, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps
     key = "transformer.wte.weight"  # tied: the LM head
     delta = (p[key] - p0[key])[TOKEN_OFFSET : TOKEN_OFFSET + y.shape[1], : y.shape[0]].T
     acc = (torch.sign(delta) == y).float().mean().item()
-    phi = -torch.nn.functional.softplus(-20 * y * delta).mean().item()
+    phi = -torch.nn.functional.softplus(-s * y * delta).mean().item()
     return acc, phi
 
 
@@ -75,6 +78,10 @@ def main():
     ap.add_argument("--iters", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--start", choices=["corpus", "random"], default="corpus")
+    ap.add_argument("--sharpness", type=float, default=20.0)
+    ap.add_argument("--T", type=int, default=8, help="inner steps (the 64 texts are split into T batches)")
+    ap.add_argument("--lr", type=float, default=1e-2, help="inner AdamW learning rate")
+    ap.add_argument("--single", action="store_true", help="one text repeated 64 times (what a collapsed generator writes)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     random.seed(a.seed)
@@ -86,7 +93,9 @@ def main():
         texts = ["".join(random.choice(alphabet) for _ in range(48)) for _ in range(64)]
     else:
         texts = [(random.choice(lines) + " " + random.choice(lines)).ljust(48)[:48] for _ in range(64)]
-    acc, best = train_and_score(model, p0, y, texts)
+    if a.single:
+        texts = [texts[0]] * 64
+    acc, best = train_and_score(model, p0, y, texts, a.sharpness, a.T, a.lr)
     print(f"start: accuracy {acc:.3f} phi {best:.4f}", flush=True)
     for it in range(1, a.iters + 1):
         i = random.randrange(64)
@@ -95,7 +104,9 @@ def main():
             s[random.randrange(48)] = random.choice(alphabet)
         cand = texts[:]
         cand[i] = "".join(s)
-        c_acc, c_phi = train_and_score(model, p0, y, cand)
+        if a.single:
+            cand = [cand[i]] * 64
+        c_acc, c_phi = train_and_score(model, p0, y, cand, a.sharpness, a.T, a.lr)
         if c_phi > best:
             best, texts, acc = c_phi, cand, c_acc
         if it % 100 == 0:

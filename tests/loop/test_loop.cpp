@@ -4,6 +4,7 @@
 //  - the store holds every step with its samples and snapshots;
 //  - the naive baseline and non-cross-group batching run.
 #include "core/config/presets.h"
+#include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
 
@@ -146,6 +147,34 @@ class TestLoop : public QObject {
     bool differs = false;
     for (size_t i = 0; i < s2.size(); ++i) differs = differs || s2[i].response != t2[i].response;
     QVERIFY(differs);
+  }
+
+  // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single validation, so a
+  // 2-repeat run's step-1 metric is the mean of the 1-repeat metric and another pixel accuracy (a multiple of
+  // 1/42 in [0, 1]), and the images stay those of repeat 0. Training is untouched.
+  void validationRepeatsAverage() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(1);
+    cfg.validation.every = 1;
+    const auto one_db = (dir.path() + QStringLiteral("/r1.db")).toStdString();
+    const auto two_db = (dir.path() + QStringLiteral("/r2.db")).toStdString();
+    auto one = run_all(cfg, one_db, plugins);
+    cfg.validation.repeats = 2;
+    auto two = run_all(cfg, two_db, plugins);
+    QCOMPARE(one[0].phi, two[0].phi);
+    const double other = 2 * two[0].val_metric - one[0].val_metric;  // repeat 1's pixel accuracy
+    QVERIFY2(other >= -1e-9 && other <= 1 + 1e-9, qPrintable(QString::number(other)));
+    QVERIFY2(std::abs(other * 42 - std::round(other * 42)) < 1e-6, qPrintable(QString::number(other * 42)));
+    // With this seed the second sample set scores differently, so an ignored repeats field fails here.
+    QVERIFY2(std::abs(other - one[0].val_metric) > 0.5 / 42,
+             qPrintable(QStringLiteral("repeat 1 %1, repeat 0 %2").arg(other).arg(one[0].val_metric)));
+    const auto a = store::RunStore::open(one_db, true).snapshot(1, 1, "val_sign");
+    const auto b = store::RunStore::open(two_db, true).snapshot(1, 1, "val_sign");
+    QVERIFY(a.has_value() && b.has_value());
+    QVERIFY(a->data == b->data);
+    cfg.validation.repeats = 0;
+    QVERIFY_THROWS_EXCEPTION(model::ConfigError, cfg.validate());
   }
 };
 
