@@ -37,6 +37,21 @@ def load_target():
     return model.eval(), {k: v.detach().clone() for k, v in model.named_parameters()}
 
 
+def load_y(target_db=None):
+    """Y in {-1, +1} [hidden dims, tokens]: the "67" image, or the "target" snapshot of a run in a dpg store
+    (e.g. a one-step qr-tiny run), so any bitmap objective can be searched."""
+    if not target_db:
+        return torch.tensor([[1.0 if c == "#" else -1.0 for c in r] for r in Y67])
+    import sqlite3
+
+    import numpy as np
+
+    rows, cols, data = sqlite3.connect(target_db).execute(
+        "select rows, cols, data from snapshots where kind = 'target' order by run_id limit 1"
+    ).fetchone()
+    return torch.from_numpy(np.frombuffer(data, dtype=np.float32).reshape(rows, cols).copy()).sign()
+
+
 def batch(texts):
     tok = torch.full((len(texts), L), 256)
     mask = torch.zeros(len(texts), L)
@@ -47,7 +62,8 @@ def batch(texts):
     return tok, mask[:, :L]
 
 
-def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4):
+def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4,
+                    return_delta=False):
     tok, mask = batch(texts)
     B = len(texts) // T
     p = {k: v.clone() for k, v in p0.items()}
@@ -70,7 +86,7 @@ def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, b1=0.9, b2=0.95, 
     delta = (p[key] - p0[key])[TOKEN_OFFSET : TOKEN_OFFSET + y.shape[1], : y.shape[0]].T
     acc = (torch.sign(delta) == y).float().mean().item()
     phi = -torch.nn.functional.softplus(-s * y * delta).mean().item()
-    return acc, phi
+    return (acc, phi, delta) if return_delta else (acc, phi)
 
 
 def main():
@@ -79,6 +95,7 @@ def main():
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--start", choices=["corpus", "random"], default="corpus")
     ap.add_argument("--sharpness", type=float, default=20.0)
+    ap.add_argument("--target-db", help="take Y from the 'target' snapshot of this dpg store instead of \"67\"")
     ap.add_argument("--T", type=int, default=8, help="inner steps (the 64 texts are split into T batches)")
     ap.add_argument("--lr", type=float, default=1e-2, help="inner AdamW learning rate")
     ap.add_argument("--single", action="store_true", help="one text repeated 64 times (what a collapsed generator writes)")
@@ -86,7 +103,7 @@ def main():
     torch.set_num_threads(1)
     random.seed(a.seed)
     model, p0 = load_target()
-    y = torch.tensor([[1.0 if c == "#" else -1.0 for c in r] for r in Y67])
+    y = load_y(a.target_db)
     alphabet = " !\"#$%&'abcdefghijklmnopqrstuvwxyz.,"
     lines = [s.strip() for s in (ROOT / "resources/prompts/tiny-train.txt").open() if s.strip()]
     if a.start == "random":

@@ -7,9 +7,10 @@ one-hot rows X (printable ASCII only), the target is trained on them with the pr
 differentiable unroll (the input embeddings are X @ W_emb, the labels are the soft rows X), and dPhi/dX ranks, for
 every byte position, which replacement bytes should raise Phi most. Each iteration draws --cands single-byte swaps
 from the top --topk per position, scores each exactly (data_oracle.train_and_score) and keeps the best if Phi rises.
-  .venv/bin/python scripts/experiments/data_oracle_gcg.py [--iters 150] [--sharpness 20] [--T 8] [--lr 1e-2]
+  .venv/bin/python scripts/experiments/data_oracle_gcg.py [--iters 150] [--sharpness 20] [--target-db STORE] [--T 8] [--lr 1e-2]
 """
 import argparse
+import pathlib
 import random
 
 import torch
@@ -51,16 +52,18 @@ def main():
     ap.add_argument("--iters", type=int, default=150)
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--sharpness", type=float, default=20.0)
+    ap.add_argument("--target-db", help="take Y from the 'target' snapshot of this dpg store instead of \"67\"")
     ap.add_argument("--T", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
     ap.add_argument("--topk", type=int, default=8)
     ap.add_argument("--cands", type=int, default=24)
+    ap.add_argument("--out", help="write the final texts and sign(P_T - P_0) == Y per pixel here (JSON)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     random.seed(a.seed)
     model, p0 = oracle.load_target()
     model.config._attn_implementation = "eager"  # math attention: the search differentiates twice
-    y = torch.tensor([[1.0 if c == "#" else -1.0 for c in r] for r in oracle.Y67])
+    y = oracle.load_y(a.target_db)
     lines = [s.strip() for s in (oracle.ROOT / "resources/prompts/tiny-train.txt").open() if s.strip()]
     texts = [(random.choice(lines) + " " + random.choice(lines)).ljust(48)[:48] for _ in range(64)]
     V = p0["transformer.wte.weight"].shape[0]
@@ -90,6 +93,12 @@ def main():
             best, acc, texts = cand_best
         print(f"iter {it}: accuracy {acc:.3f} phi {best:.4f}", flush=True)
     print("examples:", *texts[:5], sep="\n  ")
+    if a.out:
+        import json
+
+        _, _, delta = oracle.train_and_score(model, p0, y, texts, a.sharpness, a.T, a.lr, return_delta=True)
+        rec = {"texts": texts, "accuracy": acc, "phi": best, "y": y.tolist(), "delta": delta.tolist()}
+        pathlib.Path(a.out).write_text(json.dumps(rec))
 
 
 if __name__ == "__main__":
