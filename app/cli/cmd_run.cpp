@@ -51,7 +51,11 @@ void drive(session::RunSession& s, int threads) {
   });
   const bool done = s.run().finished();
   bar.finish(done ? "finished" : "stopped (resume with: dpg resume " + std::to_string(s.run_id()) + ")");
-  std::fprintf(stderr, "best validation metric %.4f at step %ld\n", s.run().best_metric(), long(s.run().best_step()));
+  if (s.run().best_step() > 0)
+    std::fprintf(stderr, "best validation metric %.4f at step %ld\n", s.run().best_metric(),
+                 long(s.run().best_step()));
+  else
+    std::fprintf(stderr, "no validation yet (validation.every = %ld)\n", long(cfg.validation.every));
 }
 
 void run_new(const RunArgs& a) {
