@@ -157,6 +157,7 @@ class TestLoop : public QObject {
     plugin::PluginRegistry plugins;
     auto cfg = short_config(1);
     cfg.validation.every = 1;
+    cfg.validation.repeats = 1;
     const auto one_db = (dir.path() + QStringLiteral("/r1.db")).toStdString();
     const auto two_db = (dir.path() + QStringLiteral("/r2.db")).toStdString();
     auto one = run_all(cfg, one_db, plugins);
