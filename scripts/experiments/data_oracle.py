@@ -9,6 +9,7 @@ token losses summed / 64) and keeps a mutation when Phi = -mean softplus(-s Y (P
 the preset unless --sharpness says otherwise). It gives a
 lower bound on what a perfect generator could reach with 48-byte texts, for docs/results.md.
   .venv/bin/python scripts/experiments/data_oracle.py [--iters 1500] [--seed 2] [--start corpus|random] [--sharpness 20] [--T 8] [--lr 1e-2] [--single]
+  .venv/bin/python scripts/experiments/data_oracle.py --check-store runs/experiments/b-adam-s2.db
 """
 import argparse
 import json
@@ -89,12 +90,39 @@ def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, b1=0.9, b2=0.95, 
     return (acc, phi, delta) if return_delta else (acc, phi)
 
 
+def mix(seed, step, stream):
+    """The engine's splitmix64 stream seed (core/dpg/dpg_run.cpp)."""
+    m = (1 << 64) - 1
+    z = (seed + 0x9E3779B97F4A7C15 * (step * 16 + stream + 1)) & m
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & m
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+    return z ^ (z >> 31)
+
+
+def check_against_store(model, p0, y, db, steps=3):
+    """Re-trains on the samples a 67-tiny run stored for its first steps, in the engine's seeded cross-group
+    order, and prints the engine's train Phi and metric beside ours: the oracle's inner run must match."""
+    import sqlite3
+
+    c = sqlite3.connect(db)
+    cfg = json.loads(c.execute("select config_json from runs where id = 1").fetchone()[0])
+    for step in range(1, steps + 1):
+        texts = [r for (r,) in c.execute("select response from samples where run_id = 1 and step = ? order by idx", (step,))]
+        g = torch.Generator()
+        g.manual_seed(mix(int(cfg["seed"]), step, 2))
+        perm = torch.randperm(len(texts), generator=g).tolist()
+        phi_db, metric_db = c.execute("select phi, metric from steps where run_id = 1 and step = ?", (step,)).fetchone()
+        acc, phi = train_and_score(model, p0, y, [texts[i] for i in perm])
+        print(f"step {step}: engine phi {phi_db:.6f} metric {metric_db:.3f} | oracle phi {phi:.6f} metric {acc:.3f}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iters", type=int, default=1500)
     ap.add_argument("--seed", type=int, default=2)
     ap.add_argument("--start", choices=["corpus", "random"], default="corpus")
     ap.add_argument("--sharpness", type=float, default=20.0)
+    ap.add_argument("--check-store", help="compare the inner run with the engine's on a 67-tiny store, then exit")
     ap.add_argument("--target-db", help="take Y from the 'target' snapshot of this dpg store instead of \"67\"")
     ap.add_argument("--T", type=int, default=8, help="inner steps (the 64 texts are split into T batches)")
     ap.add_argument("--lr", type=float, default=1e-2, help="inner AdamW learning rate")
@@ -104,6 +132,9 @@ def main():
     random.seed(a.seed)
     model, p0 = load_target()
     y = load_y(a.target_db)
+    if a.check_store:
+        check_against_store(model, p0, y, a.check_store)
+        return
     alphabet = " !\"#$%&'abcdefghijklmnopqrstuvwxyz.,"
     lines = [s.strip() for s in (ROOT / "resources/prompts/tiny-train.txt").open() if s.strip()]
     if a.start == "random":
