@@ -276,14 +276,15 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     // R independent validations (repeat 0 keeps the single-validation stream); Φ_val and the metric are their
     // means, the images come from repeat 0. One validation of 64 samples is noisy (±0.2 pixel accuracy on 67-tiny).
     const int64_t R = c.validation.repeats;
+    const uint64_t stream0 = mix(c.seed, s, 3);
+    const auto vic = inner_config(c.inner, c.validation.T, c.val_batch());
     m.val_phi = 0.0;
     m.val_metric = 0.0;
     for (int64_t r = 0; r < R; ++r) {
-      const uint64_t stream = r == 0 ? mix(c.seed, s, 3) : mix(mix(c.seed, s, 3), r, 0);
-      Rollouts vr = sample(in_.val_prompts, c.validation.prompts, stream, false, nullptr);
+      Rollouts vr = sample(in_.val_prompts, c.validation.prompts, r == 0 ? stream0 : mix(stream0, r, 0), false,
+                           nullptr);
       auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
-      InnerTrainer vtrainer(tcfg, in_.target.params,
-                            inner_config(c.inner, c.validation.T, int64_t(vr.responses.size()) / c.validation.T));
+      InnerTrainer vtrainer(tcfg, in_.target.params, vic);
       auto vphi_T = vtrainer.train(vdata);
       torch::NoGradGuard ng;
       m.val_phi += phi_fn(vphi_T, vtrainer.phi0()).item<double>() / double(R);

@@ -63,30 +63,50 @@ def batch(texts):
     return tok, mask[:, :L]
 
 
-def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4,
-                    return_delta=False):
+HEAD = "transformer.wte.weight"  # tied: the LM head
+
+
+def inner_adamw(p0, T, step_loss, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4, create_graph=False):
+    """The preset's inner AdamW for T steps from p0; step_loss(p, t) is step t's loss. With create_graph the whole
+    run stays differentiable (data_oracle_gcg.py takes dPhi/d(data) through it); otherwise each step is detached."""
+    p = {k: x.clone().requires_grad_(True) for k, x in p0.items()}
+    m = {k: torch.zeros_like(x) for k, x in p0.items()}
+    v = {k: torch.zeros_like(x) for k, x in p0.items()}
+    for t in range(T):
+        grads = torch.autograd.grad(step_loss(p, t), list(p.values()), create_graph=create_graph)
+        new = {}
+        for (k, x), g in zip(p.items(), grads):
+            m[k] = b1 * m[k] + (1 - b1) * g
+            v[k] = b2 * v[k] + (1 - b2) * g * g
+            mh, vh = m[k] / (1 - b1 ** (t + 1)), v[k] / (1 - b2 ** (t + 1))
+            x_new = x * (1 - lr * wd) - lr * mh / (torch.sqrt(vh + eps_root) + eps)
+            new[k] = x_new if create_graph else x_new.detach().requires_grad_(True)
+        p = new
+    return p
+
+
+def patch_delta(p, p0, y):
+    """P_T - P_0 as [hidden dims, tokens], the layout of Y."""
+    return (p[HEAD] - p0[HEAD])[TOKEN_OFFSET : TOKEN_OFFSET + y.shape[1], : y.shape[0]].T
+
+
+def phi_of(delta, y, s):
+    return -torch.nn.functional.softplus(-s * y * delta).mean()
+
+
+def train_and_score(model, p0, y, texts, s=20.0, T=8, lr=1e-2, return_delta=False):
     tok, mask = batch(texts)
     B = len(texts) // T
-    p = {k: v.clone() for k, v in p0.items()}
-    m = {k: torch.zeros_like(v) for k, v in p.items()}
-    v = {k: torch.zeros_like(x) for k, x in p.items()}
-    for t in range(T):
+
+    def step_loss(p, t):
         tb, mb = tok[t * B : (t + 1) * B], mask[t * B : (t + 1) * B]
-        leaves = {k: x.requires_grad_(True) for k, x in p.items()}
-        logits = functional_call(model, leaves, (tb[:, :-1],)).logits
+        logits = functional_call(model, p, (tb[:, :-1],)).logits
         nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2), tb[:, 1:], reduction="none")
-        loss = (nll * mb[:, 1:]).sum() / L / B
-        grads = torch.autograd.grad(loss, list(leaves.values()))
-        with torch.no_grad():
-            for (k, x), g in zip(list(p.items()), grads):
-                m[k] = b1 * m[k] + (1 - b1) * g
-                v[k] = b2 * v[k] + (1 - b2) * g * g
-                mh, vh = m[k] / (1 - b1 ** (t + 1)), v[k] / (1 - b2 ** (t + 1))
-                p[k] = x.detach() * (1 - lr * wd) - lr * mh / (torch.sqrt(vh + eps_root) + eps)
-    key = "transformer.wte.weight"  # tied: the LM head
-    delta = (p[key] - p0[key])[TOKEN_OFFSET : TOKEN_OFFSET + y.shape[1], : y.shape[0]].T
+        return (nll * mb[:, 1:]).sum() / L / B
+
+    delta = patch_delta(inner_adamw(p0, T, step_loss, lr), p0, y).detach()
     acc = (torch.sign(delta) == y).float().mean().item()
-    phi = -torch.nn.functional.softplus(-s * y * delta).mean().item()
+    phi = phi_of(delta, y, s).item()
     return (acc, phi, delta) if return_delta else (acc, phi)
 
 

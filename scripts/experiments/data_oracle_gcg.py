@@ -21,30 +21,20 @@ import data_oracle as oracle
 PRINTABLE = list(range(32, 127))
 
 
-def soft_phi(model, p0, y, X, mask, s, T, lr, b1=0.9, b2=0.95, eps=1e-8, eps_root=1e-9, wd=1e-4):
+def soft_phi(model, p0, y, X, mask, s, T, lr):
     """Phi as a differentiable function of the one-hot data X [N, L, V] (the inner run of train_and_score)."""
     N, L, _ = X.shape
     B = N // T
-    p = {k: v.clone().requires_grad_(True) for k, v in p0.items()}
-    m = {k: torch.zeros_like(v) for k, v in p.items()}
-    v = {k: torch.zeros_like(x) for k, x in p.items()}
-    key = "transformer.wte.weight"
-    for t in range(T):
+
+    def step_loss(p, t):
         xb, mb = X[t * B : (t + 1) * B], mask[t * B : (t + 1) * B]
-        emb = xb[:, :-1] @ p[key]
+        emb = xb[:, :-1] @ p[oracle.HEAD]
         logits = functional_call(model, p, (), {"inputs_embeds": emb}).logits
         nll = -(xb[:, 1:] * torch.log_softmax(logits, -1)).sum(-1)
-        loss = (nll * mb[:, 1:]).sum() / L / B
-        grads = torch.autograd.grad(loss, list(p.values()), create_graph=True)
-        new = {}
-        for (k, x), g in zip(p.items(), grads):
-            m[k] = b1 * m[k] + (1 - b1) * g
-            v[k] = b2 * v[k] + (1 - b2) * g * g
-            mh, vh = m[k] / (1 - b1 ** (t + 1)), v[k] / (1 - b2 ** (t + 1))
-            new[k] = x * (1 - lr * wd) - lr * mh / (torch.sqrt(vh + eps_root) + eps)
-        p = new
-    delta = (p[key] - p0[key])[oracle.TOKEN_OFFSET : oracle.TOKEN_OFFSET + y.shape[1], : y.shape[0]].T
-    return -torch.nn.functional.softplus(-s * y * delta).mean()
+        return (nll * mb[:, 1:]).sum() / L / B
+
+    p = oracle.inner_adamw(p0, T, step_loss, lr, create_graph=True)
+    return oracle.phi_of(oracle.patch_delta(p, p0, y), y, s)
 
 
 def main():
