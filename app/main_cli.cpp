@@ -7,6 +7,7 @@
 //   dpg attribute --model DIR --data FILE.jsonl --objective KIND [...]
 //   dpg run --preset 67-tiny [--config FILE] [--set key=value ...] [--db PATH]
 //   dpg resume ID | dpg runs list | dpg runs show ID | dpg export ID --png DIR --csv FILE
+//   dpg eval ID [--step S] [--set validation.KEY=VALUE ...]
 // Any error ends the program with exit code 1 and one line "dpg: error: ..." on stderr.
 #include "app/cli/commands.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   dpg::cli::add_attribute_command(app);
   dpg::cli::add_run_commands(app);
   dpg::cli::add_runs_commands(app);
+  dpg::cli::add_eval_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

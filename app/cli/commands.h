@@ -10,5 +10,6 @@ void add_pretrain_command(CLI::App& app);   ///< pretrain
 void add_attribute_command(CLI::App& app);  ///< attribute
 void add_run_commands(CLI::App& app);       ///< run, resume
 void add_runs_commands(CLI::App& app);      ///< runs list/show, export
+void add_eval_command(CLI::App& app);       ///< eval (re-validate a stored checkpoint)
 
 }  // namespace dpg::cli

@@ -86,6 +86,8 @@ void visit_fields(Cfg& c, F&& f) {
   f("validation.T", c.validation.T, "T_val: inner steps of the validation run", Choices{});
   f("validation.repeats", c.validation.repeats,
     "independent validations, each on fresh samples, averaged (less noise, R times the cost)", Choices{});
+  f("validation.temperature", c.validation.temperature,
+    "sampling temperature of the validation responses (1 = the policy as sampled)", Choices{});
   f("snapshot_every", c.snapshot_every, "store an LM-head snapshot every N steps (0 = never)",
     Choices{});
   f("checkpoint_every", c.checkpoint_every,
@@ -366,6 +368,7 @@ void RunConfig::validate() const {
   need(validation.prompts >= 1, "validation.prompts", "must be at least 1");
   need(validation.T >= 1, "validation.T", "must be at least 1");
   need(validation.repeats >= 1, "validation.repeats", "must be at least 1");
+  positive(validation.temperature, "validation.temperature");
   need(val_examples() % validation.T == 0, "validation.T",
        "must divide the " + std::to_string(val_examples()) +
            " validation rollouts (validation.prompts × group_size)");

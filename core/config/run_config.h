@@ -86,6 +86,7 @@ struct ValidationConfig {
   int64_t prompts = 16;  ///< held-out prompts per validation (each gets group_size responses)
   int64_t T = 8;         ///< T_val: inner steps of the validation run of 𝒜
   int64_t repeats = 1;   ///< independent validations (fresh samples each) whose Φ and metric are averaged
+  double temperature = 1.0;  ///< sampling temperature of the validation responses (training: grpo.temperature)
 };
 
 /// Every hyperparameter of one run. Plain data: copy it, compare it, save it beside the run.

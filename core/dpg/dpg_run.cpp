@@ -98,7 +98,8 @@ std::vector<int64_t> DpgRun::prompt_ids(const std::string& prompt) const {
 }
 
 DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t count, uint64_t seed,
-                                bool random_prompts, const std::atomic<bool>* cancel) {
+                                bool random_prompts, double temperature,
+                                const std::atomic<bool>* cancel) const {
   const int64_t G = in_.config.grpo.group_size;
   std::vector<int64_t> pick(static_cast<size_t>(count));
   if (random_prompts) {
@@ -117,7 +118,7 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
   model::GenerateOptions go;
   go.max_new_tokens = in_.config.grpo.max_new_tokens;
   go.min_new_tokens = in_.config.grpo.min_new_tokens;  // generate() caps it at max_new_tokens by itself
-  go.temperature = in_.config.grpo.temperature;
+  go.temperature = temperature;
   go.top_p = in_.config.grpo.top_p;
   go.seed = seed + 1;
   go.cancel = cancel;
@@ -144,7 +145,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
 
   // 1–2. Prompts and G responses each.
   auto t0 = Clock::now();
-  Rollouts ro = sample(in_.train_prompts, P, mix(c.seed, s, 1), true, cancel);
+  Rollouts ro = sample(in_.train_prompts, P, mix(c.seed, s, 1), true, c.grpo.temperature, cancel);
   m.t_generate = since(t0);
   m.gen_tok_per_s = ro.seconds > 0 ? double(ro.new_tokens) / ro.seconds : 0.0;
 
@@ -273,25 +274,10 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   // 7. Validation on held-out prompts with T_val, and snapshots.
   const bool last = s == c.grpo.steps;
   if (c.validation.every > 0 && (s == 1 || s % c.validation.every == 0 || last)) {
-    // R independent validations (repeat 0 keeps the single-validation stream); Φ_val and the metric are their
-    // means, the images come from repeat 0. One validation of 64 samples is noisy (±0.2 pixel accuracy on 67-tiny).
-    const int64_t R = c.validation.repeats;
-    const uint64_t stream0 = mix(c.seed, s, 3);
-    const auto vic = inner_config(c.inner, c.validation.T, c.val_batch());
-    m.val_phi = 0.0;
-    m.val_metric = 0.0;
-    for (int64_t r = 0; r < R; ++r) {
-      Rollouts vr = sample(in_.val_prompts, c.validation.prompts, r == 0 ? stream0 : mix(stream0, r, 0), false,
-                           nullptr);
-      auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
-      InnerTrainer vtrainer(tcfg, in_.target.params, vic);
-      auto vphi_T = vtrainer.train(vdata);
-      torch::NoGradGuard ng;
-      m.val_phi += phi_fn(vphi_T, vtrainer.phi0()).item<double>() / double(R);
-      auto vview = obj.view(tcfg, vphi_T, vtrainer.phi0());
-      m.val_metric += vview.metric / double(R);
-      if (r == 0) add_images(rec, vview, "val_");
-    }
+    const Validation v = validate(s);
+    m.val_phi = v.phi;
+    m.val_metric = v.metric;
+    add_images(rec, v.view, "val_");
     rec.validated = true;
     if (better(m.val_metric, best_metric_, obj.metric_higher_is_better())) {
       best_metric_ = m.val_metric;
@@ -304,6 +290,37 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   m.step_seconds = since(t_step);
   ++next_step_;
   return rec;
+}
+
+Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
+  // R independent validations (repeat 0 keeps the single-validation stream); Φ_val and the metric are their
+  // means, the images come from repeat 0. One validation of 64 samples is noisy (±0.2 pixel accuracy on 67-tiny).
+  const auto& c = in_.config;
+  const auto& tcfg = in_.target.config;
+  const Objective& obj = *in_.objective;
+  const int64_t R = c.validation.repeats;
+  const uint64_t stream0 = mix(c.seed, s, 3);
+  const auto vic = inner_config(c.inner, c.validation.T, c.val_batch());
+  Validation v;
+  for (int64_t r = 0; r < R; ++r) {
+    Rollouts vr = sample(in_.val_prompts, c.validation.prompts, r == 0 ? stream0 : mix(stream0, r, 0), false,
+                         c.validation.temperature, cancel);
+    auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
+    InnerTrainer vtrainer(tcfg, in_.target.params, vic);
+    auto vphi_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
+    if (cancel && cancel->load()) throw Cancelled();
+    torch::NoGradGuard ng;
+    v.phis.push_back(obj.phi(tcfg, vphi_T, vtrainer.phi0()).item<double>());
+    auto view = obj.view(tcfg, vphi_T, vtrainer.phi0());
+    v.metrics.push_back(view.metric);
+    v.phi += v.phis.back() / double(R);
+    v.metric += view.metric / double(R);
+    if (r == 0) {
+      v.view = std::move(view);
+      v.responses = std::move(vr.responses);
+    }
+  }
+  return v;
 }
 
 void DpgRun::save_checkpoint(const std::string& path) const {

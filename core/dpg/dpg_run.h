@@ -9,6 +9,7 @@
 /// Plain C++ and LibTorch: no Qt, no store. The caller persists what step() returns.
 #include "core/config/run_config.h"
 #include "core/dpg/objective.h"
+#include "core/dpg/objective_view.h"
 #include "core/dpg/policy.h"
 #include "core/dpg/records.h"
 #include "core/model/model_io.h"
@@ -29,6 +30,16 @@ struct RunInputs {
   std::vector<std::string> val_prompts;
 };
 
+/// One validation (dpg-method.md §3, "Validation"): validation.repeats independent sample sets of the
+/// held-out prompts at validation.temperature, each trained on for T_val inner steps.
+struct Validation {
+  double phi = 0;                      ///< mean Φ_val over the repeats
+  double metric = 0;                   ///< mean readable metric over the repeats
+  std::vector<double> phis, metrics;   ///< one per repeat
+  ObjectiveView view;                  ///< repeat 0's images
+  std::vector<std::string> responses;  ///< repeat 0's samples
+};
+
 class DpgRun {
  public:
   explicit DpgRun(RunInputs in);
@@ -39,6 +50,10 @@ class DpgRun {
   /// Runs the next step. @p cancel is polled between stages and inner steps (throws Cancelled);
   /// a cancelled step changes nothing.
   StepRecord step(const std::atomic<bool>* cancel = nullptr);
+
+  /// Validates the current generator as step @p step's validation does. Every sample stream is seeded
+  /// from (seed, step, repeat), so validating a checkpoint of step s repeats the run's own validation.
+  Validation validate(int64_t step, const std::atomic<bool>* cancel = nullptr) const;
 
   /// Writes θ, the generator's AdamW state and the run position, atomically and durably.
   void save_checkpoint(const std::string& path) const;
@@ -53,7 +68,7 @@ class DpgRun {
  private:
   struct Rollouts;
   Rollouts sample(const std::vector<std::string>& prompts, int64_t count, uint64_t seed,
-                  bool random_prompts, const std::atomic<bool>* cancel);
+                  bool random_prompts, double temperature, const std::atomic<bool>* cancel) const;
   std::vector<int64_t> prompt_ids(const std::string& prompt) const;
 
   RunInputs in_;

@@ -24,6 +24,47 @@ Result run_dpg(const QStringList& args, int timeout_ms = 600000) {
   return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
+/// The "mean" row of `dpg eval`: {phi_val, metric}.
+QPair<double, double> evalMean(const QString& out) {
+  for (const auto& line : out.split(QLatin1Char('\n'))) {
+    const auto f = line.simplified().split(QLatin1Char(' '));
+    if (f.size() >= 3 && f[0] == QStringLiteral("mean")) return {f[1].toDouble(), f[2].toDouble()};
+  }
+  return {std::nan(""), std::nan("")};
+}
+
+/// `dpg eval` of the last checkpoint repeats the run's own validation of that step exactly (every sample
+/// stream is seeded from seed and step); more repeats add rows after repeat 0; only validation.* may change.
+void checkEval(const QString& db, int64_t id, const dpg::engine::StepMetrics& last) {
+  const QStringList base{QStringLiteral("eval"), QString::number(id), QStringLiteral("--db"), db,
+                         QStringLiteral("--step"), QString::number(last.step)};
+  auto e = run_dpg(base);
+  QVERIFY2(e.code == 0, qPrintable(e.err));
+  const auto mean = evalMean(e.out);
+  QCOMPARE(QString::number(mean.first, 'f', 6), QString::number(last.val_phi, 'f', 6));
+  QCOMPARE(QString::number(mean.second, 'f', 4), QString::number(last.val_metric, 'f', 4));
+
+  auto e3 = run_dpg(base + QStringList{QStringLiteral("--set"), QStringLiteral("validation.repeats=3")});
+  QVERIFY2(e3.code == 0, qPrintable(e3.err));
+  QVERIFY2(e3.out.contains(QStringLiteral("\n     2 ")) && !e3.out.contains(QStringLiteral("\n     3 ")),
+           qPrintable(e3.out));
+  const auto row0 = [](const QString& out) {
+    for (const auto& line : out.split(QLatin1Char('\n')))
+      if (line.simplified().startsWith(QStringLiteral("0 "))) return line.simplified();
+    return QString();
+  };
+  QCOMPARE(row0(e3.out), row0(e.out));  // repeat 0 is the single validation's stream
+
+  auto bad = run_dpg(base + QStringList{QStringLiteral("--set"), QStringLiteral("grpo.lr=1")});
+  QVERIFY(bad.code != 0);
+  QVERIFY2(bad.err.trimmed().startsWith(QStringLiteral("dpg: error: ")) &&
+               bad.err.contains(QStringLiteral("validation.* fields only")), qPrintable(bad.err));
+  auto none = run_dpg({QStringLiteral("eval"), QString::number(id), QStringLiteral("--db"), db,
+                       QStringLiteral("--step"), QStringLiteral("7")});
+  QVERIFY(none.code != 0);
+  QVERIFY2(none.err.contains(QStringLiteral("no checkpoint of step 7")), qPrintable(none.err));
+}
+
 }  // namespace
 
 class TestCli : public QObject {
@@ -67,6 +108,8 @@ class TestCli : public QObject {
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(csv.readAll()).count(QLatin1Char('\n')), steps + 1);
     QVERIFY(!QDir(dir.path() + QStringLiteral("/png")).entryList({QStringLiteral("*.png")}).isEmpty());
+
+    checkEval(db, runs[0].id, m.back());
   }
 
   void badInputIsOneReadableLine_data() {
