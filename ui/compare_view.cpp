@@ -97,6 +97,13 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   plot_->setMinimumSize(300, 200);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->legend->setVisible(true);
+  // The legend sits in its own row above the axes, in one line, so it never hides the end of a curve.
+  plot_->legend->setBorderPen(Qt::NoPen);
+  plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  plot_->axisRect()->insetLayout()->take(plot_->legend);
+  plot_->plotLayout()->insertRow(0);
+  plot_->plotLayout()->addElement(0, 0, plot_->legend);
+  plot_->plotLayout()->setRowStretchFactor(0, 0.001);
   plot_->xAxis->setLabel(tr("step"));
   auto* imgBox = new QWidget(upper);
   images_ = new QGridLayout(imgBox);
@@ -153,7 +160,7 @@ void CompareView::showRuns(const CompareList& runs) {
     img->setMinimumSize(120, 120);
     img->setFrameShape(QFrame::StyledPanel);
     if (!r.sign.empty()) {
-      const int scale = std::max(2, int(140 / std::max<int64_t>(r.sign.cols, r.sign.rows)));
+      const int scale = std::max(2, int(112 / std::max<int64_t>(r.sign.cols, r.sign.rows)));  // fits the 120 px cell
       img->setPixmap(QPixmap::fromImage(sign_image(r.sign, scale)));
     } else {
       img->setText(tr("no snapshot"));
@@ -161,6 +168,8 @@ void CompareView::showRuns(const CompareList& runs) {
     images_->addWidget(title, (i / 2) * 2, i % 2);
     images_->addWidget(img, (i / 2) * 2 + 1, i % 2);
   }
+  for (int row = 0; row < images_->rowCount(); ++row) images_->setRowStretch(row, 0);
+  images_->setRowStretch(images_->rowCount(), 1);  // titles sit on their images, spare room goes below
 
   std::vector<nlohmann::json> configs;
   for (const auto& r : runs_) {

@@ -13,6 +13,7 @@
 #include <QSlider>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace dpg::ui {
@@ -71,9 +72,32 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
     g->setLineStyle(QCPGraph::lsLine);
     g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
     g->setName(tr("validation"));
-    plots_[size_t(i)]->legend->setVisible(true);
-    plots_[size_t(i)]->legend->setFont(QFont(font().family(), 7));
-    plots_[size_t(i)]->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    // The legend gets its own row under the title, laid out in one line, so it never hides a curve.
+    auto* p = plots_[size_t(i)];
+    auto* legend = p->legend;
+    legend->setVisible(true);
+    legend->setFont(QFont(font().family(), 7));
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(Qt::NoBrush);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setMargins(QMargins(2, 0, 2, 0));
+    p->axisRect()->insetLayout()->take(legend);
+    p->plotLayout()->insertRow(1);
+    p->plotLayout()->addElement(1, 0, legend);
+    p->plotLayout()->setRowStretchFactor(1, 0.001);
+  }
+  {
+    // With one mini-batch per step (and one epoch) the PPO ratio is exactly 1, so nothing is ever clipped: say
+    // so on the plot instead of leaving a flat zero line that looks broken.
+    auto* p = plots_[kClip];
+    clip_note_ = new QCPItemText(p);
+    clip_note_->setPositionAlignment(Qt::AlignTop | Qt::AlignHCenter);
+    clip_note_->position->setType(QCPItemPosition::ptAxisRectRatio);
+    clip_note_->position->setCoords(0.5, 0.06);
+    clip_note_->setText(tr("0 at every step: one mini-batch per step\nkeeps the PPO ratio at 1 (nothing to clip)"));
+    clip_note_->setFont(QFont(font().family(), 7));
+    clip_note_->setColor(Qt::darkGray);
+    clip_note_->setVisible(false);
   }
   {
     auto* p = plots_[kReward];
@@ -207,6 +231,9 @@ void Dashboard::replot() {
     plots_[kReward]->graph(1)->setData(xs, lo, true);
     plots_[kReward]->graph(2)->setData(xs, hi, true);
   }
+  clip_note_->setVisible(!raw_.empty() && std::all_of(raw_.begin(), raw_.end(), [](const engine::StepMetrics& m) {
+    return m.clip_frac == 0.0;
+  }));
   for (auto* p : plots_) {
     if (fit_) {
       p->rescaleAxes();

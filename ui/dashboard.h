@@ -13,6 +13,7 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPItemText;
 class QSlider;
 class QLabel;
 class QCheckBox;
@@ -38,9 +39,6 @@ class Dashboard : public QWidget {
   QString toCsv() const;
 
  private:
-  struct Panel {
-    QCustomPlot* plot = nullptr;
-  };
   void scheduleReplot();
   void replot();
   QCustomPlot* makePlot(const QString& title, const QString& yLabel);
@@ -51,6 +49,7 @@ class Dashboard : public QWidget {
   QSlider* slider_ = nullptr;
   QLabel* slider_label_ = nullptr;
   QCheckBox* log_time_ = nullptr;
+  QCPItemText* clip_note_ = nullptr;  ///< shown while every clip fraction is 0
   double smoothing_ = 0.6;
   bool fit_ = true;
 };
