@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// dpg eval ID [--step S] [--set validation.KEY=VALUE ...] [--samples N] [--db PATH]
+// dpg eval ID [--step S] [--set validation.KEY=VALUE ...] [--samples N] [--pixels] [--db PATH]
 // Re-validates a stored generator checkpoint (the best step by default) without touching the run:
 // with the run's own settings it repeats the stored validation of that step exactly; with overrides
 // (more repeats, another temperature or T_val) it measures the same policy another way.
@@ -30,6 +30,7 @@ struct EvalArgs {
   std::optional<int64_t> step;
   std::vector<std::string> sets;
   int samples = 0;
+  bool pixels = false;
   int threads = 0;
 };
 
@@ -46,6 +47,25 @@ std::string checkpoint_file(const store::RunStore& st, const std::string& db, in
   for (const auto& ck : st.checkpoints(id)) have += (have.empty() ? "" : ", ") + std::to_string(ck.step);
   throw std::invalid_argument("run " + std::to_string(id) + " has no checkpoint of step " + std::to_string(step) +
                               (have.empty() ? std::string(" (it has none)") : " (steps with one: " + have + ")"));
+}
+
+/// How often each pixel's sign matched Y over the repeats, in percent, as a grid (rows = hidden dims,
+/// columns = tokens), with Y's sign beside each value: which pixels the policy sets reliably, and which not.
+void print_pixel_rates(const engine::Validation& v) {
+  const auto& y = v.view.target;
+  if (y.empty() || v.signs.empty()) {
+    std::printf("(this objective has no sign image)\n");
+    return;
+  }
+  std::printf("pixel hit rate over %zu repeats, %% (Y sign):\n", v.signs.size());
+  for (int64_t r = 0; r < y.rows; ++r) {
+    for (int64_t c = 0; c < y.cols; ++c) {
+      int hits = 0;
+      for (const auto& s : v.signs) hits += s.at(r, c) == y.at(r, c);  // as pixel accuracy counts it
+      std::printf(" %3d%c", int(std::lround(100.0 * hits / double(v.signs.size()))), y.at(r, c) > 0 ? '+' : '-');
+    }
+    std::printf("\n");
+  }
 }
 
 void eval_run(const EvalArgs& a) {
@@ -90,6 +110,7 @@ void eval_run(const EvalArgs& a) {
   for (const auto& m : st.steps(a.id))
     if (m.step == step && std::isfinite(m.val_metric))
       std::printf("stored validation of step %ld: phi_val %.6f, metric %.4f\n", long(step), m.val_phi, m.val_metric);
+  if (a.pixels) print_pixel_rates(v);
   for (int i = 0; i < a.samples && size_t(i) < v.responses.size(); ++i)
     std::printf("sample %d: %s\n", i, v.responses[size_t(i)].c_str());
 }
@@ -104,6 +125,7 @@ void add_eval_command(CLI::App& app) {
   e->add_option("--set", a->sets,
                 "Override how it is measured: validation.repeats, .temperature, .T or .prompts (repeatable)");
   e->add_option("--samples", a->samples, "Print this many validation samples (of repeat 0)");
+  e->add_flag("--pixels", a->pixels, "Print each pixel's hit rate over the repeats (bitmap objectives)");
   e->add_option("--db", a->db, "Run database");
   e->add_option("--threads", a->threads, "Intra-op threads");
   e->callback([a] { eval_run(*a); });

@@ -313,6 +313,7 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
     v.phis.push_back(obj.phi(tcfg, vphi_T, vtrainer.phi0()).item<double>());
     auto view = obj.view(tcfg, vphi_T, vtrainer.phi0());
     v.metrics.push_back(view.metric);
+    if (!view.sign.empty()) v.signs.push_back(view.sign);
     v.phi += v.phis.back() / double(R);
     v.metric += view.metric / double(R);
     if (r == 0) {

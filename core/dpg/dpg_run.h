@@ -37,6 +37,7 @@ struct Validation {
   double metric = 0;                   ///< mean readable metric over the repeats
   std::vector<double> phis, metrics;   ///< one per repeat
   ObjectiveView view;                  ///< repeat 0's images
+  std::vector<Image> signs;            ///< each repeat's sign image, when the objective has one
   std::vector<std::string> responses;  ///< repeat 0's samples
 };
 

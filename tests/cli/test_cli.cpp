@@ -55,6 +55,26 @@ void checkEval(const QString& db, int64_t id, const dpg::engine::StepMetrics& la
   };
   QCOMPARE(row0(e3.out), row0(e.out));  // repeat 0 is the single validation's stream
 
+  // --pixels: one hit rate per pixel of the 6 × 7 "67", each 0 or 100 with one repeat, with Y's sign; the
+  // pixels that hit make up that repeat's metric.
+  auto px = run_dpg(base + QStringList{QStringLiteral("--pixels"), QStringLiteral("--set"),
+                                       QStringLiteral("validation.repeats=1")});
+  QVERIFY2(px.code == 0, qPrintable(px.err));
+  const auto grid = px.out.section(QStringLiteral("pixel hit rate over 1 repeats, % (Y sign):\n"), 1)
+                        .trimmed().split(QLatin1Char('\n'));
+  QVERIFY2(grid.size() >= 6, qPrintable(px.out));
+  int hits = 0;
+  for (int r = 0; r < 6; ++r) {
+    const auto cells = grid[r].simplified().split(QLatin1Char(' '));
+    QCOMPARE(cells.size(), 7);
+    for (const auto& cell : cells) {
+      QVERIFY2(cell == QStringLiteral("100+") || cell == QStringLiteral("100-") || cell == QStringLiteral("0+") ||
+                   cell == QStringLiteral("0-"), qPrintable(cell));
+      hits += cell.startsWith(QStringLiteral("100")) ? 1 : 0;
+    }
+  }
+  QCOMPARE(QString::number(hits / 42.0, 'f', 4), QString::number(evalMean(px.out).second, 'f', 4));
+
   auto bad = run_dpg(base + QStringList{QStringLiteral("--set"), QStringLiteral("grpo.lr=1")});
   QVERIFY(bad.code != 0);
   QVERIFY2(bad.err.trimmed().startsWith(QStringLiteral("dpg: error: ")) &&
