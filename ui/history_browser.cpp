@@ -103,10 +103,13 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   open_ = new QPushButton(tr("Open"), this);
   compare_ = new QPushButton(tr("Compare"), this);
   rename_ = new QPushButton(tr("Rename…"), this);
+  revalidate_ = new QPushButton(tr("Re-validate…"), this);
+  revalidate_->setToolTip(tr("Validate a stored checkpoint of the run again, with more repeats or other settings "
+                             "(read-only)"));
   delete_ = new QPushButton(tr("Delete…"), this);
   open_->setToolTip(tr("Show the run's curves, images and samples (live while it runs)"));
   compare_->setToolTip(tr("Select 2 to 4 runs to overlay their curves and diff their configs"));
-  for (auto* b : {open_, compare_, rename_, delete_}) bar->addWidget(b);
+  for (auto* b : {open_, compare_, revalidate_, rename_, delete_}) bar->addWidget(b);
   top->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -168,6 +171,10 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
     if (!ids.isEmpty()) Q_EMIT openRequested(ids.front());
   });
   connect(compare_, &QPushButton::clicked, this, [this] { Q_EMIT compareRequested(selectedRunIds()); });
+  connect(revalidate_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.size() == 1) Q_EMIT revalidateRequested(ids.front());
+  });
   connect(rename_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.size() != 1) return;
@@ -227,6 +234,7 @@ void HistoryBrowser::updateButtons() {
   const int n = int(selectedRunIds().size());
   open_->setEnabled(n >= 1);
   rename_->setEnabled(n == 1);
+  revalidate_->setEnabled(n == 1);
   delete_->setEnabled(n >= 1);
   compare_->setEnabled(n >= 2 && n <= 4);
   save_notes_->setEnabled(n == 1);

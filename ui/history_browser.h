@@ -50,6 +50,7 @@ class HistoryBrowser : public QWidget {
  Q_SIGNALS:
   void openRequested(qint64 runId);
   void compareRequested(const QList<qint64>& runIds);
+  void revalidateRequested(qint64 runId);
 
  private:
   void updateButtons();
@@ -63,6 +64,7 @@ class HistoryBrowser : public QWidget {
   QPushButton* open_ = nullptr;
   QPushButton* compare_ = nullptr;
   QPushButton* rename_ = nullptr;
+  QPushButton* revalidate_ = nullptr;
   QPushButton* delete_ = nullptr;
   QPushButton* save_notes_ = nullptr;
   QTimer poll_;

@@ -8,6 +8,7 @@
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
+#include "ui/revalidate_dialog.h"
 #include "ui/lmhead_view.h"
 #include "ui/run_setup.h"
 #include "ui/samples_view.h"
@@ -163,6 +164,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   });
   connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
   connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
+  connect(history_, &HistoryBrowser::revalidateRequested, this, &MainWindow::revalidateRun);
 
   // A run opened from History (e.g. a CLI `dpg run`) is followed live from the store.
   poll_.setInterval(1000);
@@ -375,6 +377,17 @@ void MainWindow::pollShownRun() {
 void MainWindow::compareRuns(const QList<qint64>& runIds) {
   compare_->compare(runIds);
   tabs_->setCurrentIndex(CompareTab);
+}
+
+RevalidateDialog* MainWindow::revalidateRun(qint64 runId) {
+  for (const auto& r : history_->model()->runs()) {
+    if (r.id != runId) continue;
+    auto* d = new RevalidateDialog(db_path_, r, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    d->show();
+    return d;
+  }
+  return nullptr;
 }
 
 void MainWindow::updateStatus() {

@@ -20,6 +20,7 @@ class CompareView;
 class Dashboard;
 class EngineController;
 class HistoryBrowser;
+class RevalidateDialog;
 class LmHeadView;
 class ObjectiveDesigner;
 class RunSetup;
@@ -56,6 +57,8 @@ class MainWindow : public QMainWindow {
   /// Shows a stored run in the Run and Samples tabs, following it live while it runs.
   void openRun(qint64 runId);
   void compareRuns(const QList<qint64>& runIds);
+  /// Opens the non-modal re-validation dialog for a run in the History list (nullptr if it is not there).
+  RevalidateDialog* revalidateRun(qint64 runId);
 
  protected:
   void closeEvent(QCloseEvent* e) override;

@@ -11,6 +11,7 @@
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
+#include "ui/revalidate_dialog.h"
 #include "ui/lmhead_view.h"
 #include "ui/main_window.h"
 #include "ui/run_setup.h"
@@ -248,6 +249,19 @@ class TestGui : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(w.compareView()->runCount(), 2, 10000);
     QCOMPARE(w.compareView()->curveCount(), 2);
     QVERIFY(w.compareView()->diffRows() >= 2);  // name, seed, steps differ
+    // Re-validating the finished run's last checkpoint with its own settings repeats its stored validation.
+    {
+      auto* d = w.revalidateRun(run_ids_[0]);
+      QVERIFY(d);
+      d->start();
+      QVERIFY(d->isBusy());
+      QTRY_VERIFY_WITH_TIMEOUT(!d->isBusy(), 300000);
+      QVERIFY2(d->summary().contains(QStringLiteral("The run's own validation of this step")), qPrintable(d->summary()));
+      auto st = dpg::store::RunStore::open(db_.toStdString(), true);
+      const auto steps = st.steps(run_ids_[0]);
+      QCOMPARE(QString::number(d->meanMetric(), 'f', 6), QString::number(steps.back().val_metric, 'f', 6));
+      d->close();
+    }
     // Opening a stored run loads its curves and images.
     w.openRun(run_ids_[0]);
     QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 3, 10000);
