@@ -59,6 +59,7 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   step_->setToolTip(tr("A step with a stored checkpoint: every checkpoint_every steps, each new best step, and "
                        "the last step. Default: the best step."));
   repeats_ = new QSpinBox(this);
+  repeats_->setObjectName(QStringLiteral("repeats"));
   repeats_->setRange(1, 500);
   repeats_->setValue(int(cfg.validation.repeats));  // the run's own: the default repeats its validation exactly
   repeats_->setToolTip(tr("Independent validations on fresh samples; their mean and spread are reported. "
@@ -77,6 +78,9 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   temperature_->setDecimals(2);
   temperature_->setValue(cfg.validation.temperature);
   temperature_->setToolTip(tr("Sampling temperature of the validation responses"));
+  for (QWidget* w : {static_cast<QWidget*>(step_), static_cast<QWidget*>(repeats_), static_cast<QWidget*>(prompts_),
+                     static_cast<QWidget*>(t_val_), static_cast<QWidget*>(temperature_)})
+    w->setMaximumWidth(140);
   form->addRow(tr("Checkpoint step"), step_);
   form->addRow(tr("Repeats"), repeats_);
   form->addRow(tr("Prompts"), prompts_);
@@ -219,6 +223,9 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
   summary_->setText(text);
 
   repeats_table_->setRowCount(int(v.metrics.size()));
+  QStringList repeatLabels;  // repeat 0 is the run's own validation stream
+  for (int i = 0; i < int(v.metrics.size()); ++i) repeatLabels << QString::number(i);
+  repeats_table_->setVerticalHeaderLabels(repeatLabels);
   for (int i = 0; i < int(v.metrics.size()); ++i) {
     repeats_table_->setItem(i, 0, new QTableWidgetItem(QString::number(v.phis[size_t(i)], 'f', 6)));
     repeats_table_->setItem(i, 1, new QTableWidgetItem(QString::number(v.metrics[size_t(i)], 'f', 4)));
@@ -226,6 +233,11 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
   const auto rates = session::pixel_hit_rates(v);
   pixels_->setRowCount(int(rates.rows));
   pixels_->setColumnCount(int(rates.cols));
+  QStringList rowLabels, colLabels;  // offsets within the patch: hidden dim r, token c
+  for (int64_t row = 0; row < rates.rows; ++row) rowLabels << tr("dim %1").arg(row);
+  for (int64_t col = 0; col < rates.cols; ++col) colLabels << tr("tok %1").arg(col);
+  pixels_->setVerticalHeaderLabels(rowLabels);
+  pixels_->setHorizontalHeaderLabels(colLabels);
   for (int64_t row = 0; row < rates.rows; ++row)
     for (int64_t col = 0; col < rates.cols; ++col) {
       const double hit = rates.at(row, col);

@@ -3,6 +3,7 @@
 
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
+#include "ui/revalidate_dialog.h"
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
 #include "ui/main_window.h"
@@ -11,6 +12,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QTabWidget>
+#include <QSpinBox>
 #include <QTimer>
 
 #include <cstdio>
@@ -67,9 +69,32 @@ void ScreenshotTour::grabAll() {
     w_->compareRuns(ids_);
     QTimer::singleShot(1500, this, [this] {
       grab(MainWindow::CompareTab, QStringLiteral("compare.png"));
+      grabRevalidate();
+    });
+  });
+}
+
+void ScreenshotTour::grabRevalidate() {
+  // The re-validation dialog of the first run, with six repeats, once its result is in.
+  auto* d = w_->revalidateRun(ids_.front());
+  if (!d) {
+    qApp->quit();
+    return;
+  }
+  d->findChild<QSpinBox*>(QStringLiteral("repeats"))->setValue(6);
+  d->start();
+  auto* poll = new QTimer(this);
+  connect(poll, &QTimer::timeout, this, [this, d, poll] {
+    if (d->isBusy()) return;
+    poll->stop();
+    QTimer::singleShot(300, this, [this, d] {
+      const QString path = dir_ + QStringLiteral("/revalidate.png");
+      d->grab().save(path, "PNG");
+      std::fprintf(stderr, "screenshots: wrote %s\n", qPrintable(path));
       qApp->quit();
     });
   });
+  poll->start(200);
 }
 
 }  // namespace dpg::ui

@@ -18,6 +18,7 @@ class ScreenshotTour : public QObject {
  private:
   void startRun(int index);
   void grabAll();
+  void grabRevalidate();
   void grab(int tab, const QString& file);
   MainWindow* w_;
   QString dir_;
