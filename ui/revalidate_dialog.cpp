@@ -78,9 +78,8 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   temperature_->setDecimals(2);
   temperature_->setValue(cfg.validation.temperature);
   temperature_->setToolTip(tr("Sampling temperature of the validation responses"));
-  for (QWidget* w : {static_cast<QWidget*>(step_), static_cast<QWidget*>(repeats_), static_cast<QWidget*>(prompts_),
-                     static_cast<QWidget*>(t_val_), static_cast<QWidget*>(temperature_)})
-    w->setMaximumWidth(140);
+  fields_ = {step_, repeats_, prompts_, t_val_, temperature_};
+  for (QWidget* w : fields_) w->setMaximumWidth(140);
   form->addRow(tr("Checkpoint step"), step_);
   form->addRow(tr("Repeats"), repeats_);
   form->addRow(tr("Prompts"), prompts_);
@@ -170,9 +169,7 @@ void RevalidateDialog::start() {
     }
   });
   connect(thread_, &QThread::finished, this, &RevalidateDialog::finish);
-  for (QWidget* w : {static_cast<QWidget*>(step_), static_cast<QWidget*>(repeats_), static_cast<QWidget*>(prompts_),
-                     static_cast<QWidget*>(t_val_), static_cast<QWidget*>(temperature_)})
-    w->setEnabled(false);
+  for (QWidget* w : fields_) w->setEnabled(false);
   run_button_->setText(tr("Cancel"));
   busy_->setVisible(true);
   summary_->setText(tr("Validating the checkpoint of step %1, %2 time(s)…").arg(step_->value()).arg(repeats_->value()));
@@ -182,9 +179,7 @@ void RevalidateDialog::start() {
 void RevalidateDialog::finish() {
   thread_->deleteLater();
   thread_ = nullptr;
-  for (QWidget* w : {static_cast<QWidget*>(step_), static_cast<QWidget*>(repeats_), static_cast<QWidget*>(prompts_),
-                     static_cast<QWidget*>(t_val_), static_cast<QWidget*>(temperature_)})
-    w->setEnabled(true);
+  for (QWidget* w : fields_) w->setEnabled(true);
   run_button_->setText(tr("Re-validate"));
   run_button_->setEnabled(true);
   busy_->setVisible(false);

@@ -7,6 +7,7 @@
 #include "core/store/run_store.h"
 
 #include <QDialog>
+#include <QList>
 
 #include <atomic>
 #include <memory>
@@ -48,6 +49,7 @@ class RevalidateDialog : public QDialog {
   QSpinBox* prompts_ = nullptr;
   QSpinBox* t_val_ = nullptr;
   QDoubleSpinBox* temperature_ = nullptr;
+  QList<QWidget*> fields_;  ///< the settings, locked while a validation runs
   QPushButton* run_button_ = nullptr;
   QProgressBar* busy_ = nullptr;
   QLabel* summary_ = nullptr;
