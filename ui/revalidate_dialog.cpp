@@ -208,8 +208,8 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
                      .arg(r.config.validation.temperature)
                      .arg(v.metric, 0, 'f', 4)
                      .arg(r.metric_sd, 0, 'f', 4)
-                     .arg(*std::min_element(v.metrics.begin(), v.metrics.end()), 0, 'f', 4)
-                     .arg(*std::max_element(v.metrics.begin(), v.metrics.end()), 0, 'f', 4)
+                     .arg(r.metric_min, 0, 'f', 4)
+                     .arg(r.metric_max, 0, 'f', 4)
                      .arg(v.phi, 0, 'f', 6);
   if (r.stored_metric)
     text += tr("<br>The run's own validation of this step: metric %1, Φ_val %2.")

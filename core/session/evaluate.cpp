@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -51,7 +52,7 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
   if (out.config.validation.every == 0) out.config.validation.every = 1;  // a run that never validated still can be
   out.config.validate();
   out.checkpoint = checkpoint_file(st, req.db_path, req.run_id, out.step);
-  for (const auto& m : st.steps(req.run_id))
+  for (const auto& m : st.steps(req.run_id, out.step - 1))  // from that step on, not the whole run
     if (m.step == out.step && std::isfinite(m.val_metric)) {
       out.stored_phi = m.val_phi;
       out.stored_metric = m.val_metric;
@@ -64,6 +65,8 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
   double var = 0;
   for (double x : ms) var += (x - out.validation.metric) * (x - out.validation.metric);
   out.metric_sd = ms.size() > 1 ? std::sqrt(var / double(ms.size() - 1)) : 0.0;
+  out.metric_min = *std::min_element(ms.begin(), ms.end());
+  out.metric_max = *std::max_element(ms.begin(), ms.end());
   return out;
 }
 

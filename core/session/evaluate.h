@@ -32,7 +32,9 @@ struct EvalResult {
   config::RunConfig config;  ///< the run's config with the overrides applied
   engine::Validation validation;
   std::optional<double> stored_phi, stored_metric;  ///< the run's own validation of that step, if any
-  double metric_sd = 0;  ///< sample standard deviation of the metric over the repeats
+  double metric_sd = 0;   ///< sample standard deviation of the metric over the repeats
+  double metric_min = 0;  ///< lowest metric of one repeat
+  double metric_max = 0;  ///< highest metric of one repeat
 };
 
 /// Loads the checkpoint of the requested step and validates it. Throws std::invalid_argument with one
