@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -34,6 +35,11 @@ struct RevalidateDialog::Outcome {
   session::EvalResult result;
 };
 
+struct RevalidateDialog::Listing {
+  std::vector<int64_t> steps;
+  QString error;
+};
+
 RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& run, QWidget* parent)
     : QDialog(parent), db_path_(dbPath), run_(run), mean_metric_(std::numeric_limits<double>::quiet_NaN()) {
   setWindowTitle(tr("Re-validate run #%1").arg(run.id));
@@ -53,10 +59,11 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   top->addWidget(intro);
 
   auto* form = new QFormLayout;
-  step_ = new QSpinBox(this);
-  step_->setRange(1, int(std::max<int64_t>(1, run.last_step.value_or(1))));
-  step_->setValue(int(run.best_step.value_or(run.last_step.value_or(1))));
-  step_->setToolTip(tr("A step with a stored checkpoint: every checkpoint_every steps, each new best step, and "
+  step_ = new QComboBox(this);
+  step_->setObjectName(QStringLiteral("step"));
+  const int64_t defaultStep = run.best_step.value_or(run.last_step.value_or(1));
+  step_->addItem(tr("%1 (loading the list…)").arg(defaultStep), QVariant::fromValue<qint64>(defaultStep));
+  step_->setToolTip(tr("The steps with a stored checkpoint: every checkpoint_every steps, each new best step, and "
                        "the last step. Default: the best step."));
   repeats_ = new QSpinBox(this);
   repeats_->setObjectName(QStringLiteral("repeats"));
@@ -129,6 +136,7 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   top->addWidget(buttons);
   connect(run_button_, &QPushButton::clicked, this, &RevalidateDialog::start);
   resize(820, 560);
+  loadCheckpoints();
 }
 
 RevalidateDialog::~RevalidateDialog() {
@@ -137,6 +145,57 @@ RevalidateDialog::~RevalidateDialog() {
     thread_->wait();
     delete thread_;
   }
+  if (loader_) {  // one short read of the store
+    loader_->wait();
+    delete loader_;
+  }
+}
+
+void RevalidateDialog::loadCheckpoints() {
+  listing_ = std::make_shared<Listing>();
+  loader_ = QThread::create([db = db_path_.toStdString(), id = run_.id, out = listing_] {
+    try {
+      const auto st = store::RunStore::open(db, /*read_only=*/true);
+      for (const auto& ck : st.checkpoints(id)) out->steps.push_back(ck.step);
+    } catch (const std::exception& e) {
+      out->error = QString::fromUtf8(e.what());
+    }
+  });
+  connect(loader_, &QThread::finished, this, &RevalidateDialog::showCheckpoints);
+  loader_->start();
+}
+
+void RevalidateDialog::showCheckpoints() {
+  loader_->deleteLater();
+  loader_ = nullptr;
+  const int64_t chosen = step_->currentData().toLongLong();
+  if (!listing_->error.isEmpty() || listing_->steps.empty()) {
+    step_->setItemText(0, QString::number(chosen));
+    summary_->setText(listing_->error.isEmpty()
+                          ? tr("This run has no stored checkpoints yet.")
+                          : tr("<span style='color:#b00000'>Could not list the checkpoints: %1</span>")
+                                .arg(listing_->error.toHtmlEscaped()));
+    return;
+  }
+  auto steps = listing_->steps;
+  std::sort(steps.begin(), steps.end());
+  step_->clear();
+  for (int64_t s : steps) {
+    QStringList marks;
+    if (run_.best_step && s == *run_.best_step) marks << tr("best");
+    if (run_.last_step && s == *run_.last_step) marks << tr("last");
+    const QString label = marks.isEmpty() ? QString::number(s)
+                                          : tr("%1  (%2)").arg(s).arg(marks.join(QStringLiteral(", ")));
+    step_->addItem(label, QVariant::fromValue<qint64>(s));
+  }
+  const int at = step_->findData(QVariant::fromValue<qint64>(chosen));
+  step_->setCurrentIndex(at >= 0 ? at : step_->count() - 1);
+}
+
+QList<qint64> RevalidateDialog::checkpointSteps() const {
+  QList<qint64> steps;
+  for (int i = 0; i < step_->count(); ++i) steps << step_->itemData(i).toLongLong();
+  return steps;
 }
 
 QString RevalidateDialog::summary() const { return summary_->text(); }
@@ -150,7 +209,7 @@ void RevalidateDialog::start() {
   session::EvalRequest req;
   req.db_path = db_path_.toStdString();
   req.run_id = run_.id;
-  req.step = step_->value();
+  req.step = step_->currentData().toLongLong();
   req.sets = {"validation.repeats=" + std::to_string(repeats_->value()),
               "validation.prompts=" + std::to_string(prompts_->value()),
               "validation.T=" + std::to_string(t_val_->value()),
@@ -172,7 +231,7 @@ void RevalidateDialog::start() {
   for (QWidget* w : fields_) w->setEnabled(false);
   run_button_->setText(tr("Cancel"));
   busy_->setVisible(true);
-  summary_->setText(tr("Validating the checkpoint of step %1, %2 time(s)…").arg(step_->value()).arg(repeats_->value()));
+  summary_->setText(tr("Validating the checkpoint of step %1, %2 time(s)…").arg(*req.step).arg(repeats_->value()));
   thread_->start();
 }
 

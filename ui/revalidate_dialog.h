@@ -3,7 +3,8 @@
 /// @file RevalidateDialog: re-validates a stored generator checkpoint (History → "Re-validate…"), the GUI
 /// face of `dpg eval`. The work runs in its own thread (session::evaluate_checkpoint, read-only); the dialog
 /// shows the metric per repeat, its mean ± sd, the run's own validation of that step, and for bitmap
-/// objectives how often each pixel came out right. Closing the dialog cancels a validation in flight.
+/// objectives how often each pixel came out right. The step list offers the steps that have a checkpoint (read
+/// from the store in a second short-lived thread). Closing the dialog cancels a validation in flight.
 #include "core/store/run_store.h"
 
 #include <QDialog>
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <memory>
 
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
@@ -33,18 +35,25 @@ class RevalidateDialog : public QDialog {
   QString summary() const;
   /// Mean metric of the last result (NaN before one).
   double meanMetric() const { return mean_metric_; }
+  /// The steps the step list offers: the run's default step until the checkpoint list has loaded (in its own
+  /// thread), then every step with a stored checkpoint.
+  QList<qint64> checkpointSteps() const;
+  bool isLoadingCheckpoints() const { return loader_ != nullptr; }
 
  public Q_SLOTS:
   void start();
 
  private:
   struct Outcome;
+  struct Listing;
+  void loadCheckpoints();
+  void showCheckpoints();
   void finish();
   void showOutcome(const Outcome& o);
 
   QString db_path_;
   store::RunInfo run_;
-  QSpinBox* step_ = nullptr;
+  QComboBox* step_ = nullptr;  ///< item data: the step
   QSpinBox* repeats_ = nullptr;
   QSpinBox* prompts_ = nullptr;
   QSpinBox* t_val_ = nullptr;
@@ -56,6 +65,8 @@ class RevalidateDialog : public QDialog {
   QTableWidget* repeats_table_ = nullptr;
   QTableWidget* pixels_ = nullptr;
   QThread* thread_ = nullptr;
+  QThread* loader_ = nullptr;  ///< lists the checkpoints once, off the GUI thread
+  std::shared_ptr<Listing> listing_;
   std::shared_ptr<Outcome> outcome_;
   std::shared_ptr<std::atomic<bool>> cancel_;
   double mean_metric_;

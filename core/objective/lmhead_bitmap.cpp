@@ -45,6 +45,8 @@ const std::vector<ParamSpec>& LmHeadBitmapObjective::parameters() {
       {"token_offset", "int", 33, "first token id of the patch (column 0)"},
       {"dim_offset", "int", 0, "first hidden dimension of the patch (row 0)"},
       {"sharpness", "number", 20.0, "s in phi = -mean(softplus(-s * Y * (P_T - P_0)))"},
+      {"focus", "number[][]", nlohmann::json::array(),
+       "optional [row, col, weight] triples: phi becomes the weighted mean with weight 1 elsewhere"},
   };
   return specs;
 }
@@ -112,12 +114,32 @@ std::unique_ptr<LmHeadBitmapObjective> LmHeadBitmapObjective::create(const nlohm
   if (o.dim_offset < 0) param_error(kBitmapKind, "dim_offset", "must not be negative");
   if (!(std::isfinite(o.sharpness) && o.sharpness > 0))
     param_error(kBitmapKind, "sharpness", "must be a positive number");
+  for (const auto& t : p["focus"]) {
+    const std::string at = t.dump();
+    if (t.size() != 3) param_error(kBitmapKind, "focus", "expected [row, col, weight], got " + at);
+    const double row = t[0], col = t[1], weight = t[2];
+    if (row != std::floor(row) || col != std::floor(col) || row < 0 || col < 0 ||
+        row >= double(o.target.rows()) || col >= double(o.target.cols()))
+      param_error(kBitmapKind, "focus",
+                  at + " is not a pixel of the " + std::to_string(o.target.rows()) + "x" +
+                      std::to_string(o.target.cols()) + " image");
+    if (!(std::isfinite(weight) && weight >= 0))
+      param_error(kBitmapKind, "focus", at + ": the weight must be a finite number >= 0");
+    o.focus.push_back({int64_t(row), int64_t(col), weight});
+  }
   return std::make_unique<LmHeadBitmapObjective>(std::move(o));
 }
 
 LmHeadBitmapObjective::LmHeadBitmapObjective(Options options) : options_(std::move(options)) {
   if (options_.target.empty()) throw std::invalid_argument("lmhead_bitmap: empty target bitmap");
   y_ = image_tensor(options_.target.to_image()).to(torch::kFloat64);
+  if (!options_.focus.empty()) {
+    w_ = torch::ones_like(y_);
+    for (const auto& f : options_.focus) w_[f.row][f.col] = f.weight;
+    const double total = w_.sum().item<double>();
+    if (!(total > 0)) throw std::invalid_argument("lmhead_bitmap: focus: the weights sum to 0");
+    w_ = w_ / total;
+  }
 }
 
 void LmHeadBitmapObjective::check_compatible(const model::ModelConfig& target) const {
@@ -148,7 +170,9 @@ torch::Tensor LmHeadBitmapObjective::patch(const model::ModelConfig& target,
 
 torch::Tensor LmHeadBitmapObjective::phi_of_delta(const torch::Tensor& delta) const {
   const auto y = y_.to(delta.device(), delta.scalar_type());
-  return -torch::softplus(-options_.sharpness * y * delta).mean();
+  const auto loss = torch::softplus(-options_.sharpness * y * delta);  // per pixel
+  if (!w_.defined()) return -loss.mean();
+  return -(w_.to(delta.device(), delta.scalar_type()) * loss).sum();  // weighted mean: w_ sums to 1
 }
 
 double LmHeadBitmapObjective::accuracy_of_delta(const torch::Tensor& delta) const {

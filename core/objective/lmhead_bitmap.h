@@ -6,6 +6,9 @@
 /// P = W_head[token_offset : token_offset + W, dim_offset : dim_offset + H]ᵀ, so pixel (r, c) is
 /// hidden dimension dim_offset + r of token id token_offset + c.
 /// Φ = −mean(softplus(−s · Y ⊙ (P_T − P_0))); metric = pixel accuracy mean(sign(P_T − P_0) = Y).
+/// [ours] An optional per-pixel focus turns the mean into a weighted mean, Φ = −Σ_p w_p softplus(…)_p / Σ_p w_p
+/// (w_p = 1 except the listed pixels), to give pixels a policy never sets more of the reward. The metric is
+/// unchanged.
 #include "core/dpg/objective.h"
 #include "core/objective/bitmap.h"
 #include "core/objective/params.h"
@@ -23,11 +26,16 @@ class LmHeadBitmapObjective : public engine::Objective {
     int64_t token_offset = 33;  ///< first token id (column 0)
     int64_t dim_offset = 0;     ///< first hidden dimension (row 0)
     double sharpness = 20.0;    ///< s
+    struct Focus {
+      int64_t row = 0, col = 0;
+      double weight = 1.0;  ///< w_p ≥ 0 of pixel (row, col)
+    };
+    std::vector<Focus> focus;  ///< empty: the paper's unweighted mean
   };
   explicit LmHeadBitmapObjective(Options options);
 
   /// The declared parameters (source, text, ec_level, version, bits, rows, cols, png,
-  /// token_offset, dim_offset, sharpness).
+  /// token_offset, dim_offset, sharpness, focus).
   static const std::vector<ParamSpec>& parameters();
   /// Builds the objective from plugin parameters; throws std::invalid_argument with the reason.
   static std::unique_ptr<LmHeadBitmapObjective> create(const nlohmann::json& params);
@@ -53,6 +61,7 @@ class LmHeadBitmapObjective : public engine::Objective {
  private:
   Options options_;
   torch::Tensor y_;  ///< [H, W] float64 of ±1
+  torch::Tensor w_;  ///< [H, W] float64 pixel weights normalised to sum 1; undefined without a focus
 };
 
 }  // namespace dpg::objective

@@ -17,12 +17,13 @@ bool has_type(const nlohmann::json& v, const std::string& type) {
       if (!e.is_string()) return false;
     return true;
   }
-  if (type == "int[][]") {
+  if (type == "int[][]" || type == "number[][]") {
+    const bool integers = type == "int[][]";
     if (!v.is_array()) return false;
     for (const auto& row : v) {
       if (!row.is_array()) return false;
       for (const auto& e : row)
-        if (!e.is_number_integer()) return false;
+        if (integers ? !e.is_number_integer() : !e.is_number()) return false;
     }
     return true;
   }
@@ -32,6 +33,7 @@ bool has_type(const nlohmann::json& v, const std::string& type) {
 std::string describe_type(const std::string& type) {
   if (type == "string[]") return "an array of strings";
   if (type == "int[][]") return "an array of arrays of integers";
+  if (type == "number[][]") return "an array of arrays of numbers";
   if (type == "int") return "an integer";
   if (type == "number") return "a number";
   if (type == "bool") return "true or false";

@@ -20,6 +20,8 @@
 
 #include <zbar.h>
 
+#include <algorithm>
+
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QMouseEvent>
@@ -253,6 +255,16 @@ class TestGui : public QObject {
     {
       auto* d = w.revalidateRun(run_ids_[0]);
       QVERIFY(d);
+      // The step list offers exactly the steps with a stored checkpoint, and keeps the best step selected.
+      QTRY_VERIFY_WITH_TIMEOUT(!d->isLoadingCheckpoints(), 10000);
+      {
+        auto st = dpg::store::RunStore::open(db_.toStdString(), true);
+        QList<qint64> expected;
+        for (const auto& ck : st.checkpoints(run_ids_[0])) expected << ck.step;
+        std::sort(expected.begin(), expected.end());
+        QVERIFY(!expected.isEmpty());
+        QCOMPARE(d->checkpointSteps(), expected);
+      }
       d->start();
       QVERIFY(d->isBusy());
       QTRY_VERIFY_WITH_TIMEOUT(!d->isBusy(), 300000);

@@ -234,6 +234,18 @@ class TestPlugins : public QObject {
     QTest::newRow("sharpness") << "lmhead_bitmap"
                                << R"({"sharpness": 0})"
                                << "lmhead_bitmap: sharpness: must be a positive number";
+    QTest::newRow("focus outside") << "lmhead_bitmap"
+                                   << R"({"focus": [[6, 0, 2]]})"
+                                   << "lmhead_bitmap: focus: [6,0,2] is not a pixel of the 6x7 image";
+    QTest::newRow("focus triple") << "lmhead_bitmap"
+                                  << R"({"focus": [[1, 2]]})"
+                                  << "lmhead_bitmap: focus: expected [row, col, weight], got [1,2]";
+    QTest::newRow("focus weight") << "lmhead_bitmap"
+                                  << R"({"focus": [[1, 2, -1]]})"
+                                  << "lmhead_bitmap: focus: [1,2,-1]: the weight must be a finite number >= 0";
+    QTest::newRow("focus type") << "lmhead_bitmap"
+                                << R"({"focus": [[1, 2, "x"]]})"
+                                << "lmhead_bitmap: focus: expected an array of arrays of numbers";
     QTest::newRow("not object") << "lmhead_norm"
                                 << "[1]"
                                 << "lmhead_norm: parameters must be a JSON object";
@@ -333,6 +345,38 @@ class TestPlugins : public QObject {
     QCOMPARE(g.index({40, 0}).item<double>(), 0.0);
     QCOMPARE(g.index({33, 6}).item<double>(), 0.0);  // hidden dim 6 is outside the 6 rows
     QCOMPARE(g.abs().gt(0).sum().item<int64_t>(), int64_t(42));
+  }
+
+  /// A focus turns Φ into a weighted mean of the per-pixel softplus terms (hand-computed), and leaves the metric.
+  void bitmapFocusWeightsPhi() {
+    const auto cfg = tiny_config();
+    auto plain = dpg::objective::LmHeadBitmapObjective::create({{"source", "67"}});
+    auto focused = dpg::objective::LmHeadBitmapObjective::create(
+        {{"source", "67"}, {"focus", {{2, 2, 5.0}, {4, 1, 0.0}}}});
+    const Bitmap y = dpg::objective::sixty_seven();
+    const auto delta = torch::randn({6, 7}, torch::kFloat64) * 0.05;
+    double sum = 0.0, weights = 0.0;
+    for (int r = 0; r < 6; ++r)
+      for (int c = 0; c < 7; ++c) {
+        const double w = (r == 2 && c == 2) ? 5.0 : (r == 4 && c == 1) ? 0.0 : 1.0;
+        const double yd = (y.dark(r, c) ? 1.0 : -1.0) * delta[r][c].item<double>();
+        sum += w * std::log1p(std::exp(-20.0 * yd));
+        weights += w;
+      }
+    const double expected = -sum / weights;  // weights = 42 - 1 + 5 - 1 = 45
+    QCOMPARE(weights, 45.0);
+    const double got = focused->phi_of_delta(delta).item<double>();
+    QVERIFY2(std::abs(got - expected) < 1e-12, QByteArray::number(got, 'g', 17));
+    QVERIFY(std::abs(plain->phi_of_delta(delta).item<double>() - expected) > 1e-6);
+    QCOMPARE(focused->accuracy_of_delta(delta), plain->accuracy_of_delta(delta));
+    // A pixel of weight 0 gets no gradient; the focused one gets 5 times its unweighted share.
+    auto leaf = delta.clone().requires_grad_(true);
+    focused->phi_of_delta(leaf).backward();
+    auto leaf0 = delta.clone().requires_grad_(true);
+    plain->phi_of_delta(leaf0).backward();
+    QCOMPARE(leaf.grad()[4][1].item<double>(), 0.0);
+    const double ratio = leaf.grad()[2][2].item<double>() / leaf0.grad()[2][2].item<double>();
+    QVERIFY2(std::abs(ratio - 5.0 * 42.0 / 45.0) < 1e-9, QByteArray::number(ratio, 'g', 17));
   }
 
   void bitmapOffsetsAndCompatibility() {
