@@ -25,9 +25,13 @@ struct PretrainArgs {
   int64_t batch = 0;
   uint64_t seed = 1;
   int threads = 0;
+  int64_t d_model = 0;  ///< 0: the role's size
+  int64_t n_layer = 0;
+  int64_t n_head = 0;
 };
 
-model::ModelConfig role_config(const std::string& role) {
+model::ModelConfig role_config(const PretrainArgs& a) {
+  const std::string& role = a.role;
   model::ModelConfig c;
   c.arch = model::Arch::Gpt2;
   c.vocab_size = 257;
@@ -39,6 +43,12 @@ model::ModelConfig role_config(const std::string& role) {
   } else {
     throw std::invalid_argument("--role must be 'generator' or 'target', not '" + role + "'");
   }
+  if (a.d_model > 0) c.d_model = a.d_model;  // e.g. a larger target (docs/results.md (a))
+  if (a.n_layer > 0) c.n_layer = a.n_layer;
+  if (a.n_head > 0) c.n_head = a.n_head;
+  if (c.d_model % c.n_head != 0)
+    throw std::invalid_argument("--d-model " + std::to_string(c.d_model) + " is not a multiple of --heads " +
+                                std::to_string(c.n_head));
   c.n_kv_head = c.n_head;
   c.d_ff = 4 * c.d_model;
   return c;
@@ -47,7 +57,7 @@ model::ModelConfig role_config(const std::string& role) {
 void run_pretrain(const PretrainArgs& a) {
   if (a.threads > 0) torch::set_num_threads(a.threads);
   model::PretrainOptions o;
-  o.config = role_config(a.role);
+  o.config = role_config(a);
   o.steps = a.steps > 0 ? a.steps : (a.role == "generator" ? 1800 : 1500);
   o.batch = a.batch > 0 ? a.batch : (a.role == "generator" ? 16 : 32);
   o.lr = a.role == "generator" ? 3e-3 : 1e-2;
@@ -72,6 +82,9 @@ void run_pretrain(const PretrainArgs& a) {
   out.metadata["command"] = "dpg pretrain --role " + a.role + " --out " + a.out + " --steps " +
                             std::to_string(o.steps) + " --batch " + std::to_string(o.batch) +
                             " --seed " + std::to_string(a.seed);
+  if (a.d_model > 0) out.metadata["command"] += " --d-model " + std::to_string(a.d_model);
+  if (a.n_layer > 0) out.metadata["command"] += " --layers " + std::to_string(a.n_layer);
+  if (a.n_head > 0) out.metadata["command"] += " --heads " + std::to_string(a.n_head);
   out.metadata["data_sha256"] = data_sha;
   out.metadata["data_documents"] = std::to_string(docs.size());
 
@@ -108,6 +121,12 @@ void add_pretrain_command(CLI::App& app) {
   cmd->add_option("--batch", a->batch, "Windows per step (default: 16 generator, 32 target)");
   cmd->add_option("--seed", a->seed, "Seed");
   cmd->add_option("--threads", a->threads, "Intra-op threads (default: all cores)");
+  cmd->add_option("--d-model", a->d_model, "Hidden size (default: the role's, 128 generator, 32 target)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--layers", a->n_layer, "Transformer blocks (default: 3 generator, 2 target)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--heads", a->n_head, "Attention heads; must divide --d-model (default: 4 generator, 2 target)")
+      ->check(CLI::PositiveNumber);
   cmd->callback([a] { run_pretrain(*a); });
 }
 
