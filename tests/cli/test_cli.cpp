@@ -3,6 +3,9 @@
 // holds every step with samples and snapshots), export, and one-line errors with a non-zero exit.
 #include "core/store/run_store.h"
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -147,6 +150,11 @@ class TestCli : public QObject {
     QTest::addRow("empty attribute data") << QStringList{QStringLiteral("attribute"), QStringLiteral("--data"), QStringLiteral("/dev/null"),
                                                          QStringLiteral("--objective"), QStringLiteral("lmhead_norm")}
                                           << QStringLiteral("no examples");
+    QTest::addRow("pretrain heads") << QStringList{QStringLiteral("pretrain"), QStringLiteral("--role"), QStringLiteral("target"),
+                                                   QStringLiteral("--out"), QStringLiteral("/tmp/dpg-never-written"),
+                                                   QStringLiteral("--d-model"), QStringLiteral("30"), QStringLiteral("--heads"),
+                                                   QStringLiteral("4")}
+                                    << QStringLiteral("not a multiple of --heads 4");
   }
   void badInputIsOneReadableLine() {
     QFETCH(QStringList, args);
@@ -159,6 +167,26 @@ class TestCli : public QObject {
     const auto lines = r.err.trimmed().split(QLatin1Char('\n'));
     QCOMPARE(lines.size(), 1);
     QVERIFY2(lines[0].startsWith(QStringLiteral("dpg: error: ")) && lines[0].contains(needle), qPrintable(lines[0]));
+  }
+
+  /// `dpg pretrain --d-model/--layers/--heads` changes the role's size, and the written config says so.
+  void pretrainWritesTheAskedSize() {
+    QTemporaryDir dir;
+    const QString out = dir.path() + QStringLiteral("/m");
+    auto r = run_dpg({QStringLiteral("pretrain"), QStringLiteral("--role"), QStringLiteral("target"), QStringLiteral("--out"),
+                      out, QStringLiteral("--steps"), QStringLiteral("2"), QStringLiteral("--batch"), QStringLiteral("2"),
+                      QStringLiteral("--d-model"), QStringLiteral("48"), QStringLiteral("--layers"), QStringLiteral("1"),
+                      QStringLiteral("--heads"), QStringLiteral("4"), QStringLiteral("--threads"), QStringLiteral("1")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile f(out + QStringLiteral("/config.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const auto cfg = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(cfg[QStringLiteral("n_embd")].toInt(), 48);
+    QCOMPARE(cfg[QStringLiteral("n_layer")].toInt(), 1);
+    QCOMPARE(cfg[QStringLiteral("n_head")].toInt(), 4);
+    QCOMPARE(cfg[QStringLiteral("n_inner")].toInt(), 192);
+    QVERIFY(cfg[QStringLiteral("dpg_metadata")].toObject()[QStringLiteral("command")].toString().contains(
+        QStringLiteral("--d-model 48 --layers 1 --heads 4")));
   }
 
   void attributeWritesOneLinePerExample() {
