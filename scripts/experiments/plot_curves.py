@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Line charts (SVG, no dependencies) of curves exported by `dpg export ID --csv FILE`.
 
-  plot_curves.py OUT.svg COLUMN "label=run.csv" ["label=run2.csv" ...] [--title T] [--ema 0.9]
+  plot_curves.py OUT.svg COLUMN "label=run.csv" ["label=run2.csv" ...] [--title T] [--ema 0.9] [--xmax STEP]
 
 Rows with an empty value are skipped (validation columns are filled only at validation steps). --ema smooths
 dense columns such as fluency_nll with a debiased exponential moving average."""
@@ -11,12 +11,12 @@ import argparse, csv, math
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf", "#7f7f7f", "#bcbd22"]
 
 
-def series(path, column, ema):
+def series(path, column, ema, xmax=None):
     xs, ys = [], []
     with open(path) as f:
         for row in csv.DictReader(f):
             v = row.get(column, "")
-            if v in ("", "nan"):
+            if v in ("", "nan") or (xmax is not None and float(row["step"]) > xmax):
                 continue
             xs.append(float(row["step"]))
             ys.append(float(v))
@@ -37,11 +37,12 @@ def main():
     ap.add_argument("--title", default="")
     ap.add_argument("--ema", type=float, default=0.0)
     ap.add_argument("--ylabel", default=None)
+    ap.add_argument("--xmax", type=float, default=None, help="leave out steps after this one")
     a = ap.parse_args()
     data = []
     for spec in a.runs:
         label, path = spec.split("=", 1)
-        data.append((label, *series(path, a.column, a.ema)))
+        data.append((label, *series(path, a.column, a.ema, a.xmax)))
     xs = [x for _, sx, _ in data for x in sx]
     ys = [y for _, _, sy in data for y in sy]
     x0, x1 = min(xs), max(xs)
