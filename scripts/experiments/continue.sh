@@ -29,7 +29,10 @@ for kv in sets:
     node = cfg
     for p in path:
         node = node[p]
-    node[leaf] = json.loads(value) if value[:1] in "-0123456789[{tfn\"" else value
+    try:
+        node[leaf] = json.loads(value)  # numbers, true/false, arrays, objects, "quoted"
+    except ValueError:
+        node[leaf] = value  # a bare string such as token
 con.execute("update runs set config_json = ?, name = ?, status = 'stopped' where id = 1",
             (json.dumps(cfg, indent=2), name))
 con.commit()
