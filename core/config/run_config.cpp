@@ -48,6 +48,8 @@ void visit_fields(Cfg& c, F&& f) {
   f("grpo.clip", c.grpo.clip, "PPO ratio clip epsilon", Choices{});
   f("grpo.grad_clip", c.grpo.grad_clip, "global gradient-norm clip (0 = off)", Choices{});
   f("grpo.kl_coef", c.grpo.kl_coef, "KL penalty to the frozen starting generator", Choices{});
+  f("grpo.entropy_coef", c.grpo.entropy_coef,
+    "entropy bonus: subtracts this times the policy's token-mean entropy from the loss (0 = off)", Choices{});
   f("grpo.minibatch_prompts", c.grpo.minibatch_prompts,
     "prompts per generator optimiser mini-batch (one epoch)", Choices{});
   f("grpo.temperature", c.grpo.temperature, "sampling temperature", Choices{});
@@ -336,6 +338,7 @@ void RunConfig::validate() const {
   positive(grpo.clip, "grpo.clip");
   non_negative(grpo.grad_clip, "grpo.grad_clip");
   non_negative(grpo.kl_coef, "grpo.kl_coef");
+  non_negative(grpo.entropy_coef, "grpo.entropy_coef");
   need(grpo.minibatch_prompts >= 1 && grpo.minibatch_prompts <= grpo.prompts_per_step,
        "grpo.minibatch_prompts",
        "must be between 1 and prompts_per_step (" + std::to_string(grpo.prompts_per_step) + ")");

@@ -54,6 +54,7 @@ struct GrpoConfig {
   double clip = 0.2;               ///< PPO ratio clip ε
   double grad_clip = 1.0;          ///< global gradient-norm clip (0 = off)
   double kl_coef = 0.0;            ///< KL penalty to the frozen starting generator
+  double entropy_coef = 0.0;       ///< β_H: loss −= β_H · token-mean entropy of the policy (0 = off) [ours]
   int64_t minibatch_prompts = 16;  ///< prompts per optimiser mini-batch (one epoch)
   double temperature = 1.0;        ///< sampling temperature
   double top_p = 1.0;              ///< nucleus sampling mass (1 = off)

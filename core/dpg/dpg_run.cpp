@@ -250,6 +250,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv.narrow(0, b, e - b), mask, c.grpo.clip);
     auto loss = pl.loss;
     if (c.grpo.kl_coef > 0) loss = loss + c.grpo.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), mask);
+    if (c.grpo.entropy_coef > 0) loss = loss - c.grpo.entropy_coef * mean_entropy(ent, mask);  // bonus β_H·H̄
     if (!std::isfinite(loss.item<double>())) throw NonFiniteError(0, "policy loss");
     auto grads = torch::autograd::grad({loss}, leaf_list, {}, false, false, true);
     model::TensorMap gmap;
@@ -259,7 +260,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     const double ntok = mask.sum().item<double>();
     loss_sum += pl.loss.item<double>() * ntok;
     clip_sum += pl.clip_frac * ntok;
-    ent_sum += (ent * mask).sum().item<double>();
+    ent_sum += (ent.detach() * mask).sum().item<double>();
     tok_sum += ntok;
   }
   m.policy_loss = loss_sum / std::max(1.0, tok_sum);

@@ -61,4 +61,9 @@ torch::Tensor kl_to_reference(const torch::Tensor& logp, const torch::Tensor& lo
   return ((torch::exp(d) - d - 1.0) * m).sum() / m.sum().clamp_min(1.0);
 }
 
+torch::Tensor mean_entropy(const torch::Tensor& entropy, const torch::Tensor& mask) {
+  auto m = mask.to(entropy.scalar_type());
+  return (entropy * m).sum() / m.sum().clamp_min(1.0);
+}
+
 }  // namespace dpg::engine

@@ -39,4 +39,8 @@ PolicyLoss clipped_policy_loss(const torch::Tensor& logp_new, const torch::Tenso
 torch::Tensor kl_to_reference(const torch::Tensor& logp, const torch::Tensor& logp_ref,
                               const torch::Tensor& mask);
 
+/// Token-mean policy entropy over the mask, H̄ = Σ_t m_t H_t / Σ_t m_t, with H_t = −Σ_v π_v log π_v. The
+/// entropy bonus [ours, off by default] subtracts grpo.entropy_coef · H̄ from the policy loss.
+torch::Tensor mean_entropy(const torch::Tensor& entropy, const torch::Tensor& mask);
+
 }  // namespace dpg::engine

@@ -180,6 +180,8 @@ class TestConfig : public QObject {
                           << "objective.kind: must be a plugin id";
     QTest::newRow("val T") << "validation.T=5"
                            << "validation.T: must divide the 64 validation";
+    QTest::newRow("entropy") << "grpo.entropy_coef=-0.1"
+                             << "grpo.entropy_coef: must be zero or positive";
     QTest::newRow("val temperature") << "validation.temperature=0"
                                      << "validation.temperature: must be a positive number";
     QTest::newRow("seq_len") << "target.seq_len=1"

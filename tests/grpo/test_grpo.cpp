@@ -120,6 +120,22 @@ class TestGrpo : public QObject {
     QCOMPARE(kl_to_reference(lp, lp, torch::ones({1, 1}, torch::kFloat64)).item<double>(), 0.0);
   }
 
+  /// The entropy bonus's H̄: masked token mean of per-position entropies, by hand; its gradient through
+  /// softmax logits points towards the uniform distribution (raising H).
+  void meanEntropyByHand() {
+    auto ent = torch::tensor({{1.0, 2.0, 4.0}, {0.5, 8.0, 3.0}}, torch::kFloat64);
+    auto mask = torch::tensor({{1.0, 1.0, 0.0}, {1.0, 0.0, 1.0}}, torch::kFloat64);
+    QVERIFY(std::abs(mean_entropy(ent, mask).item<double>() - (1.0 + 2.0 + 0.5 + 3.0) / 4.0) < 1e-12);
+    QCOMPARE(mean_entropy(ent, torch::zeros_like(mask)).item<double>(), 0.0);  // empty mask: 0, not NaN
+    auto logits = torch::tensor({{{2.0, 0.0, -1.0}}}, torch::kFloat64).requires_grad_(true);
+    const auto logp = torch::log_softmax(logits, -1);
+    const auto h = -(logp.exp() * logp).sum(-1);
+    mean_entropy(h, torch::ones({1, 1}, torch::kFloat64)).backward();
+    const auto g = logits.grad();
+    QVERIFY(g[0][0][0].item<double>() < 0.0);  // the most likely token loses mass
+    QVERIFY(g[0][0][2].item<double>() > 0.0);  // the least likely gains
+  }
+
   /// Scoring only from the shortest prompt on (RolloutBatch::offset) gives the same response
   /// log-probs and entropies as scoring every position, for both architectures.
   void responseLogprobsSkipThePromptPrefix() {
