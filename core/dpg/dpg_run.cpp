@@ -246,7 +246,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     }
     auto rows = batch.tokens.narrow(0, b, e - b);
     auto mask = batch.response_mask.narrow(0, b, e - b);
-    auto [logp, ent] = token_logprobs(gcfg, leaves, rows, true, batch.offset);
+    auto [logp, ent] = token_logprobs(gcfg, leaves, rows, true, batch.offset, c.grpo.entropy_coef > 0);
     auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv.narrow(0, b, e - b), mask, c.grpo.clip);
     auto loss = pl.loss;
     if (c.grpo.kl_coef > 0) loss = loss + c.grpo.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), mask);

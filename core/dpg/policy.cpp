@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -69,7 +70,8 @@ torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch&
 std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,
                                                        const model::TensorMap& params,
                                                        const torch::Tensor& tokens,
-                                                       bool with_entropy, int64_t offset) {
+                                                       bool with_entropy, int64_t offset,
+                                                       bool entropy_grad) {
   const int64_t L = tokens.size(1);
   model::ForwardOptions fo;
   fo.logits_from = offset;
@@ -79,7 +81,8 @@ std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig&
   auto logp = logp_all.gather(-1, next.unsqueeze(-1)).squeeze(-1);
   torch::Tensor entropy;
   if (with_entropy) {
-    torch::NoGradGuard ng;
+    std::optional<torch::NoGradGuard> ng;
+    if (!entropy_grad) ng.emplace();
     entropy = -(logp_all.exp() * logp_all).sum(-1);
   }
   return {logp, entropy};

@@ -32,11 +32,14 @@ torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch&
                             const std::vector<std::string>& texts);
 
 /// log π(token_{j+1} | ≤ j) for positions j ≥ @p offset: [N, Lmax − 1 − offset], and the logits'
-/// entropy per position. Differentiable in @p params unless called under NoGradGuard.
+/// entropy per position. The log-probs are differentiable in @p params unless called under NoGradGuard; the
+/// entropy only with @p entropy_grad (the entropy bonus), because its graph keeps a vocabulary-sized
+/// probability tensor alive (~1 GB for a SmolLM2 mini-batch).
 std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig& cfg,
                                                        const model::TensorMap& params,
                                                        const torch::Tensor& tokens,
-                                                       bool with_entropy, int64_t offset = 0);
+                                                       bool with_entropy, int64_t offset = 0,
+                                                       bool entropy_grad = false);
 
 /// Aligns the generator's sampling log-probs (one list per row) with response_mask positions.
 torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs,

@@ -149,6 +149,31 @@ class TestLoop : public QObject {
     QVERIFY(differs);
   }
 
+  // grpo.entropy_coef > 0 changes the generator's update (the bonus has a gradient), so step 2 samples
+  // differently; step 1, sampled before any update, is the same. Entropy rises against the plain run.
+  void entropyBonusChangesTheUpdate() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(3);
+    const auto plain_db = (dir.path() + QStringLiteral("/p.db")).toStdString();
+    const auto bonus_db = (dir.path() + QStringLiteral("/b.db")).toStdString();
+    run_all(cfg, plain_db, plugins);
+    cfg.grpo.entropy_coef = 1.0;
+    run_all(cfg, bonus_db, plugins);
+    auto plain = store::RunStore::open(plain_db, true), bonus = store::RunStore::open(bonus_db, true);
+    auto p1 = plain.samples(1, 1), b1 = bonus.samples(1, 1);
+    QCOMPARE(b1.size(), p1.size());
+    for (size_t i = 0; i < p1.size(); ++i)
+      QCOMPARE(QString::fromStdString(b1[i].response), QString::fromStdString(p1[i].response));
+    auto p2 = plain.samples(1, 2), b2 = bonus.samples(1, 2);
+    bool differs = false;
+    for (size_t i = 0; i < p2.size(); ++i) differs = differs || p2[i].response != b2[i].response;
+    QVERIFY(differs);
+    const auto ps = plain.steps(1), bs = bonus.steps(1);
+    QVERIFY2(bs.back().entropy > ps.back().entropy,
+             qPrintable(QStringLiteral("entropy %1 (bonus) vs %2").arg(bs.back().entropy).arg(ps.back().entropy)));
+  }
+
   // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single validation, so a
   // 2-repeat run's step-1 metric is the mean of the 1-repeat metric and another pixel accuracy (a multiple of
   // 1/42 in [0, 1]), and the images stay those of repeat 0. Training is untouched.
