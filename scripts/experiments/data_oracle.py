@@ -24,6 +24,7 @@ from transformers import GPT2Config, GPT2LMHeadModel
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 Y67 = ["####...", "...###.", ".#####.", "...###.", ".#.###.", "...####"]  # rows: hidden dims 0-5, cols: ids 33-39
 TOKEN_OFFSET, L = 33, 64
+DIM_OFFSET = 0  # objective.params.dim_offset; --dim-offset changes it
 
 
 def load_target():
@@ -87,7 +88,7 @@ def inner_adamw(p0, T, step_loss, lr=1e-2, b1=0.9, b2=0.95, eps=1e-8, eps_root=1
 
 def patch_delta(p, p0, y):
     """P_T - P_0 as [hidden dims, tokens], the layout of Y."""
-    return (p[HEAD] - p0[HEAD])[TOKEN_OFFSET : TOKEN_OFFSET + y.shape[1], : y.shape[0]].T
+    return (p[HEAD] - p0[HEAD])[TOKEN_OFFSET : TOKEN_OFFSET + y.shape[1], DIM_OFFSET : DIM_OFFSET + y.shape[0]].T
 
 
 def phi_of(delta, y, s):
@@ -146,10 +147,13 @@ def main():
     ap.add_argument("--target-db", help="take Y from the 'target' snapshot of this dpg store instead of \"67\"")
     ap.add_argument("--T", type=int, default=8, help="inner steps (the 64 texts are split into T batches)")
     ap.add_argument("--lr", type=float, default=1e-2, help="inner AdamW learning rate")
+    ap.add_argument("--dim-offset", type=int, default=0, help="first hidden dimension of the image (objective dim_offset)")
     ap.add_argument("--single", action="store_true", help="one text repeated 64 times (what a collapsed generator writes)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     random.seed(a.seed)
+    global DIM_OFFSET
+    DIM_OFFSET = a.dim_offset
     model, p0 = load_target()
     y = load_y(a.target_db)
     if a.check_store:

@@ -7,7 +7,7 @@ one-hot rows X (printable ASCII only), the target is trained on them with the pr
 differentiable unroll (the input embeddings are X @ W_emb, the labels are the soft rows X), and dPhi/dX ranks, for
 every byte position, which replacement bytes should raise Phi most. Each iteration draws --cands single-byte swaps
 from the top --topk per position, scores each exactly (data_oracle.train_and_score) and keeps the best if Phi rises.
-  .venv/bin/python scripts/experiments/data_oracle_gcg.py [--iters 150] [--sharpness 20] [--target-db STORE] [--T 8] [--lr 1e-2]
+  .venv/bin/python scripts/experiments/data_oracle_gcg.py [--iters 150] [--sharpness 20] [--target-db STORE] [--T 8] [--lr 1e-2] [--dim-offset 0]
 """
 import argparse
 import pathlib
@@ -45,12 +45,14 @@ def main():
     ap.add_argument("--target-db", help="take Y from the 'target' snapshot of this dpg store instead of \"67\"")
     ap.add_argument("--T", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
+    ap.add_argument("--dim-offset", type=int, default=0, help="first hidden dimension of the image (objective dim_offset)")
     ap.add_argument("--topk", type=int, default=8)
     ap.add_argument("--cands", type=int, default=24)
     ap.add_argument("--out", help="write the final texts and sign(P_T - P_0) == Y per pixel here (JSON)")
     a = ap.parse_args()
     torch.set_num_threads(1)
     random.seed(a.seed)
+    oracle.DIM_OFFSET = a.dim_offset
     model, p0 = oracle.load_target()
     model.config._attn_implementation = "eager"  # math attention: the search differentiates twice
     y = oracle.load_y(a.target_db)

@@ -5,6 +5,7 @@
 // live run fills the dashboard and the heatmap, history survives a restart, compare shows 2 runs.
 #include "core/config/presets.h"
 #include "core/objective/bitmap.h"
+#include "core/objective/lmhead_bitmap.h"
 #include "ui/compare_view.h"
 #include "ui/dashboard.h"
 #include "ui/designer/bitmap_canvas.h"
@@ -171,6 +172,27 @@ class TestGui : public QObject {
     QCOMPARE(d.validationMessage(), QStringLiteral("patch needs 21 hidden dims; this target has 16"));
     d.setTargetDims(256, 32, QStringLiteral("tiny"));
     QVERIFY(d.validationMessage().isEmpty());
+  }
+
+  void designer_keeps_focus() {
+    // "Use in run" rewrites objective.params from the designer: the focus, which no control edits, must survive.
+    ObjectiveDesigner d;
+    const auto focus = nlohmann::json::array({{2, 2, 5.0}, {0, 1, 3.0}});
+    d.setObjectiveParams({{"source", "67"}, {"dim_offset", 10}, {"focus", focus}});
+    QCOMPARE(d.focusCount(), 2);
+    auto p = d.objectiveParams();
+    QCOMPARE(p["focus"], focus);
+    QCOMPARE(p["dim_offset"].get<int>(), 10);
+    QVERIFY(d.validationMessage().isEmpty());
+    // The parameters still build the same objective image, with the focus, in the core.
+    QCOMPARE(dpg::objective::LmHeadBitmapObjective::target_from_params(p), dpg::objective::sixty_seven());
+    // A smaller grid leaves a focus pixel outside: an inline error, not a silent drop.
+    d.resizeGrid(2, 7);
+    QCOMPARE(d.validationMessage(), QStringLiteral("focus pixel (2, 2) lies outside the 2 × 7 image"));
+    // Loading parameters without a focus clears it.
+    d.setObjectiveParams({{"source", "67"}});
+    QCOMPARE(d.focusCount(), 0);
+    QVERIFY(!d.objectiveParams().contains("focus"));
   }
 
   void designer_png_roundtrip() {

@@ -330,6 +330,15 @@ QString ObjectiveDesigner::validationMessage() const {
         .arg(dim_offset_->value() + h - 1)
         .arg(hidden_);
   }
+  if (kept_.contains("focus") && kept_["focus"].is_array())
+    for (const auto& f : kept_["focus"])
+      if (f.is_array() && f.size() == 3 && f[0].is_number() && f[1].is_number() &&
+          (f[0].get<double>() >= double(h) || f[1].get<double>() >= double(w)))
+        return tr("focus pixel (%1, %2) lies outside the %3 × %4 image")
+            .arg(f[0].get<double>())
+            .arg(f[1].get<double>())
+            .arg(h)
+            .arg(w);
   if (vocab_ > 0 && token_offset_->value() + w > vocab_)
     return tr("patch needs token ids %1..%2; this target's vocabulary has %3")
         .arg(token_offset_->value())
@@ -355,6 +364,8 @@ void ObjectiveDesigner::refresh() {
     patch += QLatin1Char(' ') + tr("Target %1: vocabulary %2, hidden size %3.").arg(model_name_).arg(vocab_).arg(hidden_);
   else
     patch += QLatin1Char(' ') + tr("Target dimensions unknown (checked when the run starts).");
+  if (const int n = focusCount(); n > 0)
+    patch += QLatin1Char(' ') + tr("Focus: %n weighted pixel(s), kept from the config.", nullptr, n);
   patch_label_->setText(patch);
   const QString msg = validationMessage();
   valid_label_->setText(msg.isEmpty() ? tr("✔ the patch fits the target") : QStringLiteral("✖ ") + msg);
@@ -364,13 +375,20 @@ void ObjectiveDesigner::refresh() {
 
 nlohmann::json ObjectiveDesigner::objectiveParams() const {
   const auto& b = bitmap();
-  return {{"source", "bitmap"},
-          {"bits", b.to_strings('#', '.')},
-          {"rows", b.rows()},
-          {"cols", b.cols()},
-          {"token_offset", token_offset_->value()},
-          {"dim_offset", dim_offset_->value()},
-          {"sharpness", sharpness_->value()}};
+  nlohmann::json p = kept_;
+  p.update(nlohmann::json{{"source", "bitmap"},
+                          {"bits", b.to_strings('#', '.')},
+                          {"rows", b.rows()},
+                          {"cols", b.cols()},
+                          {"token_offset", token_offset_->value()},
+                          {"dim_offset", dim_offset_->value()},
+                          {"sharpness", sharpness_->value()}});
+  return p;
+}
+
+int ObjectiveDesigner::focusCount() const {
+  const auto it = kept_.find("focus");
+  return it != kept_.end() && it->is_array() ? int(it->size()) : 0;
 }
 
 void ObjectiveDesigner::setObjectiveParams(const nlohmann::json& params) {
@@ -379,6 +397,8 @@ void ObjectiveDesigner::setObjectiveParams(const nlohmann::json& params) {
     if (params.contains("token_offset")) token_offset_->setValue(params["token_offset"].get<int>());
     if (params.contains("dim_offset")) dim_offset_->setValue(params["dim_offset"].get<int>());
     if (params.contains("sharpness")) sharpness_->setValue(params["sharpness"].get<double>());
+    kept_ = nlohmann::json::object();
+    if (params.contains("focus")) kept_["focus"] = params["focus"];
     setBitmapUndoable(b, tr("Load from config"));
     error_label_->clear();
   } catch (const std::exception& e) {

@@ -50,10 +50,13 @@ class ObjectiveDesigner : public QWidget {
   /// Empty when the patch fits, else the reason ("patch needs 21 hidden dims; this target has 16").
   QString validationMessage() const;
 
-  /// lmhead_bitmap parameters: {"source":"bitmap","bits":[...],"rows","cols","token_offset",...}.
+  /// lmhead_bitmap parameters: {"source":"bitmap","bits":[...],"rows","cols","token_offset",...}, plus the
+  /// parameters the designer does not edit (the per-pixel "focus"), kept as they were loaded.
   nlohmann::json objectiveParams() const;
   /// Loads lmhead_bitmap parameters (any source) into the editor.
   void setObjectiveParams(const nlohmann::json& params);
+  /// Number of [row, col, weight] focus triples carried through from the loaded parameters.
+  int focusCount() const;
 
  Q_SIGNALS:
   /// The user pressed "Use in run".
@@ -82,6 +85,9 @@ class ObjectiveDesigner : public QWidget {
   int64_t vocab_ = 0;
   int64_t hidden_ = 0;
   QString model_name_;
+  /// Loaded parameters that no control edits ("focus"): objectiveParams() passes them on unchanged, so
+  /// "Use in run" never silently drops them.
+  nlohmann::json kept_ = nlohmann::json::object();
 };
 
 }  // namespace dpg::ui
