@@ -7,7 +7,10 @@ one-hot rows X (printable ASCII only), the target is trained on them with the pr
 differentiable unroll (the input embeddings are X @ W_emb, the labels are the soft rows X), and dPhi/dX ranks, for
 every byte position, which replacement bytes should raise Phi most. Each iteration draws --cands single-byte swaps
 from the top --topk per position, scores each exactly (data_oracle.train_and_score) and keeps the best if Phi rises.
-  .venv/bin/python scripts/experiments/data_oracle_gcg.py [--iters 150] [--sharpness 20] [--target-db STORE] [--T 8] [--lr 1e-2] [--dim-offset 0]
+With --orders K the score is the mean over K random orders of the 64 texts, drawn afresh each iteration (the current
+texts are re-scored under the same orders), so the search looks for data that draws the image whatever the order in
+which the inner run sees it, as a validation on fresh samples needs; the gradient then comes from one of the orders.
+  .venv/bin/python scripts/experiments/data_oracle_gcg.py [--iters 150] [--sharpness 20] [--target-db STORE] [--T 8] [--lr 1e-2] [--dim-offset 0] [--orders 0]
 """
 import argparse
 import pathlib
@@ -46,6 +49,7 @@ def main():
     ap.add_argument("--T", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
     ap.add_argument("--dim-offset", type=int, default=0, help="first hidden dimension of the image (objective dim_offset)")
+    ap.add_argument("--orders", type=int, default=0, help="score over this many random text orders (0: as written)")
     ap.add_argument("--topk", type=int, default=8)
     ap.add_argument("--cands", type=int, default=24)
     ap.add_argument("--out", help="write the final texts and sign(P_T - P_0) == Y per pixel here (JSON)")
@@ -61,12 +65,23 @@ def main():
     V = p0["transformer.wte.weight"].shape[0]
     allowed = torch.full((V,), float("-inf"))
     allowed[PRINTABLE] = 0.0
-    acc, best = oracle.train_and_score(model, p0, y, texts, a.sharpness, a.T, a.lr)
+    orders = [list(range(64))]
+
+    def score(ts):
+        """(accuracy, Phi) averaged over the current orders of the texts."""
+        r = [oracle.train_and_score(model, p0, y, [ts[k] for k in o], a.sharpness, a.T, a.lr) for o in orders]
+        return sum(x[0] for x in r) / len(r), sum(x[1] for x in r) / len(r)
+
+    acc, best = score(texts)
     print(f"start: accuracy {acc:.3f} phi {best:.4f}", flush=True)
     for it in range(1, a.iters + 1):
+        if a.orders > 0:
+            orders = [random.sample(range(64), 64) for _ in range(a.orders)]
+            acc, best = score(texts)
         tok, mask = oracle.batch(texts)
         X = torch.nn.functional.one_hot(tok, V).float().requires_grad_(True)
-        phi = soft_phi(model, p0, y, X, mask, a.sharpness, a.T, a.lr)
+        o = torch.tensor(orders[0])
+        phi = soft_phi(model, p0, y, X[o], mask[o], a.sharpness, a.T, a.lr)
         (g,) = torch.autograd.grad(phi, X)
         gain = g[:, 1:49, :] - g[:, 1:49, :].gather(-1, tok[:, 1:49, None])  # first-order gain of each swap
         top = (gain + allowed).topk(a.topk, -1).indices  # [64, 48, topk]
@@ -78,7 +93,7 @@ def main():
             s[j] = chr(b)
             cand = texts[:]
             cand[i] = "".join(s)
-            c_acc, c_phi = oracle.train_and_score(model, p0, y, cand, a.sharpness, a.T, a.lr)
+            c_acc, c_phi = score(cand)
             if cand_best is None or c_phi > cand_best[0]:
                 cand_best = (c_phi, c_acc, cand)
         if cand_best[0] > best:

@@ -2,6 +2,7 @@
 // End to end through the dpg binary: a seeded tiny run (Φ rises above its start; the database
 // holds every step with samples and snapshots), export, and one-line errors with a non-zero exit.
 #include "core/store/run_store.h"
+#include "tests/common/test_paths.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -22,7 +23,7 @@ struct Result {
 
 Result run_dpg(const QStringList& args, int timeout_ms = 600000) {
   QProcess p;
-  p.start(QStringLiteral(DPG_BIN_DIR "/dpg"), args);
+  p.start(dpg::test::bin_dir() + QStringLiteral("/dpg"), args);
   if (!p.waitForFinished(timeout_ms)) qFatal("dpg did not finish");
   return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }

@@ -18,6 +18,7 @@
 #include "ui/run_setup.h"
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
+#include "tests/common/test_paths.h"
 
 #include <zbar.h>
 
@@ -308,7 +309,7 @@ class TestGui : public QObject {
     const QString db = db_dir_.filePath(QStringLiteral("cli.db"));
     QProcess cli;
     cli.setProcessChannelMode(QProcess::MergedChannels);
-    cli.start(QStringLiteral(DPG_BIN_DIR "/dpg"),
+    cli.start(dpg::test::bin_dir() + QStringLiteral("/dpg"),
               {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("67-tiny"), QStringLiteral("--set"),
                QStringLiteral("grpo.steps=10"), QStringLiteral("--set"), QStringLiteral("grpo.prompts_per_step=4"),
                QStringLiteral("--set"), QStringLiteral("grpo.minibatch_prompts=4"),

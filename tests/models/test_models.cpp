@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "tests/models/test_models.h"
+#include "tests/common/test_paths.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -16,7 +17,7 @@ std::string TestModels::fixture(const std::string& name) {
 }
 
 std::string TestModels::smollm2_path() {
-  const QString root = QStringLiteral(DPG_SOURCE_DIR "/.venv/lib/python3.11/site-packages");
+  const QString root = dpg::test::source_dir() + QStringLiteral("/.venv/lib/python3.11/site-packages");
   QDirIterator it(root, {QStringLiteral("SmolLM2*.gguf")}, QDir::Files,
                   QDirIterator::Subdirectories);
   return it.hasNext() ? it.next().toStdString() : std::string();
@@ -53,8 +54,8 @@ void TestModels::initTestCase() {
   env.insert(QStringLiteral("OMP_WAIT_POLICY"), QStringLiteral("PASSIVE"));
   py.setProcessEnvironment(env);
   py.setProcessChannelMode(QProcess::MergedChannels);
-  const QString script = QStringLiteral(DPG_SOURCE_DIR "/tests/reference/reference.py");
-  py.start(QStringLiteral(DPG_VENV_PYTHON),
+  const QString script = dpg::test::source_dir() + QStringLiteral("/tests/reference/reference.py");
+  py.start(dpg::test::venv_python(),
            {script, dir_->path(), QStringLiteral("--gguf"), QString::fromStdString(gguf)});
   QVERIFY2(py.waitForStarted(), "cannot start the .venv python: run scripts/setup.sh");
   QVERIFY2(py.waitForFinished(300000), "reference.py took longer than 300 s");

@@ -10,6 +10,7 @@
 #include "core/objective/lmhead_norm.h"
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
+#include "tests/common/test_paths.h"
 
 #include <zbar.h>
 #include <QDir>
@@ -26,6 +27,9 @@ using nlohmann::json;
 namespace model = dpg::model;
 
 namespace {
+
+/// The objective plugins of this build tree.
+QString plugin_dir() { return dpg::test::build_dir() + QStringLiteral("/plugins/objectives"); }
 
 template <class F>
 std::string error_of(F&& fn) {
@@ -91,7 +95,7 @@ class TestPlugins : public QObject {
   // --- Plugins and the registry ---------------------------------------------------------------
 
   void everyPluginInTheBuildTreeLoads() {
-    const QDir dir(QStringLiteral(DPG_TEST_PLUGIN_DIR));
+    const QDir dir(plugin_dir());
     const auto files = dir.entryInfoList(QDir::Files);
     int plugins = 0;
     for (const QFileInfo& fi : files) {
@@ -122,7 +126,7 @@ class TestPlugins : public QObject {
     }
     QCOMPARE(plugins, 3);
 
-    const PluginRegistry registry({DPG_TEST_PLUGIN_DIR});
+    const PluginRegistry registry({plugin_dir().toStdString()});
     QCOMPARE(registry.kinds(),
              (std::vector<std::string>{"lmhead_bitmap", "lmhead_norm", "text_likelihood"}));
     for (const auto& info : registry.plugins()) {
@@ -143,12 +147,12 @@ class TestPlugins : public QObject {
     QCOMPARE(dirs.at(0), std::string("/nonexistent/first"));
     QCOMPARE(dirs.at(1), std::string("/nonexistent/second"));
     QVERIFY(std::find(dirs.begin(), dirs.end(),
-                      QDir::cleanPath(QStringLiteral(DPG_TEST_PLUGIN_DIR)).toStdString()) !=
+                      QDir::cleanPath(plugin_dir()).toStdString()) !=
             dirs.end());
   }
 
   void badPluginsAreRefusedBeforeInstantiation() {
-    const PluginRegistry registry({DPG_TEST_BAD_PLUGIN_DIR});
+    const PluginRegistry registry({(dpg::test::build_dir() + QStringLiteral("/test-plugins")).toStdString()});
     QCOMPARE(registry.plugins().size(), size_t(2));
     QVERIFY(registry.kinds().empty());
     std::string api_error, iid_error;
@@ -176,7 +180,7 @@ class TestPlugins : public QObject {
     std::ofstream(dir.filePath(QStringLiteral("README.txt")).toStdString()) << "ignored";
     // The real plugins twice: the second copy of each id is refused as shadowed.
     const PluginRegistry registry(
-        {dir.path().toStdString(), DPG_TEST_PLUGIN_DIR, DPG_TEST_PLUGIN_DIR});
+        {dir.path().toStdString(), plugin_dir().toStdString(), plugin_dir().toStdString()});
     QCOMPARE(registry.plugins().size(), size_t(7));
     const auto& garbage = registry.plugins().front();
     QVERIFY2(contains(garbage.file, "libgarbage.so") && contains(garbage.error, "not a Qt plugin"),
@@ -188,7 +192,7 @@ class TestPlugins : public QObject {
   }
 
   void unknownKindListsTheKnownOnes() {
-    const PluginRegistry registry({DPG_TEST_PLUGIN_DIR});
+    const PluginRegistry registry({plugin_dir().toStdString()});
     auto e = error_of([&] { registry.create("lmhead_bitmapp", json::object()); });
     QVERIFY2(contains(e,
                       "unknown objective kind 'lmhead_bitmapp' (known: lmhead_bitmap, "
@@ -269,7 +273,7 @@ class TestPlugins : public QObject {
     QFETCH(QString, kind);
     QFETCH(QString, params);
     QFETCH(QString, message);
-    const PluginRegistry registry({DPG_TEST_PLUGIN_DIR});
+    const PluginRegistry registry({plugin_dir().toStdString()});
     std::string e;
     try {
       registry.create(kind.toStdString(), json::parse(params.toStdString()));
@@ -280,7 +284,7 @@ class TestPlugins : public QObject {
   }
 
   void everyPresetObjectiveCanBeCreated() {
-    const PluginRegistry registry({DPG_TEST_PLUGIN_DIR});
+    const PluginRegistry registry({plugin_dir().toStdString()});
     const model::ByteTokenizer tokenizer;
     for (const auto& preset : dpg::config::list_presets()) {
       const auto cfg = dpg::config::load_preset(preset.name);

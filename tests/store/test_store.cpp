@@ -3,6 +3,7 @@
 // clear errors for unusable files, and cascading deletes.
 #include "core/store/run_store.h"
 #include "core/store/sha256.h"
+#include "tests/common/test_paths.h"
 
 #include <sqlite3.h>
 #include <QtTest/QtTest>
@@ -149,7 +150,7 @@ class TestStore : public QObject {
 
   void migratesFromVersion1() {
     const auto path = file("v1.db");
-    exec_raw(path, read_text(fs::path(TEST_DATA_DIR) / "store" / "schema_v1.sql"));
+    exec_raw(path, read_text(fs::path(dpg::test::data_dir().toStdString()) / "store" / "schema_v1.sql"));
     QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(1));
     // A reader cannot migrate, and says so.
     const auto e = error_of([&] { RunStore::open(path, true); });
