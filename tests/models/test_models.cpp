@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "tests/models/test_models.h"
+#include "core/model/resources.h"
 #include "tests/common/test_paths.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QProcess>
 #include <QtTest>
 
@@ -17,10 +17,11 @@ std::string TestModels::fixture(const std::string& name) {
 }
 
 std::string TestModels::smollm2_path() {
-  const QString root = dpg::test::source_dir() + QStringLiteral("/.venv/lib/python3.11/site-packages");
-  QDirIterator it(root, {QStringLiteral("SmolLM2*.gguf")}, QDir::Files,
-                  QDirIterator::Subdirectories);
-  return it.hasNext() ? it.next().toStdString() : std::string();
+  try {
+    return dpg::model::smollm2_gguf_path();  // the engine's own lookup (DPG_SMOLLM2_GGUF, then the .venv)
+  } catch (const std::runtime_error&) {
+    return {};
+  }
 }
 
 const dpg::model::LoadedModel& TestModels::smollm2() {
