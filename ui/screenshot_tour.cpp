@@ -5,6 +5,7 @@
 #include "ui/compare_view.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/engine_controller.h"
+#include "ui/designer/objective_designer.h"
 #include "ui/history_browser.h"
 #include "ui/main_window.h"
 #include "ui/run_setup.h"
@@ -33,6 +34,8 @@ void ScreenshotTour::start() {
   });
   QTimer::singleShot(500, this, [this] {
     grab(MainWindow::StartTab, QStringLiteral("start.png"));
+    // The designer with two focused pixels, so the shot shows the focus frames and weights.
+    w_->designer()->setObjectiveParams({{"source", "67"}, {"focus", {{2, 2, 5.0}, {3, 5, 5.0}}}});
     grab(MainWindow::DesignTab, QStringLiteral("design.png"));
     startRun(0);
   });

@@ -114,18 +114,10 @@ std::unique_ptr<LmHeadBitmapObjective> LmHeadBitmapObjective::create(const nlohm
   if (o.dim_offset < 0) param_error(kBitmapKind, "dim_offset", "must not be negative");
   if (!(std::isfinite(o.sharpness) && o.sharpness > 0))
     param_error(kBitmapKind, "sharpness", "must be a positive number");
-  for (const auto& t : p["focus"]) {
-    const std::string at = t.dump();
-    if (t.size() != 3) param_error(kBitmapKind, "focus", "expected [row, col, weight], got " + at);
-    const double row = t[0], col = t[1], weight = t[2];
-    if (row != std::floor(row) || col != std::floor(col) || row < 0 || col < 0 ||
-        row >= double(o.target.rows()) || col >= double(o.target.cols()))
-      param_error(kBitmapKind, "focus",
-                  at + " is not a pixel of the " + std::to_string(o.target.rows()) + "x" +
-                      std::to_string(o.target.cols()) + " image");
-    if (!(std::isfinite(weight) && weight >= 0))
-      param_error(kBitmapKind, "focus", at + ": the weight must be a finite number >= 0");
-    o.focus.push_back({int64_t(row), int64_t(col), weight});
+  try {
+    o.focus = focus_from_json(p["focus"], o.target.rows(), o.target.cols());
+  } catch (const std::invalid_argument& e) {
+    param_error(kBitmapKind, "focus", e.what());
   }
   return std::make_unique<LmHeadBitmapObjective>(std::move(o));
 }

@@ -11,6 +11,7 @@
 /// unchanged.
 #include "core/dpg/objective.h"
 #include "core/objective/bitmap.h"
+#include "core/objective/focus.h"
 #include "core/objective/params.h"
 
 #include <nlohmann/json.hpp>
@@ -26,11 +27,7 @@ class LmHeadBitmapObjective : public engine::Objective {
     int64_t token_offset = 33;  ///< first token id (column 0)
     int64_t dim_offset = 0;     ///< first hidden dimension (row 0)
     double sharpness = 20.0;    ///< s
-    struct Focus {
-      int64_t row = 0, col = 0;
-      double weight = 1.0;  ///< w_p ≥ 0 of pixel (row, col)
-    };
-    std::vector<Focus> focus;  ///< empty: the paper's unweighted mean
+    std::vector<FocusPixel> focus;  ///< w_p ≥ 0 of the listed pixels; empty: the paper's unweighted mean
   };
   explicit LmHeadBitmapObjective(Options options);
 

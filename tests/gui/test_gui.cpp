@@ -176,7 +176,7 @@ class TestGui : public QObject {
   }
 
   void designer_keeps_focus() {
-    // "Use in run" rewrites objective.params from the designer: the focus, which no control edits, must survive.
+    // "Use in run" rewrites objective.params from the designer: a loaded focus must survive it.
     ObjectiveDesigner d;
     const auto focus = nlohmann::json::array({{2, 2, 5.0}, {0, 1, 3.0}});
     d.setObjectiveParams({{"source", "67"}, {"dim_offset", 10}, {"focus", focus}});
@@ -185,15 +185,60 @@ class TestGui : public QObject {
     QCOMPARE(p["focus"], focus);
     QCOMPARE(p["dim_offset"].get<int>(), 10);
     QVERIFY(d.validationMessage().isEmpty());
-    // The parameters still build the same objective image, with the focus, in the core.
+    // The parameters build the same image, and the core accepts the focus.
     QCOMPARE(dpg::objective::LmHeadBitmapObjective::target_from_params(p), dpg::objective::sixty_seven());
-    // A smaller grid leaves a focus pixel outside: an inline error, not a silent drop.
+    QCOMPARE(dpg::objective::LmHeadBitmapObjective::create(p)->options().focus.size(), size_t(2));
+    // A smaller grid leaves a focus pixel outside: an inline error in the core's words, not a silent drop.
     d.resizeGrid(2, 7);
-    QCOMPARE(d.validationMessage(), QStringLiteral("focus pixel (2, 2) lies outside the 2 × 7 image"));
+    QCOMPARE(d.validationMessage(), QStringLiteral("focus: [2,2,5.0] is not a pixel of the 2x7 image"));
+    d.undoStack()->undo();
+    QVERIFY(d.validationMessage().isEmpty());
+    // A focus the loaded image cannot hold is refused with the same reason, and nothing changes.
+    d.setObjectiveParams({{"source", "bitmap"}, {"bits", {"#.", ".#"}}, {"focus", {{5, 0, 2.0}}}});
+    QCOMPARE(d.bitmap(), dpg::objective::sixty_seven());
+    QCOMPARE(d.focusCount(), 2);
+    // One undo step takes back the whole load, image and focus together.
+    d.undoStack()->undo();
+    QCOMPARE(d.focusCount(), 0);
+    d.undoStack()->redo();
+    QCOMPARE(d.focusCount(), 2);
     // Loading parameters without a focus clears it.
     d.setObjectiveParams({{"source", "67"}});
     QCOMPARE(d.focusCount(), 0);
     QVERIFY(!d.objectiveParams().contains("focus"));
+  }
+
+  void designer_edits_focus() {
+    // The Focus tool: a click weights a pixel, a second click or a right click removes it; each click is undoable.
+    ObjectiveDesigner d;
+    d.resize(900, 600);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    auto* canvas = d.canvas();
+    const auto before = d.bitmap();
+    canvas->setTool(BitmapCanvas::Tool::Focus);
+    canvas->setFocusWeight(4.0);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->cellCenter(1, 3));
+    QCOMPARE(d.objectiveParams()["focus"], nlohmann::json::array({{1, 3, 4.0}}));
+    QCOMPARE(d.bitmap(), before);  // the focus tool never paints
+    canvas->setFocusWeight(2.5);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->cellCenter(4, 0));
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->cellCenter(1, 3));  // another weight: re-weights
+    QCOMPARE(d.objectiveParams()["focus"], nlohmann::json::array({{1, 3, 2.5}, {4, 0, 2.5}}));
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->cellCenter(1, 3));  // same weight: removes
+    QTest::mouseClick(canvas, Qt::RightButton, {}, canvas->cellCenter(4, 0));
+    QCOMPARE(d.focusCount(), 0);
+    QVERIFY(!d.objectiveParams().contains("focus"));
+    d.undoStack()->undo();
+    d.undoStack()->undo();
+    QCOMPARE(d.objectiveParams()["focus"], nlohmann::json::array({{1, 3, 2.5}, {4, 0, 2.5}}));
+    d.clearFocus();
+    QCOMPARE(d.focusCount(), 0);
+    d.undoStack()->undo();
+    QCOMPARE(d.focusCount(), 2);
+    // The weights reach the objective: Φ is the weighted mean (checked numerically in test_plugins).
+    const auto o = dpg::objective::LmHeadBitmapObjective::create(d.objectiveParams());
+    QCOMPARE(dpg::objective::focus_weight(o->options().focus, 4, 0), 2.5);
   }
 
   void designer_png_roundtrip() {

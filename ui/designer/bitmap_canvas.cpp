@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/designer/bitmap_canvas.h"
 
+#include "ui/designer/focus_command.h"
 #include "ui/designer/paint_command.h"
 
 #include <QMouseEvent>
@@ -15,7 +16,14 @@ BitmapCanvas::BitmapCanvas(QUndoStack* undo, QWidget* parent) : QWidget(parent),
   setMinimumSize(200, 200);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   setCursor(Qt::CrossCursor);
-  setToolTip(tr("Left-drag paints (erases with the Erase tool); right-drag erases"));
+  setToolTip(tr("Left-drag paints (erases with the Erase tool); right-drag erases. With the Focus tool a click "
+                "weights a pixel in Φ; a second click or a right click removes the weight"));
+}
+
+void BitmapCanvas::setFocusPixels(std::vector<objective::FocusPixel> focus) {
+  focus_ = std::move(focus);
+  update();
+  Q_EMIT focusChanged();
 }
 
 void BitmapCanvas::setBitmap(const objective::Bitmap& bitmap) {
@@ -68,12 +76,34 @@ void BitmapCanvas::paintEvent(QPaintEvent*) {
   }
   p.setPen(QColor(120, 120, 120));
   p.drawRect(g.adjusted(0, 0, -1, -1));
+  // Focused pixels: an amber frame (readable on dark and light cells) and, when the cell is large enough, the weight.
+  const QColor amber(240, 160, 32);
+  const int frame = std::max(2, cell / 12);
+  QFont small = font();
+  small.setPixelSize(std::max(8, cell / 3));
+  p.setFont(small);
+  for (const auto& f : focus_) {
+    if (f.row >= bitmap_.rows() || f.col >= bitmap_.cols()) continue;  // outside after a resize: the designer says so
+    const QRect cr(g.left() + f.col * cell, g.top() + f.row * cell, cell, cell);
+    p.setPen(QPen(amber, frame));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(cr.adjusted(frame / 2 + 1, frame / 2 + 1, -frame / 2 - 1, -frame / 2 - 1));
+    if (cell >= 22) {
+      p.setPen(amber);
+      p.drawText(cr.adjusted(frame + 2, frame, -frame - 2, -frame), Qt::AlignRight | Qt::AlignBottom,
+                 QStringLiteral("×%1").arg(f.weight, 0, 'g', 3));
+    }
+  }
 }
 
 void BitmapCanvas::mousePressEvent(QMouseEvent* e) {
   if (e->button() != Qt::LeftButton && e->button() != Qt::RightButton) return;
+  if (tool_ == Tool::Focus) {
+    focusClick(e->position().toPoint(), e->button() == Qt::RightButton);
+    return;
+  }
   stroking_ = true;
-  stroke_value_ = e->button() == Qt::LeftButton && !erase_;
+  stroke_value_ = e->button() == Qt::LeftButton && tool_ != Tool::Erase;
   stroke_.clear();
   strokeTo(e->position().toPoint());
 }
@@ -88,6 +118,18 @@ void BitmapCanvas::strokeTo(QPoint pos) {
   if (bitmap_.dark(r, c) == stroke_value_) return;
   stroke_.push_back({r, c, bitmap_.dark(r, c)});
   setCell(r, c, stroke_value_);  // immediate feedback; the command below records it
+}
+
+void BitmapCanvas::focusClick(QPoint pos, bool remove) {
+  auto [r, c] = cellAt(pos);
+  if (r < 0) return;
+  const bool listed = objective::is_focused(focus_, r, c);
+  // A second click with the same weight removes the pixel, as a right click does.
+  if (listed && objective::focus_weight(focus_, r, c) == focus_weight_) remove = true;
+  if (remove && !listed) return;
+  const QString what = remove ? tr("Unfocus (%1, %2)").arg(r).arg(c)
+                              : tr("Focus (%1, %2) ×%3").arg(r).arg(c).arg(focus_weight_, 0, 'g', 3);
+  undo_->push(new FocusCommand(this, objective::with_focus(focus_, r, c, remove ? -1.0 : focus_weight_), what));
 }
 
 void BitmapCanvas::mouseReleaseEvent(QMouseEvent*) {

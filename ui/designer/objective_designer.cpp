@@ -5,11 +5,13 @@
 #include "core/model/resources.h"
 #include "core/objective/lmhead_bitmap.h"
 #include "ui/designer/bitmap_canvas.h"
+#include "ui/designer/focus_command.h"
 #include "ui/designer/invert_command.h"
 #include "ui/designer/replace_bitmap_command.h"
 #include "ui/types.h"
 
 #include <QAction>
+#include <QButtonGroup>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -30,7 +32,9 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <array>
 #include <fstream>
+#include <utility>
 
 namespace dpg::ui {
 
@@ -60,21 +64,35 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
     tools->addWidget(b);
     return b;
   };
-  auto* paint = addTool(tr("Paint"), tr("Left-drag paints dark cells"));
-  auto* erase = addTool(tr("Erase"), tr("Left-drag erases (right-drag always erases)"));
-  paint->setCheckable(true);
-  erase->setCheckable(true);
-  paint->setChecked(true);
-  connect(paint, &QToolButton::clicked, this, [=, this] {
-    paint->setChecked(true);
-    erase->setChecked(false);
-    canvas_->setEraseMode(false);
-  });
-  connect(erase, &QToolButton::clicked, this, [=, this] {
-    erase->setChecked(true);
-    paint->setChecked(false);
-    canvas_->setEraseMode(true);
-  });
+  // Three exclusive tools; P, E and F switch between them while the designer is shown.
+  auto* toolGroup = new QButtonGroup(this);
+  const std::pair<BitmapCanvas::Tool, std::array<QString, 3>> toolSpecs[] = {
+      {BitmapCanvas::Tool::Paint, {tr("Paint"), tr("Left-drag paints dark cells (P)"), QStringLiteral("P")}},
+      {BitmapCanvas::Tool::Erase, {tr("Erase"), tr("Left-drag erases (right-drag always erases) (E)"), QStringLiteral("E")}},
+      {BitmapCanvas::Tool::Focus,
+       {tr("Focus"), tr("Click a pixel to give it the focus weight in Φ; click again or right-click to remove (F)"),
+        QStringLiteral("F")}},
+  };
+  for (const auto& [tool, spec] : toolSpecs) {
+    auto* b = addTool(spec[0], spec[1]);
+    b->setCheckable(true);
+    b->setChecked(tool == BitmapCanvas::Tool::Paint);
+    b->setShortcut(QKeySequence(spec[2]));
+    toolGroup->addButton(b, int(tool));
+  }
+  toolGroup->setExclusive(true);
+  connect(toolGroup, &QButtonGroup::idClicked, this, [this](int id) { canvas_->setTool(BitmapCanvas::Tool(id)); });
+  focus_weight_ = new QDoubleSpinBox(this);
+  focus_weight_->setRange(0, 1000);
+  focus_weight_->setDecimals(2);
+  focus_weight_->setSingleStep(0.5);
+  focus_weight_->setValue(canvas_->focusWeight());
+  focus_weight_->setPrefix(QStringLiteral("×"));
+  focus_weight_->setToolTip(tr("Weight a Focus click gives a pixel in Φ (every other pixel weighs 1; 0 leaves it out)"));
+  connect(focus_weight_, &QDoubleSpinBox::valueChanged, canvas_, &BitmapCanvas::setFocusWeight);
+  tools->addWidget(focus_weight_);
+  connect(addTool(tr("Clear focus"), tr("Remove every focus weight")), &QToolButton::clicked, this,
+          &ObjectiveDesigner::clearFocus);
   connect(addTool(tr("Invert"), tr("Swap dark and light")), &QToolButton::clicked, this, &ObjectiveDesigner::invert);
   connect(addTool(tr("Clear"), tr("All cells light")), &QToolButton::clicked, this, &ObjectiveDesigner::clearGrid);
   auto* undoB = addTool(tr("Undo"), tr("Undo (Ctrl+Z)"));
@@ -229,6 +247,7 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   side->addStretch();
 
   connect(canvas_, &BitmapCanvas::bitmapChanged, this, &ObjectiveDesigner::refresh);
+  connect(canvas_, &BitmapCanvas::focusChanged, this, &ObjectiveDesigner::refresh);
   for (auto* s : {token_offset_, dim_offset_})
     connect(s, &QSpinBox::valueChanged, this, &ObjectiveDesigner::refresh);
   refresh();
@@ -248,6 +267,10 @@ void ObjectiveDesigner::resizeGrid(int rows, int cols) {
   for (int r = 0; r < std::min(rows, old.rows()); ++r)
     for (int c = 0; c < std::min(cols, old.cols()); ++c) b.set(r, c, old.dark(r, c));
   setBitmapUndoable(b, tr("Resize to %1×%2").arg(rows).arg(cols));
+}
+
+void ObjectiveDesigner::clearFocus() {
+  if (!canvas_->focus().empty()) undo_->push(new FocusCommand(canvas_, {}, tr("Clear focus")));
 }
 
 void ObjectiveDesigner::invert() { undo_->push(new InvertCommand(canvas_)); }
@@ -330,15 +353,11 @@ QString ObjectiveDesigner::validationMessage() const {
         .arg(dim_offset_->value() + h - 1)
         .arg(hidden_);
   }
-  if (kept_.contains("focus") && kept_["focus"].is_array())
-    for (const auto& f : kept_["focus"])
-      if (f.is_array() && f.size() == 3 && f[0].is_number() && f[1].is_number() &&
-          (f[0].get<double>() >= double(h) || f[1].get<double>() >= double(w)))
-        return tr("focus pixel (%1, %2) lies outside the %3 × %4 image")
-            .arg(f[0].get<double>())
-            .arg(f[1].get<double>())
-            .arg(h)
-            .arg(w);
+  try {  // the core's own check, so the designer and a run give the same message
+    objective::focus_from_json(objective::focus_to_json(canvas_->focus()), int(h), int(w));
+  } catch (const std::invalid_argument& e) {
+    return QStringLiteral("focus: ") + qs(e.what());
+  }
   if (vocab_ > 0 && token_offset_->value() + w > vocab_)
     return tr("patch needs token ids %1..%2; this target's vocabulary has %3")
         .arg(token_offset_->value())
@@ -365,7 +384,7 @@ void ObjectiveDesigner::refresh() {
   else
     patch += QLatin1Char(' ') + tr("Target dimensions unknown (checked when the run starts).");
   if (const int n = focusCount(); n > 0)
-    patch += QLatin1Char(' ') + tr("Focus: %n weighted pixel(s), kept from the config.", nullptr, n);
+    patch += QLatin1Char(' ') + tr("Focus: %n pixel(s) weighted in Φ (1 elsewhere).", nullptr, n);
   patch_label_->setText(patch);
   const QString msg = validationMessage();
   valid_label_->setText(msg.isEmpty() ? tr("✔ the patch fits the target") : QStringLiteral("✖ ") + msg);
@@ -375,31 +394,38 @@ void ObjectiveDesigner::refresh() {
 
 nlohmann::json ObjectiveDesigner::objectiveParams() const {
   const auto& b = bitmap();
-  nlohmann::json p = kept_;
-  p.update(nlohmann::json{{"source", "bitmap"},
-                          {"bits", b.to_strings('#', '.')},
-                          {"rows", b.rows()},
-                          {"cols", b.cols()},
-                          {"token_offset", token_offset_->value()},
-                          {"dim_offset", dim_offset_->value()},
-                          {"sharpness", sharpness_->value()}});
+  nlohmann::json p{{"source", "bitmap"},
+                   {"bits", b.to_strings('#', '.')},
+                   {"rows", b.rows()},
+                   {"cols", b.cols()},
+                   {"token_offset", token_offset_->value()},
+                   {"dim_offset", dim_offset_->value()},
+                   {"sharpness", sharpness_->value()}};
+  if (!canvas_->focus().empty()) p["focus"] = objective::focus_to_json(canvas_->focus());
   return p;
 }
 
 int ObjectiveDesigner::focusCount() const {
-  const auto it = kept_.find("focus");
-  return it != kept_.end() && it->is_array() ? int(it->size()) : 0;
+  return int(canvas_->focus().size());
 }
 
 void ObjectiveDesigner::setObjectiveParams(const nlohmann::json& params) {
   try {
     const auto b = objective::LmHeadBitmapObjective::target_from_params(params);
+    std::vector<objective::FocusPixel> focus;
+    try {
+      focus = objective::focus_from_json(params.value("focus", nlohmann::json()), b.rows(), b.cols());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("focus: ") + e.what());
+    }
     if (params.contains("token_offset")) token_offset_->setValue(params["token_offset"].get<int>());
     if (params.contains("dim_offset")) dim_offset_->setValue(params["dim_offset"].get<int>());
     if (params.contains("sharpness")) sharpness_->setValue(params["sharpness"].get<double>());
-    kept_ = nlohmann::json::object();
-    if (params.contains("focus")) kept_["focus"] = params["focus"];
+    // One undo step restores both the image and the focus it came with.
+    undo_->beginMacro(tr("Load from config"));
     setBitmapUndoable(b, tr("Load from config"));
+    undo_->push(new FocusCommand(canvas_, std::move(focus), tr("Load focus")));
+    undo_->endMacro();
     error_label_->clear();
   } catch (const std::exception& e) {
     error_label_->setText(qs(e.what()));

@@ -50,13 +50,15 @@ class ObjectiveDesigner : public QWidget {
   /// Empty when the patch fits, else the reason ("patch needs 21 hidden dims; this target has 16").
   QString validationMessage() const;
 
-  /// lmhead_bitmap parameters: {"source":"bitmap","bits":[...],"rows","cols","token_offset",...}, plus the
-  /// parameters the designer does not edit (the per-pixel "focus"), kept as they were loaded.
+  /// lmhead_bitmap parameters: {"source":"bitmap","bits":[...],"rows","cols","token_offset",...}, and the
+  /// per-pixel "focus" when any pixel has one.
   nlohmann::json objectiveParams() const;
   /// Loads lmhead_bitmap parameters (any source) into the editor.
   void setObjectiveParams(const nlohmann::json& params);
-  /// Number of [row, col, weight] focus triples carried through from the loaded parameters.
+  /// Number of focused pixels (edited with the Focus tool, or loaded with the parameters).
   int focusCount() const;
+  /// Removes every focus weight (undoable).
+  void clearFocus();
 
  Q_SIGNALS:
   /// The user pressed "Use in run".
@@ -78,6 +80,7 @@ class ObjectiveDesigner : public QWidget {
   QSpinBox* token_offset_ = nullptr;
   QSpinBox* dim_offset_ = nullptr;
   QDoubleSpinBox* sharpness_ = nullptr;
+  QDoubleSpinBox* focus_weight_ = nullptr;
   QLabel* size_label_ = nullptr;
   QLabel* patch_label_ = nullptr;
   QLabel* valid_label_ = nullptr;
@@ -85,9 +88,6 @@ class ObjectiveDesigner : public QWidget {
   int64_t vocab_ = 0;
   int64_t hidden_ = 0;
   QString model_name_;
-  /// Loaded parameters that no control edits ("focus"): objectiveParams() passes them on unchanged, so
-  /// "Use in run" never silently drops them.
-  nlohmann::json kept_ = nlohmann::json::object();
 };
 
 }  // namespace dpg::ui
