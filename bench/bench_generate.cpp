@@ -4,13 +4,14 @@
 //   bench_generate [--model GGUF] [--batch 16] [--new 128] [--threads N] [--repeats 3] [--no-hf]
 // Runs of ours and HF's alternate, so both see the same machine load; the best of each counts.
 // Last line: RESULT ours_tok_s=... hf_tok_s=... ratio=...
+#include "core/config/build_paths.h"
 #include "core/model/chat_template.h"
 #include "core/model/generate.h"
 #include "core/model/model_io.h"
+#include "core/model/resources.h"
 
 #include <torch/torch.h>
 #include <QDir>
-#include <QDirIterator>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <nlohmann/json.hpp>
@@ -44,9 +45,11 @@ const char* kPassages[] = {
 };
 
 std::string find_smollm2() {
-  QDirIterator it(QStringLiteral(DPG_SOURCE_DIR "/.venv/lib/python3.11/site-packages"),
-                  {QStringLiteral("SmolLM2*.gguf")}, QDir::Files, QDirIterator::Subdirectories);
-  return it.hasNext() ? it.next().toStdString() : std::string();
+  try {
+    return dpg::model::smollm2_gguf_path();
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 // One line from the child's stdout ("" when it ended first). Generation can take minutes.
@@ -141,8 +144,9 @@ int main(int argc, char** argv) {
     env.insert(QStringLiteral("TRANSFORMERS_VERBOSITY"), QStringLiteral("error"));
     py.setProcessEnvironment(env);
     py.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    py.start(QStringLiteral(DPG_SOURCE_DIR "/.venv/bin/python"),
-             {QStringLiteral(DPG_SOURCE_DIR "/tests/reference/bench_hf_generate.py"),
+    const QString src = QString::fromUtf8(dpg::config::source_dir());
+    py.start(src + QStringLiteral("/.venv/bin/python"),
+             {src + QStringLiteral("/tests/reference/bench_hf_generate.py"),
               QString::fromStdString(model_path), QString::fromStdString(spec_path),
               QString::number(threads)});
     if (!py.waitForStarted() || read_line(py) != "ready") {

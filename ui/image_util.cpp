@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/image_util.h"
 
+#include <QPainter>
+
 #include <algorithm>
 #include <cmath>
 
@@ -13,6 +15,28 @@ QImage sign_image(const engine::Image& image, int scale) {
   for (int y = 0; y < out.height(); ++y)
     for (int x = 0; x < out.width(); ++x)
       out.setPixel(x, y, image.at(y / scale, x / scale) > 0 ? qRgb(20, 20, 20) : qRgb(250, 250, 250));
+  return out;
+}
+
+std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign, const engine::Image& target) {
+  std::vector<std::pair<int, int>> wrong;
+  if (sign.empty() || target.empty() || sign.rows != target.rows || sign.cols != target.cols) return wrong;
+  for (int r = 0; r < int(sign.rows); ++r)
+    for (int c = 0; c < int(sign.cols); ++c)
+      if (!(sign.at(r, c) * target.at(r, c) > 0)) wrong.emplace_back(r, c);
+  return wrong;
+}
+
+QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<int, int>>& wrong, int scale) {
+  QImage out = sign_image(sign, scale);
+  if (out.isNull() || wrong.empty()) return out;
+  QPainter p(&out);
+  const int pen = std::max(1, scale / 8);
+  p.setPen(QPen(QColor(220, 30, 45), pen));
+  p.setBrush(Qt::NoBrush);
+  const int inset = pen / 2 + std::max(1, scale / 10);
+  for (auto [r, c] : wrong)
+    p.drawRect(QRect(c * scale, r * scale, scale, scale).adjusted(inset, inset, -inset - 1, -inset - 1));
   return out;
 }
 

@@ -29,10 +29,13 @@ QLabel* imageLabel(QWidget* parent) {
   return l;
 }
 
+int fitScale(const engine::Image& image, QSize box) {
+  return std::max(1, std::min(box.width() / int(image.cols), box.height() / int(image.rows)));
+}
+
 QPixmap scaledPixmap(const engine::Image& image, QSize box) {
   if (image.empty()) return {};
-  const int scale = std::max(1, std::min(box.width() / int(image.cols), box.height() / int(image.rows)));
-  return QPixmap::fromImage(sign_image(image, scale));
+  return QPixmap::fromImage(sign_image(image, fitScale(image, box)));
 }
 
 QLabel* caption(const QString& text, QWidget* parent) {
@@ -50,6 +53,8 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   auto* grid = new QGridLayout;
   target_label_ = imageLabel(this);
   sign_label_ = imageLabel(this);
+  sign_label_->setToolTip(tr("The sign of each pixel's change in this step's training run; "
+                             "a red frame marks a pixel whose sign differs from the target Y"));
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(260, 180);
   map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
@@ -75,7 +80,8 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   scale_->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
 
   grid->addWidget(caption(tr("Target Y"), this), 0, 0);
-  grid->addWidget(caption(tr("sign(P_T − P_0)"), this), 0, 1);
+  sign_caption_ = caption(tr("sign(P_T − P_0)"), this);
+  grid->addWidget(sign_caption_, 0, 1);
   grid->addWidget(caption(tr("P_T − P_0 heatmap"), this), 0, 2);
   grid->addWidget(target_label_, 1, 0);
   grid->addWidget(sign_label_, 1, 1);
@@ -132,6 +138,8 @@ void LmHeadView::clear() {
   target_label_->setText(tr("no snapshot yet"));
   sign_label_->setPixmap({});
   sign_label_->setText(tr("no snapshot yet"));
+  sign_caption_->setText(tr("sign(P_T − P_0)"));
+  wrong_pixels_ = -1;
   step_label_->setText(tr("step –"));
   updateSlider();
   plot_->replot();
@@ -181,7 +189,17 @@ void LmHeadView::render() {
   const QSize box = target_label_->size() - QSize(8, 8);
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   if (!target.empty()) target_label_->setPixmap(scaledPixmap(target, box));
-  if (!s.sign.empty()) sign_label_->setPixmap(scaledPixmap(s.sign, sign_label_->size() - QSize(8, 8)));
+  if (!s.sign.empty()) {
+    // Wrong pixels framed in red and counted in the caption, so the last stubborn pixels stand out.
+    const auto wrong = sign_mismatches(s.sign, target);
+    const bool comparable = !target.empty() && target.rows == s.sign.rows && target.cols == s.sign.cols;
+    wrong_pixels_ = comparable ? int(wrong.size()) : -1;
+    const int scale = fitScale(s.sign, sign_label_->size() - QSize(8, 8));
+    sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(s.sign, wrong, scale)));
+    const int total = int(s.sign.rows * s.sign.cols);
+    sign_caption_->setText(comparable ? tr("sign(P_T − P_0): %1 of %2 right").arg(total - wrong_pixels_).arg(total)
+                                      : tr("sign(P_T − P_0)"));
+  }
   if (!s.delta.empty()) {
     const int rows = int(s.delta.rows), cols = int(s.delta.cols);
     map_->data()->setSize(cols, rows);

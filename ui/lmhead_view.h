@@ -33,6 +33,8 @@ class LmHeadView : public QWidget {
   int heatmapCells() const;
   int64_t currentStep() const { return current_step_; }
   void showStep(int64_t step);
+  /// Pixels of the shown sign image that disagree with Y (framed in red); -1 when there is no ±1 target to compare.
+  int wrongPixels() const { return wrong_pixels_; }
   /// The three images side by side, for export.
   QImage exportImage() const;
 
@@ -49,6 +51,8 @@ class LmHeadView : public QWidget {
   bool follow_ = true;
   QLabel* target_label_ = nullptr;
   QLabel* sign_label_ = nullptr;
+  QLabel* sign_caption_ = nullptr;
+  int wrong_pixels_ = -1;
   QLabel* step_label_ = nullptr;
   QCustomPlot* plot_ = nullptr;
   QCPColorMap* map_ = nullptr;

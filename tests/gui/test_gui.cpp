@@ -13,6 +13,7 @@
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
 #include "ui/revalidate_dialog.h"
+#include "ui/image_util.h"
 #include "ui/lmhead_view.h"
 #include "ui/main_window.h"
 #include "ui/run_setup.h"
@@ -262,6 +263,34 @@ class TestGui : public QObject {
       QCOMPARE(decoded.size(), size_t(1));
       QCOMPARE(QString::fromStdString(decoded[0]), text);
     }
+  }
+
+  void lmhead_view_marks_wrong_pixels() {
+    // The sign image counts and frames the pixels whose sign differs from Y (a zero change counts as wrong, as
+    // in the pixel-accuracy metric).
+    LmHeadView v;
+    v.resize(900, 300);
+    v.show();
+    QCOMPARE(v.wrongPixels(), -1);
+    const auto y = dpg::objective::sixty_seven().to_image();
+    dpg::ui::SnapshotSet set;
+    set.step = 5;
+    set.target = y;
+    set.sign = y;
+    set.delta = y;
+    v.addSnapshot(set);
+    QCOMPARE(v.wrongPixels(), 0);
+    set.step = 10;
+    set.sign.data[0] = -set.sign.data[0];  // pixel (0, 0) flipped
+    set.sign.data[8] = 0.0f;                // pixel (1, 1) unchanged
+    v.addSnapshot(set);
+    QCOMPARE(v.wrongPixels(), 2);
+    const auto wrong = dpg::ui::sign_mismatches(set.sign, y);
+    QCOMPARE(wrong, (std::vector<std::pair<int, int>>{{0, 0}, {1, 1}}));
+    v.showStep(5);
+    QCOMPARE(v.wrongPixels(), 0);
+    // Without a ±1 target of the same shape there is nothing to count.
+    QVERIFY(dpg::ui::sign_mismatches(set.sign, dpg::engine::Image{}).empty());
   }
 
   void config_diff() {
