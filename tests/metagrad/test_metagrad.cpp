@@ -22,7 +22,8 @@ using engine::InnerOptimizer;
 using engine::InnerTrainer;
 using engine::Schedule;
 
-namespace {
+// A named namespace, not an anonymous one: the test class (external linkage) has lambdas that capture these types.
+namespace metagrad_test {
 
 InnerConfig inner(InnerOptimizer opt, int64_t T, int64_t B) {
   InnerConfig ic;
@@ -71,7 +72,8 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
   return ((a * b).sum() / (a.norm() * b.norm())).item<double>();
 }
 
-}  // namespace
+}  // namespace metagrad_test
+using namespace metagrad_test;
 
 class TestMetagrad : public QObject {
   Q_OBJECT
