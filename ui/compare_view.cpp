@@ -134,6 +134,15 @@ void CompareView::compare(const QList<qint64>& runIds) {
 }
 
 int CompareView::curveCount() const { return plot_->graphCount(); }
+std::vector<int> CompareView::wrongPixels() const {
+  std::vector<int> out;
+  for (const auto& r : runs_) {
+    const bool comparable = !r.sign.empty() && r.target.rows == r.sign.rows && r.target.cols == r.sign.cols;
+    out.push_back(comparable ? int(sign_mismatches(r.sign, r.target).size()) : -1);
+  }
+  return out;
+}
+
 int CompareView::diffRows() const { return diff_->rowCount(); }
 
 void CompareView::showRuns(const CompareList& runs) {
@@ -149,10 +158,14 @@ void CompareView::showRuns(const CompareList& runs) {
   }
   for (int i = 0; i < int(runs_.size()); ++i) {
     const auto& r = runs_[size_t(i)];
-    auto* title = new QLabel(QStringLiteral("#%1 %2\nstep %3")
-                                 .arg(r.info.id)
-                                 .arg(qs(r.info.name))
-                                 .arg(r.image_step >= 0 ? QString::number(r.image_step) : tr("–")));
+    // Pixels whose sign differs from Y are framed in red and counted, as in the Run view.
+    const auto wrong = sign_mismatches(r.sign, r.target);
+    QString stepLine = r.image_step < 0    ? tr("step –")
+                       : r.validation      ? tr("step %1, validation").arg(r.image_step)
+                                           : tr("step %1, training").arg(r.image_step);
+    if (const int n = wrongPixels()[size_t(i)]; n >= 0)
+      stepLine += tr(": %1 of %2 right").arg(r.sign.rows * r.sign.cols - n).arg(r.sign.rows * r.sign.cols);
+    auto* title = new QLabel(QStringLiteral("#%1 %2\n%3").arg(r.info.id).arg(qs(r.info.name), stepLine));
     title->setAlignment(Qt::AlignCenter);
     title->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(kColours[i % 4].name()));
     auto* img = new QLabel;
@@ -161,7 +174,7 @@ void CompareView::showRuns(const CompareList& runs) {
     img->setFrameShape(QFrame::StyledPanel);
     if (!r.sign.empty()) {
       const int scale = std::max(2, int(112 / std::max<int64_t>(r.sign.cols, r.sign.rows)));  // fits the 120 px cell
-      img->setPixmap(QPixmap::fromImage(sign_image(r.sign, scale)));
+      img->setPixmap(QPixmap::fromImage(sign_image_marked(r.sign, wrong, scale)));
     } else {
       img->setText(tr("no snapshot"));
     }

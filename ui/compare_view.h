@@ -8,6 +8,8 @@
 
 #include <QWidget>
 
+#include <vector>
+
 class QComboBox;
 class QCustomPlot;
 class QGridLayout;
@@ -27,6 +29,8 @@ class CompareView : public QWidget {
   int runCount() const { return int(runs_.size()); }
   int curveCount() const;
   int diffRows() const;
+  /// Per run: the pixels of its shown sign image that differ from Y, or -1 without a comparable Y.
+  std::vector<int> wrongPixels() const;
   /// Dotted keys whose values differ between @p configs (JSON objects), with each value.
   static std::vector<std::pair<std::string, std::vector<std::string>>> configDiff(
       const std::vector<nlohmann::json>& configs);

@@ -53,8 +53,9 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   auto* grid = new QGridLayout;
   target_label_ = imageLabel(this);
   sign_label_ = imageLabel(this);
-  sign_label_->setToolTip(tr("The sign of each pixel's change in this step's training run; "
-                             "a red frame marks a pixel whose sign differs from the target Y"));
+  sign_label_->setToolTip(tr("The sign of each pixel's change after T inner steps: the step's validation run "
+                             "(its first repeat) where the step validated, else its training run. A red frame "
+                             "marks a pixel whose sign differs from the target Y"));
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(260, 180);
   map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
@@ -197,8 +198,9 @@ void LmHeadView::render() {
     const int scale = fitScale(s.sign, sign_label_->size() - QSize(8, 8));
     sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(s.sign, wrong, scale)));
     const int total = int(s.sign.rows * s.sign.cols);
-    sign_caption_->setText(comparable ? tr("sign(P_T − P_0): %1 of %2 right").arg(total - wrong_pixels_).arg(total)
-                                      : tr("sign(P_T − P_0)"));
+    const QString which = s.validation ? tr("validation") : tr("training");
+    sign_caption_->setText(comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
+                                      : tr("sign(P_T − P_0), %1").arg(which));
   }
   if (!s.delta.empty()) {
     const int rows = int(s.delta.rows), cols = int(s.delta.cols);

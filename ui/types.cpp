@@ -21,7 +21,10 @@ SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snap
   for (const auto& snap : snapshots) {
     if (snap.kind == "target") s.target = snap.image;
     else if (snap.kind == "sign" && s.sign.empty()) s.sign = snap.image;
-    else if (snap.kind == "val_sign") s.sign = snap.image;
+    else if (snap.kind == "val_sign") {
+      s.sign = snap.image;
+      s.validation = true;
+    }
     else if (snap.kind == "delta" && s.delta.empty()) s.delta = snap.image;
     else if (snap.kind == "val_delta") s.delta = snap.image;
   }

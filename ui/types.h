@@ -18,6 +18,7 @@ struct SnapshotSet {
   engine::Image target;
   engine::Image sign;
   engine::Image delta;
+  bool validation = false;  ///< sign and delta come from the step's validation (repeat 0), not its training run
 };
 
 using MetricsList = std::vector<engine::StepMetrics>;
@@ -32,6 +33,7 @@ struct CompareRun {
   int64_t image_step = -1;  ///< the snapshot step shown (the newest at or before the chosen one)
   engine::Image sign;
   engine::Image target;
+  bool validation = false;  ///< the sign image is the validation's (repeat 0), not the training run's
 };
 using CompareList = std::vector<CompareRun>;
 

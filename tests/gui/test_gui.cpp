@@ -348,6 +348,29 @@ class TestGui : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(w.compareView()->runCount(), 2, 10000);
     QCOMPARE(w.compareView()->curveCount(), 2);
     QVERIFY(w.compareView()->diffRows() >= 2);  // name, seed, steps differ
+    // Each run's newest sign image (here a validation's: validation.every = 1) is counted against Y, which the
+    // store holds once, at step 1; counted again here straight from the stored snapshots.
+    {
+      auto st = dpg::store::RunStore::open(db_.toStdString(), true);
+      const auto wrong = w.compareView()->wrongPixels();
+      size_t longest = 0;  // the finished run has a snapshot after step 1, so Y comes from another step there
+      for (size_t k = 0; k < run_ids_.size(); ++k) {
+        const auto steps = st.snapshot_steps(run_ids_[int(k)]);
+        QVERIFY(!steps.empty());
+        longest = std::max(longest, steps.size());
+        dpg::engine::Image y, sign;
+        for (const auto& snap : st.snapshots(run_ids_[int(k)], steps.front()))
+          if (snap.kind == "target") y = snap.image;
+        for (const auto& snap : st.snapshots(run_ids_[int(k)], steps.back()))
+          if (snap.kind == "val_sign") sign = snap.image;
+        QCOMPARE(int(y.data.size()), 42);
+        QCOMPARE(int(sign.data.size()), 42);
+        int expected = 0;
+        for (size_t p = 0; p < 42; ++p) expected += (sign.data[p] > 0) != (y.data[p] > 0) || sign.data[p] == 0.0f;
+        QCOMPARE(wrong[k], expected);
+      }
+      QVERIFY(longest >= 2);
+    }
     // Re-validating the finished run's last checkpoint with its own settings repeats its stored validation.
     {
       auto* d = w.revalidateRun(run_ids_[0]);
