@@ -217,7 +217,12 @@ class TestGui : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&d));
     auto* canvas = d.canvas();
     const auto before = d.bitmap();
-    canvas->setTool(BitmapCanvas::Tool::Focus);
+    // F picks the Focus tool while the keyboard focus is in the designer.
+    d.activateWindow();
+    canvas->setFocus();
+    QTRY_VERIFY(canvas->hasFocus());
+    QTest::keyClick(canvas, Qt::Key_F);
+    QCOMPARE(canvas->tool(), BitmapCanvas::Tool::Focus);
     canvas->setFocusWeight(4.0);
     QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->cellCenter(1, 3));
     QCOMPARE(d.objectiveParams()["focus"], nlohmann::json::array({{1, 3, 4.0}}));

@@ -16,6 +16,7 @@ BitmapCanvas::BitmapCanvas(QUndoStack* undo, QWidget* parent) : QWidget(parent),
   setMinimumSize(200, 200);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   setCursor(Qt::CrossCursor);
+  setFocusPolicy(Qt::StrongFocus);  // a click gives it the keyboard, so the P / E / F tool keys work
   setToolTip(tr("Left-drag paints (erases with the Erase tool); right-drag erases. With the Focus tool a click "
                 "weights a pixel in Φ; a second click or a right click removes the weight"));
 }

@@ -64,7 +64,8 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
     tools->addWidget(b);
     return b;
   };
-  // Three exclusive tools; P, E and F switch between them while the designer is shown.
+  // Three exclusive tools; P, E and F switch between them while the keyboard focus is inside the designer (not
+  // window-wide, so the run setup beside it keeps those keys).
   auto* toolGroup = new QButtonGroup(this);
   const std::pair<BitmapCanvas::Tool, std::array<QString, 3>> toolSpecs[] = {
       {BitmapCanvas::Tool::Paint, {tr("Paint"), tr("Left-drag paints dark cells (P)"), QStringLiteral("P")}},
@@ -77,8 +78,12 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
     auto* b = addTool(spec[0], spec[1]);
     b->setCheckable(true);
     b->setChecked(tool == BitmapCanvas::Tool::Paint);
-    b->setShortcut(QKeySequence(spec[2]));
     toolGroup->addButton(b, int(tool));
+    auto* key = new QAction(this);
+    key->setShortcut(QKeySequence(spec[2]));
+    key->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(key, &QAction::triggered, b, &QToolButton::click);
+    addAction(key);
   }
   toolGroup->setExclusive(true);
   connect(toolGroup, &QButtonGroup::idClicked, this, [this](int id) { canvas_->setTool(BitmapCanvas::Tool(id)); });
