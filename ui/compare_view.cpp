@@ -137,8 +137,7 @@ int CompareView::curveCount() const { return plot_->graphCount(); }
 std::vector<int> CompareView::wrongPixels() const {
   std::vector<int> out;
   for (const auto& r : runs_) {
-    const bool comparable = !r.sign.empty() && r.target.rows == r.sign.rows && r.target.cols == r.sign.cols;
-    out.push_back(comparable ? int(sign_mismatches(r.sign, r.target).size()) : -1);
+    out.push_back(sign_comparable(r.sign, r.target) ? int(sign_mismatches(r.sign, r.target).size()) : -1);
   }
   return out;
 }
@@ -163,8 +162,8 @@ void CompareView::showRuns(const CompareList& runs) {
     QString stepLine = r.image_step < 0    ? tr("step –")
                        : r.validation      ? tr("step %1, validation").arg(r.image_step)
                                            : tr("step %1, training").arg(r.image_step);
-    if (const int n = wrongPixels()[size_t(i)]; n >= 0)
-      stepLine += tr(": %1 of %2 right").arg(r.sign.rows * r.sign.cols - n).arg(r.sign.rows * r.sign.cols);
+    if (sign_comparable(r.sign, r.target))  // counted once here, not through wrongPixels() for every run
+      stepLine += tr(": %1 of %2 right").arg(r.sign.rows * r.sign.cols - int64_t(wrong.size())).arg(r.sign.rows * r.sign.cols);
     auto* title = new QLabel(QStringLiteral("#%1 %2\n%3").arg(r.info.id).arg(qs(r.info.name), stepLine));
     title->setAlignment(Qt::AlignCenter);
     title->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(kColours[i % 4].name()));

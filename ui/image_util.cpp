@@ -18,9 +18,13 @@ QImage sign_image(const engine::Image& image, int scale) {
   return out;
 }
 
+bool sign_comparable(const engine::Image& sign, const engine::Image& target) {
+  return !sign.empty() && !target.empty() && sign.rows == target.rows && sign.cols == target.cols;
+}
+
 std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign, const engine::Image& target) {
   std::vector<std::pair<int, int>> wrong;
-  if (sign.empty() || target.empty() || sign.rows != target.rows || sign.cols != target.cols) return wrong;
+  if (!sign_comparable(sign, target)) return wrong;
   for (int r = 0; r < int(sign.rows); ++r)
     for (int c = 0; c < int(sign.cols); ++c)
       if (!(sign.at(r, c) * target.at(r, c) > 0)) wrong.emplace_back(r, c);

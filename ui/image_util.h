@@ -12,6 +12,8 @@ namespace dpg::ui {
 
 /// A ±1 image as black (dark, > 0) on white, @p scale pixels a cell (nearest neighbour).
 QImage sign_image(const engine::Image& image, int scale = 1);
+/// Whether @p sign can be counted against @p target: both present and of the same shape.
+bool sign_comparable(const engine::Image& sign, const engine::Image& target);
 /// Cells (row, col) where @p sign disagrees with the ±1 @p target (sign · target ≤ 0: a zero change counts as wrong,
 /// as in the pixel-accuracy metric); empty when either is empty or the shapes differ.
 std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign, const engine::Image& target);

@@ -193,7 +193,7 @@ void LmHeadView::render() {
   if (!s.sign.empty()) {
     // Wrong pixels framed in red and counted in the caption, so the last stubborn pixels stand out.
     const auto wrong = sign_mismatches(s.sign, target);
-    const bool comparable = !target.empty() && target.rows == s.sign.rows && target.cols == s.sign.cols;
+    const bool comparable = sign_comparable(s.sign, target);
     wrong_pixels_ = comparable ? int(wrong.size()) : -1;
     const int scale = fitScale(s.sign, sign_label_->size() - QSize(8, 8));
     sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(s.sign, wrong, scale)));
