@@ -134,6 +134,7 @@ void CompareView::compare(const QList<qint64>& runIds) {
 }
 
 int CompareView::curveCount() const { return plot_->graphCount(); }
+QString CompareView::curveName() const { return metric_->currentText(); }
 std::vector<int> CompareView::wrongPixels() const {
   std::vector<int> out;
   for (const auto& r : runs_) {
@@ -149,6 +150,12 @@ void CompareView::showRuns(const CompareList& runs) {
   QStringList names;
   for (const auto& r : runs_) names << QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name));
   hint_->setText(tr("Comparing %1").arg(names.join(QStringLiteral(", "))));
+  // The readable-metric curves take the objective's metric name when every run shares one.
+  std::string metric = runs_.empty() ? std::string() : runs_.front().info.metric_name;
+  for (const auto& r : runs_)
+    if (r.info.metric_name != metric) metric.clear();
+  metric_->setItemText(1, tr("%1 (train)").arg(metric_title(metric)));
+  metric_->setItemText(3, tr("%1 (validation)").arg(metric_title(metric)));
   plot();
 
   while (auto* item = images_->takeAt(0)) {
@@ -224,7 +231,7 @@ void CompareView::plot() {
     g->setName(QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name)));
     g->setData(x, QVector<double>(s.begin(), s.end()), true);
   }
-  plot_->yAxis->setLabel(QString::fromUtf8(choice.label));
+  plot_->yAxis->setLabel(metric_->currentText());
   plot_->rescaleAxes();
   plot_->replot();
 }

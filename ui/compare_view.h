@@ -28,6 +28,8 @@ class CompareView : public QWidget {
   void compare(const QList<qint64>& runIds);
   int runCount() const { return int(runs_.size()); }
   int curveCount() const;
+  /// The chosen curve's name as offered (it names the runs' own metric when they share one).
+  QString curveName() const;
   int diffRows() const;
   /// Per run: the pixels of its shown sign image that differ from Y, or -1 without a comparable Y.
   std::vector<int> wrongPixels() const;

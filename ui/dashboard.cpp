@@ -2,6 +2,7 @@
 #include "ui/dashboard.h"
 
 #include "ui/smoothing.h"
+#include "ui/types.h"
 
 #include <qcustomplot.h>
 
@@ -59,6 +60,7 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
     grid->addWidget(p, i / 4, i % 4);
   }
   top->addLayout(grid, 1);
+  metric_title_ = qobject_cast<QCPTextElement*>(plots_[kMetric]->plotLayout()->element(0, 0));
 
   // Graphs: 0 = train (smoothed), 1 = validation (Φ, metric) or upper band (reward).
   for (int i = 0; i < kPlotCount; ++i) {
@@ -152,6 +154,17 @@ QCustomPlot* Dashboard::makePlot(const QString& title, const QString& yLabel) {
   });
   return p;
 }
+
+void Dashboard::setMetricName(const std::string& metricName) {
+  // Long names ("LM-head Frobenius norm (lower is better)") put their note on a second line.
+  QString title = metric_title(metricName);
+  const int paren = title.indexOf(QStringLiteral(" ("));
+  if (title.size() > 28 && paren > 0) title[paren] = QLatin1Char('\n');
+  metric_title_->setText(title);
+  plots_[kMetric]->replot();
+}
+
+QString Dashboard::metricTitle() const { return metric_title_->text(); }
 
 void Dashboard::clear() {
   raw_.clear();

@@ -14,6 +14,7 @@
 
 class QCustomPlot;
 class QCPItemText;
+class QCPTextElement;
 class QSlider;
 class QLabel;
 class QCheckBox;
@@ -35,6 +36,11 @@ class Dashboard : public QWidget {
   double smoothing() const { return smoothing_; }
   void setSmoothing(double weight);
   const std::vector<engine::StepMetrics>& metrics() const { return raw_; }
+  /// Titles the readable-metric plot with the objective's metric (RunInfo::metric_name; empty gives
+  /// "Readable metric").
+  void setMetricName(const std::string& metricName);
+  /// The readable-metric plot's title as shown (tests).
+  QString metricTitle() const;
   /// The curves as CSV (raw values), one row a step.
   QString toCsv() const;
 
@@ -45,6 +51,7 @@ class Dashboard : public QWidget {
 
   std::vector<engine::StepMetrics> raw_;
   std::vector<QCustomPlot*> plots_;
+  QCPTextElement* metric_title_ = nullptr;
   QTimer replot_timer_;
   QSlider* slider_ = nullptr;
   QLabel* slider_label_ = nullptr;

@@ -35,7 +35,7 @@ void EngineWorker::drive(MakeSession make) {
     std::unique_ptr<session::RunSession> s = make();
     run_id = s->run_id();
     const auto& cfg = s->run().inputs().config;
-    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps);
+    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
     auto info = s->store().run(run_id);
     QString status = info ? qs(store::status_name(info->status)) : QStringLiteral("stopped");
@@ -68,9 +68,10 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
   worker_ = new EngineWorker(&stop_, &paused_);
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
-  connect(worker_, &EngineWorker::started, this, [this](qint64 id, qint64 first, qint64 total) {
+  connect(worker_, &EngineWorker::started, this,
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName) {
     run_id_ = id;
-    Q_EMIT runStarted(id, first, total);
+    Q_EMIT runStarted(id, first, total, metricName);
   });
   connect(worker_, &EngineWorker::stepDone, this, &EngineController::stepCompleted);
   connect(worker_, &EngineWorker::finished, this, [this](qint64 id, const QString& status) {

@@ -32,7 +32,7 @@ class EngineWorker : public QObject {
   void resumeRun(qint64 runId, const QString& dbPath);
 
  Q_SIGNALS:
-  void started(qint64 runId, qint64 firstStep, qint64 totalSteps);
+  void started(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName);
   void stepDone(const dpg::engine::StepRecord& record);
   void finished(qint64 runId, const QString& status);
   void failed(qint64 runId, const QString& message);
@@ -66,7 +66,8 @@ class EngineController : public QObject {
   void resume();
 
  Q_SIGNALS:
-  void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps);
+  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy".
+  void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName);
   void stepCompleted(const dpg::engine::StepRecord& record);
   void runFinished(qint64 runId, const QString& status);
   void errorOccurred(const QString& message);

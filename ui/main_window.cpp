@@ -110,12 +110,14 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   designer_->undoStack()->clear();  // loading the preset is not an edit
 
   // Engine.
-  connect(engine_, &EngineController::runStarted, this, [this](qint64 id, qint64 first, qint64 total) {
+  connect(engine_, &EngineController::runStarted, this,
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName) {
     first_step_ = first;
     total_steps_ = total;
     steps_this_session_ = 0;
     clock_.restart();
     if (shown_run_ != id) resetRunViews(id);
+    dashboard_->setMetricName(metricName.toStdString());
     shown_is_live_ = true;
     if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
     history_->refresh();
@@ -349,6 +351,7 @@ void MainWindow::openRun(qint64 runId) {
   for (const auto& r : history_->model()->runs())
     if (r.id == runId) {
       run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r.name), qs(store::status_name(r.status))));
+      dashboard_->setMetricName(r.metric_name);
       total_steps_ = 0;
       try {
         total_steps_ = nlohmann::json::parse(r.config_json).at("grpo").at("steps").get<qint64>();

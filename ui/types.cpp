@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/types.h"
 
+#include <QObject>
+
 namespace dpg::ui {
 
 void register_metatypes() {
@@ -29,6 +31,13 @@ SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snap
     else if (snap.kind == "val_delta") s.delta = snap.image;
   }
   return s;
+}
+
+QString metric_title(const std::string& metric_name) {
+  QString t = qs(metric_name).trimmed();
+  if (t.isEmpty()) return QObject::tr("Readable metric");
+  t[0] = t[0].toUpper();
+  return t;
 }
 
 }  // namespace dpg::ui

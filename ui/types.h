@@ -45,6 +45,10 @@ SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snap
 
 inline QString qs(const std::string& s) { return QString::fromStdString(s); }
 
+/// A plot title for the objective's readable metric: its stored name with a capital first letter
+/// ("Pixel accuracy"), or "Readable metric" for runs stored before the store kept the name.
+QString metric_title(const std::string& metric_name);
+
 }  // namespace dpg::ui
 
 Q_DECLARE_METATYPE(dpg::engine::StepRecord)

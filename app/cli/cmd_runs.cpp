@@ -54,6 +54,7 @@ void show_run(const RunsArgs& a) {
   std::printf("run %ld: %s\nstatus: %s %s\npreset: %s\ncreated: %s\nnotes: %s\n", long(r->id), r->name.c_str(),
               store::status_name(r->status).c_str(), r->status_message.c_str(), r->preset.c_str(),
               r->created_at.c_str(), r->notes.c_str());
+  if (!r->metric_name.empty()) std::printf("metric: %s\n", r->metric_name.c_str());
   if (r->best_step) std::printf("best: step %ld, metric %.4f\n", long(*r->best_step), r->best_metric);
   auto steps = st.steps(a.id);
   std::printf("steps: %zu\n%6s %10s %8s %10s %8s %8s %7s\n", steps.size(), "step", "phi", "metric", "val_metric",

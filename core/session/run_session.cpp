@@ -57,7 +57,8 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, con
   fs::create_directories(fs::path(db_path).parent_path());
   auto store = store::RunStore::open(db_path);
   const std::string name = cfg.name.empty() ? (preset.empty() ? std::string("run") : preset) : cfg.name;
-  const int64_t id = store.create_run(name, preset, cfg.to_json().dump());
+  const int64_t id =
+      store.create_run(name, preset, cfg.to_json().dump(), {}, run->inputs().objective->metric_name());
   return std::unique_ptr<RunSession>(new RunSession(std::move(store), id, db_path, std::move(run)));
 }
 
@@ -80,6 +81,8 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
     resume_step = ck.step;
   }
   store.truncate_after(run_id, resume_step);
+  const std::string metric = run->inputs().objective->metric_name();
+  if (info->metric_name != metric) store.set_metric_name(run_id, metric);  // runs made before schema 3
   return std::unique_ptr<RunSession>(new RunSession(std::move(store), run_id, db_path, std::move(run)));
 }
 

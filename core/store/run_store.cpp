@@ -90,10 +90,14 @@ engine::StepMetrics read_step(const Statement& st) {
   return m;
 }
 
-const char* kRunColumns =
-    "id, name, created_at, updated_at, status, status_message, preset, config_json, app_version, "
-    "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = "
-    "r.id)";
+/// The runs columns read_run() expects; a schema-2 file (read-only, so not migrated) has no metric_name yet.
+std::string run_columns(int version) {
+  return std::string(
+             "id, name, created_at, updated_at, status, status_message, preset, config_json, app_version, "
+             "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = "
+             "r.id), ") +
+         (version >= 3 ? "metric_name" : "''");
+}
 
 RunInfo read_run(const Statement& st) {
   RunInfo r;
@@ -111,6 +115,7 @@ RunInfo read_run(const Statement& st) {
   r.best_metric = st.real(11);
   r.best_phi = st.real(12);
   if (!st.is_null(13)) r.last_step = st.int64(13);
+  r.metric_name = st.text(14);
   return r;
 }
 
@@ -181,9 +186,10 @@ RunStore RunStore::open(const std::string& path, bool read_only) {
     if (version > kSchemaVersion)
       fail(path, "written by a newer DPG Workbench (schema " + std::to_string(version) +
                      "; this version reads up to " + std::to_string(kSchemaVersion) + ")");
-    if (version < kSchemaVersion)
-      fail(path, "uses the older schema " + std::to_string(version) + " (this version needs " +
-                     std::to_string(kSchemaVersion) + "); open it read-write once to migrate it");
+    if (version < kOldestReadOnlySchema)
+      fail(path, "uses the older schema " + std::to_string(version) + " (this version reads " +
+                     std::to_string(kOldestReadOnlySchema) + " to " + std::to_string(kSchemaVersion) +
+                     "); open it read-write once to migrate it");
   } else {
     {
       Statement wal(db, "PRAGMA journal_mode = WAL");
@@ -193,6 +199,7 @@ RunStore RunStore::open(const std::string& path, bool read_only) {
     detail::exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
     migrate(db, path);
   }
+  store.version_ = store.schema_version();
   return store;
 }
 
@@ -202,7 +209,8 @@ RunStore::RunStore(sqlite3* db, std::string path, bool read_only)
 RunStore::RunStore(RunStore&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
       path_(std::move(other.path_)),
-      read_only_(other.read_only_) {}
+      read_only_(other.read_only_),
+      version_(other.version_) {}
 
 RunStore& RunStore::operator=(RunStore&& other) noexcept {
   if (this != &other) {
@@ -210,6 +218,7 @@ RunStore& RunStore::operator=(RunStore&& other) noexcept {
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
     read_only_ = other.read_only_;
+    version_ = other.version_;
   }
   return *this;
 }
@@ -232,16 +241,17 @@ void RunStore::require_run(int64_t run_id) const {
 }
 
 int64_t RunStore::create_run(const std::string& name, const std::string& preset,
-                             const std::string& config_json, const std::string& notes) {
+                             const std::string& config_json, const std::string& notes,
+                             const std::string& metric_name) {
   require_writable("create a run");
   const std::string sql =
       std::string(
           "INSERT INTO runs (name, created_at, updated_at, status, preset, config_json, "
-          "app_version, notes) VALUES (?, ") +
-      kNow + ", " + kNow + ", ?, ?, ?, ?, ?)";
+          "app_version, notes, metric_name) VALUES (?, ") +
+      kNow + ", " + kNow + ", ?, ?, ?, ?, ?, ?)";
   Statement st(db_, sql.c_str());
   st.bind(1, name).bind(2, status_name(RunStatus::Created)).bind(3, preset).bind(4, config_json);
-  st.bind(5, std::string(DPG_VERSION)).bind(6, notes).run();
+  st.bind(5, std::string(DPG_VERSION)).bind(6, notes).bind(7, metric_name).run();
   return sqlite3_last_insert_rowid(db_);
 }
 
@@ -273,6 +283,11 @@ void RunStore::set_notes(int64_t run_id, const std::string& notes) {
   update_run(db_, path_, run_id, "notes = ?", {notes});
 }
 
+void RunStore::set_metric_name(int64_t run_id, const std::string& metric_name) {
+  require_writable("set a run's metric name");
+  update_run(db_, path_, run_id, "metric_name = ?", {metric_name});
+}
+
 std::vector<std::string> RunStore::delete_run(int64_t run_id) {
   require_writable("delete a run");
   Transaction tx(db_);
@@ -288,7 +303,7 @@ std::vector<std::string> RunStore::delete_run(int64_t run_id) {
 }
 
 std::vector<RunInfo> RunStore::list_runs() const {
-  const std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs r ORDER BY id";
+  const std::string sql = "SELECT " + run_columns(version_) + " FROM runs r ORDER BY id";
   Statement st(db_, sql.c_str());
   std::vector<RunInfo> out;
   while (st.step()) out.push_back(read_run(st));
@@ -296,7 +311,7 @@ std::vector<RunInfo> RunStore::list_runs() const {
 }
 
 std::optional<RunInfo> RunStore::run(int64_t run_id) const {
-  const std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs r WHERE id = ?";
+  const std::string sql = "SELECT " + run_columns(version_) + " FROM runs r WHERE id = ?";
   Statement st(db_, sql.c_str());
   if (!st.bind(1, run_id).step()) return std::nullopt;
   return read_run(st);

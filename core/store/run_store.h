@@ -46,6 +46,7 @@ struct RunInfo {
   std::string config_json;     ///< the full RunConfig as JSON
   std::string app_version;     ///< DPG Workbench version that created the run
   std::string notes;
+  std::string metric_name;  ///< the objective's readable metric, e.g. "pixel accuracy" ('' before schema 3)
   std::optional<int64_t> best_step;  ///< the last step committed with StepRecord::new_best
   double best_metric = 0.0;          ///< its readable (validation) metric (NaN if none)
   double best_phi = 0.0;             ///< its (validation) Φ (NaN if none)
@@ -63,7 +64,10 @@ struct CheckpointInfo {
 class RunStore {
  public:
   /// Current schema version (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
+  /// Oldest schema a read-only connection reads as is (it cannot migrate); columns added since read
+  /// as empty. Read-write opens migrate any older file.
+  static constexpr int kOldestReadOnlySchema = 2;
 
   /// Opens (read-write: creating and migrating as needed) the store at @p path. Throws
   /// std::runtime_error naming the path and the reason: missing folder, missing file (read-only),
@@ -84,7 +88,10 @@ class RunStore {
   // --- Runs ---------------------------------------------------------------------------------
   /// Inserts a run with status Created; returns its id.
   int64_t create_run(const std::string& name, const std::string& preset,
-                     const std::string& config_json, const std::string& notes = {});
+                     const std::string& config_json, const std::string& notes = {},
+                     const std::string& metric_name = {});
+  /// Records the objective's readable-metric name (runs made before schema 3 have none).
+  void set_metric_name(int64_t run_id, const std::string& metric_name);
   /// Sets the status and its message (e.g. the error of a failed run).
   void set_status(int64_t run_id, RunStatus status, const std::string& message = {});
   void rename(int64_t run_id, const std::string& name);
@@ -135,6 +142,7 @@ class RunStore {
   sqlite3* db_ = nullptr;
   std::string path_;
   bool read_only_ = false;
+  int version_ = 0;  ///< schema version after open (and migration)
 };
 
 }  // namespace dpg::store

@@ -78,6 +78,11 @@ ALTER TABLE steps ADD COLUMN t_inner REAL;
 ALTER TABLE steps ADD COLUMN t_update REAL;
 ALTER TABLE steps ADD COLUMN is_best INTEGER NOT NULL DEFAULT 0;
 )sql"},
+      // 3: the objective's readable-metric name ("pixel accuracy"), so views can title its curve; '' for runs
+      // made before it (resume fills it in).
+      {3, R"sql(
+ALTER TABLE runs ADD COLUMN metric_name TEXT NOT NULL DEFAULT '';
+)sql"},
   };
   return list;
 }

@@ -110,6 +110,7 @@ class TestCli : public QObject {
     auto st = dpg::store::RunStore::open(db.toStdString(), true);
     auto runs = st.list_runs();
     QCOMPARE(runs.size(), size_t(1));
+    QCOMPARE(runs[0].metric_name, std::string("pixel accuracy"));  // the objective's, recorded at creation
     auto m = st.steps(runs[0].id);
     QCOMPARE(int(m.size()), steps);
     for (const auto& s : m) QCOMPARE(st.samples(runs[0].id, s.step).size(), size_t(32));
@@ -132,6 +133,11 @@ class TestCli : public QObject {
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(csv.readAll()).count(QLatin1Char('\n')), steps + 1);
     QVERIFY(!QDir(dir.path() + QStringLiteral("/png")).entryList({QStringLiteral("*.png")}).isEmpty());
+
+    auto show = run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QString::number(runs[0].id),
+                         QStringLiteral("--db"), db});
+    QVERIFY2(show.code == 0, qPrintable(show.err));
+    QVERIFY2(show.out.contains(QStringLiteral("\nmetric: pixel accuracy\n")), qPrintable(show.out));
 
     checkEval(db, runs[0].id, m.back());
   }

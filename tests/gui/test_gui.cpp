@@ -321,6 +321,7 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isRunning(), 600000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
     QCOMPARE(w.dashboard()->pointCount(), 3);
+    QCOMPARE(w.dashboard()->metricTitle(), QStringLiteral("Pixel accuracy"));  // the objective's metric
     QVERIFY(w.lmHead()->snapshotCount() >= 1);
     run_ids_ << w.engine()->runId();
 
@@ -352,6 +353,7 @@ class TestGui : public QObject {
     w.compareRuns(run_ids_);
     QTRY_COMPARE_WITH_TIMEOUT(w.compareView()->runCount(), 2, 10000);
     QCOMPARE(w.compareView()->curveCount(), 2);
+    QCOMPARE(w.compareView()->curveName(), QStringLiteral("Pixel accuracy (train)"));
     QVERIFY(w.compareView()->diffRows() >= 2);  // name, seed, steps differ
     // Each run's newest sign image (here a validation's: validation.every = 1) is counted against Y, which the
     // store holds once, at step 1; counted again here straight from the stored snapshots.
@@ -400,8 +402,11 @@ class TestGui : public QObject {
       d->close();
     }
     // Opening a stored run loads its curves and images.
+    w.dashboard()->setMetricName({});
+    QCOMPARE(w.dashboard()->metricTitle(), QStringLiteral("Readable metric"));
     w.openRun(run_ids_[0]);
     QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 3, 10000);
+    QCOMPARE(w.dashboard()->metricTitle(), QStringLiteral("Pixel accuracy"));  // from the stored run
     QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 10000);
   }
 

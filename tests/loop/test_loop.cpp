@@ -44,8 +44,10 @@ std::vector<engine::StepMetrics> run_all(const config::RunConfig& cfg, const std
   if (stop_after > 0) {
     s.reset();
     stop.store(false);
+    store::RunStore::open(db).set_metric_name(id, "");  // as a run stored before schema 3 had the column
     auto r = session::RunSession::resume(id, db, plugins);
     if (r->run().next_step() > stop_after + 1) qFatal("resume skipped steps");
+    if (r->store().run(id)->metric_name != "pixel accuracy") qFatal("resume did not record the metric name");
     r->run_until(stop);
   }
   return store::RunStore::open(db, true).steps(id);

@@ -154,7 +154,7 @@ class TestStore : public QObject {
     QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(1));
     // A reader cannot migrate, and says so.
     const auto e = error_of([&] { RunStore::open(path, true); });
-    QVERIFY2(contains(e, "older schema 1") && contains(e, "read-write once"), e.c_str());
+    QVERIFY2(contains(e, "older schema 1") && contains(e, "reads 2 to") && contains(e, "read-write once"), e.c_str());
 
     RunStore store = RunStore::open(path);
     QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
@@ -178,6 +178,36 @@ class TestStore : public QObject {
     // New steps go on after the migration.
     store.commit_step(r.id, make_record(2));
     QCOMPARE(store.last_step(r.id), std::optional<int64_t>(2));
+  }
+
+  void readsSchema2AsIsAndMigratesIt() {
+    const auto path = file("v2.db");
+    exec_raw(path, read_text(fs::path(dpg::test::data_dir().toStdString()) / "store" / "schema_v2.sql"));
+    QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(2));
+    {
+      // A reader cannot migrate, but reads schema 2 as it is: the metric name it lacks reads as empty.
+      RunStore reader = RunStore::open(path, true);
+      QCOMPARE(reader.schema_version(), 2);
+      const auto r = reader.run(1);
+      QVERIFY(r.has_value());
+      QCOMPARE(r->name, std::string("v2 run"));
+      QCOMPARE(r->metric_name, std::string());
+      QCOMPARE(r->best_step, std::optional<int64_t>(1));
+      QCOMPARE(r->best_metric, 0.875);
+      QCOMPARE(reader.steps(1).at(0).val_metric, 0.875);
+    }
+    QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(2));  // the reader left the file as it was
+
+    RunStore store = RunStore::open(path);
+    QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
+    QCOMPARE(store.run(1)->metric_name, std::string());
+    QCOMPARE(store.run(1)->updated_at, std::string("2026-06-01T10:05:00.000Z"));
+    store.set_metric_name(1, "pixel accuracy");
+    QCOMPARE(store.run(1)->metric_name, std::string("pixel accuracy"));
+    const int64_t id = store.create_run("new", "67-tiny", "{}", "", "loss per token");
+    QCOMPARE(store.run(id)->metric_name, std::string("loss per token"));
+    QCOMPARE(store.list_runs().size(), size_t(2));
+    QVERIFY(contains(error_of([&] { store.set_metric_name(99, "x"); }), "no run with id 99"));
   }
 
   void commitAndReadBackExactly() {
