@@ -5,6 +5,7 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -53,9 +54,9 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   auto* grid = new QGridLayout;
   target_label_ = imageLabel(this);
   sign_label_ = imageLabel(this);
-  sign_label_->setToolTip(tr("The sign of each pixel's change after T inner steps: the step's validation run "
-                             "(its first repeat) where the step validated, else its training run. A red frame "
-                             "marks a pixel whose sign differs from the target Y"));
+  sign_label_->setToolTip(tr("The sign of each pixel's change after T inner steps, from the run chosen under "
+                             "\"Images\" (the caption says which). A red frame marks a pixel whose sign differs "
+                             "from the target Y"));
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(260, 180);
   map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
@@ -102,14 +103,24 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   slider_->setRange(0, 0);
   step_label_ = new QLabel(tr("step –"), this);
   step_label_->setMinimumWidth(110);
+  source_box_ = new QComboBox(this);
+  source_box_->addItem(tr("Validation where stored"));
+  source_box_->addItem(tr("Validation steps only"));
+  source_box_->addItem(tr("Training runs only"));
+  source_box_->setToolTip(tr("Which inner run's images to show. A snapshot step stores its training run's "
+                             "images and, when it validates, its validation's (fresh samples of held-out "
+                             "prompts). \"Validation steps only\" keeps the slider on one kind"));
   bar->addWidget(play_);
   bar->addWidget(slider_, 1);
   bar->addWidget(step_label_);
+  bar->addWidget(new QLabel(tr("Images:"), this));
+  bar->addWidget(source_box_);
   top->addLayout(bar);
+  connect(source_box_, &QComboBox::currentIndexChanged, this, [this](int i) { setSource(Source(i)); });
 
   play_timer_.setInterval(250);
   connect(&play_timer_, &QTimer::timeout, this, [this] {
-    if (sets_.empty()) return;
+    if (slider_->maximum() <= 0) return;
     const int next = slider_->value() + 1;
     slider_->setValue(next > slider_->maximum() ? 0 : next);
   });
@@ -119,15 +130,61 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
     else play_timer_.stop();
   });
   connect(slider_, &QSlider::valueChanged, this, [this](int index) {
-    if (index < 0 || index >= int(sets_.size())) return;
-    auto it = std::next(sets_.begin(), index);
-    follow_ = index == int(sets_.size()) - 1;
-    if (it->first != current_step_) {
-      current_step_ = it->first;
+    const auto steps = shownSteps();
+    if (index < 0 || index >= int(steps.size())) return;
+    follow_ = index == int(steps.size()) - 1;
+    if (steps[size_t(index)] != current_step_) {
+      current_step_ = steps[size_t(index)];
       render();
     }
   });
 }
+
+bool LmHeadView::shows(const SnapshotSet& s) const {
+  switch (source_) {
+    case Source::Validation: return s.has_validation();
+    case Source::Training: return s.has_training();
+    case Source::PreferValidation: break;
+  }
+  return s.has_validation() || s.has_training();
+}
+
+std::vector<int64_t> LmHeadView::shownSteps() const {
+  std::vector<int64_t> out;
+  for (const auto& [step, set] : sets_)
+    if (shows(set)) out.push_back(step);
+  return out;
+}
+
+std::pair<const engine::Image*, const engine::Image*> LmHeadView::images(const SnapshotSet& s,
+                                                                          bool* validation) const {
+  const bool val = source_ == Source::Validation || (source_ == Source::PreferValidation && s.has_validation());
+  if (validation) *validation = val;
+  return val ? std::pair{&s.val_sign, &s.val_delta} : std::pair{&s.sign, &s.delta};
+}
+
+void LmHeadView::setSource(Source source) {
+  if (source_box_->currentIndex() != int(source)) {
+    source_box_->setCurrentIndex(int(source));  // comes back here through the signal
+    return;
+  }
+  source_ = source;
+  // Stay at (or just before) the shown step; follow the newest if it was followed.
+  const auto steps = shownSteps();
+  if (steps.empty()) {
+    updateSlider();
+    return;
+  }
+  int64_t step = steps.front();
+  for (int64_t st : steps)
+    if (st <= current_step_ || follow_) step = st;
+  current_step_ = step;
+  follow_ = step == steps.back();
+  updateSlider();
+  render();
+}
+
+QString LmHeadView::signCaption() const { return sign_caption_->text(); }
 
 void LmHeadView::clear() {
   sets_.clear();
@@ -147,7 +204,7 @@ void LmHeadView::clear() {
 }
 
 void LmHeadView::addSnapshot(const SnapshotSet& set) {
-  if (set.sign.empty() && set.delta.empty() && set.target.empty()) return;
+  if (!set.has_training() && !set.has_validation() && set.target.empty()) return;
   if (!set.target.empty()) target_ = set.target;
   auto& slot = sets_[set.step];
   slot = set;
@@ -162,15 +219,18 @@ void LmHeadView::addSnapshots(const SnapshotList& sets) {
 
 void LmHeadView::updateSlider() {
   QSignalBlocker block(slider_);
-  slider_->setRange(0, std::max(0, int(sets_.size()) - 1));
-  auto it = sets_.find(current_step_);
-  if (it != sets_.end()) slider_->setValue(int(std::distance(sets_.begin(), it)));
+  const auto steps = shownSteps();
+  slider_->setRange(0, std::max(0, int(steps.size()) - 1));
+  auto it = std::find(steps.begin(), steps.end(), current_step_);
+  if (it != steps.end()) slider_->setValue(int(it - steps.begin()));
 }
 
 void LmHeadView::showStep(int64_t step) {
-  auto it = sets_.lower_bound(step);
-  if (it == sets_.end()) return;
-  current_step_ = it->first;
+  const auto steps = shownSteps();
+  auto it = std::lower_bound(steps.begin(), steps.end(), step);
+  if (it == steps.end()) return;
+  current_step_ = *it;
+  follow_ = current_step_ == steps.back();
   updateSlider();
   render();
 }
@@ -186,30 +246,38 @@ void LmHeadView::render() {
   step_label_->setText(tr("step %1 (%2 of %3)")
                            .arg(s.step)
                            .arg(slider_->value() + 1)
-                           .arg(sets_.size()));
+                           .arg(shownSteps().size()));
   const QSize box = target_label_->size() - QSize(8, 8);
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   if (!target.empty()) target_label_->setPixmap(scaledPixmap(target, box));
-  if (!s.sign.empty()) {
+  bool validation = false;
+  const auto [sign, delta] = images(s, &validation);
+  if (!sign->empty()) {
     // Wrong pixels framed in red and counted in the caption, so the last stubborn pixels stand out.
-    const auto wrong = sign_mismatches(s.sign, target);
-    const bool comparable = sign_comparable(s.sign, target);
+    const auto wrong = sign_mismatches(*sign, target);
+    const bool comparable = sign_comparable(*sign, target);
     wrong_pixels_ = comparable ? int(wrong.size()) : -1;
-    const int scale = fitScale(s.sign, sign_label_->size() - QSize(8, 8));
-    sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(s.sign, wrong, scale)));
-    const int total = int(s.sign.rows * s.sign.cols);
-    const QString which = s.validation ? tr("validation") : tr("training");
+    const int scale = fitScale(*sign, sign_label_->size() - QSize(8, 8));
+    sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(*sign, wrong, scale)));
+    const int total = int(sign->rows * sign->cols);
+    const QString which = validation ? tr("validation") : tr("training");
     sign_caption_->setText(comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
                                       : tr("sign(P_T − P_0), %1").arg(which));
+  } else {
+    wrong_pixels_ = -1;
+    sign_label_->setPixmap({});
+    sign_label_->setText(tr("no sign image at this step"));
+    sign_caption_->setText(tr("sign(P_T − P_0)"));
   }
-  if (!s.delta.empty()) {
-    const int rows = int(s.delta.rows), cols = int(s.delta.cols);
+  if (!delta->empty()) {
+    const engine::Image& d = *delta;
+    const int rows = int(d.rows), cols = int(d.cols);
     map_->data()->setSize(cols, rows);
     map_->data()->setRange(QCPRange(0, cols - 1), QCPRange(0, rows - 1));
     double m = 1e-12;
     for (int r = 0; r < rows; ++r)
       for (int c = 0; c < cols; ++c) {
-        const double v = s.delta.at(r, c);
+        const double v = d.at(r, c);
         map_->data()->setCell(c, r, v);
         if (std::isfinite(v)) m = std::max(m, std::abs(v));
       }
@@ -231,7 +299,8 @@ QImage LmHeadView::exportImage() const {
   const SnapshotSet& s = it->second;
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   const int scale = 12, gap = 16;
-  QImage a = sign_image(target, scale), b = sign_image(s.sign, scale), c = diverging_image(s.delta, scale);
+  const auto [sign, delta] = images(s, nullptr);
+  QImage a = sign_image(target, scale), b = sign_image(*sign, scale), c = diverging_image(*delta, scale);
   const int w = a.width() + b.width() + c.width() + 4 * gap;
   const int h = std::max({a.height(), b.height(), c.height()}) + 2 * gap;
   QImage out(std::max(w, 1), std::max(h, 1), QImage::Format_RGB32);

@@ -9,10 +9,13 @@
 #include <QWidget>
 
 #include <map>
+#include <utility>
+#include <vector>
 
 class QCustomPlot;
 class QCPColorMap;
 class QCPColorScale;
+class QComboBox;
 class QLabel;
 class QSlider;
 class QToolButton;
@@ -22,7 +25,22 @@ namespace dpg::ui {
 class LmHeadView : public QWidget {
   Q_OBJECT
  public:
+  /// Which run's images the sign image and heatmap show. A step stores its training run's images
+  /// (every snapshot_every steps) and, when it validates, its validation's (repeat 0).
+  enum class Source {
+    PreferValidation,  ///< every snapshot step: the validation's images where the step has them
+    Validation,        ///< only the steps that validated, so the slider never switches kind
+    Training,          ///< only the training runs' images
+  };
+
   explicit LmHeadView(QWidget* parent = nullptr);
+
+  Source source() const { return source_; }
+  void setSource(Source source);
+  /// Steps the slider runs over for the current source, ascending.
+  std::vector<int64_t> shownSteps() const;
+  /// The sign image's caption as shown (tests).
+  QString signCaption() const;
 
   void clear();
   /// Adds snapshots; follows the newest one unless the user moved the slider back.
@@ -44,6 +62,9 @@ class LmHeadView : public QWidget {
  private:
   void updateSlider();
   void render();
+  /// The sign and delta images of @p s for the current source (either may be null).
+  std::pair<const engine::Image*, const engine::Image*> images(const SnapshotSet& s, bool* validation) const;
+  bool shows(const SnapshotSet& s) const;
 
   std::map<int64_t, SnapshotSet> sets_;
   engine::Image target_;
@@ -59,6 +80,8 @@ class LmHeadView : public QWidget {
   QCPColorScale* scale_ = nullptr;
   QSlider* slider_ = nullptr;
   QToolButton* play_ = nullptr;
+  QComboBox* source_box_ = nullptr;
+  Source source_ = Source::PreferValidation;
   QTimer play_timer_;
 };
 

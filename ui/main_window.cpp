@@ -179,6 +179,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   design->restoreState(settings.value(QStringLiteral("window/design")).toByteArray());
   runSplit->restoreState(settings.value(QStringLiteral("window/run")).toByteArray());
   tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
+  const int source = settings.value(QStringLiteral("run/imageSource"), 0).toInt();
+  if (source >= 0 && source <= int(LmHeadView::Source::Training)) lmhead_->setSource(LmHeadView::Source(source));
   if (!settings.contains(QStringLiteral("window/geometry"))) resize(1400, 900);
 }
 
@@ -486,6 +488,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   if (auto* d = findChild<QSplitter*>(QStringLiteral("designSplitter"))) settings.setValue(QStringLiteral("window/design"), d->saveState());
   if (auto* r = findChild<QSplitter*>(QStringLiteral("runSplitter"))) settings.setValue(QStringLiteral("window/run"), r->saveState());
   settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+  settings.setValue(QStringLiteral("run/imageSource"), int(lmhead_->source()));
   engine_->stop();
   e->accept();
 }

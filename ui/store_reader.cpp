@@ -66,9 +66,9 @@ void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step) {
         if (step < 0 || st <= step) c.image_step = st;
       if (c.image_step >= 0) {
         auto set = snapshot_set(c.image_step, s->snapshots(id, c.image_step));
-        c.sign = set.sign;
+        c.validation = !set.val_sign.empty();  // the validation's image where the step has one
+        c.sign = c.validation ? set.val_sign : set.sign;
         c.target = set.target;
-        c.validation = set.validation;
         // Y is stored once, with the first snapshot; the comparison counts wrong pixels against it.
         if (c.target.empty() && !snapshotSteps.empty())
           c.target = snapshot_set(snapshotSteps.front(), s->snapshots(id, snapshotSteps.front())).target;

@@ -19,16 +19,12 @@ void register_metatypes() {
 SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snapshots) {
   SnapshotSet s;
   s.step = step;
-  // Validation images win over train images when both are stored.
   for (const auto& snap : snapshots) {
     if (snap.kind == "target") s.target = snap.image;
-    else if (snap.kind == "sign" && s.sign.empty()) s.sign = snap.image;
-    else if (snap.kind == "val_sign") {
-      s.sign = snap.image;
-      s.validation = true;
-    }
-    else if (snap.kind == "delta" && s.delta.empty()) s.delta = snap.image;
-    else if (snap.kind == "val_delta") s.delta = snap.image;
+    else if (snap.kind == "sign") s.sign = snap.image;
+    else if (snap.kind == "delta") s.delta = snap.image;
+    else if (snap.kind == "val_sign") s.val_sign = snap.image;
+    else if (snap.kind == "val_delta") s.val_delta = snap.image;
   }
   return s;
 }

@@ -16,9 +16,12 @@ namespace dpg::ui {
 struct SnapshotSet {
   int64_t step = 0;
   engine::Image target;
-  engine::Image sign;
-  engine::Image delta;
-  bool validation = false;  ///< sign and delta come from the step's validation (repeat 0), not its training run
+  engine::Image sign;       ///< the step's training run (kind "sign")
+  engine::Image delta;      ///< the step's training run (kind "delta")
+  engine::Image val_sign;   ///< the step's validation, repeat 0 ("val_sign"); empty when it did not validate
+  engine::Image val_delta;  ///< the step's validation, repeat 0 ("val_delta")
+  bool has_validation() const { return !val_sign.empty() || !val_delta.empty(); }
+  bool has_training() const { return !sign.empty() || !delta.empty(); }
 };
 
 using MetricsList = std::vector<engine::StepMetrics>;

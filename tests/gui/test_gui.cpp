@@ -298,6 +298,56 @@ class TestGui : public QObject {
     QVERIFY(dpg::ui::sign_mismatches(set.sign, dpg::engine::Image{}).empty());
   }
 
+  void lmhead_view_switches_image_source() {
+    // Steps 5 and 15 store only their training run's images; step 10 stores both, with a validation image that
+    // has 3 wrong pixels where the training image has 1. The source choice decides which the slider runs over
+    // and which image is shown and counted, and the caption says which.
+    LmHeadView v;
+    v.resize(900, 300);
+    v.show();
+    const auto y = dpg::objective::sixty_seven().to_image();
+    auto flipped = [&](int n) {
+      auto img = y;
+      for (int i = 0; i < n; ++i) img.data[size_t(i)] = -img.data[size_t(i)];
+      return img;
+    };
+    for (int64_t step : {5, 10, 15}) {
+      dpg::ui::SnapshotSet set;
+      set.step = step;
+      set.target = y;
+      set.sign = set.delta = flipped(1);
+      if (step == 10) set.val_sign = set.val_delta = flipped(3);
+      v.addSnapshot(set);
+    }
+    QCOMPARE(v.source(), LmHeadView::Source::PreferValidation);
+    QCOMPARE(v.shownSteps(), (std::vector<int64_t>{5, 10, 15}));
+    v.showStep(10);
+    QCOMPARE(v.wrongPixels(), 3);
+    QVERIFY2(v.signCaption().contains(QStringLiteral("validation: 39 of 42")), qPrintable(v.signCaption()));
+
+    v.setSource(LmHeadView::Source::Training);
+    QCOMPARE(v.currentStep(), int64_t(10));  // stays on the step it showed
+    QCOMPARE(v.wrongPixels(), 1);
+    QVERIFY2(v.signCaption().contains(QStringLiteral("training: 41 of 42")), qPrintable(v.signCaption()));
+
+    v.setSource(LmHeadView::Source::Validation);
+    QCOMPARE(v.shownSteps(), (std::vector<int64_t>{10}));
+    QCOMPARE(v.currentStep(), int64_t(10));
+    QCOMPARE(v.wrongPixels(), 3);
+    v.showStep(12);  // past the last validation: nothing to move to
+    QCOMPARE(v.currentStep(), int64_t(10));
+
+    // A new validation step is followed, since the view was on the newest one.
+    dpg::ui::SnapshotSet set;
+    set.step = 20;
+    set.sign = set.delta = flipped(1);
+    set.val_sign = set.val_delta = y;
+    v.addSnapshot(set);
+    QCOMPARE(v.shownSteps(), (std::vector<int64_t>{10, 20}));
+    QCOMPARE(v.currentStep(), int64_t(20));
+    QCOMPARE(v.wrongPixels(), 0);  // Y came with step 5 and is kept for steps without it
+  }
+
   void config_diff() {
     const auto diff = CompareView::configDiff({nlohmann::json{{"a", 1}, {"b", {{"c", 2}, {"d", 3}}}},
                                                nlohmann::json{{"a", 1}, {"b", {{"c", 5}, {"d", 3}}}}});
