@@ -69,10 +69,10 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
   in_.config.validate();
   if (!in_.objective) throw model::ConfigError("objective: none given");
   in_.objective->check_compatible(in_.target.config);
-  if (in_.config.grpo.credit == "token" &&
-      (in_.target.tokenizer->kind() != "byte" || in_.generator.tokenizer->kind() != "byte"))
-    throw model::ConfigError("grpo.credit: token credit needs byte-level generator and target tokenizers (this "
-                             "run's generator is " + in_.generator.tokenizer->kind() + ", its target " +
+  // Token credit sums the target's per-byte τ over the bytes each generator token wrote, so the target must
+  // read bytes; the generator may be byte-level or byte-level BPE (policy.h, token_rewards).
+  if (in_.config.grpo.credit == "token" && in_.target.tokenizer->kind() != "byte")
+    throw model::ConfigError("grpo.credit: token credit needs a byte-level target tokenizer (this run's target is " +
                              in_.target.tokenizer->kind() + "); use \"sequence\"");
   for (const auto& [n, t] : in_.generator.params) {
     theta_[n] = t.detach().to(torch::kFloat32).clone();
@@ -218,7 +218,9 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   const int64_t pad = in_.generator.tokenizer->eos_id() >= 0 ? in_.generator.tokenizer->eos_id() : 0;
   auto batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, pad);
   auto adv_seq = c.grpo.reward == "dpg" ? group_advantages(rewards, G) : batch_advantages(rewards);
-  auto adv = token_credit ? token_advantages(token_rewards(tau_tokens, batch, ro.prompt_ids, ro.response_ids,
+  auto adv = token_credit ? token_advantages(token_rewards(tau_tokens, batch, ro.prompt_ids,
+                                                           response_token_bytes(*in_.generator.tokenizer,
+                                                                                ro.response_ids),
                                                            ro.responses),
                                              batch.response_mask, G)
                           : adv_seq;

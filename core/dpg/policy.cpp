@@ -44,25 +44,43 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
 
 torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch& b,
                             const std::vector<std::vector<int64_t>>& prompts,
-                            const std::vector<std::vector<int64_t>>& responses,
+                            const std::vector<std::vector<int64_t>>& token_bytes,
                             const std::vector<std::string>& texts) {
   const int64_t n = b.response_mask.size(0), cols = tau_tokens.size(1);
-  if (tau_tokens.size(0) != n || int64_t(responses.size()) != n || int64_t(texts.size()) != n)
-    throw std::invalid_argument("token_rewards: tau_tokens, responses and texts must have one row per rollout");
+  if (tau_tokens.size(0) != n || int64_t(token_bytes.size()) != n || int64_t(texts.size()) != n)
+    throw std::invalid_argument("token_rewards: tau_tokens, token_bytes and texts must have one row per rollout");
   auto out = torch::zeros(b.response_mask.sizes(), torch::kFloat64);
   auto oa = out.accessor<double, 2>();
   auto tau = tau_tokens.to(torch::kFloat64).contiguous();
   auto ta = tau.accessor<double, 2>();
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t len = int64_t(texts[size_t(i)].size()), nr = int64_t(responses[size_t(i)].size());
-    if (nr != len && nr != len + 1)
-      throw std::invalid_argument("token credit needs one generator token per response byte (response " +
-                                  std::to_string(i) + ": " + std::to_string(nr) + " tokens, " +
-                                  std::to_string(len) + " bytes)");
+    const auto& bytes = token_bytes[size_t(i)];
+    const int64_t len = int64_t(texts[size_t(i)].size()), nr = int64_t(bytes.size());
+    int64_t written = 0;
+    for (int64_t k : bytes) written += k;
+    if (written != len)
+      throw std::invalid_argument("token credit: response " + std::to_string(i) + "'s " + std::to_string(nr) +
+                                  " tokens decode to " + std::to_string(written) + " bytes, its text has " +
+                                  std::to_string(len));
     if (nr == 0) continue;
     const int64_t first = int64_t(prompts[size_t(i)].size()) - 1 - b.offset;  // column of response token 0
-    for (int64_t k = 0; k <= len && k < cols; ++k)  // column len predicts EOS
-      oa[i][first + std::min(k, nr - 1)] += ta[i][k];
+    int64_t j = 0;  // byte j of the text; τ column j predicts it
+    for (int64_t k = 0; k < nr; ++k)
+      for (int64_t e = j + bytes[size_t(k)]; j < e; ++j)
+        if (j < cols) oa[i][first + k] += ta[i][j];
+    if (len < cols) oa[i][first + nr - 1] += ta[i][len];  // the column that predicts EOS
+  }
+  return out;
+}
+
+std::vector<std::vector<int64_t>> response_token_bytes(const model::Tokenizer& tok,
+                                                       const std::vector<std::vector<int64_t>>& responses) {
+  std::vector<std::vector<int64_t>> out;
+  out.reserve(responses.size());
+  for (const auto& ids : responses) {
+    auto& row = out.emplace_back();
+    row.reserve(ids.size());
+    for (int64_t id : ids) row.push_back(int64_t(tok.decode({id}, /*skip_special=*/true).size()));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 /// @file The generator as a policy: log-probabilities of sampled responses, and its AdamW.
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
+#include "core/model/tokenizer.h"
 
 #include <vector>
 
@@ -22,14 +23,20 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
                                 const std::vector<std::vector<int64_t>>& responses, int64_t pad_id);
 
 /// Per-token rewards r_ik on @p b's response columns ([N, Lmax − 1 − offset]) from τ_ij of a byte-level
-/// target (`grpo.credit = "token"`, one generator token per byte): tau_tokens row i, column j is the reward
-/// of predicting byte j of response i (make_inner_data: BOS, the bytes, EOS). The column that predicts EOS goes
-/// to the sampled stop token when the response has one, else to its last byte; bytes the target's context
-/// cut off get 0. Throws std::invalid_argument when a response's tokens are not its bytes.
+/// target (`grpo.credit = "token"`): tau_tokens row i, column j is the reward of predicting byte j of response i
+/// (make_inner_data: BOS, the bytes, EOS). Generator token k of response i wrote token_bytes[i][k] of those
+/// bytes (1 each for a byte-level generator, 1–16 for byte-level BPE, 0 for a special token) and gets the sum of
+/// their τ: r_ik = Σ_{j ∈ bytes of token k} τ_ij. The column that predicts EOS goes to the response's last token
+/// (the sampled stop token when it has one); bytes the target's context cut off get 0. Throws
+/// std::invalid_argument when a response's token bytes do not add up to its text.
 torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch& b,
                             const std::vector<std::vector<int64_t>>& prompts,
-                            const std::vector<std::vector<int64_t>>& responses,
+                            const std::vector<std::vector<int64_t>>& token_bytes,
                             const std::vector<std::string>& texts);
+
+/// For token_rewards: how many bytes of the decoded text (skip_special) each response token adds.
+std::vector<std::vector<int64_t>> response_token_bytes(const model::Tokenizer& tok,
+                                                       const std::vector<std::vector<int64_t>>& responses);
 
 /// log π(token_{j+1} | ≤ j) for positions j ≥ @p offset: [N, Lmax − 1 − offset], and the logits'
 /// entropy per position. The log-probs are differentiable in @p params unless called under NoGradGuard; the

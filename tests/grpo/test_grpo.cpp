@@ -3,6 +3,7 @@
 // and its gradient, the k3 KL estimate.
 #include "core/dpg/grpo.h"
 #include "core/dpg/policy.h"
+#include "core/model/byte_tokenizer.h"
 #include "core/model/transformer.h"
 
 #include <QtTest>
@@ -97,7 +98,10 @@ class TestGrpo : public QObject {
     QCOMPARE(b.offset, int64_t(1));
     // τ columns: byte 0, byte 1, ... (the column after the last byte predicts EOS).
     auto tau = torch::tensor({{1.0, 2.0, 3.0, 4.0}, {5.0, 6.0, 7.0, 8.0}}, torch::kFloat64);
-    auto r = token_rewards(tau, b, prompts, responses, texts);
+    const dpg::model::ByteTokenizer bytes;
+    const auto token_bytes = response_token_bytes(bytes, responses);
+    QCOMPARE(token_bytes, (std::vector<std::vector<int64_t>>{{1, 1, 0}, {1}}));  // the stop token writes nothing
+    auto r = token_rewards(tau, b, prompts, token_bytes, texts);
     // Row 0: x←1, y←2, stop token←3 (EOS column); column 3 is padding. Row 1: z←5 + 6 (its EOS column).
     auto want = torch::tensor({{1.0, 2.0, 3.0}, {0.0, 11.0, 0.0}}, torch::kFloat64);
     QVERIFY(torch::equal(r, want));
@@ -105,11 +109,44 @@ class TestGrpo : public QObject {
                          (r != 0).to(torch::kFloat64)));  // rewards only on response tokens
     bool threw = false;
     try {
-      token_rewards(tau, b, prompts, {{'x', 'y', 256}, {'z', 'z', 'z'}}, texts);
-    } catch (const std::invalid_argument&) {
-      threw = true;
+      token_rewards(tau, b, prompts, {{1, 1, 0}, {1, 1, 1}}, texts);  // "zzz" where the text is "z"
+    } catch (const std::invalid_argument& e) {
+      threw = QString::fromUtf8(e.what()).contains(QStringLiteral("response 1's 3 tokens decode to 3 bytes, its text has 1"));
     }
     QVERIFY(threw);
+  }
+
+  /// A byte-level BPE generator: each token gets the τ of every byte it wrote.
+  void tokenRewardsOfMultiByteTokens() {
+    struct Pieces final : dpg::model::Tokenizer {  // ids 0 "ab", 1 "c", 2 "def", 3 a special stop token
+      std::vector<int64_t> encode(const std::string&, bool) const override { return {}; }
+      std::string decode(const std::vector<int64_t>& ids, bool skip_special) const override {
+        static const char* piece[] = {"ab", "c", "def", "<stop>"};
+        std::string out;
+        for (auto id : ids)
+          if (id != 3 || !skip_special) out += piece[id];
+        return out;
+      }
+      int64_t vocab_size() const override { return 4; }
+      int64_t bos_id() const override { return -1; }
+      int64_t eos_id() const override { return 3; }
+      int64_t pad_id() const override { return 3; }
+      int64_t special_id(const std::string&) const override { return -1; }
+      std::vector<std::string> special_tokens() const override { return {"<stop>"}; }
+      std::string kind() const override { return "bpe"; }
+    } tok;
+    const std::vector<std::vector<int64_t>> prompts = {{9, 9}, {9, 9}};
+    const std::vector<std::vector<int64_t>> responses = {{0, 1, 2, 3}, {2, 0}};  // "abcdef" + stop, "defab"
+    const std::vector<std::string> texts = {"abcdef", "defab"};
+    const auto token_bytes = response_token_bytes(tok, responses);
+    QCOMPARE(token_bytes, (std::vector<std::vector<int64_t>>{{2, 1, 3, 0}, {3, 2}}));
+    auto b = make_rollout_batch(prompts, responses, 3);
+    // The target's context holds 5 bytes: "f" and both EOS columns are cut off.
+    auto tau = torch::tensor({{1.0, 2.0, 4.0, 8.0, 16.0}, {32.0, 64.0, 128.0, 256.0, 512.0}}, torch::kFloat64);
+    auto r = token_rewards(tau, b, prompts, token_bytes, texts);
+    // Row 0: "ab" ← 1 + 2, "c" ← 4, "de(f)" ← 8 + 16, stop ← 0. Row 1: "def" ← 32 + 64 + 128, "ab" ← 256 + 512.
+    auto want = torch::tensor({{3.0, 4.0, 24.0, 0.0}, {224.0, 768.0, 0.0, 0.0}}, torch::kFloat64);
+    QVERIFY(torch::equal(r, want));
   }
   void klK3() {
     auto lp = torch::tensor({{std::log(0.5)}}, torch::kFloat64);
