@@ -63,6 +63,13 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
       }
     }
   }
+  if (role == Qt::ToolTipRole && index.column() == BestMetric && r->best_step) {
+    // The objective's own metric when the store has it (schema 3), so "0.931" says what it measures.
+    return tr("Best validation %1: %2 at step %3")
+        .arg(r->metric_name.empty() ? tr("metric") : qs(r->metric_name))
+        .arg(r->best_metric, 0, 'f', 4)
+        .arg(*r->best_step);
+  }
   if (role == Qt::ToolTipRole) {
     QString tip = qs(r->notes);
     if (!r->status_message.empty()) tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + qs(r->status_message);

@@ -398,6 +398,10 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 2, 10000);
     QVERIFY(model->runs()[0].status == dpg::store::RunStatus::Done);
     QVERIFY(model->runs()[1].status == dpg::store::RunStatus::Stopped);
+    {
+      const auto tip = model->data(model->index(0, dpg::ui::RunsModel::BestMetric), Qt::ToolTipRole).toString();
+      QVERIFY2(tip.startsWith(QStringLiteral("Best validation pixel accuracy: ")), qPrintable(tip));
+    }
     w.history()->selectRuns(run_ids_);
     QCOMPARE(w.history()->selectedRunIds().size(), 2);
     w.compareRuns(run_ids_);
