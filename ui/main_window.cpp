@@ -178,6 +178,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
   design->restoreState(settings.value(QStringLiteral("window/design")).toByteArray());
   runSplit->restoreState(settings.value(QStringLiteral("window/run")).toByteArray());
+  if (auto* r = findChild<QSplitter*>(QStringLiteral("samplesSplitter")))
+    r->restoreState(settings.value(QStringLiteral("window/samples")).toByteArray());
   tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
   const int source = settings.value(QStringLiteral("run/imageSource"), 0).toInt();
   if (source >= 0 && source <= int(LmHeadView::Source::Training)) lmhead_->setSource(LmHeadView::Source(source));
@@ -487,6 +489,8 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   settings.setValue(QStringLiteral("window/state"), saveState());
   if (auto* d = findChild<QSplitter*>(QStringLiteral("designSplitter"))) settings.setValue(QStringLiteral("window/design"), d->saveState());
   if (auto* r = findChild<QSplitter*>(QStringLiteral("runSplitter"))) settings.setValue(QStringLiteral("window/run"), r->saveState());
+  if (auto* r = findChild<QSplitter*>(QStringLiteral("samplesSplitter")))
+    settings.setValue(QStringLiteral("window/samples"), r->saveState());
   settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
   settings.setValue(QStringLiteral("run/imageSource"), int(lmhead_->source()));
   engine_->stop();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/samples_view.h"
 
+#include "ui/credit_text.h"
+
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -11,9 +13,13 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace dpg::ui {
@@ -98,7 +104,17 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   table_->horizontalHeader()->setSectionResizeMode(SamplesModel::Prompt, QHeaderView::Interactive);
   table_->horizontalHeader()->setSectionResizeMode(SamplesModel::Response, QHeaderView::Stretch);
   table_->setColumnWidth(SamplesModel::Prompt, 320);
-  top->addWidget(table_, 1);
+  detail_ = new QTextBrowser(this);
+  detail_->setOpenLinks(false);
+  detail_->setPlaceholderText(tr("Select a sample to read it in full."));
+  auto* split = new QSplitter(Qt::Vertical, this);
+  split->setObjectName(QStringLiteral("samplesSplitter"));
+  split->addWidget(table_);
+  split->addWidget(detail_);
+  split->setStretchFactor(0, 3);
+  split->setStretchFactor(1, 1);
+  top->addWidget(split, 1);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SamplesView::showDetail);
 
   auto* copy = new QAction(tr("Copy"), table_);
   copy->setShortcut(QKeySequence::Copy);
@@ -116,13 +132,51 @@ void SamplesView::setFilter(const QString& text) {
 }
 
 void SamplesView::setSamples(int64_t step, const SampleList& samples) {
+  // Keep the selected row's place (the table is sorted, by τ unless the user chose another column), else the top.
+  const int row = std::max(0, table_->currentIndex().row());
   model_->setSamples(samples);
+  if (proxy_->rowCount() > 0)
+    table_->setCurrentIndex(proxy_->index(std::min(row, proxy_->rowCount() - 1), SamplesModel::Response));
+  showDetail();
   step_label_->setText(tr("Step %1: %2 rollouts").arg(step).arg(samples.size()));
   QSignalBlocker b(step_box_);
   step_box_->setValue(int(step));
 }
 
+void SamplesView::showDetail() {
+  const QModelIndex current = proxy_->mapToSource(table_->currentIndex());
+  if (!current.isValid() || current.row() >= int(model_->samples().size())) {
+    detail_->clear();
+    return;
+  }
+  const auto& s = model_->samples()[size_t(current.row())];
+  QString html = tr("<p><b>Sample %1</b>: τ = %2, advantage %3</p><p style=\"color: #666666\">%4</p>")
+                     .arg(s.index + 1)
+                     .arg(s.tau, 0, 'g', 4)
+                     .arg(s.advantage, 0, 'f', 3)
+                     .arg(qs(s.prompt).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+  if (s.byte_tau.empty()) {
+    html += QStringLiteral("<p style=\"white-space: pre-wrap; font-family: monospace\">%1</p>")
+                .arg(qs(s.response).toHtmlEscaped());
+    html += tr("<p style=\"color: #666666\">Per-byte credit is stored for runs with grpo.credit = \"token\".</p>");
+  } else {
+    double scale = 0;
+    for (float v : s.byte_tau) scale = std::max(scale, double(std::abs(v)));
+    html += QStringLiteral("<p>%1</p>").arg(credit_html(s.response, s.byte_tau, scale));
+    html += tr("<p style=\"color: #666666\">Background: each byte's τ_ij (token credit), "
+               "<span style=\"background-color: %1\">&nbsp;red&nbsp;</span> where training on it raised Φ, "
+               "<span style=\"background-color: %2; color: #ffffff\">&nbsp;blue&nbsp;</span> where it lowered Φ; "
+               "full colour at ±%3. Grey bytes lay past the target's context.</p>")
+                .arg(credit_colour(scale, scale), credit_colour(-scale, scale))
+                .arg(scale, 0, 'g', 3);
+  }
+  detail_->setHtml(html);
+}
+
+QString SamplesView::detailHtml() const { return detail_->toHtml(); }
+
 void SamplesView::clear() {
+  detail_->clear();
   model_->setSamples({});
   step_label_->setText(tr("No samples yet."));
 }

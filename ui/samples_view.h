@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file SamplesView: the rollouts of one step (prompt, response, τ, advantage) in a sortable,
-/// searchable, copyable table.
+/// searchable, copyable table, and the selected one in full below it, with token credit's per-byte τ as the
+/// background of each character.
 #include "ui/types.h"
 
 #include <QAbstractTableModel>
@@ -10,6 +11,7 @@
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
+class QTextBrowser;
 class QLabel;
 class QSpinBox;
 
@@ -21,6 +23,7 @@ class SamplesModel : public QAbstractTableModel {
   using QAbstractTableModel::QAbstractTableModel;
   enum Column { Prompt, Response, Tau, Advantage, ColumnCount };
   void setSamples(const SampleList& samples);
+  const SampleList& samples() const { return samples_; }
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
@@ -41,6 +44,8 @@ class SamplesView : public QWidget {
   QString selectionText() const;
   QTableView* table() const { return table_; }
   void setFilter(const QString& text);
+  /// The detail pane's HTML for the selected sample (tests).
+  QString detailHtml() const;
 
  Q_SIGNALS:
   /// The user asked for another step's samples (stored runs).
@@ -53,6 +58,8 @@ class SamplesView : public QWidget {
   QLineEdit* search_ = nullptr;
   QLabel* step_label_ = nullptr;
   QSpinBox* step_box_ = nullptr;
+  QTextBrowser* detail_ = nullptr;
+  void showDetail();
 };
 
 }  // namespace dpg::ui

@@ -270,9 +270,15 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   m.entropy = ent_sum / std::max(1.0, tok_sum);
   m.t_update = since(t0);
 
-  for (int64_t i = 0; i < n; ++i)
+  for (int64_t i = 0; i < n; ++i) {
     rec.samples.push_back({i, ro.prompts[size_t(i)], ro.responses[size_t(i)], rewards[i].item<double>(),
-                           adv_seq[i].item<double>()});
+                           adv_seq[i].item<double>(), {}});
+    if (token_credit) {  // the byte columns of τ_ij (column j predicts byte j; the EOS column is left out)
+      const int64_t bytes = std::min<int64_t>(int64_t(ro.responses[size_t(i)].size()), tau_tokens.size(1));
+      auto row = tau_tokens[i].narrow(0, 0, bytes).to(torch::kFloat32).contiguous();
+      rec.samples.back().byte_tau.assign(row.data_ptr<float>(), row.data_ptr<float>() + bytes);
+    }
+  }
 
   // 7. Validation on held-out prompts with T_val, and snapshots.
   const bool last = s == c.grpo.steps;

@@ -36,6 +36,9 @@ struct Sample {
   std::string response;
   double tau = 0.0;
   double advantage = 0.0;
+  /// With token credit: τ_ij for each byte j of the response that the target read (its context may cut the
+  /// response short), in text order; Σ_j τ_ij plus the EOS column's credit is τ. Empty with sequence credit.
+  std::vector<float> byte_tau;
 };
 
 /// An LM-head snapshot: "delta" is P_T − P_0 of the validation (or train) target; "sign" its sign.

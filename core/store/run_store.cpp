@@ -360,11 +360,14 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
   }
   if (!record.samples.empty()) {
     Statement st(db_,
-                 "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                 "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage, byte_tau) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const auto& s : record.samples) {
       st.bind(1, run_id).bind(2, m.step).bind(3, s.index).bind(4, s.prompt).bind(5, s.response);
-      st.bind(6, s.tau).bind(7, s.advantage).run();
+      st.bind(6, s.tau).bind(7, s.advantage);
+      if (s.byte_tau.empty()) st.bind_null(8);
+      else st.bind_blob(8, s.byte_tau.data(), s.byte_tau.size() * sizeof(float));
+      st.run();
       st.reset();
     }
   }
@@ -426,12 +429,22 @@ std::vector<engine::StepMetrics> RunStore::steps(int64_t run_id,
 }
 
 std::vector<engine::Sample> RunStore::samples(int64_t run_id, int64_t step) const {
-  Statement st(db_,
-               "SELECT idx, prompt, response, tau, advantage FROM samples "
-               "WHERE run_id = ? AND step = ? ORDER BY idx");
+  // A schema-2/3 file open read-only has no byte_tau column yet.
+  const std::string sql = std::string("SELECT idx, prompt, response, tau, advantage, ") +
+                          (version_ >= 4 ? "byte_tau" : "NULL") +
+                          " FROM samples WHERE run_id = ? AND step = ? ORDER BY idx";
+  Statement st(db_, sql.c_str());
   st.bind(1, run_id).bind(2, step);
   std::vector<engine::Sample> out;
-  while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), st.real(3), st.real(4)});
+  while (st.step()) {
+    out.push_back({st.int64(0), st.text(1), st.text(2), st.real(3), st.real(4), {}});
+    const auto bytes = st.blob(5);
+    if (bytes.size() % sizeof(float) != 0)
+      fail(path_, "sample " + std::to_string(st.int64(0)) + " of step " + std::to_string(step) + ": byte_tau has " +
+                      std::to_string(bytes.size()) + " bytes, not a whole number of floats");
+    out.back().byte_tau.resize(bytes.size() / sizeof(float));
+    if (!bytes.empty()) std::memcpy(out.back().byte_tau.data(), bytes.data(), bytes.size());
+  }
   return out;
 }
 

@@ -64,7 +64,7 @@ struct CheckpointInfo {
 class RunStore {
  public:
   /// Current schema version (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   /// Oldest schema a read-only connection reads as is (it cannot migrate); columns added since read
   /// as empty. Read-write opens migrate any older file.
   static constexpr int kOldestReadOnlySchema = 2;
@@ -119,7 +119,7 @@ class RunStore {
   /// Step metrics in step order; only steps after @p since_step when given (live polling).
   std::vector<engine::StepMetrics> steps(int64_t run_id,
                                          std::optional<int64_t> since_step = {}) const;
-  /// Samples of one step, by index.
+  /// Samples of one step, by index (byte_tau empty where none was stored).
   std::vector<engine::Sample> samples(int64_t run_id, int64_t step) const;
   /// Steps that have at least one snapshot, ascending.
   std::vector<int64_t> snapshot_steps(int64_t run_id) const;

@@ -83,6 +83,10 @@ ALTER TABLE steps ADD COLUMN is_best INTEGER NOT NULL DEFAULT 0;
       {3, R"sql(
 ALTER TABLE runs ADD COLUMN metric_name TEXT NOT NULL DEFAULT '';
 )sql"},
+      // 4: token credit's per-byte τ of each sample (float32 array; NULL with sequence credit).
+      {4, R"sql(
+ALTER TABLE samples ADD COLUMN byte_tau BLOB;
+)sql"},
   };
   return list;
 }

@@ -17,6 +17,7 @@
 #include "ui/lmhead_view.h"
 #include "ui/main_window.h"
 #include "ui/run_setup.h"
+#include "ui/credit_text.h"
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
 #include "tests/common/test_paths.h"
@@ -27,6 +28,7 @@
 
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QTableView>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -296,6 +298,35 @@ class TestGui : public QObject {
     QCOMPARE(v.wrongPixels(), 0);
     // Without a ±1 target of the same shape there is nothing to count.
     QVERIFY(dpg::ui::sign_mismatches(set.sign, dpg::engine::Image{}).empty());
+  }
+
+  void samples_view_shows_byte_credit() {
+    // The colours: white at 0, the heatmap's red and blue at ±scale, halfway between at half.
+    QCOMPARE(dpg::ui::credit_colour(0.0, 1.0), QStringLiteral("#ffffff"));
+    QCOMPARE(dpg::ui::credit_colour(2.0, 2.0), QStringLiteral("#b2182b"));
+    QCOMPARE(dpg::ui::credit_colour(-5.0, 2.0), QStringLiteral("#2166ac"));  // clipped at full colour
+    QCOMPARE(dpg::ui::credit_colour(0.5, 1.0), QStringLiteral("#d98c95"));
+    // One span per character: "é" is two bytes whose τ add up; the newline past byte_tau is grey.
+    const auto html = dpg::ui::credit_html("a\xc3\xa9<\n", {-1.0f, 0.25f, 0.25f, 0.5f}, 1.0);
+    QCOMPARE(html.count(QStringLiteral("<span style=\"background-color")), 3);
+    QVERIFY2(html.contains(QStringLiteral("#2166ac; color: #ffffff\">a<")), qPrintable(html));
+    QVERIFY(html.contains(QStringLiteral("#d98c95; color: #000000\">é<")));
+    QVERIFY(html.contains(QStringLiteral("&lt;")));
+    QVERIFY(html.contains(QStringLiteral("color: #999999\">↵<br>")));
+
+    dpg::ui::SamplesView v;
+    v.resize(900, 500);
+    v.show();
+    dpg::engine::Sample credited{0, "Once", " upon", 2.0, 1.0, {0.0f, 1.0f, -2.0f, 0.5f, 0.5f}};
+    dpg::engine::Sample plain{1, "Twice", " more", -1.0, -1.0, {}};
+    v.setSamples(7, {plain, credited});
+    QCOMPARE(v.rowCount(), 2);
+    // The highest τ comes first and is shown at once, scaled to its largest |τ_ij| = 2.
+    QVERIFY2(v.detailHtml().contains(QStringLiteral("#2166ac")) && v.detailHtml().contains(QStringLiteral("Once")),
+             qPrintable(v.detailHtml()));
+    v.table()->setCurrentIndex(v.table()->model()->index(1, dpg::ui::SamplesModel::Response));
+    QVERIFY(v.detailHtml().contains(QStringLiteral("Twice")));
+    QVERIFY(v.detailHtml().contains(QStringLiteral("grpo.credit")));
   }
 
   void lmhead_view_switches_image_source() {

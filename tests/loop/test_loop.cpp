@@ -145,6 +145,15 @@ class TestLoop : public QObject {
     }
     QVERIFY(abs_tau > 0);
     QVERIFY2(tau_diff <= 1e-6 * abs_tau, qPrintable(QStringLiteral("step-1 tau differs by %1").arg(tau_diff)));
+    // Token credit stores each response byte's τ_ij (min_new_tokens = max_new_tokens: every response is 24 bytes,
+    // all inside the target's context); sequence credit stores none.
+    bool any_nonzero = false;
+    for (size_t i = 0; i < t1.size(); ++i) {
+      QCOMPARE(s1[i].byte_tau.size(), size_t(0));
+      QCOMPARE(t1[i].byte_tau.size(), t1[i].response.size());
+      for (float v : t1[i].byte_tau) any_nonzero = any_nonzero || v != 0.0f;
+    }
+    QVERIFY(any_nonzero);
     auto s2 = seq.samples(1, 2), t2 = tok.samples(1, 2);
     bool differs = false;
     for (size_t i = 0; i < s2.size(); ++i) differs = differs || s2[i].response != t2[i].response;

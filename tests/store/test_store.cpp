@@ -93,7 +93,10 @@ engine::StepRecord make_record(int64_t step, int n_samples = 3) {
   m.t_generate = 0.27, m.t_inner = 0.17, m.t_update = 0.25;
   for (int i = 0; i < n_samples; ++i)
     r.samples.push_back({i, "The quick " + std::to_string(i), "brown fox — «ünïcödé» \n\t\"'",
-                         1e-9 * (i + 1), -0.5 + i});
+                         1e-9 * (i + 1), -0.5 + i,
+                         // token credit's per-byte τ on every other sample, none (sequence credit) on the rest
+                         i % 2 == 0 ? std::vector<float>{1e-12f, -0.0f, 3.5f, -std::numeric_limits<float>::max()}
+                                    : std::vector<float>{}});
   engine::Image img;
   img.rows = 2, img.cols = 3;
   img.data = {1.0f, -1.0f, 0.5f, std::numeric_limits<float>::min(), -0.0f, 3.1415927f};
@@ -195,6 +198,9 @@ class TestStore : public QObject {
       QCOMPARE(r->best_step, std::optional<int64_t>(1));
       QCOMPARE(r->best_metric, 0.875);
       QCOMPARE(reader.steps(1).at(0).val_metric, 0.875);
+      const auto samples = reader.samples(1, 1);  // no byte_tau column before schema 4
+      QCOMPARE(samples.size(), size_t(1));
+      QVERIFY(samples[0].byte_tau.empty());
     }
     QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(2));  // the reader left the file as it was
 
@@ -252,7 +258,11 @@ class TestStore : public QObject {
       QCOMPARE(samples[i].response, rec.samples[i].response);
       QVERIFY(same_bits(samples[i].tau, rec.samples[i].tau));
       QVERIFY(same_bits(samples[i].advantage, rec.samples[i].advantage));
+      QCOMPARE(samples[i].byte_tau.size(), rec.samples[i].byte_tau.size());
+      for (size_t j = 0; j < samples[i].byte_tau.size(); ++j)
+        QVERIFY(same_bits(double(samples[i].byte_tau[j]), double(rec.samples[i].byte_tau[j])));
     }
+    QVERIFY(!samples.at(0).byte_tau.empty() && samples.at(1).byte_tau.empty());
 
     QCOMPARE(store.snapshot_steps(id), std::vector<int64_t>{1});
     const auto delta = store.snapshot(id, 1, "delta");

@@ -76,3 +76,4 @@ INSERT INTO steps (run_id, step, phi, metric, reward_mean, reward_std, policy_lo
                    gen_tok_per_s, step_seconds, val_phi, val_metric, fluency_nll, t_generate, t_inner, t_update,
                    is_best)
   VALUES (1, 1, -0.5, 0.75, 1e-9, 2e-9, 0.1, 0.05, 0.0, 2.5, 1000.0, 0.7, -0.25, 0.875, 1.8, 0.2, 0.4, 0.1, 1);
+INSERT INTO samples VALUES (1, 1, 0, 'The cat', ' sat on the mat', 1.5e-9, 0.7);
