@@ -156,15 +156,15 @@ void SamplesView::showDetail() {
                      .arg(s.advantage, 0, 'f', 3)
                      .arg(qs(s.prompt).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
   if (s.byte_tau.empty()) {
-    html += QStringLiteral("<p style=\"white-space: pre-wrap; font-family: monospace\">%1</p>")
+    html += QStringLiteral("<p style=\"white-space: pre-wrap; font-family: monospace; font-size: 12pt\">%1</p>")
                 .arg(qs(s.response).toHtmlEscaped());
     html += tr("<p style=\"color: #666666\">Per-byte credit is stored for runs with grpo.credit = \"token\".</p>");
   } else {
     double scale = 0;
     for (float v : s.byte_tau) scale = std::max(scale, double(std::abs(v)));
-    html += QStringLiteral("<p>%1</p>").arg(credit_html(s.response, s.byte_tau, scale));
+    html += QStringLiteral("<p style=\"font-size: 12pt\">%1</p>").arg(credit_html(s.response, s.byte_tau, scale));
     html += tr("<p style=\"color: #666666\">Background: each byte's τ_ij (token credit), "
-               "<span style=\"background-color: %1\">&nbsp;red&nbsp;</span> where training on it raised Φ, "
+               "<span style=\"background-color: %1; color: #ffffff\">&nbsp;red&nbsp;</span> where training on it raised Φ, "
                "<span style=\"background-color: %2; color: #ffffff\">&nbsp;blue&nbsp;</span> where it lowered Φ; "
                "full colour at ±%3. Grey bytes lay past the target's context.</p>")
                 .arg(credit_colour(scale, scale), credit_colour(-scale, scale))

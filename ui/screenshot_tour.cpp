@@ -43,10 +43,11 @@ void ScreenshotTour::start() {
 
 void ScreenshotTour::startRun(int index) {
   auto cfg = config::load_preset(config::kDefaultPreset);
-  cfg.name = index == 0 ? "67 baseline" : "67 higher lr";
-  cfg.seed = uint64_t(index);
+  // The same run with sequence and with token credit: the comparison's config diff is the credit, and the
+  // Samples shot (of the second run) shows the per-byte credit.
+  cfg.name = index == 0 ? "67 sequence credit" : "67 token credit";
+  cfg.grpo.credit = index == 0 ? "sequence" : "token";
   cfg.grpo.steps = steps_;
-  cfg.grpo.lr = index == 0 ? 3e-4 : 1e-3;
   cfg.validation.every = 4;
   cfg.snapshot_every = 2;
   cfg.checkpoint_every = 0;
