@@ -25,10 +25,10 @@ RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts
 /// Per-token rewards r_ik on @p b's response columns ([N, Lmax − 1 − offset]) from τ_ij of a byte-level
 /// target (`grpo.credit = "token"`): tau_tokens row i, column j is the reward of predicting byte j of response i
 /// (make_inner_data: BOS, the bytes, EOS). Generator token k of response i wrote token_bytes[i][k] of those
-/// bytes (1 each for a byte-level generator, 1–16 for byte-level BPE, 0 for a special token) and gets the sum of
-/// their τ: r_ik = Σ_{j ∈ bytes of token k} τ_ij. The column that predicts EOS goes to the response's last token
-/// (the sampled stop token when it has one); bytes the target's context cut off get 0. Throws
-/// std::invalid_argument when a response's token bytes do not add up to its text.
+/// bytes (1 each for a byte-level generator, one or more for byte-level BPE, 0 for a special token) and gets
+/// the sum of their τ: r_ik = Σ_{j ∈ bytes of token k} τ_ij. The column that predicts EOS goes to the
+/// response's last token (the sampled stop token when it has one); bytes the target's context cut off get 0.
+/// Throws std::invalid_argument when a response's token bytes do not add up to its text.
 torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch& b,
                             const std::vector<std::vector<int64_t>>& prompts,
                             const std::vector<std::vector<int64_t>>& token_bytes,
