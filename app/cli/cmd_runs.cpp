@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // dpg runs list [--db PATH]            the runs in the store
 // dpg runs show ID [--db PATH]         one run: config, status, best step, recent steps
-// dpg export ID --png DIR --csv FILE   LM-head images per snapshot step, and the curves
+// dpg export ID --png DIR --csv FILE --samples FILE
+//                                      LM-head images per snapshot step, the curves, every step's samples
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
 #include "core/session/run_session.h"
@@ -21,7 +22,7 @@ namespace {
 struct RunsArgs {
   std::string db;
   int64_t id = 0;
-  std::string png_dir, csv;
+  std::string png_dir, csv, samples;
   int border = 1;
   int scale = 12;
 };
@@ -77,7 +78,24 @@ void show_run(const RunsArgs& a) {
 void export_run(const RunsArgs& a) {
   auto st = open_ro(a.db);
   if (!st.run(a.id)) throw std::invalid_argument("no run " + std::to_string(a.id) + " in " + st.path());
-  if (a.png_dir.empty() && a.csv.empty()) throw std::invalid_argument("give --png DIR and/or --csv FILE");
+  if (a.png_dir.empty() && a.csv.empty() && a.samples.empty())
+    throw std::invalid_argument("give --png DIR, --csv FILE and/or --samples FILE");
+  if (!a.samples.empty()) {
+    // JSON Lines, one sample a line: what a notebook needs to study the texts and their credit.
+    std::ofstream out(a.samples);
+    if (!out) throw std::runtime_error(a.samples + ": cannot write");
+    size_t lines = 0;
+    for (const auto& m : st.steps(a.id))
+      for (const auto& smp : st.samples(a.id, m.step)) {
+        nlohmann::json j = {{"step", m.step},       {"index", smp.index}, {"prompt", smp.prompt},
+                            {"response", smp.response}, {"tau", smp.tau},   {"advantage", smp.advantage}};
+        if (!smp.byte_tau.empty()) j["byte_tau"] = smp.byte_tau;  // token credit: τ_ij per response byte
+        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        ++lines;
+      }
+    if (!out.flush()) throw std::runtime_error(a.samples + ": write failed");
+    std::fprintf(stderr, "wrote %zu samples to %s\n", lines, a.samples.c_str());
+  }
   if (!a.csv.empty()) {
     std::ofstream out(a.csv);
     if (!out) throw std::runtime_error(a.csv + ": cannot write");
@@ -126,7 +144,7 @@ void add_runs_commands(CLI::App& app) {
   show->callback([a] { show_run(*a); });
 
   auto e = std::make_shared<RunsArgs>();
-  auto* exp = app.add_subcommand("export", "Export a run's LM-head images (PNG) and curves (CSV)");
+  auto* exp = app.add_subcommand("export", "Export a run's LM-head images (PNG), curves (CSV) and samples (JSON Lines)");
   exp->add_option("id", e->id, "Run id")->required();
   exp->add_option("--png", e->png_dir, "Folder for the sign/target images per snapshot step");
   exp->add_option("--border", e->border, "White cells around each image (4 = a QR code's quiet zone)")
@@ -134,6 +152,9 @@ void add_runs_commands(CLI::App& app) {
       ->check(CLI::Range(0, 64));
   exp->add_option("--csv", e->csv, "CSV file for the per-step curves");
   exp->add_option("--scale", e->scale, "Pixels per LM-head cell in the PNGs")->capture_default_str();
+  exp->add_option("--samples", e->samples,
+                  "JSON Lines file of every step's samples (prompt, response, tau, advantage; byte_tau with token "
+                  "credit). Bytes that are not UTF-8 are written as U+FFFD");
   exp->add_option("--db", e->db, "Run database");
   exp->callback([e] { export_run(*e); });
 }

@@ -4,6 +4,8 @@
 #include "core/store/run_store.h"
 #include "tests/common/test_paths.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -127,8 +129,26 @@ class TestCli : public QObject {
     // Export writes the curves and the images.
     auto e = run_dpg({QStringLiteral("export"), QString::number(runs[0].id), QStringLiteral("--db"), db,
                   QStringLiteral("--png"), dir.path() + QStringLiteral("/png"), QStringLiteral("--csv"),
-                  dir.path() + QStringLiteral("/curves.csv")});
+                  dir.path() + QStringLiteral("/curves.csv"), QStringLiteral("--samples"),
+                  dir.path() + QStringLiteral("/samples.jsonl")});
     QVERIFY2(e.code == 0, qPrintable(e.err));
+    {
+      // One JSON line per stored sample, in step order, with the stored text (sequence credit: no byte_tau).
+      QFile f(dir.path() + QStringLiteral("/samples.jsonl"));
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      const auto lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+      QCOMPARE(lines.size(), steps * 32);
+      const auto last = nlohmann::json::parse(lines.back().toStdString());
+      const auto stored = st.samples(runs[0].id, steps).back();
+      QCOMPARE(last.at("step").get<int>(), steps);
+      // Bytes that are not UTF-8 (the tiny generator writes any byte) are exported as U+FFFD.
+      const auto as_json = [](const std::string& text) {
+        return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      };
+      QCOMPARE(last.at("response").dump(), as_json(stored.response));
+      QCOMPARE(last.at("tau").get<double>(), stored.tau);
+      QVERIFY(!last.contains("byte_tau"));
+    }
     QFile csv(dir.path() + QStringLiteral("/curves.csv"));
     QVERIFY(csv.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(csv.readAll()).count(QLatin1Char('\n')), steps + 1);
