@@ -113,7 +113,9 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
 
   auto* tables = new QHBoxLayout;
   repeats_table_ = new QTableWidget(0, 2, this);
-  repeats_table_->setHorizontalHeaderLabels({tr("Φ_val"), tr("metric")});
+  // The objective's own metric name where the store has it (schema 3), else "metric".
+  const QString metric = run_.metric_name.empty() ? tr("metric") : qs(run_.metric_name);
+  repeats_table_->setHorizontalHeaderLabels({tr("Φ_val"), metric});
   repeats_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   repeats_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
   repeats_table_->setMinimumWidth(220);
@@ -257,8 +259,9 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
   const auto& r = o.result;
   const auto& v = r.validation;
   mean_metric_ = v.metric;
+  const QString metric = run_.metric_name.empty() ? tr("metric") : qs(run_.metric_name);
   QString text = tr("Step %1: %2 validation(s) of %3 prompts × %4 samples, T_val %5, temperature %6.<br>"
-                    "<b>Mean metric %7 ± %8</b> (sd over repeats; min %9, max %10), mean Φ_val %11.")
+                    "<b>Mean %12 %7 ± %8</b> (sd over repeats; min %9, max %10), mean Φ_val %11.")
                      .arg(r.step)
                      .arg(v.metrics.size())
                      .arg(r.config.validation.prompts)
@@ -269,11 +272,13 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
                      .arg(r.metric_sd, 0, 'f', 4)
                      .arg(r.metric_min, 0, 'f', 4)
                      .arg(r.metric_max, 0, 'f', 4)
-                     .arg(v.phi, 0, 'f', 6);
+                     .arg(v.phi, 0, 'f', 6)
+                     .arg(metric);
   if (r.stored_metric)
-    text += tr("<br>The run's own validation of this step: metric %1, Φ_val %2.")
+    text += tr("<br>The run's own validation of this step: %3 %1, Φ_val %2.")
                 .arg(*r.stored_metric, 0, 'f', 4)
-                .arg(*r.stored_phi, 0, 'f', 6);
+                .arg(*r.stored_phi, 0, 'f', 6)
+                .arg(metric);
   summary_->setText(text);
 
   repeats_table_->setRowCount(int(v.metrics.size()));

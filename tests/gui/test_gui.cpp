@@ -480,7 +480,9 @@ class TestGui : public QObject {
       d->start();
       QVERIFY(d->isBusy());
       QTRY_VERIFY_WITH_TIMEOUT(!d->isBusy(), 300000);
-      QVERIFY2(d->summary().contains(QStringLiteral("The run's own validation of this step")), qPrintable(d->summary()));
+      QVERIFY2(d->summary().contains(QStringLiteral("The run's own validation of this step: pixel accuracy")) &&
+                   d->summary().contains(QStringLiteral("Mean pixel accuracy")),
+               qPrintable(d->summary()));
       auto st = dpg::store::RunStore::open(db_.toStdString(), true);
       const auto steps = st.steps(run_ids_[0]);
       QCOMPARE(QString::number(d->meanMetric(), 'f', 6), QString::number(steps.back().val_metric, 'f', 6));
