@@ -38,6 +38,15 @@ std::string num(double v, const char* fmt = "%.6g") {
   return buf;
 }
 
+bool valid_utf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();  // the strict handler throws on a byte sequence that is not UTF-8
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
 void list_runs(const RunsArgs& a) {
   auto st = open_ro(a.db);
   std::printf("%4s  %-20s %-12s %-8s %6s %10s  %s\n", "id", "name", "preset", "status", "step", "best", "created");
@@ -90,6 +99,12 @@ void export_run(const RunsArgs& a) {
         nlohmann::json j = {{"step", m.step},       {"index", smp.index}, {"prompt", smp.prompt},
                             {"response", smp.response}, {"tau", smp.tau},   {"advantage", smp.advantage}};
         if (!smp.byte_tau.empty()) j["byte_tau"] = smp.byte_tau;  // token credit: τ_ij per response byte
+        if (!valid_utf8(smp.response)) {
+          // "response" then carries U+FFFD for the bad bytes; the bytes themselves keep byte_tau aligned.
+          std::vector<int> bytes;
+          for (unsigned char c : smp.response) bytes.push_back(c);
+          j["response_bytes"] = bytes;
+        }
         out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
         ++lines;
       }
@@ -154,7 +169,7 @@ void add_runs_commands(CLI::App& app) {
   exp->add_option("--scale", e->scale, "Pixels per LM-head cell in the PNGs")->capture_default_str();
   exp->add_option("--samples", e->samples,
                   "JSON Lines file of every step's samples (prompt, response, tau, advantage; byte_tau with token "
-                  "credit). Bytes that are not UTF-8 are written as U+FFFD");
+                  "credit). A response that is not UTF-8 is written with U+FFFD and also as response_bytes");
   exp->add_option("--db", e->db, "Run database");
   exp->callback([e] { export_run(*e); });
 }
