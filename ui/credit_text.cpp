@@ -36,11 +36,14 @@ QString credit_colour(double tau, double scale) {
   return QColor(mix(end.red()), mix(end.green()), mix(end.blue())).name();
 }
 
+double credit_scale(const std::vector<float>& byte_tau) {
+  double scale = 0;
+  for (float v : byte_tau) scale = std::max(scale, double(std::abs(v)));
+  return scale > 0 ? scale : 1.0;
+}
+
 QString credit_html(const std::string& response, const std::vector<float>& byte_tau, double scale) {
-  if (scale <= 0) {
-    for (float v : byte_tau) scale = std::max(scale, double(std::abs(v)));
-    if (scale <= 0) scale = 1;
-  }
+  if (scale <= 0) scale = credit_scale(byte_tau);
   QString html = QStringLiteral("<span style=\"white-space: pre-wrap; font-family: monospace\">");
   for (size_t j = 0; j < response.size();) {
     const size_t len = std::min(size_t(utf8_length(static_cast<unsigned char>(response[j]))), response.size() - j);

@@ -14,6 +14,9 @@ namespace dpg::ui {
 /// @p byte_tau (cut off by the target's context) are grey. Newlines show as ↵, tabs as ⇥.
 QString credit_html(const std::string& response, const std::vector<float>& byte_tau, double scale = 0);
 
+/// The scale credit_html uses by default: the largest |τ_ij| of the sample, or 1 when all are 0.
+double credit_scale(const std::vector<float>& byte_tau);
+
 /// The background colour credit_html gives a character of credit @p tau at @p scale (> 0).
 QString credit_colour(double tau, double scale);
 

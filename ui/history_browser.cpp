@@ -66,7 +66,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole && index.column() == BestMetric && r->best_step) {
     // The objective's own metric when the store has it (schema 3), so "0.931" says what it measures.
     return tr("Best validation %1: %2 at step %3")
-        .arg(r->metric_name.empty() ? tr("metric") : qs(r->metric_name))
+        .arg(metric_noun(r->metric_name))
         .arg(r->best_metric, 0, 'f', 4)
         .arg(*r->best_step);
   }

@@ -114,7 +114,7 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   auto* tables = new QHBoxLayout;
   repeats_table_ = new QTableWidget(0, 2, this);
   // The objective's own metric name where the store has it (schema 3), else "metric".
-  const QString metric = run_.metric_name.empty() ? tr("metric") : qs(run_.metric_name);
+  const QString metric = metric_noun(run_.metric_name);
   repeats_table_->setHorizontalHeaderLabels({tr("Φ_val"), metric});
   repeats_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   repeats_table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -259,7 +259,7 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
   const auto& r = o.result;
   const auto& v = r.validation;
   mean_metric_ = v.metric;
-  const QString metric = run_.metric_name.empty() ? tr("metric") : qs(run_.metric_name);
+  const QString metric = metric_noun(run_.metric_name);
   QString text = tr("Step %1: %2 validation(s) of %3 prompts × %4 samples, T_val %5, temperature %6.<br>"
                     "<b>Mean %12 %7 ± %8</b> (sd over repeats; min %9, max %10), mean Φ_val %11.")
                      .arg(r.step)

@@ -19,7 +19,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
 #include <set>
 
 namespace dpg::ui {
@@ -160,8 +159,7 @@ void SamplesView::showDetail() {
                 .arg(qs(s.response).toHtmlEscaped());
     html += tr("<p style=\"color: #666666\">Per-byte credit is stored for runs with grpo.credit = \"token\".</p>");
   } else {
-    double scale = 0;
-    for (float v : s.byte_tau) scale = std::max(scale, double(std::abs(v)));
+    const double scale = credit_scale(s.byte_tau);
     html += QStringLiteral("<p style=\"font-size: 12pt\">%1</p>").arg(credit_html(s.response, s.byte_tau, scale));
     html += tr("<p style=\"color: #666666\">Background: each byte's τ_ij (token credit), "
                "<span style=\"background-color: %1; color: #ffffff\">&nbsp;red&nbsp;</span> where training on it raised Φ, "

@@ -29,6 +29,10 @@ SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snap
   return s;
 }
 
+QString metric_noun(const std::string& metric_name) {
+  return metric_name.empty() ? QObject::tr("metric") : qs(metric_name);
+}
+
 QString metric_title(const std::string& metric_name) {
   QString t = qs(metric_name).trimmed();
   if (t.isEmpty()) return QObject::tr("Readable metric");

@@ -51,6 +51,8 @@ inline QString qs(const std::string& s) { return QString::fromStdString(s); }
 /// A plot title for the objective's readable metric: its stored name with a capital first letter
 /// ("Pixel accuracy"), or "Readable metric" for runs stored before the store kept the name.
 QString metric_title(const std::string& metric_name);
+/// The metric's name inside a sentence ("pixel accuracy"), or "metric" when the run has none stored.
+QString metric_noun(const std::string& metric_name);
 
 }  // namespace dpg::ui
 
