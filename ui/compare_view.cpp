@@ -89,6 +89,11 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   step_->setRange(0, 1000000);
   step_->setSpecialValueText(tr("newest"));
   bar->addWidget(step_);
+  source_ = new QComboBox(this);
+  source_->addItems(image_source_labels());
+  source_->setToolTip(tr("Which inner run's sign image each run shows: at the newest snapshot step at or before "
+                         "the chosen one that has that kind"));
+  bar->addWidget(source_);
   top->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -124,14 +129,24 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   connect(reader_, &StoreReader::compareLoaded, this, &CompareView::showRuns);
   connect(metric_, &QComboBox::currentIndexChanged, this, &CompareView::plot);
   connect(step_, &QSpinBox::valueChanged, this, [this] {
-    if (!ids_.isEmpty()) reader_->requestCompare(ids_, step_->value() == 0 ? -1 : step_->value());
+    if (!ids_.isEmpty()) request();
+  });
+  connect(source_, &QComboBox::currentIndexChanged, this, [this] {
+    if (!ids_.isEmpty()) request();
   });
 }
 
 void CompareView::compare(const QList<qint64>& runIds) {
   ids_ = runIds;
-  reader_->requestCompare(ids_, step_->value() == 0 ? -1 : step_->value());
+  request();
 }
+
+void CompareView::request() {
+  reader_->requestCompare(ids_, step_->value() == 0 ? -1 : step_->value(), imageSource());
+}
+
+ImageSource CompareView::imageSource() const { return ImageSource(std::max(0, source_->currentIndex())); }
+void CompareView::setImageSource(ImageSource source) { source_->setCurrentIndex(int(source)); }
 
 int CompareView::curveCount() const { return plot_->graphCount(); }
 QString CompareView::curveName() const { return metric_->currentText(); }
@@ -140,6 +155,12 @@ std::vector<int> CompareView::wrongPixels() const {
   for (const auto& r : runs_) {
     out.push_back(sign_comparable(r.sign, r.target) ? int(sign_mismatches(r.sign, r.target).size()) : -1);
   }
+  return out;
+}
+
+std::vector<bool> CompareView::shownValidation() const {
+  std::vector<bool> out;
+  for (const auto& r : runs_) out.push_back(r.validation);
   return out;
 }
 

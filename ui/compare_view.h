@@ -31,8 +31,13 @@ class CompareView : public QWidget {
   /// The chosen curve's name as offered (it names the runs' own metric when they share one).
   QString curveName() const;
   int diffRows() const;
+  /// Which inner run's sign images are shown (remembered by the main window).
+  ImageSource imageSource() const;
+  void setImageSource(ImageSource source);
   /// Per run: the pixels of its shown sign image that differ from Y, or -1 without a comparable Y.
   std::vector<int> wrongPixels() const;
+  /// Per run: whether its shown sign image is a validation's (false: a training run's, or none).
+  std::vector<bool> shownValidation() const;
   /// Dotted keys whose values differ between @p configs (JSON objects), with each value.
   static std::vector<std::pair<std::string, std::vector<std::string>>> configDiff(
       const std::vector<nlohmann::json>& configs);
@@ -40,11 +45,13 @@ class CompareView : public QWidget {
  private:
   void showRuns(const CompareList& runs);
   void plot();
+  void request();
   StoreReader* reader_;
   QList<qint64> ids_;
   CompareList runs_;
   QComboBox* metric_ = nullptr;
   QSpinBox* step_ = nullptr;
+  QComboBox* source_ = nullptr;
   QCustomPlot* plot_ = nullptr;
   QGridLayout* images_ = nullptr;
   QTableWidget* diff_ = nullptr;

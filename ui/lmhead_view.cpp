@@ -104,9 +104,7 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   step_label_ = new QLabel(tr("step –"), this);
   step_label_->setMinimumWidth(110);
   source_box_ = new QComboBox(this);
-  source_box_->addItem(tr("Validation where stored"));
-  source_box_->addItem(tr("Validation steps only"));
-  source_box_->addItem(tr("Training runs only"));
+  source_box_->addItems(image_source_labels());
   source_box_->setToolTip(tr("Which inner run's images to show. A snapshot step stores its training run's "
                              "images and, when it validates, its validation's (fresh samples of held-out "
                              "prompts). \"Validation steps only\" keeps the slider on one kind"));
@@ -140,27 +138,11 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
   });
 }
 
-bool LmHeadView::shows(const SnapshotSet& s) const {
-  switch (source_) {
-    case Source::Validation: return s.has_validation();
-    case Source::Training: return s.has_training();
-    case Source::PreferValidation: break;
-  }
-  return s.has_validation() || s.has_training();
-}
-
 std::vector<int64_t> LmHeadView::shownSteps() const {
   std::vector<int64_t> out;
   for (const auto& [step, set] : sets_)
-    if (shows(set)) out.push_back(step);
+    if (shows(set, source_)) out.push_back(step);
   return out;
-}
-
-std::pair<const engine::Image*, const engine::Image*> LmHeadView::images(const SnapshotSet& s,
-                                                                          bool* validation) const {
-  const bool val = source_ == Source::Validation || (source_ == Source::PreferValidation && s.has_validation());
-  if (validation) *validation = val;
-  return val ? std::pair{&s.val_sign, &s.val_delta} : std::pair{&s.sign, &s.delta};
 }
 
 void LmHeadView::setSource(Source source) {
@@ -251,7 +233,7 @@ void LmHeadView::render() {
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   if (!target.empty()) target_label_->setPixmap(scaledPixmap(target, box));
   bool validation = false;
-  const auto [sign, delta] = images(s, &validation);
+  const auto [sign, delta] = source_images(s, source_, &validation);
   if (!sign->empty()) {
     // Wrong pixels framed in red and counted in the caption, so the last stubborn pixels stand out.
     const auto wrong = sign_mismatches(*sign, target);
@@ -299,7 +281,7 @@ QImage LmHeadView::exportImage() const {
   const SnapshotSet& s = it->second;
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   const int scale = 12, gap = 16;
-  const auto [sign, delta] = images(s, nullptr);
+  const auto [sign, delta] = source_images(s, source_);
   QImage a = sign_image(target, scale), b = sign_image(*sign, scale), c = diverging_image(*delta, scale);
   const int w = a.width() + b.width() + c.width() + 4 * gap;
   const int h = std::max({a.height(), b.height(), c.height()}) + 2 * gap;

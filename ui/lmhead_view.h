@@ -25,13 +25,8 @@ namespace dpg::ui {
 class LmHeadView : public QWidget {
   Q_OBJECT
  public:
-  /// Which run's images the sign image and heatmap show. A step stores its training run's images
-  /// (every snapshot_every steps) and, when it validates, its validation's (repeat 0).
-  enum class Source {
-    PreferValidation,  ///< every snapshot step: the validation's images where the step has them
-    Validation,        ///< only the steps that validated, so the slider never switches kind
-    Training,          ///< only the training runs' images
-  };
+  /// Which run's images the sign image and heatmap show (Validation keeps the slider on one kind).
+  using Source = ImageSource;
 
   explicit LmHeadView(QWidget* parent = nullptr);
 
@@ -62,9 +57,6 @@ class LmHeadView : public QWidget {
  private:
   void updateSlider();
   void render();
-  /// The sign and delta images of @p s for the current source (either may be null).
-  std::pair<const engine::Image*, const engine::Image*> images(const SnapshotSet& s, bool* validation) const;
-  bool shows(const SnapshotSet& s) const;
 
   std::map<int64_t, SnapshotSet> sets_;
   engine::Image target_;

@@ -181,8 +181,12 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   if (auto* r = findChild<QSplitter*>(QStringLiteral("samplesSplitter")))
     r->restoreState(settings.value(QStringLiteral("window/samples")).toByteArray());
   tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
-  const int source = settings.value(QStringLiteral("run/imageSource"), 0).toInt();
-  if (source >= 0 && source <= int(LmHeadView::Source::Training)) lmhead_->setSource(LmHeadView::Source(source));
+  const auto source = [&](const char* key) {
+    const int v = settings.value(QLatin1String(key), 0).toInt();
+    return v >= 0 && v <= int(ImageSource::Training) ? ImageSource(v) : ImageSource::PreferValidation;
+  };
+  lmhead_->setSource(source("run/imageSource"));
+  compare_->setImageSource(source("compare/imageSource"));
   if (!settings.contains(QStringLiteral("window/geometry"))) resize(1400, 900);
 }
 
@@ -493,6 +497,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
     settings.setValue(QStringLiteral("window/samples"), r->saveState());
   settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
   settings.setValue(QStringLiteral("run/imageSource"), int(lmhead_->source()));
+  settings.setValue(QStringLiteral("compare/imageSource"), int(compare_->imageSource()));
   engine_->stop();
   e->accept();
 }

@@ -52,7 +52,7 @@ void StoreWorker::loadSamples(qint64 runId, qint64 step) {
   DPG_GUARD(if (auto* s = store()) Q_EMIT samplesLoaded(runId, step, s->samples(runId, step));)
 }
 
-void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step) {
+void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step, ImageSource source) {
   DPG_GUARD(if (auto* s = store()) {
     CompareList out;
     for (qint64 id : runIds) {
@@ -62,17 +62,19 @@ void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step) {
       c.info = *info;
       c.steps = s->steps(id);
       const auto snapshotSteps = s->snapshot_steps(id);
-      for (int64_t st : snapshotSteps)
-        if (step < 0 || st <= step) c.image_step = st;
-      if (c.image_step >= 0) {
-        auto set = snapshot_set(c.image_step, s->snapshots(id, c.image_step));
-        c.validation = !set.val_sign.empty();  // the validation's image where the step has one
-        c.sign = c.validation ? set.val_sign : set.sign;
+      // The newest snapshot step at or before the chosen one that has an image of the chosen kind.
+      for (auto it = snapshotSteps.rbegin(); it != snapshotSteps.rend(); ++it) {
+        if (step >= 0 && *it > step) continue;
+        auto set = snapshot_set(*it, s->snapshots(id, *it));
+        if (!shows(set, source)) continue;
+        c.image_step = *it;
+        c.sign = *source_images(set, source, &c.validation).first;
         c.target = set.target;
-        // Y is stored once, with the first snapshot; the comparison counts wrong pixels against it.
-        if (c.target.empty() && !snapshotSteps.empty())
-          c.target = snapshot_set(snapshotSteps.front(), s->snapshots(id, snapshotSteps.front())).target;
+        break;
       }
+      // Y is stored once, with the first snapshot; the comparison counts wrong pixels against it.
+      if (c.target.empty() && !snapshotSteps.empty())
+        c.target = snapshot_set(snapshotSteps.front(), s->snapshots(id, snapshotSteps.front())).target;
       out.push_back(std::move(c));
     }
     Q_EMIT compareLoaded(out);
@@ -132,8 +134,8 @@ void StoreReader::requestSnapshots(qint64 id, qint64 since) {
 void StoreReader::requestSamples(qint64 id, qint64 step) {
   post([=](StoreWorker* w) { w->loadSamples(id, step); });
 }
-void StoreReader::requestCompare(const QList<qint64>& ids, qint64 step) {
-  post([=](StoreWorker* w) { w->loadCompare(ids, step); });
+void StoreReader::requestCompare(const QList<qint64>& ids, qint64 step, ImageSource source) {
+  post([=](StoreWorker* w) { w->loadCompare(ids, step, source); });
 }
 void StoreReader::requestRename(qint64 id, const QString& name) {
   post([=](StoreWorker* w) { w->rename(id, name); });

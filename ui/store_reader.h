@@ -27,7 +27,7 @@ class StoreWorker : public QObject {
   void loadSteps(qint64 runId, qint64 sinceStep);
   void loadSnapshots(qint64 runId, qint64 sinceStep);
   void loadSamples(qint64 runId, qint64 step);
-  void loadCompare(const QList<qint64>& runIds, qint64 step);
+  void loadCompare(const QList<qint64>& runIds, qint64 step, dpg::ui::ImageSource source);
   void rename(qint64 runId, const QString& name);
   void setNotes(qint64 runId, const QString& notes);
   void deleteRun(qint64 runId);
@@ -58,7 +58,10 @@ class StoreReader : public QObject {
   void requestSteps(qint64 runId, qint64 sinceStep = -1);
   void requestSnapshots(qint64 runId, qint64 sinceStep = -1);
   void requestSamples(qint64 runId, qint64 step);
-  void requestCompare(const QList<qint64>& runIds, qint64 step);
+  /// Each run's curves and its sign image of kind @p source at the newest snapshot step <= @p step
+  /// (-1: the newest).
+  void requestCompare(const QList<qint64>& runIds, qint64 step,
+                      ImageSource source = ImageSource::PreferValidation);
   void requestRename(qint64 runId, const QString& name);
   void requestNotes(qint64 runId, const QString& notes);
   void requestDelete(qint64 runId);

@@ -29,6 +29,28 @@ SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snap
   return s;
 }
 
+QStringList image_source_labels() {
+  return {QObject::tr("Validation where stored"), QObject::tr("Validation steps only"),
+          QObject::tr("Training runs only")};
+}
+
+bool shows(const SnapshotSet& set, ImageSource source) {
+  switch (source) {
+    case ImageSource::Validation: return set.has_validation();
+    case ImageSource::Training: return set.has_training();
+    case ImageSource::PreferValidation: break;
+  }
+  return set.has_validation() || set.has_training();
+}
+
+std::pair<const engine::Image*, const engine::Image*> source_images(const SnapshotSet& set, ImageSource source,
+                                                                    bool* validation) {
+  const bool val = source == ImageSource::Validation ||
+                   (source == ImageSource::PreferValidation && set.has_validation());
+  if (validation) *validation = val;
+  return val ? std::pair{&set.val_sign, &set.val_delta} : std::pair{&set.sign, &set.delta};
+}
+
 QString metric_noun(const std::string& metric_name) {
   return metric_name.empty() ? QObject::tr("metric") : qs(metric_name);
 }

@@ -7,7 +7,9 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
+#include <utility>
 #include <vector>
 
 namespace dpg::ui {
@@ -42,6 +44,23 @@ using CompareList = std::vector<CompareRun>;
 
 /// Registers the types above for queued connections. Call once before any thread starts.
 void register_metatypes();
+
+/// Which inner run's LM-head images a view shows. A snapshot step stores its training run's images
+/// (every snapshot_every steps) and, when it validates, its validation's (repeat 0). The Run and
+/// Compare views share these choices, in this order (the order of their combo boxes and QSettings).
+enum class ImageSource {
+  PreferValidation,  ///< every snapshot step: the validation's images where the step has them
+  Validation,        ///< only the steps that validated
+  Training,          ///< only the training runs' images
+};
+/// The combo-box labels of the choices above, in order.
+QStringList image_source_labels();
+/// Whether @p set holds an image for @p source.
+bool shows(const SnapshotSet& set, ImageSource source);
+/// The sign and delta images of @p set for @p source; @p validation (if given) says whether they are
+/// the validation's. Either image may be empty.
+std::pair<const engine::Image*, const engine::Image*> source_images(const SnapshotSet& set, ImageSource source,
+                                                                    bool* validation = nullptr);
 
 /// The snapshot set of a StepRecord (kinds "target", "sign"/"val_sign", "delta"/"val_delta").
 SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snapshots);

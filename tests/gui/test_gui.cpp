@@ -441,9 +441,10 @@ class TestGui : public QObject {
     QCOMPARE(w.compareView()->curveName(), QStringLiteral("Pixel accuracy (train)"));
     QVERIFY(w.compareView()->diffRows() >= 2);  // name, seed, steps differ
     // Each run's newest sign image (here a validation's: validation.every = 1) is counted against Y, which the
-    // store holds once, at step 1; counted again here straight from the stored snapshots.
-    {
-      auto st = dpg::store::RunStore::open(db_.toStdString(), true);
+    // store holds once, at step 1; counted again here straight from the stored snapshots. Then the same with
+    // "Training runs only": each run's newest training-run sign image.
+    auto st = dpg::store::RunStore::open(db_.toStdString(), true);
+    const auto checkWrongPixels = [&](const std::string& kind) {
       const auto wrong = w.compareView()->wrongPixels();
       size_t longest = 0;  // the finished run has a snapshot after step 1, so Y comes from another step there
       for (size_t k = 0; k < run_ids_.size(); ++k) {
@@ -453,8 +454,9 @@ class TestGui : public QObject {
         dpg::engine::Image y, sign;
         for (const auto& snap : st.snapshots(run_ids_[int(k)], steps.front()))
           if (snap.kind == "target") y = snap.image;
-        for (const auto& snap : st.snapshots(run_ids_[int(k)], steps.back()))
-          if (snap.kind == "val_sign") sign = snap.image;
+        for (auto it = steps.rbegin(); it != steps.rend() && sign.empty(); ++it)
+          for (const auto& snap : st.snapshots(run_ids_[int(k)], *it))
+            if (snap.kind == kind) sign = snap.image;
         QCOMPARE(int(y.data.size()), 42);
         QCOMPARE(int(sign.data.size()), 42);
         int expected = 0;
@@ -462,7 +464,15 @@ class TestGui : public QObject {
         QCOMPARE(wrong[k], expected);
       }
       QVERIFY(longest >= 2);
-    }
+    };
+    QVERIFY(w.compareView()->imageSource() == dpg::ui::ImageSource::PreferValidation);
+    QVERIFY(w.compareView()->shownValidation() == std::vector<bool>(2, true));
+    checkWrongPixels("val_sign");
+    if (QTest::currentTestFailed()) return;
+    w.compareView()->setImageSource(dpg::ui::ImageSource::Training);
+    QTRY_VERIFY_WITH_TIMEOUT(w.compareView()->shownValidation() == std::vector<bool>(2, false), 10000);
+    checkWrongPixels("sign");
+    if (QTest::currentTestFailed()) return;
     // Re-validating the finished run's last checkpoint with its own settings repeats its stored validation.
     {
       auto* d = w.revalidateRun(run_ids_[0]);
