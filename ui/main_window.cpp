@@ -161,6 +161,11 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   connect(reader_, &StoreReader::error, this, [this](const QString& m) {
     statusBar()->showMessage(tr("Store: %1").arg(m), 5000);
   });
+  connect(reader_, &StoreReader::samplesExported, this, [this](qint64 id, const QString& path, qint64 lines) {
+    statusBar()->showMessage(tr("Wrote %n sample(s) of run #%1 to %2.", nullptr, int(lines)).arg(id).arg(path), 8000);
+  });
+  connect(reader_, &StoreReader::exportFailed, this,
+          [this](const QString& m) { showError(tr("Could not export the samples: %1").arg(m)); });
   connect(samples_, &SamplesView::stepRequested, this, [this](qint64 step) {
     if (shown_run_ >= 0) reader_->requestSamples(shown_run_, step);
   });
@@ -246,6 +251,7 @@ void MainWindow::buildMenus() {
   auto* exp = file->addMenu(tr("&Export"));
   exp->addAction(tr("LM-head &Images (PNG)…"), this, &MainWindow::exportImages);
   exp->addAction(tr("&Curves (CSV)…"), this, &MainWindow::exportCsv);
+  exp->addAction(tr("&Samples (JSON Lines)…"), this, &MainWindow::exportSamples);
   exp->addAction(tr("Con&fig (JSON)…"), this, &MainWindow::saveConfig);
   exp->addAction(tr("&Target Bitmap (PNG)…"), this, [this] {
     const QString f = QFileDialog::getSaveFileName(this, tr("Export target"), QStringLiteral("target.png"),
@@ -477,6 +483,26 @@ void MainWindow::exportCsv() {
     return;
   }
   out.write(dashboard_->toCsv().toUtf8());
+}
+
+void MainWindow::exportSamples() {
+  if (shown_run_ < 0) {
+    showError(tr("No run is shown: start one, or open one from History."));
+    return;
+  }
+  const QString f = QFileDialog::getSaveFileName(this, tr("Export samples"),
+                                                 QStringLiteral("run%1-samples.jsonl").arg(shown_run_),
+                                                 tr("JSON Lines (*.jsonl);;All files (*)"));
+  if (!f.isEmpty()) exportSamplesTo(f);
+}
+
+void MainWindow::exportSamplesTo(const QString& path) {
+  if (shown_run_ < 0) {
+    showError(tr("No run is shown: start one, or open one from History."));
+    return;
+  }
+  statusBar()->showMessage(tr("Exporting the samples of run #%1…").arg(shown_run_));
+  reader_->requestExportSamples(shown_run_, path);
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

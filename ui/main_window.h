@@ -59,6 +59,9 @@ class MainWindow : public QMainWindow {
   void compareRuns(const QList<qint64>& runIds);
   /// Opens the non-modal re-validation dialog for a run in the History list (nullptr if it is not there).
   RevalidateDialog* revalidateRun(qint64 runId);
+  /// Writes every stored sample of the shown run to @p path as JSON Lines, off the GUI thread
+  /// (File › Export › Samples asks for the path).
+  void exportSamplesTo(const QString& path);
 
  protected:
   void closeEvent(QCloseEvent* e) override;
@@ -75,6 +78,7 @@ class MainWindow : public QMainWindow {
   void saveConfig();
   void exportImages();
   void exportCsv();
+  void exportSamples();
 
   QString db_path_;
   EngineController* engine_ = nullptr;

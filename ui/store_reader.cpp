@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "ui/store_reader.h"
 
+#include "core/store/export.h"
+
 #include <QFileInfo>
 #include <QMetaObject>
 
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
+#include <string>
 
 namespace dpg::ui {
 
@@ -97,6 +101,18 @@ void StoreWorker::deleteRun(qint64 runId) {
   listRuns();
 }
 
+void StoreWorker::exportSamples(qint64 runId, const QString& path) {
+  try {
+    auto* s = store();
+    if (!s) throw std::runtime_error("the run store " + path_.toStdString() + " does not exist yet");
+    if (!s->run(runId)) throw std::invalid_argument("no run " + std::to_string(runId) + " in the store");
+    const size_t lines = store::write_samples_jsonl(*s, runId, path.toStdString());
+    Q_EMIT samplesExported(runId, path, qint64(lines));
+  } catch (const std::exception& e) {
+    Q_EMIT exportFailed(qs(e.what()));
+  }
+}
+
 #undef DPG_GUARD
 
 StoreReader::StoreReader(const QString& dbPath, QObject* parent) : QObject(parent), path_(dbPath) {
@@ -109,6 +125,8 @@ StoreReader::StoreReader(const QString& dbPath, QObject* parent) : QObject(paren
   connect(worker_, &StoreWorker::snapshotsLoaded, this, &StoreReader::snapshotsLoaded);
   connect(worker_, &StoreWorker::samplesLoaded, this, &StoreReader::samplesLoaded);
   connect(worker_, &StoreWorker::compareLoaded, this, &StoreReader::compareLoaded);
+  connect(worker_, &StoreWorker::samplesExported, this, &StoreReader::samplesExported);
+  connect(worker_, &StoreWorker::exportFailed, this, &StoreReader::exportFailed);
   connect(worker_, &StoreWorker::error, this, &StoreReader::error);
   thread_.setObjectName(QStringLiteral("dpg-store-reader"));
   thread_.start();
@@ -144,5 +162,8 @@ void StoreReader::requestNotes(qint64 id, const QString& notes) {
   post([=](StoreWorker* w) { w->setNotes(id, notes); });
 }
 void StoreReader::requestDelete(qint64 id) { post([=](StoreWorker* w) { w->deleteRun(id); }); }
+void StoreReader::requestExportSamples(qint64 id, const QString& path) {
+  post([=](StoreWorker* w) { w->exportSamples(id, path); });
+}
 
 }  // namespace dpg::ui

@@ -31,6 +31,7 @@ class StoreWorker : public QObject {
   void rename(qint64 runId, const QString& name);
   void setNotes(qint64 runId, const QString& notes);
   void deleteRun(qint64 runId);
+  void exportSamples(qint64 runId, const QString& path);
 
  Q_SIGNALS:
   void runsListed(const dpg::ui::RunList& runs);
@@ -38,6 +39,9 @@ class StoreWorker : public QObject {
   void snapshotsLoaded(qint64 runId, const dpg::ui::SnapshotList& snapshots);
   void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);
   void compareLoaded(const dpg::ui::CompareList& runs);
+  void samplesExported(qint64 runId, const QString& path, qint64 lines);
+  /// A user-requested export failed (a message box, where poll errors only reach the status bar).
+  void exportFailed(const QString& message);
   void error(const QString& message);
 
  private:
@@ -65,6 +69,9 @@ class StoreReader : public QObject {
   void requestRename(qint64 runId, const QString& name);
   void requestNotes(qint64 runId, const QString& notes);
   void requestDelete(qint64 runId);
+  /// Writes every stored sample of @p runId to @p path as JSON Lines (store::write_samples_jsonl), off the
+  /// GUI thread; answers with samplesExported or exportFailed.
+  void requestExportSamples(qint64 runId, const QString& path);
 
  Q_SIGNALS:
   void runsListed(const dpg::ui::RunList& runs);
@@ -72,6 +79,9 @@ class StoreReader : public QObject {
   void snapshotsLoaded(qint64 runId, const dpg::ui::SnapshotList& snapshots);
   void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);
   void compareLoaded(const dpg::ui::CompareList& runs);
+  void samplesExported(qint64 runId, const QString& path, qint64 lines);
+  /// A user-requested export failed (a message box, where poll errors only reach the status bar).
+  void exportFailed(const QString& message);
   void error(const QString& message);
 
  private:

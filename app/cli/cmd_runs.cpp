@@ -6,6 +6,7 @@
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
 #include "core/session/run_session.h"
+#include "core/store/export.h"
 #include "core/store/run_store.h"
 
 #include <nlohmann/json.hpp>
@@ -36,15 +37,6 @@ std::string num(double v, const char* fmt = "%.6g") {
   char buf[48];
   std::snprintf(buf, sizeof buf, fmt, v);
   return buf;
-}
-
-bool valid_utf8(const std::string& text) {
-  try {
-    (void)nlohmann::json(text).dump();  // the strict handler throws on a byte sequence that is not UTF-8
-    return true;
-  } catch (const nlohmann::json::type_error&) {
-    return false;
-  }
 }
 
 void list_runs(const RunsArgs& a) {
@@ -90,25 +82,7 @@ void export_run(const RunsArgs& a) {
   if (a.png_dir.empty() && a.csv.empty() && a.samples.empty())
     throw std::invalid_argument("give --png DIR, --csv FILE and/or --samples FILE");
   if (!a.samples.empty()) {
-    // JSON Lines, one sample a line: what a notebook needs to study the texts and their credit.
-    std::ofstream out(a.samples);
-    if (!out) throw std::runtime_error(a.samples + ": cannot write");
-    size_t lines = 0;
-    for (const auto& m : st.steps(a.id))
-      for (const auto& smp : st.samples(a.id, m.step)) {
-        nlohmann::json j = {{"step", m.step},       {"index", smp.index}, {"prompt", smp.prompt},
-                            {"response", smp.response}, {"tau", smp.tau},   {"advantage", smp.advantage}};
-        if (!smp.byte_tau.empty()) j["byte_tau"] = smp.byte_tau;  // token credit: τ_ij per response byte
-        if (!valid_utf8(smp.response)) {
-          // "response" then carries U+FFFD for the bad bytes; the bytes themselves keep byte_tau aligned.
-          std::vector<int> bytes;
-          for (unsigned char c : smp.response) bytes.push_back(c);
-          j["response_bytes"] = bytes;
-        }
-        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-        ++lines;
-      }
-    if (!out.flush()) throw std::runtime_error(a.samples + ": write failed");
+    const size_t lines = store::write_samples_jsonl(st, a.id, a.samples);
     std::fprintf(stderr, "wrote %zu samples to %s\n", lines, a.samples.c_str());
   }
   if (!a.csv.empty()) {

@@ -19,6 +19,7 @@
 #include "ui/run_setup.h"
 #include "ui/credit_text.h"
 #include "ui/samples_view.h"
+#include "ui/store_reader.h"
 #include "ui/smoothing.h"
 #include "tests/common/test_paths.h"
 
@@ -505,6 +506,40 @@ class TestGui : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 3, 10000);
     QCOMPARE(w.dashboard()->metricTitle(), QStringLiteral("Pixel accuracy"));  // from the stored run
     QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 10000);
+
+    // File › Export › Samples writes the shown run's samples as JSON Lines, one a line, from the store reader's
+    // thread; each line matches the stored sample. A path that cannot be written gives an error message.
+    {
+      QSignalSpy done(w.reader(), &dpg::ui::StoreReader::samplesExported);
+      const QString path = db_dir_.filePath(QStringLiteral("samples.jsonl"));
+      w.exportSamplesTo(path);
+      QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 10000);
+      auto st = dpg::store::RunStore::open(db_.toStdString(), true);
+      std::vector<dpg::engine::Sample> stored;
+      std::vector<int64_t> storedSteps;
+      for (const auto& m : st.steps(run_ids_[0]))
+        for (auto& smp : st.samples(run_ids_[0], m.step)) {
+          stored.push_back(std::move(smp));
+          storedSteps.push_back(m.step);
+        }
+      QVERIFY(!stored.empty());
+      QCOMPARE(done.front().at(2).toLongLong(), qint64(stored.size()));
+      QFile f(path);
+      QVERIFY(f.open(QIODevice::ReadOnly));
+      const QList<QByteArray> lines = f.readAll().split('\n');
+      QCOMPARE(lines.size(), int(stored.size()) + 1);  // the last line ends with '\n'
+      for (size_t k = 0; k < stored.size(); ++k) {
+        const auto j = nlohmann::json::parse(lines[int(k)].toStdString());
+        QCOMPARE(j.at("step").get<int64_t>(), storedSteps[k]);
+        QCOMPARE(j.at("index").get<int64_t>(), int64_t(stored[k].index));
+        QCOMPARE(j.at("tau").get<double>(), stored[k].tau);
+        QCOMPARE(j.at("advantage").get<double>(), stored[k].advantage);
+        if (!j.contains("response_bytes")) QCOMPARE(j.at("response").get<std::string>(), stored[k].response);
+      }
+      w.exportSamplesTo(db_dir_.filePath(QStringLiteral("no-such-dir/samples.jsonl")));
+      QTRY_VERIFY_WITH_TIMEOUT(w.lastError().startsWith(QStringLiteral("Could not export the samples: ")), 10000);
+      QVERIFY2(w.lastError().contains(QStringLiteral("no-such-dir")), qPrintable(w.lastError()));
+    }
   }
 
   /// A run started from a terminal with `dpg run` shows up in History as running, and opening it follows its
