@@ -52,6 +52,10 @@ void visit_fields(Cfg& c, F&& f) {
     "entropy bonus: subtracts this times the policy's token-mean entropy from the loss (0 = off)", Choices{});
   f("grpo.minibatch_prompts", c.grpo.minibatch_prompts,
     "prompts per generator optimiser mini-batch (one epoch)", Choices{});
+  f("grpo.micro_batch", c.grpo.micro_batch,
+    "rollouts per forward/backward of the generator update, gradients summed (0 = the whole mini-batch; "
+    "smaller uses less memory, same update)",
+    Choices{});
   f("grpo.temperature", c.grpo.temperature, "sampling temperature", Choices{});
   f("grpo.top_p", c.grpo.top_p, "nucleus sampling mass (1 = off)", Choices{});
   f("grpo.max_new_tokens", c.grpo.max_new_tokens, "maximum response length in generator tokens",
@@ -339,6 +343,7 @@ void RunConfig::validate() const {
   non_negative(grpo.grad_clip, "grpo.grad_clip");
   non_negative(grpo.kl_coef, "grpo.kl_coef");
   non_negative(grpo.entropy_coef, "grpo.entropy_coef");
+  need(grpo.micro_batch >= 0, "grpo.micro_batch", "must be 0 (the whole mini-batch) or positive");
   need(grpo.minibatch_prompts >= 1 && grpo.minibatch_prompts <= grpo.prompts_per_step,
        "grpo.minibatch_prompts",
        "must be between 1 and prompts_per_step (" + std::to_string(grpo.prompts_per_step) + ")");

@@ -56,6 +56,7 @@ struct GrpoConfig {
   double kl_coef = 0.0;            ///< KL penalty to the frozen starting generator
   double entropy_coef = 0.0;       ///< β_H: loss −= β_H · token-mean entropy of the policy (0 = off) [ours]
   int64_t minibatch_prompts = 16;  ///< prompts per optimiser mini-batch (one epoch)
+  int64_t micro_batch = 0;         ///< rows per forward/backward of the update (0 = the whole mini-batch) [ours]
   double temperature = 1.0;        ///< sampling temperature
   double top_p = 1.0;              ///< nucleus sampling mass (1 = off)
   int64_t max_new_tokens = 48;     ///< maximum response length in generator tokens

@@ -238,32 +238,17 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * G;
   double loss_sum = 0, clip_sum = 0, ent_sum = 0, tok_sum = 0;
   // Not cancellable from here on: a cancelled step must leave θ untouched.
+  const PolicyTerms terms{c.grpo.clip, c.grpo.kl_coef, c.grpo.entropy_coef};
   for (int64_t b = 0; b < n; b += mb_rows) {
     const int64_t e = std::min(n, b + mb_rows);
-    model::TensorMap leaves;
-    std::vector<torch::Tensor> leaf_list;
-    for (auto& [name, t] : theta_) {
-      leaves[name] = t.detach().requires_grad_(true);
-      leaf_list.push_back(leaves[name]);
-    }
-    auto rows = batch.tokens.narrow(0, b, e - b);
-    auto mask = batch.response_mask.narrow(0, b, e - b);
-    auto [logp, ent] = token_logprobs(gcfg, leaves, rows, true, batch.offset, c.grpo.entropy_coef > 0);
-    auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv.narrow(0, b, e - b), mask, c.grpo.clip);
-    auto loss = pl.loss;
-    if (c.grpo.kl_coef > 0) loss = loss + c.grpo.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), mask);
-    if (c.grpo.entropy_coef > 0) loss = loss - c.grpo.entropy_coef * mean_entropy(ent, mask);  // bonus β_H·H̄
-    if (!std::isfinite(loss.item<double>())) throw NonFiniteError(0, "policy loss");
-    auto grads = torch::autograd::grad({loss}, leaf_list, {}, false, false, true);
-    model::TensorMap gmap;
-    size_t k = 0;
-    for (auto& [name, t] : theta_) gmap[name] = grads[k++];
-    opt_.step(theta_, gmap, c.grpo.grad_clip);
-    const double ntok = mask.sum().item<double>();
-    loss_sum += pl.loss.item<double>() * ntok;
-    clip_sum += pl.clip_frac * ntok;
-    ent_sum += (ent.detach() * mask).sum().item<double>();
-    tok_sum += ntok;
+    auto g = policy_gradient(gcfg, theta_, batch.tokens.narrow(0, b, e - b), batch.offset,
+                             batch.response_mask.narrow(0, b, e - b), logp_old.narrow(0, b, e - b),
+                             logp_ref.narrow(0, b, e - b), adv.narrow(0, b, e - b), terms, c.grpo.micro_batch);
+    opt_.step(theta_, g.grads, c.grpo.grad_clip);
+    loss_sum += g.loss * g.tokens;
+    clip_sum += g.clip_frac * g.tokens;
+    ent_sum += g.entropy_sum;
+    tok_sum += g.tokens;
   }
   m.policy_loss = loss_sum / std::max(1.0, tok_sum);
   m.clip_frac = clip_sum / std::max(1.0, tok_sum);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "core/dpg/policy.h"
 
+#include "core/dpg/errors.h"
+#include "core/dpg/grpo.h"
+
 #include "core/model/transformer.h"
 
 #include <torch/torch.h>
@@ -114,6 +117,51 @@ torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs, co
     size_t k = 0;
     for (int64_t j = 0; j < out.size(1) && k < logprobs[size_t(i)].size(); ++j)
       if (ma[i][j] > 0) oa[i][j] = logprobs[size_t(i)][k++];
+  }
+  return out;
+}
+
+PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::TensorMap& theta,
+                               const torch::Tensor& tokens, int64_t offset, const torch::Tensor& mask,
+                               const torch::Tensor& logp_old, const torch::Tensor& logp_ref,
+                               const torch::Tensor& advantages, const PolicyTerms& terms, int64_t micro_rows) {
+  const int64_t n = tokens.size(0);
+  const int64_t step = micro_rows > 0 ? std::min(micro_rows, n) : n;
+  PolicyGradient out;
+  out.tokens = mask.sum().item<double>();
+  const double total = std::max(1.0, out.tokens);  // the token-means' denominator over the mini-batch
+  for (const auto& [name, t] : theta) out.grads[name] = torch::zeros_like(t);
+  for (int64_t b = 0; b < n; b += step) {
+    const int64_t e = std::min(n, b + step);
+    auto m = mask.narrow(0, b, e - b);
+    const double ntok = m.sum().item<double>();
+    if (ntok == 0.0) continue;  // no response token: adds nothing to any token-mean
+    model::TensorMap leaves;
+    std::vector<torch::Tensor> leaf_list;
+    for (const auto& [name, t] : theta) {
+      leaves[name] = t.detach().requires_grad_(true);
+      leaf_list.push_back(leaves[name]);
+    }
+    const bool entropy_grad = terms.entropy_coef > 0;
+    auto [logp, ent] = token_logprobs(cfg, leaves, tokens.narrow(0, b, e - b), true, offset, entropy_grad);
+    const auto adv = advantages.narrow(0, b, e - b);
+    auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv, m, terms.clip);
+    auto loss = pl.loss;
+    if (terms.kl_coef > 0) loss = loss + terms.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), m);
+    if (entropy_grad) loss = loss - terms.entropy_coef * mean_entropy(ent, m);  // bonus β_H·H̄
+    // Each term above is a token-mean over this micro-batch; its share ntok/total makes it one over the whole.
+    const double share = ntok / total;
+    if (!std::isfinite(loss.item<double>())) throw NonFiniteError(0, "policy loss");
+    auto grads = torch::autograd::grad({loss * share}, leaf_list, {}, false, false, true);
+    torch::NoGradGuard ng;
+    size_t k = 0;
+    for (auto& [name, g] : out.grads) {
+      if (grads[k].defined()) g.add_(grads[k]);
+      ++k;
+    }
+    out.loss += pl.loss.item<double>() * share;
+    out.clip_frac += pl.clip_frac * share;
+    out.entropy_sum += (ent.detach() * m).sum().item<double>();
   }
   return out;
 }

@@ -52,6 +52,36 @@ std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig&
 torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs,
                              const RolloutBatch& batch);
 
+/// The terms of the generator's loss besides the PPO surrogate (dpg-method.md §3).
+struct PolicyTerms {
+  double clip = 0.2;          ///< PPO ratio clip ε
+  double kl_coef = 0.0;       ///< β_KL: + β_KL · token-mean k3 KL to the frozen starting generator
+  double entropy_coef = 0.0;  ///< β_H: − β_H · token-mean entropy [ours, off by default]
+};
+
+/// ∂loss/∂θ of one GRPO mini-batch and what the step records of it.
+struct PolicyGradient {
+  model::TensorMap grads;   ///< one per entry of θ
+  double loss = 0.0;        ///< the PPO-clipped token-mean surrogate (without the KL and entropy terms)
+  double clip_frac = 0.0;   ///< token fraction whose ratio left [1−ε, 1+ε]
+  double entropy_sum = 0.0; ///< Σ over the unmasked tokens of the policy's entropy
+  double tokens = 0.0;      ///< unmasked (response) tokens
+};
+
+/// The gradient of loss = PPO-clipped token-mean − … (clipped_policy_loss) + β_KL·KL − β_H·H̄ over the rows of
+/// one mini-batch (@p tokens [N, L] with the RolloutBatch @p offset; @p mask, @p logp_old, @p logp_ref
+/// [N, L − 1 − offset]; @p advantages [N] or [N, L − 1 − offset]), at @p theta.
+/// With @p micro_rows > 0 the rows go through the forward and backward @p micro_rows at a time and the
+/// gradients add up: each micro-batch's token-means are weighted by its share of the mini-batch's tokens,
+/// so the result is the whole mini-batch's gradient (to float rounding) while the activations held at once
+/// scale with micro_rows (grpo.micro_batch; a SmolLM2 mini-batch otherwise holds ~10 GB of them).
+/// Throws NonFiniteError when the loss is not finite.
+PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::TensorMap& theta,
+                               const torch::Tensor& tokens, int64_t offset, const torch::Tensor& mask,
+                               const torch::Tensor& logp_old, const torch::Tensor& logp_ref,
+                               const torch::Tensor& advantages, const PolicyTerms& terms,
+                               int64_t micro_rows = 0);
+
 /// Standard AdamW (decoupled weight decay) for the generator θ, with its state in TensorMaps so a
 /// checkpoint holds everything needed to resume exactly.
 struct GeneratorAdamW {

@@ -176,6 +176,8 @@ class TestConfig : public QObject {
                            << "grpo.top_p: must be in (0, 1]";
     QTest::newRow("minibatch") << "grpo.minibatch_prompts=17"
                                << "grpo.minibatch_prompts: must be between 1 and prompts_per_step";
+    QTest::newRow("micro_batch") << "grpo.micro_batch=-2"
+                                 << "grpo.micro_batch: must be 0 (the whole mini-batch) or positive";
     QTest::newRow("kind") << "objective.kind=Bad Kind"
                           << "objective.kind: must be a plugin id";
     QTest::newRow("val T") << "validation.T=5"

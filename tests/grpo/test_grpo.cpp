@@ -205,6 +205,67 @@ class TestGrpo : public QObject {
       QCOMPARE(logp_old[0][2].item<double>(), -1.0);  // prompt of 5: predicted at 4 = offset + 2
     }
   }
+
+  /// grpo.micro_batch: the update's gradient, loss, clip fraction and entropy are the same whether the rows go
+  /// through forward and backward all at once or a few at a time (micro-batches of unequal token counts, one of
+  /// them without any response token), with every loss term on: clipping, KL and the entropy bonus.
+  void microBatchedPolicyGradientEqualsWhole() {
+    dpg::model::ModelConfig c;
+    c.arch = dpg::model::Arch::Llama;
+    c.vocab_size = 40;
+    c.d_model = 16;
+    c.n_layer = 2;
+    c.n_head = 4;
+    c.n_kv_head = 2;
+    c.d_ff = 32;
+    c.max_ctx = 32;
+    c.tied_head = true;
+    const auto theta = dpg::model::init_params(c, 5, torch::kFloat64);
+    const std::vector<std::vector<int64_t>> prompts{{1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10}, {11, 12, 13}, {14, 15, 16}};
+    const std::vector<std::vector<int64_t>> responses{{17, 18, 19}, {20}, {21, 22, 23, 24, 25}, {}, {26, 27}};
+    auto b = make_rollout_batch(prompts, responses, 0);
+    const auto mask = b.response_mask.to(torch::kFloat64);
+    torch::manual_seed(11);
+    torch::Tensor logp_now;
+    {
+      torch::NoGradGuard ng;
+      logp_now = token_logprobs(c, theta, b.tokens, false, b.offset).first;
+    }
+    // Old log-probs off the current ones, so that some ratios leave [0.8, 1.2] and are clipped.
+    const auto logp_old = logp_now + 0.3 * torch::randn(logp_now.sizes(), torch::kFloat64);
+    const auto logp_ref = logp_now + 0.5 * torch::randn(logp_now.sizes(), torch::kFloat64);
+    const auto adv = torch::randn(logp_now.sizes(), torch::kFloat64) * mask;
+    const PolicyTerms terms{0.2, 0.1, 0.01};
+    const auto whole = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, terms, 0);
+    QCOMPARE(whole.tokens, 11.0);
+    QVERIFY(whole.clip_frac > 0.0 && whole.clip_frac < 1.0);
+    double norm = 0;
+    for (const auto& [name, g] : whole.grads) norm += g.pow(2).sum().item<double>();
+    QVERIFY(norm > 1e-6);
+    for (int64_t micro : {1, 2, 3}) {
+      const auto part = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, terms, micro);
+      QCOMPARE(part.grads.size(), whole.grads.size());
+      for (const auto& [name, g] : whole.grads)
+        QVERIFY2(torch::allclose(part.grads.at(name), g, 1e-10, 1e-14), qPrintable(QString::fromStdString(name)));
+      QVERIFY(std::abs(part.loss - whole.loss) < 1e-12);
+      QVERIFY(std::abs(part.clip_frac - whole.clip_frac) < 1e-12);
+      QVERIFY(std::abs(part.entropy_sum - whole.entropy_sum) < 1e-10);
+      QCOMPARE(part.tokens, whole.tokens);
+    }
+    // Without the weighting by each micro-batch's share of the tokens the gradients would differ: the check
+    // above can fail. Two micro-batches' plain token-means summed are not the mini-batch's.
+    PolicyTerms plain = terms;
+    plain.kl_coef = plain.entropy_coef = 0;
+    const auto a = policy_gradient(c, theta, b.tokens.narrow(0, 0, 2), b.offset, mask.narrow(0, 0, 2),
+                                   logp_old.narrow(0, 0, 2), logp_ref.narrow(0, 0, 2), adv.narrow(0, 0, 2), plain);
+    const auto z = policy_gradient(c, theta, b.tokens.narrow(0, 2, 3), b.offset, mask.narrow(0, 2, 3),
+                                   logp_old.narrow(0, 2, 3), logp_ref.narrow(0, 2, 3), adv.narrow(0, 2, 3), plain);
+    const auto w = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, plain, 2);
+    const auto& key = whole.grads.begin()->first;
+    QVERIFY(!torch::allclose(a.grads.at(key) + z.grads.at(key), w.grads.at(key), 1e-6, 1e-12));
+    QVERIFY(torch::allclose((a.grads.at(key) * a.tokens + z.grads.at(key) * z.tokens) / w.tokens, w.grads.at(key),
+                            1e-10, 1e-14));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestGrpo)
