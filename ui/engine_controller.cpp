@@ -136,6 +136,13 @@ void EngineController::pause() {
   stop_ = true;
 }
 
+void EngineController::resumeStored(qint64 runId, const QString& dbPath) {
+  if (running_) return;
+  run_id_ = runId;
+  db_path_ = dbPath;
+  resume();
+}
+
 void EngineController::resume() {
   if (running_ || run_id_ < 0) return;
   stop_ = false;

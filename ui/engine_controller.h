@@ -64,6 +64,9 @@ class EngineController : public QObject {
   void pause();
   /// Continues the paused (or any stopped) run.
   void resume();
+  /// Continues stored run @p runId of @p dbPath (stopped, paused or failed, e.g. from History) from its
+  /// newest checkpoint; runStarted reports its first re-run step. Ignored while a run is in progress.
+  void resumeStored(qint64 runId, const QString& dbPath);
 
  Q_SIGNALS:
   /// @p metricName: the objective's readable metric, e.g. "pixel accuracy".

@@ -113,10 +113,16 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   revalidate_ = new QPushButton(tr("Re-validate…"), this);
   revalidate_->setToolTip(tr("Validate a stored checkpoint of the run again, with more repeats or other settings "
                              "(read-only)"));
+  resume_ = new QPushButton(tr("Resume"), this);
+  resume_->setToolTip(tr("Continue a stopped, paused or failed run from its newest checkpoint, with its own "
+                         "config and random state (as dpg resume)"));
+  use_config_ = new QPushButton(tr("Use Config"), this);
+  use_config_->setToolTip(tr("Load the run's config into the run setup and the designer, to start a new run from "
+                             "it with changes"));
   delete_ = new QPushButton(tr("Delete…"), this);
   open_->setToolTip(tr("Show the run's curves, images and samples (live while it runs)"));
   compare_->setToolTip(tr("Select 2 to 4 runs to overlay their curves and diff their configs"));
-  for (auto* b : {open_, compare_, revalidate_, rename_, delete_}) bar->addWidget(b);
+  for (auto* b : {open_, compare_, resume_, use_config_, revalidate_, rename_, delete_}) bar->addWidget(b);
   top->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -182,6 +188,14 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
     auto ids = selectedRunIds();
     if (ids.size() == 1) Q_EMIT revalidateRequested(ids.front());
   });
+  connect(resume_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.size() == 1) Q_EMIT resumeRequested(ids.front());
+  });
+  connect(use_config_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.size() == 1) Q_EMIT configRequested(ids.front());
+  });
   connect(rename_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.size() != 1) return;
@@ -242,6 +256,15 @@ void HistoryBrowser::updateButtons() {
   open_->setEnabled(n >= 1);
   rename_->setEnabled(n == 1);
   revalidate_->setEnabled(n == 1);
+  use_config_->setEnabled(n == 1);
+  // A "running" run may be live in another process (a CLI run); a done one has nothing left.
+  bool resumable = false;
+  if (n == 1)
+    for (const auto& r : model_->runs())
+      if (r.id == selectedRunIds().front())
+        resumable = r.status == store::RunStatus::Stopped || r.status == store::RunStatus::Paused ||
+                    r.status == store::RunStatus::Failed;
+  resume_->setEnabled(resumable);
   delete_->setEnabled(n >= 1);
   compare_->setEnabled(n >= 2 && n <= 4);
   save_notes_->setEnabled(n == 1);

@@ -51,6 +51,10 @@ class HistoryBrowser : public QWidget {
   void openRequested(qint64 runId);
   void compareRequested(const QList<qint64>& runIds);
   void revalidateRequested(qint64 runId);
+  /// Continue a stopped, paused or failed run from its newest checkpoint.
+  void resumeRequested(qint64 runId);
+  /// Load the run's config into the run setup, to start a new run from it.
+  void configRequested(qint64 runId);
 
  private:
   void updateButtons();
@@ -65,6 +69,8 @@ class HistoryBrowser : public QWidget {
   QPushButton* compare_ = nullptr;
   QPushButton* rename_ = nullptr;
   QPushButton* revalidate_ = nullptr;
+  QPushButton* resume_ = nullptr;
+  QPushButton* use_config_ = nullptr;
   QPushButton* delete_ = nullptr;
   QPushButton* save_notes_ = nullptr;
   QTimer poll_;

@@ -172,6 +172,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
   connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
   connect(history_, &HistoryBrowser::revalidateRequested, this, &MainWindow::revalidateRun);
+  connect(history_, &HistoryBrowser::resumeRequested, this, &MainWindow::resumeStoredRun);
+  connect(history_, &HistoryBrowser::configRequested, this, &MainWindow::useRunConfig);
 
   // A run opened from History (e.g. a CLI `dpg run`) is followed live from the store.
   poll_.setInterval(1000);
@@ -439,13 +441,45 @@ void MainWindow::openConfig() {
   const QString f = QFileDialog::getOpenFileName(this, tr("Open config"), {}, tr("Run configs (*.json)"));
   if (f.isEmpty()) return;
   try {
-    const auto cfg = config::load_run_config(f.toStdString());
-    setup_->setConfig(cfg);
-    if (cfg.objective.kind == "lmhead_bitmap") designer_->setObjectiveParams(cfg.objective.params);
-    tabs_->setCurrentIndex(DesignTab);
+    loadConfig(config::load_run_config(f.toStdString()));
   } catch (const std::exception& e) {
     showError(qs(e.what()));
   }
+}
+
+void MainWindow::loadConfig(const config::RunConfig& cfg) {
+  setup_->setConfig(cfg);
+  if (cfg.objective.kind == "lmhead_bitmap") designer_->setObjectiveParams(cfg.objective.params);
+  tabs_->setCurrentIndex(DesignTab);
+}
+
+void MainWindow::useRunConfig(qint64 runId) {
+  for (const auto& r : history_->model()->runs()) {
+    if (r.id != runId) continue;
+    try {
+      loadConfig(config::RunConfig::from_json(nlohmann::json::parse(r.config_json)));
+      statusBar()->showMessage(tr("The run setup now holds run #%1's config; Start begins a new run.").arg(runId),
+                               6000);
+    } catch (const std::exception& e) {
+      showError(tr("Run #%1's stored config cannot be used: %2").arg(runId).arg(qs(e.what())));
+    }
+    return;
+  }
+}
+
+void MainWindow::resumeStoredRun(qint64 runId) {
+  if (engine_->isRunning()) {
+    showError(tr("A run is in progress: stop it before resuming another."));
+    return;
+  }
+  // Always from empty views: resuming drops the steps after the newest checkpoint and runs them again, and
+  // runStarted then reloads what the store keeps.
+  resetRunViews(runId);
+  for (const auto& r : history_->model()->runs())
+    if (r.id == runId) run_label_->setText(tr("Resuming run #%1 %2…").arg(runId).arg(qs(r.name)));
+  shown_is_live_ = true;
+  engine_->resumeStored(runId, db_path_);
+  tabs_->setCurrentIndex(RunTab);
 }
 
 void MainWindow::saveConfig() {

@@ -9,6 +9,10 @@
 #include <QMainWindow>
 #include <QTimer>
 
+namespace dpg::config {
+struct RunConfig;
+}
+
 class QAction;
 class QLabel;
 class QListWidget;
@@ -59,6 +63,10 @@ class MainWindow : public QMainWindow {
   void compareRuns(const QList<qint64>& runIds);
   /// Opens the non-modal re-validation dialog for a run in the History list (nullptr if it is not there).
   RevalidateDialog* revalidateRun(qint64 runId);
+  /// Continues a stored run (History › Resume) and shows it live.
+  void resumeStoredRun(qint64 runId);
+  /// Loads a stored run's config into the run setup and the designer (History › Use Config).
+  void useRunConfig(qint64 runId);
   /// Writes every stored sample of the shown run to @p path as JSON Lines, off the GUI thread
   /// (File › Export › Samples asks for the path).
   void exportSamplesTo(const QString& path);
@@ -75,6 +83,8 @@ class MainWindow : public QMainWindow {
   void pollShownRun();
   void showError(const QString& message);
   void openConfig();
+  /// Puts @p cfg into the run setup (and the designer, for a bitmap objective).
+  void loadConfig(const config::RunConfig& cfg);
   void saveConfig();
   void exportImages();
   void exportCsv();
