@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// dpg eval ID [--step S] [--set validation.KEY=VALUE ...] [--samples N] [--pixels] [--db PATH]
+// dpg eval ID [--step S] [--set validation.KEY=VALUE ...] [--samples N] [--pixels] [--png DIR] [--db PATH]
 // Re-validates a stored generator checkpoint (the best step by default) without touching the run:
 // with the run's own settings it repeats the stored validation of that step exactly; with overrides
 // (more repeats, another temperature or T_val) it measures the same policy another way.
 #include "app/cli/commands.h"
+#include "core/objective/bitmap.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
 #include "core/session/run_session.h"
@@ -12,6 +13,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -25,6 +27,8 @@ struct EvalArgs {
   std::vector<std::string> sets;
   int samples = 0;
   bool pixels = false;
+  std::string png_dir;
+  int scale = 12;
   int threads = 0;
 };
 
@@ -61,6 +65,22 @@ void eval_run(const EvalArgs& a) {
     std::printf("stored validation of step %ld: phi_val %.6f, metric %.4f\n", long(res.step), *res.stored_phi,
                 *res.stored_metric);
   if (a.pixels) print_pixel_rates(v);
+  if (!a.png_dir.empty()) {
+    // Each repeat's sign image, as `dpg export --png` writes the stored ones, and Y beside them.
+    if (v.signs.empty() || v.view.target.empty()) throw std::invalid_argument("--png: this objective has no sign image");
+    std::filesystem::create_directories(a.png_dir);
+    const auto write = [&](const engine::Image& im, const std::string& name) {
+      objective::write_png(objective::Bitmap::from_image(im), (std::filesystem::path(a.png_dir) / name).string(),
+                           a.scale, 1);
+    };
+    write(v.view.target, "target.png");
+    for (size_t r = 0; r < v.signs.size(); ++r) {
+      char name[64];
+      std::snprintf(name, sizeof name, "val_sign-step%05ld-repeat%02zu.png", long(res.step), r);
+      write(v.signs[r], name);
+    }
+    std::fprintf(stderr, "wrote %zu sign images and target.png to %s\n", v.signs.size(), a.png_dir.c_str());
+  }
   for (int i = 0; i < a.samples && size_t(i) < v.responses.size(); ++i)
     std::printf("sample %d: %s\n", i, v.responses[size_t(i)].c_str());
 }
@@ -76,6 +96,8 @@ void add_eval_command(CLI::App& app) {
                 "Override how it is measured: validation.repeats, .temperature, .T or .prompts (repeatable)");
   e->add_option("--samples", a->samples, "Print this many validation samples (of repeat 0)");
   e->add_flag("--pixels", a->pixels, "Print each pixel's hit rate over the repeats (bitmap objectives)");
+  e->add_option("--png", a->png_dir, "Folder for each repeat's sign image (bitmap objectives) and Y");
+  e->add_option("--scale", a->scale, "Pixels per LM-head cell in the PNGs")->capture_default_str();
   e->add_option("--db", a->db, "Run database");
   e->add_option("--threads", a->threads, "Intra-op threads");
   e->callback([a] { eval_run(*a); });

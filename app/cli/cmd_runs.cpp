@@ -104,13 +104,10 @@ void export_run(const RunsArgs& a) {
     for (auto step : st.snapshot_steps(a.id)) {
       for (const auto& snap : st.snapshots(a.id, step)) {
         if (snap.kind.find("sign") == std::string::npos && snap.kind != "target") continue;
-        const auto& im = snap.image;
-        objective::Bitmap b(int(im.rows), int(im.cols));
-        for (int64_t r = 0; r < im.rows; ++r)
-          for (int64_t c = 0; c < im.cols; ++c) b.set(int(r), int(c), im.at(r, c) > 0);
         char name[96];
         std::snprintf(name, sizeof name, "%s-step%05ld.png", snap.kind.c_str(), long(step));
-        objective::write_png(b, (std::filesystem::path(a.png_dir) / name).string(), a.scale, a.border);
+        objective::write_png(objective::Bitmap::from_image(snap.image),
+                             (std::filesystem::path(a.png_dir) / name).string(), a.scale, a.border);
         ++written;
       }
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // End to end through the dpg binary: a seeded tiny run (Φ rises above its start; the database
 // holds every step with samples and snapshots), export, and one-line errors with a non-zero exit.
+#include "core/objective/bitmap.h"
 #include "core/store/run_store.h"
 #include "tests/common/test_paths.h"
 
@@ -80,6 +81,27 @@ void checkEval(const QString& db, int64_t id, const dpg::engine::StepMetrics& la
     }
   }
   QCOMPARE(QString::number(hits / 42.0, 'f', 4), QString::number(evalMean(px.out).second, 'f', 4));
+
+  // --png: each repeat's sign image and Y; repeat 0 is the stored validation's sign image of that step.
+  {
+    QTemporaryDir out;
+    auto png = run_dpg(base + QStringList{QStringLiteral("--png"), out.path(), QStringLiteral("--scale"),
+                                          QStringLiteral("1"), QStringLiteral("--set"),
+                                          QStringLiteral("validation.repeats=2")});
+    QVERIFY2(png.code == 0, qPrintable(png.err));
+    const QString stem = out.filePath(QStringLiteral("val_sign-step%1-repeat").arg(last.step, 5, 10, QLatin1Char('0')));
+    QVERIFY(QFile::exists(out.filePath(QStringLiteral("target.png"))));
+    QVERIFY(QFile::exists(stem + QStringLiteral("01.png")));
+    auto st = dpg::store::RunStore::open(db.toStdString(), true);
+    dpg::engine::Image stored;
+    for (const auto& snap : st.snapshots(id, last.step))
+      if (snap.kind == "val_sign") stored = snap.image;
+    QVERIFY2(!stored.empty(), "the last step stores its validation's sign image");
+    const auto written = dpg::objective::read_png((stem + QStringLiteral("00.png")).toStdString());
+    QVERIFY(written == dpg::objective::Bitmap::from_image(stored).with_border(1));
+    const auto y = dpg::objective::read_png(out.filePath(QStringLiteral("target.png")).toStdString());
+    QVERIFY(y == dpg::objective::sixty_seven().with_border(1));
+  }
 
   auto bad = run_dpg(base + QStringList{QStringLiteral("--set"), QStringLiteral("grpo.lr=1")});
   QVERIFY(bad.code != 0);
