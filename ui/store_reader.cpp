@@ -109,6 +109,7 @@ void StoreWorker::exportSamples(qint64 runId, const QString& path) {
     const size_t lines = store::write_samples_jsonl(*s, runId, path.toStdString());
     Q_EMIT samplesExported(runId, path, qint64(lines));
   } catch (const std::exception& e) {
+    store_.reset();  // as DPG_GUARD does: a failed read reopens the store next time
     Q_EMIT exportFailed(qs(e.what()));
   }
 }
