@@ -40,6 +40,12 @@ const store::RunInfo* RunsModel::runAt(int row) const {
   return row >= 0 && row < int(runs_.size()) ? &runs_[size_t(row)] : nullptr;
 }
 
+const store::RunInfo* RunsModel::runById(qint64 id) const {
+  for (const auto& r : runs_)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
 int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
 int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
@@ -199,9 +205,8 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   connect(rename_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.size() != 1) return;
-    QString old;
-    for (const auto& r : model_->runs())
-      if (r.id == ids.front()) old = qs(r.name);
+    const auto* run = model_->runById(ids.front());
+    const QString old = run ? qs(run->name) : QString();
     bool ok = false;
     const QString name = QInputDialog::getText(this, tr("Rename run"), tr("New name:"), QLineEdit::Normal, old, &ok);
     if (ok && !name.trimmed().isEmpty()) reader_->requestRename(ids.front(), name.trimmed());
@@ -258,13 +263,9 @@ void HistoryBrowser::updateButtons() {
   revalidate_->setEnabled(n == 1);
   use_config_->setEnabled(n == 1);
   // A "running" run may be live in another process (a CLI run); a done one has nothing left.
-  bool resumable = false;
-  if (n == 1)
-    for (const auto& r : model_->runs())
-      if (r.id == selectedRunIds().front())
-        resumable = r.status == store::RunStatus::Stopped || r.status == store::RunStatus::Paused ||
-                    r.status == store::RunStatus::Failed;
-  resume_->setEnabled(resumable);
+  const auto* run = n == 1 ? model_->runById(selectedRunIds().front()) : nullptr;
+  resume_->setEnabled(run && (run->status == store::RunStatus::Stopped || run->status == store::RunStatus::Paused ||
+                              run->status == store::RunStatus::Failed));
   delete_->setEnabled(n >= 1);
   compare_->setEnabled(n >= 2 && n <= 4);
   save_notes_->setEnabled(n == 1);
@@ -274,8 +275,7 @@ void HistoryBrowser::showNotes() {
   auto ids = selectedRunIds();
   notes_->clear();
   if (ids.size() != 1) return;
-  for (const auto& r : model_->runs())
-    if (r.id == ids.front()) notes_->setPlainText(qs(r.notes));
+  if (const auto* run = model_->runById(ids.front())) notes_->setPlainText(qs(run->notes));
 }
 
 }  // namespace dpg::ui

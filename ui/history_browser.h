@@ -27,6 +27,8 @@ class RunsModel : public QAbstractTableModel {
   void setRuns(const RunList& runs);
   const RunList& runs() const { return runs_; }
   const store::RunInfo* runAt(int row) const;
+  /// The listed run with @p id, or nullptr when the list does not hold it.
+  const store::RunInfo* runById(qint64 id) const;
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;

@@ -364,27 +364,25 @@ void MainWindow::openRun(qint64 runId) {
   resetRunViews(runId);
   reader_->requestSteps(runId, -1);
   reader_->requestSnapshots(runId, -1);
-  for (const auto& r : history_->model()->runs())
-    if (r.id == runId) {
-      run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r.name), qs(store::status_name(r.status))));
-      dashboard_->setMetricName(r.metric_name);
-      total_steps_ = 0;
-      try {
-        total_steps_ = nlohmann::json::parse(r.config_json).at("grpo").at("steps").get<qint64>();
-      } catch (const std::exception&) {
-      }
+  if (const auto* r = history_->model()->runById(runId)) {
+    run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(store::status_name(r->status))));
+    dashboard_->setMetricName(r->metric_name);
+    total_steps_ = 0;
+    try {
+      total_steps_ = nlohmann::json::parse(r->config_json).at("grpo").at("steps").get<qint64>();
+    } catch (const std::exception&) {
     }
+  }
   tabs_->setCurrentIndex(RunTab);
 }
 
 void MainWindow::pollShownRun() {
   if (shown_run_ < 0 || shown_is_live_) return;
   bool running = false;
-  for (const auto& r : history_->model()->runs())
-    if (r.id == shown_run_) {
-      running = r.status == store::RunStatus::Running;
-      run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r.name), qs(store::status_name(r.status))));
-    }
+  if (const auto* r = history_->model()->runById(shown_run_)) {
+    running = r->status == store::RunStatus::Running;
+    run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r->name), qs(store::status_name(r->status))));
+  }
   // One more read after the run leaves "running": its last steps may have landed just before the status flip.
   const bool fetch = running || shown_was_running_;
   shown_was_running_ = running;
@@ -399,14 +397,12 @@ void MainWindow::compareRuns(const QList<qint64>& runIds) {
 }
 
 RevalidateDialog* MainWindow::revalidateRun(qint64 runId) {
-  for (const auto& r : history_->model()->runs()) {
-    if (r.id != runId) continue;
-    auto* d = new RevalidateDialog(db_path_, r, this);
-    d->setAttribute(Qt::WA_DeleteOnClose);
-    d->show();
-    return d;
-  }
-  return nullptr;
+  const auto* r = history_->model()->runById(runId);
+  if (!r) return nullptr;
+  auto* d = new RevalidateDialog(db_path_, *r, this);
+  d->setAttribute(Qt::WA_DeleteOnClose);
+  d->show();
+  return d;
 }
 
 void MainWindow::updateStatus() {
@@ -454,16 +450,14 @@ void MainWindow::loadConfig(const config::RunConfig& cfg) {
 }
 
 void MainWindow::useRunConfig(qint64 runId) {
-  for (const auto& r : history_->model()->runs()) {
-    if (r.id != runId) continue;
-    try {
-      loadConfig(config::RunConfig::from_json(nlohmann::json::parse(r.config_json)));
-      statusBar()->showMessage(tr("The run setup now holds run #%1's config; Start begins a new run.").arg(runId),
-                               6000);
-    } catch (const std::exception& e) {
-      showError(tr("Run #%1's stored config cannot be used: %2").arg(runId).arg(qs(e.what())));
-    }
-    return;
+  const auto* r = history_->model()->runById(runId);
+  if (!r) return;
+  try {
+    loadConfig(config::RunConfig::from_json(nlohmann::json::parse(r->config_json)));
+    statusBar()->showMessage(tr("The run setup now holds run #%1's config; Start begins a new run.").arg(runId),
+                             6000);
+  } catch (const std::exception& e) {
+    showError(tr("Run #%1's stored config cannot be used: %2").arg(runId).arg(qs(e.what())));
   }
 }
 
@@ -475,8 +469,8 @@ void MainWindow::resumeStoredRun(qint64 runId) {
   // Always from empty views: resuming drops the steps after the newest checkpoint and runs them again, and
   // runStarted then reloads what the store keeps.
   resetRunViews(runId);
-  for (const auto& r : history_->model()->runs())
-    if (r.id == runId) run_label_->setText(tr("Resuming run #%1 %2…").arg(runId).arg(qs(r.name)));
+  if (const auto* r = history_->model()->runById(runId))
+    run_label_->setText(tr("Resuming run #%1 %2…").arg(runId).arg(qs(r->name)));
   shown_is_live_ = true;
   engine_->resumeStored(runId, db_path_);
   tabs_->setCurrentIndex(RunTab);

@@ -13,6 +13,24 @@
 
 using namespace dpg::engine;
 
+namespace grpo_test {
+/// A small generator for the policy tests: vocabulary 40, d 16, 2 layers, 4 heads (2 key/value heads for Llama).
+dpg::model::ModelConfig policy_config(dpg::model::Arch arch) {
+  dpg::model::ModelConfig c;
+  c.arch = arch;
+  c.vocab_size = 40;
+  c.d_model = 16;
+  c.n_layer = 2;
+  c.n_head = 4;
+  c.n_kv_head = arch == dpg::model::Arch::Llama ? 2 : 4;
+  c.d_ff = 32;
+  c.max_ctx = 32;
+  c.tied_head = true;
+  return c;
+}
+}  // namespace grpo_test
+using grpo_test::policy_config;
+
 class TestGrpo : public QObject {
   Q_OBJECT
  private slots:
@@ -177,16 +195,7 @@ class TestGrpo : public QObject {
   /// log-probs and entropies as scoring every position, for both architectures.
   void responseLogprobsSkipThePromptPrefix() {
     for (auto arch : {dpg::model::Arch::Gpt2, dpg::model::Arch::Llama}) {
-      dpg::model::ModelConfig c;
-      c.arch = arch;
-      c.vocab_size = 40;
-      c.d_model = 16;
-      c.n_layer = 2;
-      c.n_head = 4;
-      c.n_kv_head = arch == dpg::model::Arch::Llama ? 2 : 4;
-      c.d_ff = 32;
-      c.max_ctx = 32;
-      c.tied_head = true;
+      const auto c = policy_config(arch);
       auto p = dpg::model::init_params(c, 3, torch::kFloat64);
       const std::vector<std::vector<int64_t>> prompts{{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 10, 11, 12}};
       const std::vector<std::vector<int64_t>> responses{{13, 14}, {15, 16, 17, 18}, {19}};
@@ -210,16 +219,7 @@ class TestGrpo : public QObject {
   /// through forward and backward all at once or a few at a time (micro-batches of unequal token counts, one of
   /// them without any response token), with every loss term on: clipping, KL and the entropy bonus.
   void microBatchedPolicyGradientEqualsWhole() {
-    dpg::model::ModelConfig c;
-    c.arch = dpg::model::Arch::Llama;
-    c.vocab_size = 40;
-    c.d_model = 16;
-    c.n_layer = 2;
-    c.n_head = 4;
-    c.n_kv_head = 2;
-    c.d_ff = 32;
-    c.max_ctx = 32;
-    c.tied_head = true;
+    const auto c = policy_config(dpg::model::Arch::Llama);
     const auto theta = dpg::model::init_params(c, 5, torch::kFloat64);
     const std::vector<std::vector<int64_t>> prompts{{1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10}, {11, 12, 13}, {14, 15, 16}};
     const std::vector<std::vector<int64_t>> responses{{17, 18, 19}, {20}, {21, 22, 23, 24, 25}, {}, {26, 27}};
