@@ -173,14 +173,25 @@ void Dashboard::clear() {
 }
 
 void Dashboard::append(const engine::StepMetrics& m) {
-  raw_.push_back(m);
+  insertStep(m);
   scheduleReplot();
 }
 
 void Dashboard::appendMany(const std::vector<engine::StepMetrics>& ms) {
-  for (const auto& m : ms)
-    if (raw_.empty() || m.step > raw_.back().step) raw_.push_back(m);
+  for (const auto& m : ms) insertStep(m);
   scheduleReplot();
+}
+
+void Dashboard::insertStep(const engine::StepMetrics& m) {
+  // raw_ stays sorted by step with no repeats. Steps nearly always arrive in order, but the reload of a resumed
+  // run's stored steps can answer after its first live step, and a watched run's reads can overlap.
+  if (raw_.empty() || m.step > raw_.back().step) {
+    raw_.push_back(m);
+    return;
+  }
+  auto it = std::lower_bound(raw_.begin(), raw_.end(), m.step,
+                             [](const engine::StepMetrics& a, int64_t step) { return a.step < step; });
+  if (it == raw_.end() || it->step != m.step) raw_.insert(it, m);
 }
 
 void Dashboard::setSmoothing(double weight) {

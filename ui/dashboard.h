@@ -46,6 +46,7 @@ class Dashboard : public QWidget {
 
  private:
   void scheduleReplot();
+  void insertStep(const engine::StepMetrics& m);  ///< keeps raw_ sorted by step, without repeats
   void replot();
   QCustomPlot* makePlot(const QString& title, const QString& yLabel);
 
