@@ -42,6 +42,10 @@ void visit_fields(Cfg& c, F&& f) {
   f("grpo.prompts_per_step", c.grpo.prompts_per_step, "P: prompts sampled per step", Choices{});
   f("grpo.group_size", c.grpo.group_size, "G: responses per prompt", Choices{});
   f("grpo.lr", c.grpo.lr, "generator AdamW learning rate", Choices{});
+  f("grpo.lr_drop_step", c.grpo.lr_drop_step,
+    "the steps after this one use lr_after_drop as the generator learning rate (0 = grpo.lr throughout)",
+    Choices{});
+  f("grpo.lr_after_drop", c.grpo.lr_after_drop, "generator learning rate after lr_drop_step", Choices{});
   f("grpo.weight_decay", c.grpo.weight_decay, "generator AdamW weight decay", Choices{});
   f("grpo.beta1", c.grpo.beta1, "generator AdamW beta1", Choices{});
   f("grpo.beta2", c.grpo.beta2, "generator AdamW beta2", Choices{});
@@ -336,6 +340,8 @@ void RunConfig::validate() const {
   need(grpo.reward != "naive" || !grpo.cross_group, "grpo.cross_group",
        "must be false for the naive reward: it scores G separate datasets, one per response slot");
   positive(grpo.lr, "grpo.lr");
+  need(grpo.lr_drop_step >= 0, "grpo.lr_drop_step", "must be 0 (no drop) or a step number");
+  positive(grpo.lr_after_drop, "grpo.lr_after_drop");
   non_negative(grpo.weight_decay, "grpo.weight_decay");
   fraction(grpo.beta1, "grpo.beta1");
   fraction(grpo.beta2, "grpo.beta2");

@@ -48,6 +48,8 @@ struct GrpoConfig {
   int64_t prompts_per_step = 16;   ///< P: prompts sampled per step
   int64_t group_size = 4;          ///< G: responses per prompt
   double lr = 3e-4;                ///< generator AdamW learning rate
+  int64_t lr_drop_step = 0;        ///< steps after this one use lr_after_drop (0 = lr throughout) [ours]
+  double lr_after_drop = 1e-4;     ///< the generator learning rate after lr_drop_step [ours]
   double weight_decay = 0.01;      ///< generator AdamW weight decay
   double beta1 = 0.9;              ///< generator AdamW β1
   double beta2 = 0.999;            ///< generator AdamW β2
@@ -64,6 +66,10 @@ struct GrpoConfig {
   bool cross_group = true;         ///< one 𝒜 run on all P·G responses (else G runs of P)
   std::string reward = "dpg";      ///< dpg (per-example τ) | naive (dataset-level Φ)
   std::string credit = "sequence"; ///< sequence (Â_i on every token) | token (reward-to-go of τ_ij)
+
+  /// The generator learning rate of GRPO step `step` (1-based): a function of the step alone, so a resumed run
+  /// continues on the same schedule.
+  double lr_at(int64_t step) const { return lr_drop_step > 0 && step > lr_drop_step ? lr_after_drop : lr; }
 };
 
 /// 𝒜: the target's inner training run that is differentiated (dpg-method.md §2).

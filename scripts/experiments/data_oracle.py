@@ -27,8 +27,8 @@ TOKEN_OFFSET, L = 33, 64
 DIM_OFFSET = 0  # objective.params.dim_offset; --dim-offset changes it
 
 
-def load_target():
-    d = ROOT / "resources/models/tiny-target"
+def load_target(name="tiny-target"):
+    d = ROOT / "resources/models" / name
     cfg = json.loads((d / "config.json").read_text())
     cfg.pop("dpg_metadata", None)
     cfg.pop("dpg_tokenizer", None)

@@ -178,6 +178,10 @@ class TestConfig : public QObject {
                                << "grpo.minibatch_prompts: must be between 1 and prompts_per_step";
     QTest::newRow("micro_batch") << "grpo.micro_batch=-2"
                                  << "grpo.micro_batch: must be 0 (the whole mini-batch) or positive";
+    QTest::newRow("lr_drop_step") << "grpo.lr_drop_step=-1"
+                                  << "grpo.lr_drop_step: must be 0 (no drop) or a step number";
+    QTest::newRow("lr_after_drop") << "grpo.lr_after_drop=0"
+                                   << "grpo.lr_after_drop: must be a positive number";
     QTest::newRow("kind") << "objective.kind=Bad Kind"
                           << "objective.kind: must be a plugin id";
     QTest::newRow("val T") << "validation.T=5"

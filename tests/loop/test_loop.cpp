@@ -185,6 +185,32 @@ class TestLoop : public QObject {
              qPrintable(QStringLiteral("entropy %1 (bonus) vs %2").arg(bs.back().entropy).arg(ps.back().entropy)));
   }
 
+  // grpo.lr_drop_step = 2 changes the update of step 3 on: steps 1-3 sample exactly what a constant-lr run
+  // samples (step 3's rollouts come from the generator after steps 1-2), step 4's rollouts differ.
+  void lrDropTakesEffectAfterItsStep() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(4);
+    const auto plain_db = (dir.path() + QStringLiteral("/p.db")).toStdString();
+    const auto drop_db = (dir.path() + QStringLiteral("/d.db")).toStdString();
+    run_all(cfg, plain_db, plugins);
+    cfg.grpo.lr_drop_step = 2;
+    cfg.grpo.lr_after_drop = 30 * cfg.grpo.lr;
+    run_all(cfg, drop_db, plugins);
+    auto plain = store::RunStore::open(plain_db, true), drop = store::RunStore::open(drop_db, true);
+    auto same = [&](int64_t step) {
+      const auto p = plain.samples(1, step), d = drop.samples(1, step);
+      if (p.size() != d.size() || p.empty()) return false;
+      for (size_t i = 0; i < p.size(); ++i)
+        if (p[i].response != d[i].response) return false;
+      return true;
+    };
+    QVERIFY(same(1));
+    QVERIFY(same(2));
+    QVERIFY(same(3));
+    QVERIFY(!same(4));
+  }
+
   // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single validation, so a
   // 2-repeat run's step-1 metric is the mean of the 1-repeat metric and another pixel accuracy (a multiple of
   // 1/42 in [0, 1]), and the images stay those of repeat 0. Training is untouched.
