@@ -14,10 +14,11 @@
 namespace dpg::ui {
 
 namespace {
-/// The engine leaves one core to the GUI.
-void set_engine_threads() {
+/// The run config's thread count where it names one (the float sums, and so the run, depend on it); otherwise
+/// the engine leaves one core to the GUI.
+void set_engine_threads(int64_t configured) {
   const int cores = std::max(1, QThread::idealThreadCount());
-  torch::set_num_threads(std::max(1, cores - 1));
+  torch::set_num_threads(configured > 0 ? int(configured) : std::max(1, cores - 1));
 }
 
 plugin::PluginRegistry& registry() {
@@ -31,10 +32,10 @@ template <class MakeSession>
 void EngineWorker::drive(MakeSession make) {
   qint64 run_id = -1;
   try {
-    set_engine_threads();
     std::unique_ptr<session::RunSession> s = make();
     run_id = s->run_id();
     const auto& cfg = s->run().inputs().config;
+    set_engine_threads(cfg.threads);
     Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
     auto info = s->store().run(run_id);

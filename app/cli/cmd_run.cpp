@@ -74,7 +74,9 @@ void run_resume(const RunArgs& a) {
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins);
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id), long(s->run().next_step()));
-  drive(*s, a.threads);
+  // The stored config's thread count unless --threads says otherwise: the float sums, and so the resumed
+  // steps, depend on it.
+  drive(*s, a.threads > 0 ? a.threads : int(s->run().inputs().config.threads));
 }
 
 }  // namespace
