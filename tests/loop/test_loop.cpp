@@ -2,7 +2,8 @@
 // The DPG loop through RunSession with the bundled tiny models:
 //  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted run;
 //  - the store holds every step with its samples and snapshots;
-//  - the naive baseline and non-cross-group batching run.
+//  - the naive baseline and non-cross-group batching run;
+//  - token credit, the entropy bonus, validation repeats and the generator lr drop change what they should.
 #include "core/config/presets.h"
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
