@@ -45,6 +45,8 @@ void print_pixel_rates(const engine::Validation& v) {
       std::printf(" %3d%c", int(std::lround(100.0 * rates.at(r, c))), v.view.target.at(r, c) > 0 ? '+' : '-');
     std::printf("\n");
   }
+  std::printf("all %zu pixels right in %ld of %zu repeats\n", v.view.target.data.size(),
+              long(session::whole_image_repeats(v)), v.signs.size());
 }
 
 void eval_run(const EvalArgs& a) {

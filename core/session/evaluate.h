@@ -46,5 +46,7 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
 /// For bitmap objectives: how often each pixel's sign equals Y over the repeats, in [0, 1], row-major
 /// like Y (empty when the objective has no sign image). Counted as pixel accuracy counts it.
 engine::Image pixel_hit_rates(const engine::Validation& v);
+/// For bitmap objectives: in how many repeats every pixel's sign equals Y (0 when there is no sign image).
+int64_t whole_image_repeats(const engine::Validation& v);
 
 }  // namespace dpg::session

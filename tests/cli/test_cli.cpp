@@ -81,6 +81,8 @@ void checkEval(const QString& db, int64_t id, const dpg::engine::StepMetrics& la
     }
   }
   QCOMPARE(QString::number(hits / 42.0, 'f', 4), QString::number(evalMean(px.out).second, 'f', 4));
+  QVERIFY2(px.out.contains(QStringLiteral("all 42 pixels right in %1 of 1 repeats").arg(hits == 42 ? 1 : 0)),
+           qPrintable(px.out));
 
   // --png: each repeat's sign image and Y; repeat 0 is the stored validation's sign image of that step.
   {

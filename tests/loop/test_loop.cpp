@@ -7,6 +7,7 @@
 #include "core/config/presets.h"
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
+#include "core/session/evaluate.h"
 #include "core/session/run_session.h"
 
 #include <QTemporaryDir>
@@ -184,6 +185,17 @@ class TestLoop : public QObject {
     const auto ps = plain.steps(1), bs = bonus.steps(1);
     QVERIFY2(bs.back().entropy > ps.back().entropy,
              qPrintable(QStringLiteral("entropy %1 (bonus) vs %2").arg(bs.back().entropy).arg(ps.back().entropy)));
+  }
+
+  // dpg eval --pixels counts the repeats whose whole sign image equals Y: here repeats 0 and 2, not repeat 1
+  // (one pixel off), and none for an objective without a sign image.
+  void wholeImageRepeatsCountsExactMatches() {
+    engine::Validation v;
+    v.view.target = {2, 2, {1.f, -1.f, -1.f, 1.f}};
+    v.signs = {v.view.target, {2, 2, {1.f, -1.f, 1.f, 1.f}}, v.view.target};
+    QCOMPARE(session::whole_image_repeats(v), int64_t(2));
+    v.view.target = {};
+    QCOMPARE(session::whole_image_repeats(v), int64_t(0));
   }
 
   // grpo.lr_drop_step = 2 changes the update of step 3 on: steps 1-3 sample exactly what a constant-lr run
