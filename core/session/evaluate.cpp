@@ -86,7 +86,8 @@ engine::Image pixel_hit_rates(const engine::Validation& v) {
 int64_t whole_image_repeats(const engine::Validation& v) {
   const auto& y = v.view.target;
   if (y.empty()) return 0;
-  return int64_t(std::count_if(v.signs.begin(), v.signs.end(), [&](const engine::Image& s) { return s.data == y.data; }));
+  return int64_t(std::count_if(v.signs.begin(), v.signs.end(),
+                               [&](const engine::Image& s) { return s.data == y.data; }));
 }
 
 }  // namespace dpg::session
