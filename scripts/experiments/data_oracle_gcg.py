@@ -26,6 +26,12 @@ PRINTABLE = list(range(32, 127))
 
 def soft_phi(model, p0, y, X, mask, s, T, lr):
     """Phi as a differentiable function of the one-hot data X [N, L, V] (the inner run of train_and_score)."""
+    return oracle.phi_of(soft_delta(model, p0, y, X, mask, T, lr), y, s)
+
+
+def soft_delta(model, p0, y, X, mask, T, lr):
+    """P_T - P_0 over the image (the layout of Y) as a differentiable function of the rows X [N, L, V], which may
+    be one-hot bytes or any distributions over them (data_oracle_soft.py)."""
     N, L, _ = X.shape
     B = N // T
 
@@ -37,7 +43,7 @@ def soft_phi(model, p0, y, X, mask, s, T, lr):
         return (nll * mb[:, 1:]).sum() / L / B
 
     p = oracle.inner_adamw(p0, T, step_loss, lr, create_graph=True)
-    return oracle.phi_of(oracle.patch_delta(p, p0, y), y, s)
+    return oracle.patch_delta(p, p0, y)
 
 
 def main():

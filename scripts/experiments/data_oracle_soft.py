@@ -5,7 +5,7 @@
 data_oracle_gcg.py searches byte by byte. This script drops the discreteness: every byte position of the N training
 texts is a softmax over the printable ASCII bytes (logits Z, one row a position), the texts' one-hot rows become
 those distributions (input embeddings X @ W_emb, soft labels X), and Z is trained with Adam on Phi through the whole
-differentiable inner AdamW run (data_oracle.inner_adamw with create_graph, the same unroll the GCG search uses).
+differentiable inner AdamW run (data_oracle_gcg.soft_delta, the same unroll the GCG search uses).
 A softmax temperature annealed from --tau0 to --tau1 pushes the distributions toward one-hot bytes as it goes.
 With --straight-through the inner run trains on the argmax bytes themselves (real texts) and only the gradient
 goes through the softmax, so the printed "relaxed" accuracy is then a real text's.
@@ -24,9 +24,9 @@ import random
 import time
 
 import torch
-from torch.func import functional_call
 
 import data_oracle as oracle
+from data_oracle_gcg import soft_delta
 
 PRINTABLE = list(range(32, 127))
 
@@ -57,8 +57,7 @@ def main():
     model.config._attn_implementation = "eager"  # math attention: differentiated twice
     y = oracle.load_y(a.target_db)
     V = p0[oracle.HEAD].shape[0]
-    N, L, R = a.n, oracle.L, 48
-    B = N // a.T
+    N, R = a.n, 48
 
     # Start from corpus text, as the GCG search does: Z puts a margin of 2 on each starting byte.
     lines = [s.strip() for s in (oracle.ROOT / "resources/prompts/tiny-train.txt").open() if s.strip()]
@@ -84,15 +83,7 @@ def main():
         return x
 
     def relaxed_phi(x):
-        def step_loss(p, t):
-            xb, mb = x[t * B : (t + 1) * B], mask[t * B : (t + 1) * B]
-            emb = xb[:, :-1] @ p[oracle.HEAD]
-            logits = functional_call(model, p, (), {"inputs_embeds": emb}).logits
-            nll = -(xb[:, 1:] * torch.log_softmax(logits, -1)).sum(-1)
-            return (nll * mb[:, 1:]).sum() / L / B
-
-        p = oracle.inner_adamw(p0, a.T, step_loss, a.lr, create_graph=True)
-        delta = oracle.patch_delta(p, p0, y)
+        delta = soft_delta(model, p0, y, x, mask, a.T, a.lr)
         return oracle.phi_of(delta, y, a.sharpness), (torch.sign(delta.detach()) == y).float().mean().item()
 
     def argmax_texts():

@@ -10,9 +10,9 @@
 #include "core/objective/lmhead_norm.h"
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
+#include "tests/common/qr_scan.h"
 #include "tests/common/test_paths.h"
 
-#include <zbar.h>
 #include <QDir>
 #include <QPluginLoader>
 #include <QTemporaryDir>
@@ -57,31 +57,6 @@ model::ModelConfig tiny_config(int64_t vocab = 64, int64_t d_model = 24) {
   c.d_ff = 2 * d_model;
   c.max_ctx = 32;
   return c;
-}
-
-/// Decodes every QR code zbar finds in @p b (drawn with a 4-module quiet zone, 4 pixels a module).
-std::vector<std::string> zbar_decode(const Bitmap& b) {
-  using namespace zbar;  // zbar.h puts its C API in namespace zbar when compiled as C++
-  const Bitmap framed = b.with_border(4);
-  constexpr int kScale = 4;
-  const int w = framed.cols() * kScale, h = framed.rows() * kScale;
-  std::vector<unsigned char> grey(size_t(w) * size_t(h));
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      grey[size_t(y) * w + x] = framed.dark(y / kScale, x / kScale) ? 0 : 255;
-  zbar_image_scanner_t* scanner = zbar_image_scanner_create();
-  zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
-  zbar_image_t* image = zbar_image_create();
-  zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
-  zbar_image_set_size(image, unsigned(w), unsigned(h));
-  zbar_image_set_data(image, grey.data(), grey.size(), nullptr);
-  zbar_scan_image(scanner, image);
-  std::vector<std::string> out;
-  for (const zbar_symbol_t* s = zbar_image_first_symbol(image); s; s = zbar_symbol_next(s))
-    if (zbar_symbol_get_type(s) == ZBAR_QRCODE) out.emplace_back(zbar_symbol_get_data(s));
-  zbar_image_destroy(image);
-  zbar_image_scanner_destroy(scanner);
-  return out;
 }
 
 }  // namespace
@@ -540,7 +515,7 @@ class TestPlugins : public QObject {
     QCOMPARE(qr.rows(), side);
     QCOMPARE(qr.cols(), side);
     QVERIFY(qr.dark(0, 0) && qr.dark(6, 6) && !qr.dark(1, 1));  // finder pattern, no quiet zone
-    const auto decoded = zbar_decode(qr);
+    const auto decoded = dpg::test::zbar_decode(qr);
     QCOMPARE(decoded.size(), size_t(1));
     QCOMPARE(QString::fromStdString(decoded.front()), text);
     // The plugin's target is the same code.

@@ -15,8 +15,8 @@
 #include "ui/lmhead_view.h"
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
+#include "tests/common/qr_scan.h"
 
-#include <zbar.h>
 
 #include <algorithm>
 
@@ -33,31 +33,6 @@ using dpg::objective::Bitmap;
 using namespace dpg::ui;
 
 namespace {
-
-std::vector<std::string> zbar_decode(const Bitmap& b) {
-  using namespace zbar;
-  const int scale = 4, border = 4;
-  const int w = (b.cols() + 2 * border) * scale, h = (b.rows() + 2 * border) * scale;
-  std::vector<unsigned char> grey(size_t(w) * size_t(h), 255);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      const int r = y / scale - border, c = x / scale - border;
-      if (r >= 0 && c >= 0 && r < b.rows() && c < b.cols() && b.dark(r, c)) grey[size_t(y * w + x)] = 0;
-    }
-  zbar_image_scanner_t* scanner = zbar_image_scanner_create();
-  zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
-  zbar_image_t* image = zbar_image_create();
-  zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
-  zbar_image_set_size(image, unsigned(w), unsigned(h));
-  zbar_image_set_data(image, grey.data(), grey.size(), nullptr);
-  zbar_scan_image(scanner, image);
-  std::vector<std::string> out;
-  for (const zbar_symbol_t* s = zbar_image_first_symbol(image); s; s = zbar_symbol_next(s))
-    if (zbar_symbol_get_type(s) == ZBAR_QRCODE) out.emplace_back(zbar_symbol_get_data(s));
-  zbar_image_destroy(image);
-  zbar_image_scanner_destroy(scanner);
-  return out;
-}
 
 void mouse(QWidget* w, QEvent::Type type, QPoint pos, Qt::MouseButton button, Qt::MouseButtons buttons) {
   QMouseEvent e(type, QPointF(pos), QPointF(w->mapToGlobal(pos)), button, buttons, Qt::NoModifier);
@@ -244,7 +219,7 @@ class TestWidgets : public QObject {
       const QString text = QStringLiteral("dpg workbench %1").arg(QLatin1Char(ec));
       d.makeQr(text, ec, 3);
       QCOMPARE(d.bitmap().rows(), 29);
-      const auto decoded = zbar_decode(d.bitmap());
+      const auto decoded = dpg::test::zbar_decode(d.bitmap());
       QCOMPARE(decoded.size(), size_t(1));
       QCOMPARE(QString::fromStdString(decoded[0]), text);
     }
