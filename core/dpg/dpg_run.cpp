@@ -79,7 +79,6 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
     theta_ref_[n] = t.detach().to(torch::kFloat32).clone();
   }
   const auto& g = in_.config.grpo;
-  opt_.lr = g.lr;
   opt_.beta1 = g.beta1;
   opt_.beta2 = g.beta2;
   opt_.weight_decay = g.weight_decay;
