@@ -35,6 +35,10 @@ void visit_fields(Cfg& c, F&& f) {
     "objective plugin id: lmhead_bitmap | lmhead_norm | text_likelihood", Choices{});
   f("objective.params", c.objective.params, "objective parameters, passed to the plugin",
     Choices{});
+  f("objective.stages", c.objective.stages,
+    "later objective stages: [{\"from_step\": s, \"params\": {...}}, ...]; from step s on, these params are "
+    "merged into objective.params (e.g. a focus added mid-run)",
+    Choices{});
   f("prompts.train", c.prompts.train, "prompts sampled for GRPO steps (resource name or path)",
     Choices{});
   f("prompts.val", c.prompts.val, "held-out validation prompts (resource name or path)", Choices{});
@@ -164,8 +168,8 @@ void assign(const std::string& path, T& field, const json& v) {
   } else if constexpr (std::is_same_v<T, double>) {
     if (!v.is_number()) expected("a number");
     field = v.get<double>();
-  } else {
-    if (!v.is_object()) expected("a JSON object");
+  } else {  // a JSON field keeps the shape of its default: objective.params an object, objective.stages an array
+    if (field.is_array() ? !v.is_array() : !v.is_object()) expected(field.is_array() ? "a JSON array" : "a JSON object");
     field = v;
   }
 }
@@ -286,6 +290,17 @@ int64_t RunConfig::val_batch() const {
   return validation.T > 0 ? val_examples() / validation.T : 0;
 }
 
+json ObjectiveConfig::params_at(int64_t step) const {
+  json p = params;
+  if (!stages.is_array()) return p;
+  for (const auto& stage : stages) {
+    if (!stage.is_object() || !stage.contains("from_step") || !stage["from_step"].is_number_integer()) continue;
+    if (stage["from_step"].get<int64_t>() > step) break;  // ascending (validate())
+    if (stage.contains("params")) p.merge_patch(stage["params"]);
+  }
+  return p;
+}
+
 void RunConfig::validate() const {
   auto need = [](bool ok, const char* field, const std::string& why) {
     if (!ok) fail(field, why);
@@ -326,6 +341,23 @@ void RunConfig::validate() const {
        "must be a plugin id such as lmhead_bitmap, lmhead_norm or text_likelihood (got '" +
            objective.kind + "')");
   need(objective.params.is_object(), "objective.params", "must be a JSON object");
+  need(objective.stages.is_array(), "objective.stages", "must be a JSON array of {\"from_step\", \"params\"}");
+  int64_t previous_from = 1;
+  for (size_t i = 0; i < objective.stages.size(); ++i) {
+    const std::string at = "objective.stages[" + std::to_string(i) + "]";
+    const json& stage = objective.stages[i];
+    if (!stage.is_object()) fail(at, "expected {\"from_step\": s, \"params\": {...}}, got " + short_dump(stage));
+    for (const auto& [key, value] : stage.items())
+      if (key != "from_step" && key != "params") fail(at + "." + key, "unknown key (a stage has from_step and params)");
+    const json from = stage.value("from_step", json());
+    if (!from.is_number_integer() || from.get<int64_t>() <= previous_from)
+      fail(at + ".from_step", previous_from == 1 ? "must be a step number of at least 2 (step 1 uses objective.params)"
+                                                 : "must be after the previous stage's step " +
+                                                       std::to_string(previous_from));
+    previous_from = from.get<int64_t>();
+    if (!stage.contains("params") || !stage["params"].is_object())
+      fail(at + ".params", "must be a JSON object of plugin parameters to merge into objective.params");
+  }
 
   need(!prompts.train.empty(), "prompts.train", "must name a prompt file");
   need(!prompts.val.empty(), "prompts.val", "must name a prompt file");
@@ -418,7 +450,7 @@ void RunConfig::apply_override(const std::string& assignment) {
     const std::string before = objective.kind;
     assign(key, objective.kind, parse_override_value<std::string>(key, text));
     // The old plugin's parameters mean nothing to a different plugin.
-    if (objective.kind != before) objective.params = json::object();
+    if (objective.kind != before) objective.params = json::object(), objective.stages = json::array();
     return;
   }
 

@@ -34,6 +34,14 @@ struct TargetConfig {
 struct ObjectiveConfig {
   std::string kind = "lmhead_bitmap";  ///< plugin id: lmhead_bitmap | lmhead_norm | text_likelihood
   nlohmann::json params = nlohmann::json::object({{"source", "67"}});  ///< passed to the plugin
+  /// [ours] Later stages of the same objective: [{"from_step": s, "params": {...}}, …], from_step ≥ 2 and
+  /// ascending. From step s on, Φ (and the readable metric) use the params with every stage up to s merged in
+  /// (RFC 7396 merge patch), e.g. a per-pixel focus added once the policy draws most of the image. The stages are
+  /// a function of the step, so a resumed run stays on them.
+  nlohmann::json stages = nlohmann::json::array();
+
+  /// The plugin parameters of GRPO step `step` (1-based): params merge-patched with each stage from before it.
+  nlohmann::json params_at(int64_t step) const;
 };
 
 /// Prompt sets (resource names or paths; .txt one prompt a line, or .jsonl).
@@ -131,8 +139,8 @@ struct RunConfig {
   /// "grpo.cross_group=false", "objective.params.text=hello" or
   /// "objective.params={\"source\":\"qr\"}". The value is parsed as the existing field's type;
   /// strings may be given bare. Throws ConfigError on an unknown key or an unparsable value. Does
-  /// not validate() the whole config. Changing objective.kind clears objective.params, since one
-  /// plugin's parameters mean nothing to another.
+  /// not validate() the whole config. Changing objective.kind clears objective.params and objective.stages,
+  /// since one plugin's parameters mean nothing to another.
   void apply_override(const std::string& assignment);
 
   /// Parses a full or partial config: missing fields keep their defaults, unknown keys throw.
@@ -146,7 +154,7 @@ struct RunConfig {
 /// One documented field of RunConfig, for help texts and the run-setup form.
 struct FieldInfo {
   std::string path;                  ///< dotted name, e.g. "grpo.lr"
-  std::string type;                  ///< "int" | "uint" | "float" | "bool" | "string" | "object"
+  std::string type;                  ///< "int" | "uint" | "float" | "bool" | "string" | "object" (any JSON)
   std::string doc;                   ///< one line
   nlohmann::json value;              ///< the default
   std::vector<std::string> choices;  ///< allowed values of an enumerated string field

@@ -69,6 +69,17 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
   in_.config.validate();
   if (!in_.objective) throw model::ConfigError("objective: none given");
   in_.objective->check_compatible(in_.target.config);
+  if (in_.stages.size() != in_.config.objective.stages.size())
+    throw model::ConfigError("objective.stages: " + std::to_string(in_.config.objective.stages.size()) +
+                             " in the config, " + std::to_string(in_.stages.size()) + " objectives given");
+  for (size_t i = 0; i < in_.stages.size(); ++i) {
+    const auto& st = in_.stages[i];
+    if (!st.objective || st.objective->kind() != in_.objective->kind() ||
+        st.from_step != in_.config.objective.stages[i]["from_step"].get<int64_t>())
+      throw model::ConfigError("objective.stages[" + std::to_string(i) + "]: no " + in_.objective->kind() +
+                               " objective from its from_step given");
+    st.objective->check_compatible(in_.target.config);
+  }
   // Token credit sums the target's per-byte τ over the bytes each generator token wrote, so the target must
   // read bytes; the generator may be byte-level or byte-level BPE (policy.h, token_rewards).
   if (in_.config.grpo.credit == "token" && in_.target.tokenizer->kind() != "byte")
@@ -84,6 +95,13 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
   opt_.weight_decay = g.weight_decay;
   best_metric_ = in_.objective->metric_higher_is_better() ? -std::numeric_limits<double>::infinity()
                                                           : std::numeric_limits<double>::infinity();
+}
+
+const Objective& DpgRun::objective_at(int64_t step) const {
+  const Objective* obj = in_.objective.get();
+  for (const auto& st : in_.stages)
+    if (st.from_step <= step) obj = st.objective.get();
+  return *obj;
 }
 
 std::vector<int64_t> DpgRun::prompt_ids(const std::string& prompt) const {
@@ -151,7 +169,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   // 3–4. The target trains on the responses, re-tokenised with its tokenizer; rewards.
   t0 = Clock::now();
   const auto& tcfg = in_.target.config;
-  const Objective& obj = *in_.objective;
+  const Objective& obj = objective_at(s);
   PhiFn phi_fn = [&obj, &tcfg](const model::TensorMap& pT, const model::TensorMap& p0) {
     return obj.phi(tcfg, pT, p0);
   };
@@ -291,7 +309,7 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
   // means, the images come from repeat 0. One validation of 64 samples is noisy (±0.2 pixel accuracy on 67-tiny).
   const auto& c = in_.config;
   const auto& tcfg = in_.target.config;
-  const Objective& obj = *in_.objective;
+  const Objective& obj = objective_at(s);
   const int64_t R = c.validation.repeats;
   const uint64_t stream0 = mix(c.seed, s, 3);
   const auto vic = inner_config(c.inner, c.validation.T, c.val_batch());

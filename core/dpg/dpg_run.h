@@ -21,11 +21,18 @@
 
 namespace dpg::engine {
 
+/// The objective from one GRPO step on (config.objective.stages).
+struct ObjectiveStage {
+  int64_t from_step = 0;
+  std::shared_ptr<const Objective> objective;
+};
+
 struct RunInputs {
   config::RunConfig config;
   model::LoadedModel generator;  ///< θ₀, float32
   model::LoadedModel target;     ///< φ₀
-  std::shared_ptr<const Objective> objective;
+  std::shared_ptr<const Objective> objective;  ///< Φ from step 1
+  std::vector<ObjectiveStage> stages;          ///< later Φs, ascending from_step (config.objective.stages)
   std::vector<std::string> train_prompts;
   std::vector<std::string> val_prompts;
 };
@@ -60,6 +67,9 @@ class DpgRun {
   void save_checkpoint(const std::string& path) const;
   /// Restores what save_checkpoint() wrote; the next step is the one after it.
   void load_checkpoint(const std::string& path);
+
+  /// The objective of GRPO step @p step: the last stage that has begun, else inputs().objective.
+  const Objective& objective_at(int64_t step) const;
 
   int64_t best_step() const { return best_step_; }
   double best_metric() const { return best_metric_; }

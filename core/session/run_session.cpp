@@ -3,6 +3,7 @@
 
 #include "core/dpg/errors.h"
 #include "core/dpg/prompts.h"
+#include "core/model/errors.h"
 #include "core/model/resources.h"
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
@@ -41,6 +42,17 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
   auto params = objective::prepare_objective_params(cfg.objective.kind, cfg.objective.params,
                                                     *in.target.tokenizer, cfg.target.seq_len);
   in.objective = plugins.create(cfg.objective.kind, params);
+  for (size_t i = 0; i < cfg.objective.stages.size(); ++i) {
+    const int64_t from = cfg.objective.stages[i]["from_step"].get<int64_t>();
+    try {
+      in.stages.push_back({from, plugins.create(cfg.objective.kind,
+                                                objective::prepare_objective_params(
+                                                    cfg.objective.kind, cfg.objective.params_at(from),
+                                                    *in.target.tokenizer, cfg.target.seq_len))});
+    } catch (const std::exception& e) {  // the plugin's reason, placed at the stage that caused it
+      throw model::ConfigError("objective.stages[" + std::to_string(i) + "].params: " + e.what());
+    }
+  }
   in.train_prompts = engine::load_prompts(cfg.prompts.train);
   in.val_prompts = engine::load_prompts(cfg.prompts.val);
   return in;

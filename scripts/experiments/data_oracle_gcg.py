@@ -55,6 +55,7 @@ def main():
     ap.add_argument("--T", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-2)
     ap.add_argument("--dim-offset", type=int, default=0, help="first hidden dimension of the image (objective dim_offset)")
+    ap.add_argument("--token-offset", type=int, default=33, help="first token id of the image (objective token_offset)")
     ap.add_argument("--orders", type=int, default=0, help="score over this many random text orders (0: as written)")
     ap.add_argument("--topk", type=int, default=8)
     ap.add_argument("--cands", type=int, default=24)
@@ -63,6 +64,7 @@ def main():
     torch.set_num_threads(1)
     random.seed(a.seed)
     oracle.DIM_OFFSET = a.dim_offset
+    oracle.TOKEN_OFFSET = a.token_offset
     model, p0 = oracle.load_target()
     model.config._attn_implementation = "eager"  # math attention: the search differentiates twice
     y = oracle.load_y(a.target_db)

@@ -15,7 +15,7 @@ the accuracy of the argmax texts, trained on as real bytes. The relaxed accuracy
 reach; where it stays far below a target, no text can be expected to reach it under that inner run, and the argmax
 accuracy is a real text's.
   .venv/bin/python scripts/experiments/data_oracle_soft.py --target-db STORE [--iters 400] [--T 8] [--n 64]
-      [--target tiny-target] [--lr-z 0.1] [--sharpness 20] [--out FILE.json]
+      [--target tiny-target] [--lr-z 0.1] [--sharpness 20] [--token-offset 33] [--out FILE.json]
 """
 import argparse
 import json
@@ -41,6 +41,7 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-2, help="inner AdamW learning rate")
     ap.add_argument("--lr-z", type=float, default=0.1, help="Adam learning rate on the byte logits")
     ap.add_argument("--sharpness", type=float, default=20.0)
+    ap.add_argument("--token-offset", type=int, default=33, help="first token id of the image (objective token_offset)")
     ap.add_argument("--tau0", type=float, default=1.0)
     ap.add_argument("--tau1", type=float, default=0.2)
     ap.add_argument("--straight-through", action="store_true",
@@ -51,6 +52,7 @@ def main():
     ap.add_argument("--out", help="write the argmax texts and the accuracies here (JSON)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    oracle.TOKEN_OFFSET = a.token_offset
     torch.manual_seed(a.seed)
     random.seed(a.seed)
     model, p0 = oracle.load_target(a.target)

@@ -182,6 +182,17 @@ class TestConfig : public QObject {
                                   << "grpo.lr_drop_step: must be 0 (no drop) or a step number";
     QTest::newRow("lr_after_drop") << "grpo.lr_after_drop=0"
                                    << "grpo.lr_after_drop: must be a positive number";
+    QTest::newRow("stage step 1") << R"(objective.stages=[{"from_step": 1, "params": {}}])"
+                                  << "objective.stages[0].from_step: must be a step number of at least 2";
+    QTest::newRow("stage order")
+        << R"(objective.stages=[{"from_step": 9, "params": {}}, {"from_step": 9, "params": {}}])"
+        << "objective.stages[1].from_step: must be after the previous stage's step 9";
+    QTest::newRow("stage params") << R"(objective.stages=[{"from_step": 5, "params": [1]}])"
+                                  << "objective.stages[0].params: must be a JSON object";
+    QTest::newRow("stage key") << R"(objective.stages=[{"from_step": 5, "params": {}, "focus": 1}])"
+                               << "objective.stages[0].focus: unknown key";
+    QTest::newRow("stage shape") << "objective.stages=[3]"
+                                 << "objective.stages[0]: expected {\"from_step\"";
     QTest::newRow("kind") << "objective.kind=Bad Kind"
                           << "objective.kind: must be a plugin id";
     QTest::newRow("val T") << "validation.T=5"
@@ -206,6 +217,26 @@ class TestConfig : public QObject {
     c.apply_override(assignment.toStdString());
     const std::string e = error_of([&] { c.validate(); });
     QVERIFY2(starts_with(e, message.toStdString()), e.c_str());
+  }
+
+  // A stage's params are merged into objective.params from its step on, cumulatively; the stages are JSON that
+  // round-trips, must be an array, and go when the plugin changes.
+  void objectiveStagesMergeFromTheirStep() {
+    RunConfig c;
+    c.apply_override(R"(objective.params={"source": "67", "sharpness": 20})");
+    c.apply_override(R"(objective.stages=[{"from_step": 4, "params": {"focus": [[0, 5, 3]]}},
+                                          {"from_step": 9, "params": {"sharpness": 40, "focus": null}}])");
+    c.validate();
+    QCOMPARE(c.objective.params_at(3), c.objective.params);
+    QCOMPARE(c.objective.params_at(4),
+             json::parse(R"({"source": "67", "sharpness": 20, "focus": [[0, 5, 3]]})"));
+    QCOMPARE(c.objective.params_at(8), c.objective.params_at(4));
+    QCOMPARE(c.objective.params_at(9), json::parse(R"({"source": "67", "sharpness": 40})"));  // null removes
+    QCOMPARE(RunConfig::from_json(c.to_json()).objective.stages, c.objective.stages);
+    auto e = error_of([] { RunConfig::from_json(json::parse(R"({"objective": {"stages": {}}})")); });
+    QVERIFY2(starts_with(e, "objective.stages: expected a JSON array"), e.c_str());
+    c.apply_override("objective.kind=lmhead_norm");
+    QCOMPARE(c.objective.stages, json::array());
   }
 
   void crossGroupOffChangesTheDivisor() {

@@ -3,13 +3,15 @@
 //  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted run;
 //  - the store holds every step with its samples and snapshots;
 //  - the naive baseline and non-cross-group batching run;
-//  - token credit, the entropy bonus, validation repeats and the generator lr drop change what they should.
+//  - token credit, the entropy bonus, validation repeats, the generator lr drop and objective stages change what
+//    they should.
 #include "core/config/presets.h"
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
 #include "core/session/run_session.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <torch/torch.h>
@@ -222,6 +224,44 @@ class TestLoop : public QObject {
     QVERIFY(same(2));
     QVERIFY(same(3));
     QVERIFY(!same(4));
+  }
+
+  // An objective stage (here a focus from step 3) leaves steps 1-2 as they were, changes Φ from step 3 on (step 3
+  // samples the same texts, since θ after step 2 is the same), and a run stopped before the stage and resumed
+  // equals the uninterrupted staged run.
+  void objectiveStageTakesEffectAtItsStep() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(3);
+    const auto plain_db = (dir.path() + QStringLiteral("/p.db")).toStdString();
+    const auto staged_db = (dir.path() + QStringLiteral("/s.db")).toStdString();
+    const auto resumed_db = (dir.path() + QStringLiteral("/r.db")).toStdString();
+    const auto plain = run_all(cfg, plain_db, plugins);
+    cfg.objective.stages = nlohmann::json::parse(R"([{"from_step": 3, "params": {"focus": [[0, 5, 8], [2, 1, 8]]}}])");
+    const auto staged = run_all(cfg, staged_db, plugins);
+    const auto resumed = run_all(cfg, resumed_db, plugins, /*stop_after=*/2);
+    QCOMPARE(staged.size(), size_t(3));
+    QCOMPARE(resumed.size(), size_t(3));
+    for (int i = 0; i < 2; ++i) QCOMPARE(staged[i].phi, plain[i].phi);
+    QVERIFY2(std::abs(staged[2].phi - plain[2].phi) > 1e-6,
+             qPrintable(QStringLiteral("step 3 Φ %1 with the stage, %2 without").arg(staged[2].phi).arg(plain[2].phi)));
+    auto p = store::RunStore::open(plain_db, true), st = store::RunStore::open(staged_db, true);
+    const auto ps = p.samples(1, 3), ss = st.samples(1, 3);
+    QCOMPARE(ps.size(), ss.size());
+    for (size_t i = 0; i < ps.size(); ++i) QCOMPARE(ss[i].response, ps[i].response);
+    for (int i = 0; i < 3; ++i) QCOMPARE(resumed[i].phi, staged[i].phi);
+    // A stage whose params the plugin rejects fails before the store is touched, naming the stage.
+    cfg.objective.stages = nlohmann::json::parse(R"([{"from_step": 2, "params": {"sharpness": -1}}])");
+    const auto bad_db = (dir.path() + QStringLiteral("/b.db")).toStdString();
+    QVERIFY_THROWS_EXCEPTION(model::ConfigError, session::RunSession::create(cfg, "67-tiny", bad_db, plugins));
+    std::string why;
+    try {
+      session::make_run_inputs(cfg, plugins);
+    } catch (const model::ConfigError& e) {
+      why = e.what();
+    }
+    QVERIFY2(why.rfind("objective.stages[0].params: ", 0) == 0, why.c_str());
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(bad_db)));
   }
 
   // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single validation, so a
