@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // dpg run --preset NAME [--config FILE] [--set key=value ...] [--db PATH]
-// dpg resume ID [--db PATH]
+// dpg resume ID [--set key=value ...] [--db PATH]
 // Runs DPG headless with a progress bar (step, Φ, metric, ETA); Ctrl-C stops after saving.
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
@@ -72,8 +72,9 @@ void run_new(const RunArgs& a) {
 
 void run_resume(const RunArgs& a) {
   plugin::PluginRegistry plugins;
-  auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins);
+  auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins, a.sets);
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id), long(s->run().next_step()));
+  for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
   // The stored config's thread count unless --threads says otherwise: the float sums, and so the resumed
   // steps, depend on it.
   drive(*s, a.threads > 0 ? a.threads : int(s->run().inputs().config.threads));
@@ -92,9 +93,12 @@ void add_run_commands(CLI::App& app) {
   run->callback([a] { run_new(*a); });
 
   auto b = std::make_shared<RunArgs>();
-  auto* resume = app.add_subcommand("resume", "Resume a stopped run from its newest checkpoint");
+  auto* resume = app.add_subcommand("resume", "Resume a stopped run from its newest checkpoint, or continue a run");
   resume->add_option("id", b->run_id, "Run id")->required();
   resume->add_option("--db", b->db, "Run database");
+  resume->add_option("--set", b->sets,
+                     "Continue with a changed field, where it leaves the steps made as they were (repeatable): "
+                     "grpo.steps=N to run on, a later lr drop or objective stage");
   resume->add_option("--threads", b->threads, "Intra-op threads");
   resume->callback([b] { run_resume(*b); });
 }

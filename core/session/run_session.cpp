@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/session/run_session.h"
 
+#include "core/config/continuation.h"
 #include "core/dpg/errors.h"
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
@@ -75,24 +76,30 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, con
 }
 
 std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string& db_path,
-                                               const plugin::PluginRegistry& plugins) {
+                                               const plugin::PluginRegistry& plugins,
+                                               const std::vector<std::string>& sets) {
   auto store = store::RunStore::open(db_path);
   auto info = store.run(run_id);
   if (!info) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + db_path);
-  if (info->status == store::RunStatus::Done) {
-    throw std::invalid_argument("run " + std::to_string(run_id) + " has finished; nothing to resume");
-  }
-  auto cfg = config::RunConfig::from_json(nlohmann::json::parse(info->config_json));
-  auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));
+  const auto stored = config::RunConfig::from_json(nlohmann::json::parse(info->config_json));
   // The newest checkpoint whose file is intact; steps after it are re-run.
   int64_t resume_step = 0;
+  std::string resume_path;
   for (const auto& ck : store.checkpoints(run_id)) {
     if (ck.step <= resume_step || !fs::exists(ck.path)) continue;
     if (store::RunStore::sha256_file(ck.path) != ck.sha256) continue;
-    run->load_checkpoint(ck.path);
     resume_step = ck.step;
+    resume_path = ck.path;
   }
+  const auto cfg = sets.empty() ? stored : config::continued_config(stored, sets, resume_step);
+  if (info->status == store::RunStatus::Done && cfg.grpo.steps <= resume_step) {
+    throw std::invalid_argument("run " + std::to_string(run_id) + " has finished; nothing to resume (continue it with " +
+                                "--set grpo.steps=N, N > " + std::to_string(resume_step) + ")");
+  }
+  auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));  // fail before changing the store
+  if (resume_step > 0) run->load_checkpoint(resume_path);
   store.truncate_after(run_id, resume_step);
+  if (!sets.empty()) store.set_config(run_id, cfg.to_json().dump());
   const std::string metric = run->inputs().objective->metric_name();
   if (info->metric_name != metric) store.set_metric_name(run_id, metric);  // runs made before schema 3
   return std::unique_ptr<RunSession>(new RunSession(std::move(store), run_id, db_path, std::move(run)));

@@ -37,9 +37,12 @@ class RunSession {
   static std::unique_ptr<RunSession> create(const config::RunConfig& cfg, const std::string& preset,
                                             const std::string& db_path,
                                             const plugin::PluginRegistry& plugins);
-  /// A stopped, failed or interrupted run, from its newest checkpoint.
+  /// A stopped, failed or interrupted run, from its newest intact checkpoint. @p sets (`key=value`) continue it
+  /// with changed settings where they leave the steps up to that checkpoint as made (config/continuation.h), e.g.
+  /// grpo.steps=2000 for a finished run or a new objective stage; the store then holds the new config.
   static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
-                                            const plugin::PluginRegistry& plugins);
+                                            const plugin::PluginRegistry& plugins,
+                                            const std::vector<std::string>& sets = {});
 
   int64_t run_id() const { return run_id_; }
   const engine::DpgRun& run() const { return *run_; }

@@ -283,6 +283,11 @@ void RunStore::set_notes(int64_t run_id, const std::string& notes) {
   update_run(db_, path_, run_id, "notes = ?", {notes});
 }
 
+void RunStore::set_config(int64_t run_id, const std::string& config_json) {
+  require_writable("change a run's config");
+  update_run(db_, path_, run_id, "config_json = ?", {config_json});
+}
+
 void RunStore::set_metric_name(int64_t run_id, const std::string& metric_name) {
   require_writable("set a run's metric name");
   update_run(db_, path_, run_id, "metric_name = ?", {metric_name});

@@ -96,6 +96,8 @@ class RunStore {
   void set_status(int64_t run_id, RunStatus status, const std::string& message = {});
   void rename(int64_t run_id, const std::string& name);
   void set_notes(int64_t run_id, const std::string& notes);
+  /// Replaces the stored RunConfig JSON (a run continued with changed settings, config/continuation.h).
+  void set_config(int64_t run_id, const std::string& config_json);
   /// Deletes the run and, by cascade, its steps, samples, snapshots and checkpoint rows. Returns
   /// the checkpoint paths it recorded, so the caller may delete those files.
   std::vector<std::string> delete_run(int64_t run_id);

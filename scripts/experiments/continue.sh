@@ -6,6 +6,9 @@
 # from the last committed step. Usage:
 #   scripts/experiments/continue.sh SRC.db NEW_NAME TOTAL_STEPS [key=value ...]
 # e.g. scripts/experiments/continue.sh runs/experiments/u-token-s3-1400.db z-T32 1700 inner.T=32 validation.T=32
+# FROM_STEP=S continues from the source's checkpoint of step S instead of its newest (the copy forgets the later
+# checkpoints and steps). Changes that leave the steps made as they were can also go through `dpg resume ID --set`
+# on the store itself (config/continuation.h); this script also allows the others, for experiments.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 src=$1 name=$2 steps=$3
@@ -15,6 +18,11 @@ db="$out/$name.db"
 [[ -e "$db" ]] && { echo "continue.sh: $db exists" >&2; exit 1; }
 sqlite3 "$src" ".backup '$db'"
 cp -r "$src-checkpoints" "$db-checkpoints"
+if [[ -n "${FROM_STEP:-}" ]]; then
+  sqlite3 "$db" "delete from checkpoints where step > $FROM_STEP"
+  [[ "$(sqlite3 "$db" "select count(*) from checkpoints where step = $FROM_STEP")" == 1 ]] ||
+    { echo "continue.sh: $src has no checkpoint of step $FROM_STEP" >&2; exit 1; }
+fi
 python3 - "$db" "$name" "$steps" "$@" <<'PY'
 import json, sqlite3, sys
 db, name, steps, sets = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // End to end through the dpg binary: a seeded tiny run (Φ rises above its start; the database
-// holds every step with samples and snapshots), export, and one-line errors with a non-zero exit.
+// holds every step with samples and snapshots), export, continuing a finished run, and one-line errors with a
+// non-zero exit.
 #include "core/objective/bitmap.h"
 #include "core/store/run_store.h"
 #include "tests/common/test_paths.h"
@@ -190,6 +191,18 @@ class TestCli : public QObject {
     QVERIFY2(show.out.contains(QStringLiteral("\nmetric: pixel accuracy\n")), qPrintable(show.out));
 
     checkEval(db, runs[0].id, m.back());
+
+    // A finished run continues with more steps; a change to the steps already made is one line and exit 1.
+    const QStringList resume{QStringLiteral("resume"), QString::number(runs[0].id), QStringLiteral("--db"), db};
+    auto refused = run_dpg(resume + QStringList{QStringLiteral("--set"), QStringLiteral("grpo.steps=62"),
+                                                QStringLiteral("--set"), QStringLiteral("inner.T=8")});
+    QCOMPARE(refused.code, 1);
+    QVERIFY2(refused.err.trimmed().count(QLatin1Char('\n')) == 0 &&
+                 refused.err.contains(QStringLiteral("inner.T: cannot change when continuing a run")),
+             qPrintable(refused.err));
+    auto more = run_dpg(resume + QStringList{QStringLiteral("--set"), QStringLiteral("grpo.steps=62")});
+    QVERIFY2(more.code == 0, qPrintable(more.err));
+    QCOMPARE(int(dpg::store::RunStore::open(db.toStdString(), true).steps(runs[0].id).size()), steps + 2);
   }
 
   void badInputIsOneReadableLine_data() {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // RunConfig: JSON round trips, --set overrides, validation messages that name the field, presets.
+#include "core/config/continuation.h"
 #include "core/config/presets.h"
 #include "core/config/run_config.h"
 #include "core/model/errors.h"
@@ -237,6 +238,45 @@ class TestConfig : public QObject {
     QVERIFY2(starts_with(e, "objective.stages: expected a JSON array"), e.c_str());
     c.apply_override("objective.kind=lmhead_norm");
     QCOMPARE(c.objective.stages, json::array());
+  }
+
+  // A stored run continues with changed settings only where every step already made stays as it was made.
+  void continuationChangesOnlyTheFuture() {
+    RunConfig stored;
+    stored.grpo.steps = 100;
+    stored.objective.params["sharpness"] = 20;
+    using dpg::config::continued_config;
+    const auto longer = continued_config(stored, {"grpo.steps=300", "name=longer", "threads=2"}, 100);
+    QCOMPARE(longer.grpo.steps, int64_t(300));
+    QCOMPARE(longer.name, std::string("longer"));
+    const auto staged = continued_config(
+        stored, {"grpo.steps=300", R"(objective.stages=[{"from_step": 101, "params": {"focus": [[0, 5, 3]]}}])",
+                 "grpo.lr_drop_step=100", "grpo.lr_after_drop=1e-4"},
+        100);
+    QCOMPARE(staged.objective.params_at(101).at("focus").size(), size_t(1));
+    QCOMPARE(staged.grpo.lr_at(101), 1e-4);
+    // Nothing made yet (no checkpoint): anything valid may change.
+    QCOMPARE(continued_config(stored, {"inner.T=16"}, 0).inner.T, int64_t(16));
+
+    auto e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.kl_coef=0.01"}, 100); });
+    QVERIFY2(starts_with(e, "grpo.kl_coef: cannot change when continuing a run: its steps 1-100 were made with 0"),
+             e.c_str());
+    e = error_of([&] { continued_config(stored, {"objective.params.sharpness=40"}, 100); });
+    QVERIFY2(starts_with(e, "objective.params: cannot change"), e.c_str());
+    e = error_of([&] { continued_config(stored, {"grpo.steps=100"}, 100); });
+    QVERIFY2(starts_with(e, "grpo.steps: must be more than the 100 steps already made"), e.c_str());
+    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.lr_drop_step=50"}, 100); });
+    QVERIFY2(starts_with(e, "grpo.lr_drop_step: would change the generator learning rate of step 51"), e.c_str());
+    e = error_of([&] {
+      continued_config(stored, {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 5}}])"},
+                       100);
+    });
+    QVERIFY2(starts_with(e, "objective.stages: would change the objective of step 90"), e.c_str());
+    // A stage that changes nothing before the steps made is fine, even if it begins earlier.
+    continued_config(stored, {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 20}}])"},
+                     100);
+    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "inner.T=7"}, 100); });
+    QVERIFY2(starts_with(e, "inner.T: must divide"), e.c_str());  // validated first
   }
 
   void crossGroupOffChangesTheDivisor() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The DPG loop through RunSession with the bundled tiny models:
-//  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted run;
+//  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted run; a finished
+//    run continues with more steps and a new stage;
 //  - the store holds every step with its samples and snapshots;
 //  - the naive baseline and non-cross-group batching run;
 //  - token credit, the entropy bonus, validation repeats, the generator lr drop and objective stages change what
@@ -262,6 +263,37 @@ class TestLoop : public QObject {
     }
     QVERIFY2(why.rfind("objective.stages[0].params: ", 0) == 0, why.c_str());
     QVERIFY(!QFileInfo::exists(QString::fromStdString(bad_db)));
+  }
+
+  // A finished run continued with more steps and a new stage equals a run made with that config from the start,
+  // and its store then holds the new config; a change to a step already made is refused and changes nothing.
+  void finishedRunContinuesWithAStage() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(3);
+    const auto short_db = (dir.path() + QStringLiteral("/short.db")).toStdString();
+    const auto whole_db = (dir.path() + QStringLiteral("/whole.db")).toStdString();
+    run_all(cfg, short_db, plugins);
+    const std::string stage = R"([{"from_step": 4, "params": {"focus": [[0, 5, 8]]}}])";
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, session::RunSession::resume(1, short_db, plugins));  // finished
+    QVERIFY_THROWS_EXCEPTION(model::ConfigError,
+                             session::RunSession::resume(1, short_db, plugins, {"grpo.steps=5", "grpo.kl_coef=0.5"}));
+    QCOMPARE(store::RunStore::open(short_db, true).steps(1).size(), size_t(3));  // the refusal changed nothing
+    {
+      std::atomic<bool> stop{false};
+      auto s = session::RunSession::resume(1, short_db, plugins, {"grpo.steps=5", "objective.stages=" + stage});
+      QCOMPARE(s->run().next_step(), int64_t(4));
+      s->run_until(stop);
+    }
+    cfg.grpo.steps = 5;
+    cfg.objective.stages = nlohmann::json::parse(stage);
+    const auto whole = run_all(cfg, whole_db, plugins);
+    auto st = store::RunStore::open(short_db, true);
+    const auto continued = st.steps(1);
+    QCOMPARE(continued.size(), size_t(5));
+    for (size_t i = 0; i < 5; ++i) QCOMPARE(continued[i].phi, whole[i].phi);
+    QVERIFY(config::RunConfig::from_json(nlohmann::json::parse(st.run(1)->config_json)) == cfg);
+    QVERIFY(st.run(1)->status == store::RunStatus::Done);
   }
 
   // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single validation, so a

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "core/config/continuation.h"
+
+#include "core/model/errors.h"
+
+#include <set>
+
+namespace dpg::config {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string>& free_fields() {
+  static const std::set<std::string> fields{
+      "name",           "description",      "threads",          "snapshot_every",        "checkpoint_every",
+      "validation.every", "grpo.steps",     "grpo.lr_drop_step", "grpo.lr_after_drop", "objective.stages"};
+  return fields;
+}
+
+json at(const json& j, const std::string& dotted) {
+  std::string pointer = "/" + dotted;
+  for (auto& ch : pointer)
+    if (ch == '.') ch = '/';
+  const json::json_pointer p(pointer);
+  return j.contains(p) ? j.at(p) : json();
+}
+
+std::string brief(const json& v) {
+  std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+  return s.size() > 40 ? s.substr(0, 37) + "..." : s;
+}
+
+}  // namespace
+
+RunConfig continued_config(const RunConfig& stored, const std::vector<std::string>& sets, int64_t made_steps) {
+  RunConfig next = stored;
+  for (const auto& kv : sets) next.apply_override(kv);
+  next.validate();
+  const std::string made = made_steps == 1 ? "step 1" : "steps 1-" + std::to_string(made_steps);
+  auto fail = [&](const std::string& field, const std::string& why) {
+    throw model::ConfigError(field + ": " + why);
+  };
+
+  // Every field that shapes a step, other than the step-indexed schedules, stays as stored.
+  const json before = stored.to_json(), after = next.to_json();
+  for (const auto& f : run_config_fields()) {
+    if (made_steps == 0 || free_fields().count(f.path)) continue;  // nothing made yet: anything may change
+    const json a = at(before, f.path), b = at(after, f.path);
+    if (a != b)
+      fail(f.path, "cannot change when continuing a run: its " + made + " were made with " + brief(a) +
+                       " (only grpo.steps, the lr drop, objective.stages and bookkeeping fields may change)");
+  }
+  if (next.grpo.steps <= made_steps)
+    fail("grpo.steps", "must be more than the " + std::to_string(made_steps) + " steps already made");
+  // The schedules may change only after the steps made: the same lr and objective at every one of them.
+  for (int64_t s = 1; s <= made_steps; ++s) {
+    if (next.grpo.lr_at(s) != stored.grpo.lr_at(s))
+      fail("grpo.lr_drop_step", "would change the generator learning rate of step " + std::to_string(s) +
+                                    ", already made; a drop must come at step " + std::to_string(made_steps) +
+                                    " or later");
+    if (next.objective.params_at(s) != stored.objective.params_at(s))
+      fail("objective.stages", "would change the objective of step " + std::to_string(s) +
+                                   ", already made; a new stage must begin after step " + std::to_string(made_steps));
+  }
+  return next;
+}
+
+}  // namespace dpg::config
