@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Screenshots of every main view into docs/screenshots/ (start, design, run, samples, history,
-# compare). Runs the workbench under xvfb-run with --screenshots: it makes two short tiny runs in a
-# temporary store, then grabs each tab with QWidget::grab().
+# compare, and the re-validate and continue dialogs). Runs the workbench under xvfb-run with
+# --screenshots: it makes two short tiny runs in a temporary store, then grabs each tab with QWidget::grab().
 #   scripts/screenshots.sh [build-dir]        (default: build)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"

@@ -60,8 +60,10 @@ void EngineWorker::startNew(const QString& configJson, const QString& preset, co
       });
 }
 
-void EngineWorker::resumeRun(qint64 runId, const QString& dbPath) {
-  drive([&] { return session::RunSession::resume(runId, dbPath.toStdString(), registry()); });
+void EngineWorker::resumeRun(qint64 runId, const QString& dbPath, const QStringList& changes) {
+  std::vector<std::string> sets;
+  for (const auto& c : changes) sets.push_back(c.toStdString());
+  drive([&] { return session::RunSession::resume(runId, dbPath.toStdString(), registry(), sets); });
 }
 
 EngineController::EngineController(QObject* parent) : QObject(parent) {
@@ -137,20 +139,24 @@ void EngineController::pause() {
   stop_ = true;
 }
 
-void EngineController::resumeStored(qint64 runId, const QString& dbPath) {
+void EngineController::resumeStored(qint64 runId, const QString& dbPath, const QStringList& changes) {
   if (running_) return;
   run_id_ = runId;
   db_path_ = dbPath;
-  resume();
+  launchResume(changes);
 }
 
 void EngineController::resume() {
-  if (running_ || run_id_ < 0) return;
+  // The store already holds any changes the run was continued with.
+  if (!running_ && run_id_ >= 0) launchResume({});
+}
+
+void EngineController::launchResume(const QStringList& changes) {
   stop_ = false;
   paused_ = false;
   setRunning(true);
-  QMetaObject::invokeMethod(worker_, [w = worker_, id = run_id_, db = db_path_] {
-    w->resumeRun(id, db);
+  QMetaObject::invokeMethod(worker_, [w = worker_, id = run_id_, db = db_path_, changes] {
+    w->resumeRun(id, db, changes);
   }, Qt::QueuedConnection);
 }
 

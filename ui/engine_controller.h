@@ -15,6 +15,7 @@
 #include "ui/types.h"
 
 #include <QObject>
+#include <QStringList>
 #include <QThread>
 
 #include <atomic>
@@ -29,7 +30,7 @@ class EngineWorker : public QObject {
 
  public Q_SLOTS:
   void startNew(const QString& configJson, const QString& preset, const QString& dbPath);
-  void resumeRun(qint64 runId, const QString& dbPath);
+  void resumeRun(qint64 runId, const QString& dbPath, const QStringList& changes);
 
  Q_SIGNALS:
   void started(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName);
@@ -66,7 +67,8 @@ class EngineController : public QObject {
   void resume();
   /// Continues stored run @p runId of @p dbPath (stopped, paused or failed, e.g. from History) from its
   /// newest checkpoint; runStarted reports its first re-run step. Ignored while a run is in progress.
-  void resumeStored(qint64 runId, const QString& dbPath);
+  /// @p changes (`key=value`) continue it with changed settings, a finished run too (RunSession::resume).
+  void resumeStored(qint64 runId, const QString& dbPath, const QStringList& changes = {});
 
  Q_SIGNALS:
   /// @p metricName: the objective's readable metric, e.g. "pixel accuracy".
@@ -77,6 +79,7 @@ class EngineController : public QObject {
   void runningChanged(bool running);
 
  private:
+  void launchResume(const QStringList& changes);
   void setRunning(bool running);
   QThread thread_;
   EngineWorker* worker_ = nullptr;

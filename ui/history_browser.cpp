@@ -122,13 +122,16 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   resume_ = new QPushButton(tr("Resume"), this);
   resume_->setToolTip(tr("Continue a stopped, paused or failed run from its newest checkpoint, with its own "
                          "config and random state (as dpg resume)"));
+  continue_ = new QPushButton(tr("Continue…"), this);
+  continue_->setToolTip(tr("Run a stored run on, a finished one too: more steps, or changes that begin later (an "
+                           "objective stage, a learning-rate drop), keeping every step it made (as dpg resume --set)"));
   use_config_ = new QPushButton(tr("Use Config"), this);
   use_config_->setToolTip(tr("Load the run's config into the run setup and the designer, to start a new run from "
                              "it with changes"));
   delete_ = new QPushButton(tr("Delete…"), this);
   open_->setToolTip(tr("Show the run's curves, images and samples (live while it runs)"));
   compare_->setToolTip(tr("Select 2 to 4 runs to overlay their curves and diff their configs"));
-  for (auto* b : {open_, compare_, resume_, use_config_, revalidate_, rename_, delete_}) bar->addWidget(b);
+  for (auto* b : {open_, compare_, resume_, continue_, use_config_, revalidate_, rename_, delete_}) bar->addWidget(b);
   top->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -198,6 +201,10 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
     auto ids = selectedRunIds();
     if (ids.size() == 1) Q_EMIT resumeRequested(ids.front());
   });
+  connect(continue_, &QPushButton::clicked, this, [this] {
+    auto ids = selectedRunIds();
+    if (ids.size() == 1) Q_EMIT continueRequested(ids.front());
+  });
   connect(use_config_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.size() == 1) Q_EMIT configRequested(ids.front());
@@ -266,6 +273,7 @@ void HistoryBrowser::updateButtons() {
   const auto* run = n == 1 ? model_->runById(selectedRunIds().front()) : nullptr;
   resume_->setEnabled(run && (run->status == store::RunStatus::Stopped || run->status == store::RunStatus::Paused ||
                               run->status == store::RunStatus::Failed));
+  continue_->setEnabled(run && run->status != store::RunStatus::Running && run->last_step.value_or(0) > 0);
   delete_->setEnabled(n >= 1);
   compare_->setEnabled(n >= 2 && n <= 4);
   save_notes_->setEnabled(n == 1);

@@ -55,6 +55,8 @@ class HistoryBrowser : public QWidget {
   void revalidateRequested(qint64 runId);
   /// Continue a stopped, paused or failed run from its newest checkpoint.
   void resumeRequested(qint64 runId);
+  /// Run a stored run on with more steps or later changes (ContinueDialog).
+  void continueRequested(qint64 runId);
   /// Load the run's config into the run setup, to start a new run from it.
   void configRequested(qint64 runId);
 
@@ -72,6 +74,7 @@ class HistoryBrowser : public QWidget {
   QPushButton* rename_ = nullptr;
   QPushButton* revalidate_ = nullptr;
   QPushButton* resume_ = nullptr;
+  QPushButton* continue_ = nullptr;
   QPushButton* use_config_ = nullptr;
   QPushButton* delete_ = nullptr;
   QPushButton* save_notes_ = nullptr;

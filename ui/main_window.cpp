@@ -4,6 +4,7 @@
 #include "core/config/presets.h"
 #include "core/session/run_session.h"
 #include "ui/compare_view.h"
+#include "ui/continue_dialog.h"
 #include "ui/dashboard.h"
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
@@ -172,7 +173,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
   connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
   connect(history_, &HistoryBrowser::revalidateRequested, this, &MainWindow::revalidateRun);
-  connect(history_, &HistoryBrowser::resumeRequested, this, &MainWindow::resumeStoredRun);
+  connect(history_, &HistoryBrowser::resumeRequested, this, [this](qint64 id) { resumeStoredRun(id); });
+  connect(history_, &HistoryBrowser::continueRequested, this, &MainWindow::continueRun);
   connect(history_, &HistoryBrowser::configRequested, this, &MainWindow::useRunConfig);
 
   // A run opened from History (e.g. a CLI `dpg run`) is followed live from the store.
@@ -461,7 +463,17 @@ void MainWindow::useRunConfig(qint64 runId) {
   }
 }
 
-void MainWindow::resumeStoredRun(qint64 runId) {
+ContinueDialog* MainWindow::continueRun(qint64 runId) {
+  const auto* r = history_->model()->runById(runId);
+  if (!r) return nullptr;
+  auto* d = new ContinueDialog(*r, this);
+  d->setAttribute(Qt::WA_DeleteOnClose);
+  connect(d, &QDialog::accepted, this, [this, d, runId] { resumeStoredRun(runId, d->changes()); });
+  d->open();
+  return d;
+}
+
+void MainWindow::resumeStoredRun(qint64 runId, const QStringList& changes) {
   if (engine_->isRunning()) {
     showError(tr("A run is in progress: stop it before resuming another."));
     return;
@@ -472,7 +484,7 @@ void MainWindow::resumeStoredRun(qint64 runId) {
   if (const auto* r = history_->model()->runById(runId))
     run_label_->setText(tr("Resuming run #%1 %2…").arg(runId).arg(qs(r->name)));
   shown_is_live_ = true;
-  engine_->resumeStored(runId, db_path_);
+  engine_->resumeStored(runId, db_path_, changes);
   tabs_->setCurrentIndex(RunTab);
 }
 

@@ -24,6 +24,7 @@ class CompareView;
 class Dashboard;
 class EngineController;
 class HistoryBrowser;
+class ContinueDialog;
 class RevalidateDialog;
 class LmHeadView;
 class ObjectiveDesigner;
@@ -63,8 +64,11 @@ class MainWindow : public QMainWindow {
   void compareRuns(const QList<qint64>& runIds);
   /// Opens the non-modal re-validation dialog for a run in the History list (nullptr if it is not there).
   RevalidateDialog* revalidateRun(qint64 runId);
-  /// Continues a stored run (History › Resume) and shows it live.
-  void resumeStoredRun(qint64 runId);
+  /// Continues a stored run (History › Resume) and shows it live; @p changes (`key=value`) run it on with
+  /// changed settings (History › Continue…).
+  void resumeStoredRun(qint64 runId, const QStringList& changes = {});
+  /// Opens the Continue dialog for a run in the History list; its Continue button calls resumeStoredRun.
+  ContinueDialog* continueRun(qint64 runId);
   /// Loads a stored run's config into the run setup and the designer (History › Use Config).
   void useRunConfig(qint64 runId);
   /// Writes every stored sample of the shown run to @p path as JSON Lines, off the GUI thread

@@ -3,6 +3,7 @@
 
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
+#include "ui/continue_dialog.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/engine_controller.h"
 #include "ui/designer/objective_designer.h"
@@ -13,6 +14,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QTabWidget>
+#include <QPlainTextEdit>
 #include <QSpinBox>
 #include <QTimer>
 
@@ -95,10 +97,33 @@ void ScreenshotTour::grabRevalidate() {
       const QString path = dir_ + QStringLiteral("/revalidate.png");
       d->grab().save(path, "PNG");
       std::fprintf(stderr, "screenshots: wrote %s\n", qPrintable(path));
-      qApp->quit();
+      d->close();
+      grabContinue();
     });
   });
   poll->start(200);
+}
+
+void ScreenshotTour::grabContinue() {
+  // The Continue dialog of the first (finished) run, asked for an objective stage that begins after its last step.
+  auto* d = w_->continueRun(ids_.front());
+  if (!d) {
+    qApp->quit();
+    return;
+  }
+  const qint64 next = d->stepsBox()->minimum();
+  d->changesBox()->setPlainText(
+      QStringLiteral("objective.stages=[{\"from_step\": %1, \"params\": {\"focus\": [[0, 5, 3], [0, 3, 3]]}}]\n"
+                     "grpo.lr_drop_step=%2\ngrpo.lr_after_drop=1e-4")
+          .arg(next)
+          .arg(next - 1));
+  QTimer::singleShot(300, this, [this, d] {
+    const QString path = dir_ + QStringLiteral("/continue.png");
+    d->grab().save(path, "PNG");
+    std::fprintf(stderr, "screenshots: wrote %s\n", qPrintable(path));
+    d->reject();
+    qApp->quit();
+  });
 }
 
 }  // namespace dpg::ui

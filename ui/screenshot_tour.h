@@ -19,6 +19,7 @@ class ScreenshotTour : public QObject {
   void startRun(int index);
   void grabAll();
   void grabRevalidate();
+  void grabContinue();
   void grab(int tab, const QString& file);
   MainWindow* w_;
   QString dir_;

@@ -6,6 +6,7 @@
 // a time are in tests/widgets.
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
+#include "ui/continue_dialog.h"
 #include "ui/dashboard.h"
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
@@ -21,7 +22,9 @@
 
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -210,7 +213,7 @@ class TestGui : public QObject {
 
   /// History › Resume continues the stopped run in this window's engine (a new window, so the engine has never
   /// seen it) from its checkpoint and shows it live; a finished run cannot be resumed. History › Use Config puts a
-  /// stored run's config into the run setup.
+  /// stored run's config into the run setup. History › Continue… runs the finished run on by a step.
   void history_resumes_a_stopped_run_and_reuses_a_config() {
     if (run_ids_.size() < 2) QSKIP("needs the live run test");
     MainWindow w(db_);
@@ -255,6 +258,21 @@ class TestGui : public QObject {
     const auto stored = nlohmann::json::parse(st.run(run_ids_[0])->config_json);
     QCOMPARE(w.runSetup()->config().to_json(), stored);
     QCOMPARE(w.tabs()->currentIndex(), int(MainWindow::DesignTab));
+
+    // Continue…: the finished run goes on by one step in the same store, shown live, and finishes again.
+    QVERIFY(button(QStringLiteral("Continue…"))->isEnabled());
+    const int64_t made = st.steps(run_ids_[0]).back().step;
+    auto* dialog = w.continueRun(run_ids_[0]);
+    QVERIFY(dialog);
+    dialog->stepsBox()->setValue(int(made + 1));
+    QSignalSpy finished(w.engine(), &dpg::ui::EngineController::runFinished);
+    dialog->okButton()->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QCOMPARE(st.steps(run_ids_[0]).back().step, made + 1);
+    QVERIFY(st.run(run_ids_[0])->status == dpg::store::RunStatus::Done);
+    QCOMPARE(nlohmann::json::parse(st.run(run_ids_[0])->config_json)["grpo"]["steps"].get<int64_t>(), made + 1);
+    QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), int(made + 1), 10000);
   }
 
   /// A run started from a terminal with `dpg run` shows up in History as running, and opening it follows its

@@ -3,10 +3,13 @@
 //   ctest -R '^widgets$' --output-on-failure        or        build/bin/test_widgets <function>
 // Smoothing, designer edits give exact bitmaps (with undo/redo), a designer QR code decodes with zbar, the LM-head
 // view marks wrong pixels and switches image source, byte credit in the samples view, the dashboard keeps steps in
-// order, and the compare view's config diff. The main window's flows are in tests/gui.
+// order, the compare view's config diff, and the Continue dialog's live check. The main window's flows are in
+// tests/gui.
+#include "core/config/run_config.h"
 #include "core/objective/bitmap.h"
 #include "core/objective/lmhead_bitmap.h"
 #include "ui/compare_view.h"
+#include "ui/continue_dialog.h"
 #include "ui/credit_text.h"
 #include "ui/dashboard.h"
 #include "ui/designer/bitmap_canvas.h"
@@ -21,6 +24,9 @@
 #include <algorithm>
 
 #include <QMouseEvent>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -339,6 +345,37 @@ class TestWidgets : public QObject {
     QCOMPARE(diff[0].first, std::string("b.c"));
   }
 
+
+  // The Continue dialog offers only continuations that keep the steps made: more steps (by default half as many
+  // again for a finished run), and changes that begin after them; anything else disables Continue and says why.
+  void continue_dialog_checks_each_edit() {
+    dpg::config::RunConfig cfg;
+    cfg.grpo.steps = 40;
+    dpg::store::RunInfo run;
+    run.id = 7;
+    run.name = "finished";
+    run.status = dpg::store::RunStatus::Done;
+    run.config_json = cfg.to_json().dump();
+    run.last_step = 40;
+    ContinueDialog d(run);
+    QCOMPARE(d.stepsBox()->minimum(), 41);
+    QCOMPARE(d.stepsBox()->value(), 60);
+    QVERIFY2(d.okButton()->isEnabled(), qPrintable(d.message()));
+    QCOMPARE(d.changes(), QStringList{QStringLiteral("grpo.steps=60")});
+    d.changesBox()->setPlainText(QStringLiteral("grpo.kl_coef=0.5"));
+    QVERIFY(!d.okButton()->isEnabled());
+    QVERIFY2(d.message().startsWith(QStringLiteral("grpo.kl_coef: cannot change when continuing a run")),
+             qPrintable(d.message()));
+    d.changesBox()->setPlainText(QStringLiteral("objective.stages=[{\"from_step\": 30, \"params\": {\"sharpness\": 5}}]"));
+    QVERIFY(!d.okButton()->isEnabled());
+    QVERIFY2(d.message().startsWith(QStringLiteral("objective.stages: would change the objective of step 30")),
+             qPrintable(d.message()));
+    const QString stage = QStringLiteral("objective.stages=[{\"from_step\": 41, \"params\": {\"sharpness\": 5}}]");
+    d.changesBox()->setPlainText(QStringLiteral("\n  %1  \n\ngrpo.lr_drop_step=40\n").arg(stage));
+    d.stepsBox()->setValue(80);
+    QVERIFY2(d.okButton()->isEnabled(), qPrintable(d.message()));
+    QCOMPARE(d.changes(), (QStringList{QStringLiteral("grpo.steps=80"), stage, QStringLiteral("grpo.lr_drop_step=40")}));
+  }
 
   void dashboard_merges_older_steps() {
     // A reload of a resumed run's stored steps can answer after its first live step: the older steps must still

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#include "ui/continue_dialog.h"
+
+#include "core/config/continuation.h"
+#include "ui/types.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace dpg::ui {
+
+ContinueDialog::ContinueDialog(const store::RunInfo& run, QWidget* parent)
+    : QDialog(parent), run_(run), made_(run.last_step.value_or(0)) {
+  setWindowTitle(tr("Continue run #%1 %2").arg(run.id).arg(qs(run.name)));
+  int64_t stored_steps = 0;
+  try {
+    stored_steps = config::RunConfig::from_json(nlohmann::json::parse(run.config_json)).grpo.steps;
+  } catch (const std::exception&) {
+    // An unreadable stored config: revalidate() shows why, and OK stays disabled.
+  }
+  auto* intro = new QLabel(
+      tr("Runs the run on from its newest checkpoint, in the same store. Steps already made are kept, so only changes "
+         "that leave them as they were are allowed: more steps, and schedules that begin later, such as an objective "
+         "stage or a generator learning-rate drop. To change anything else, use <b>Use Config</b> and start a new "
+         "run."),
+      this);
+  intro->setWordWrap(true);
+
+  steps_ = new QSpinBox(this);
+  steps_->setRange(int(std::min<int64_t>(made_ + 1, std::numeric_limits<int>::max())),
+                   std::numeric_limits<int>::max());
+  // A stopped run goes on to its own end; a finished one, by default, runs half as long again.
+  const int64_t suggested = stored_steps > made_ ? stored_steps : made_ + std::max<int64_t>(1, made_ / 2);
+  steps_->setValue(int(std::min<int64_t>(suggested, std::numeric_limits<int>::max())));
+  steps_->setSuffix(tr(" steps in all"));
+  steps_->setToolTip(tr("grpo.steps: the run's total length; it has made %1").arg(made_));
+
+  edits_ = new QPlainTextEdit(this);
+  edits_->setPlaceholderText(
+      tr("Optional, one key=value a line, e.g.\n"
+         "objective.stages=[{\"from_step\": %1, \"params\": {\"focus\": [[0, 5, 3]]}}]\n"
+         "grpo.lr_drop_step=%2\ngrpo.lr_after_drop=1e-4")
+          .arg(made_ + 1)
+          .arg(made_));
+  edits_->setTabChangesFocus(true);
+  edits_->setMinimumHeight(90);
+
+  status_ = new QLabel(this);
+  status_->setWordWrap(true);
+  status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  auto* form = new QFormLayout;
+  form->addRow(tr("Run to"), steps_);
+  form->addRow(tr("Changes"), edits_);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  ok_ = buttons->button(QDialogButtonBox::Ok);
+  ok_->setText(tr("Continue"));
+  connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+  auto* top = new QVBoxLayout(this);
+  top->addWidget(intro);
+  top->addLayout(form);
+  top->addWidget(status_);
+  top->addWidget(buttons);
+  resize(620, 360);
+
+  connect(steps_, &QSpinBox::valueChanged, this, &ContinueDialog::revalidate);
+  connect(edits_, &QPlainTextEdit::textChanged, this, &ContinueDialog::revalidate);
+  revalidate();
+}
+
+QStringList ContinueDialog::changes() const {
+  QStringList out{QStringLiteral("grpo.steps=%1").arg(steps_->value())};
+  for (const auto& line : edits_->toPlainText().split(QLatin1Char('\n'))) {
+    const auto t = line.trimmed();
+    if (!t.isEmpty()) out << t;
+  }
+  return out;
+}
+
+void ContinueDialog::revalidate() {
+  try {
+    const auto stored = config::RunConfig::from_json(nlohmann::json::parse(run_.config_json));
+    std::vector<std::string> sets;
+    for (const auto& c : changes()) sets.push_back(c.toStdString());
+    const auto next = config::continued_config(stored, sets, made_);
+    message_.clear();
+    status_->setText(tr("✔ Continues from the newest checkpoint to step %1 (%2 more steps).")
+                         .arg(next.grpo.steps)
+                         .arg(next.grpo.steps - made_));
+    status_->setStyleSheet(QString());
+  } catch (const std::exception& e) {
+    message_ = qs(e.what());
+    status_->setText(QStringLiteral("✘ ") + message_);
+    status_->setStyleSheet(QStringLiteral("color: #b00020;"));
+  }
+  ok_->setEnabled(message_.isEmpty());
+}
+
+}  // namespace dpg::ui

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file ContinueDialog: runs a stored run on with changes (History → "Continue…"), the GUI face of
+/// `dpg resume ID --set key=value`: more steps (a finished run too), and optional changes such as a later objective
+/// stage or generator lr drop. Every edit is checked at once with config::continued_config (plain config
+/// arithmetic, no I/O), against the steps the run has made; OK is enabled only for a continuation that leaves them
+/// as they were made, and the reason is shown otherwise.
+#include "core/store/run_store.h"
+
+#include <QDialog>
+#include <QStringList>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace dpg::ui {
+
+class ContinueDialog : public QDialog {
+  Q_OBJECT
+ public:
+  explicit ContinueDialog(const store::RunInfo& run, QWidget* parent = nullptr);
+
+  /// The `key=value` changes: grpo.steps first, then each non-empty line of the changes box.
+  QStringList changes() const;
+  /// Why the continuation is refused (empty when OK is enabled).
+  QString message() const { return message_; }
+
+  QSpinBox* stepsBox() const { return steps_; }
+  QPlainTextEdit* changesBox() const { return edits_; }
+  QPushButton* okButton() const { return ok_; }
+
+ private:
+  void revalidate();
+
+  store::RunInfo run_;
+  int64_t made_ = 0;  ///< the run's highest stored step (resume re-runs any after its newest checkpoint)
+  QSpinBox* steps_ = nullptr;
+  QPlainTextEdit* edits_ = nullptr;
+  QLabel* status_ = nullptr;
+  QPushButton* ok_ = nullptr;
+  QString message_;
+};
+
+}  // namespace dpg::ui
