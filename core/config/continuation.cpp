@@ -11,9 +11,10 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string>& free_fields() {
-  static const std::set<std::string> fields{
-      "name",           "description",      "threads",          "snapshot_every",        "checkpoint_every",
-      "validation.every", "grpo.steps",     "grpo.lr_drop_step", "grpo.lr_after_drop", "objective.stages"};
+  // Not threads: the float sums, and so the steps, depend on it (`dpg resume --threads` overrides it unstored).
+  static const std::set<std::string> fields{"name",           "description",        "snapshot_every",
+                                            "checkpoint_every", "validation.every", "grpo.steps",
+                                            "grpo.lr_drop_step", "grpo.lr_after_drop", "objective.stages"};
   return fields;
 }
 

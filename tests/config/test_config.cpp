@@ -246,7 +246,7 @@ class TestConfig : public QObject {
     stored.grpo.steps = 100;
     stored.objective.params["sharpness"] = 20;
     using dpg::config::continued_config;
-    const auto longer = continued_config(stored, {"grpo.steps=300", "name=longer", "threads=2"}, 100);
+    const auto longer = continued_config(stored, {"grpo.steps=300", "name=longer", "validation.every=10"}, 100);
     QCOMPARE(longer.grpo.steps, int64_t(300));
     QCOMPARE(longer.name, std::string("longer"));
     const auto staged = continued_config(
@@ -261,6 +261,8 @@ class TestConfig : public QObject {
     auto e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.kl_coef=0.01"}, 100); });
     QVERIFY2(starts_with(e, "grpo.kl_coef: cannot change when continuing a run: its steps 1-100 were made with 0"),
              e.c_str());
+    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "threads=2"}, 100); });  // other float sums
+    QVERIFY2(starts_with(e, "threads: cannot change"), e.c_str());
     e = error_of([&] { continued_config(stored, {"objective.params.sharpness=40"}, 100); });
     QVERIFY2(starts_with(e, "objective.params: cannot change"), e.c_str());
     e = error_of([&] { continued_config(stored, {"grpo.steps=100"}, 100); });
