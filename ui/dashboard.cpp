@@ -166,6 +166,38 @@ void Dashboard::setMetricName(const std::string& metricName) {
 
 QString Dashboard::metricTitle() const { return metric_title_->text(); }
 
+void Dashboard::setSchedule(const std::vector<config::ScheduleEvent>& events) {
+  for (auto* item : schedule_items_) item->parentPlot()->removeItem(item);
+  schedule_items_.clear();
+  schedule_ = events;
+  const QColor ink(90, 90, 90);
+  for (size_t i = 0; i < plots_.size(); ++i) {
+    auto* p = plots_[i];
+    for (const auto& e : events) {
+      auto* line = new QCPItemStraightLine(p);
+      line->point1->setCoords(double(e.step), 0.0);
+      line->point2->setCoords(double(e.step), 1.0);
+      line->setPen(QPen(ink, 1.0, Qt::DashLine));
+      line->setSelectable(false);
+      schedule_items_.push_back(line);
+      if (i >= 4) continue;  // labels on the top row only
+      auto* label = new QCPItemText(p);
+      label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+      label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+      label->position->setCoords(double(e.step), 0.02);
+      label->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
+      label->setPadding(QMargins(3, 0, 0, 0));
+      label->setText(QString::fromStdString(e.label));
+      label->setFont(QFont(font().family(), 7));
+      label->setColor(ink);
+      label->setBrush(QColor(255, 255, 255, 210));  // readable over a curve
+      label->setSelectable(false);
+      schedule_items_.push_back(label);
+    }
+  }
+  scheduleReplot();
+}
+
 void Dashboard::clear() {
   raw_.clear();
   fit_ = true;

@@ -5,6 +5,7 @@
 /// Points arrive one step at a time (append) or in batches from the store (appendMany). Every
 /// arrival only stores raw values and arms a ~40 ms single-shot timer; the timer's one replot
 /// draws everything that arrived meanwhile, so a burst of steps costs one redraw.
+#include "core/config/schedule.h"
 #include "core/dpg/records.h"
 
 #include <QTimer>
@@ -13,6 +14,7 @@
 #include <vector>
 
 class QCustomPlot;
+class QCPAbstractItem;
 class QCPItemText;
 class QCPTextElement;
 class QSlider;
@@ -41,6 +43,11 @@ class Dashboard : public QWidget {
   void setMetricName(const std::string& metricName);
   /// The readable-metric plot's title as shown (tests).
   QString metricTitle() const;
+  /// Marks the run's schedule (lr drop, objective stages) on every curve: a dashed line at each event's first
+  /// step, labelled on the top row of plots. Replaces the previous marks; clear() keeps them.
+  void setSchedule(const std::vector<config::ScheduleEvent>& events);
+  /// Schedule lines drawn per plot (tests).
+  int scheduleMarks() const { return int(schedule_.size()); }
   /// The curves as CSV (raw values), one row a step.
   QString toCsv() const;
 
@@ -58,6 +65,8 @@ class Dashboard : public QWidget {
   QLabel* slider_label_ = nullptr;
   QCheckBox* log_time_ = nullptr;
   QCPItemText* clip_note_ = nullptr;  ///< shown while every clip fraction is 0
+  std::vector<config::ScheduleEvent> schedule_;
+  std::vector<QCPAbstractItem*> schedule_items_;  ///< the lines and labels of schedule_, owned by their plots
   double smoothing_ = 0.6;
   bool fit_ = true;
 };

@@ -36,7 +36,8 @@ void EngineWorker::drive(MakeSession make) {
     run_id = s->run_id();
     const auto& cfg = s->run().inputs().config;
     set_engine_threads(cfg.threads);
-    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()));
+    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()),
+                   qs(cfg.to_json().dump()));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
     auto info = s->store().run(run_id);
     QString status = info ? qs(store::status_name(info->status)) : QStringLiteral("stopped");
@@ -72,9 +73,9 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(worker_, &EngineWorker::started, this,
-          [this](qint64 id, qint64 first, qint64 total, const QString& metricName) {
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const QString& configJson) {
     run_id_ = id;
-    Q_EMIT runStarted(id, first, total, metricName);
+    Q_EMIT runStarted(id, first, total, metricName, configJson);
   });
   connect(worker_, &EngineWorker::stepDone, this, &EngineController::stepCompleted);
   connect(worker_, &EngineWorker::finished, this, [this](qint64 id, const QString& status) {

@@ -33,7 +33,8 @@ class EngineWorker : public QObject {
   void resumeRun(qint64 runId, const QString& dbPath, const QStringList& changes);
 
  Q_SIGNALS:
-  void started(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName);
+  void started(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName,
+               const QString& configJson);
   void stepDone(const dpg::engine::StepRecord& record);
   void finished(qint64 runId, const QString& status);
   void failed(qint64 runId, const QString& message);
@@ -71,8 +72,10 @@ class EngineController : public QObject {
   void resumeStored(qint64 runId, const QString& dbPath, const QStringList& changes = {});
 
  Q_SIGNALS:
-  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy".
-  void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName);
+  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy"; @p configJson: the RunConfig the
+  /// engine runs (a continued run's includes its changes).
+  void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName,
+                  const QString& configJson);
   void stepCompleted(const dpg::engine::StepRecord& record);
   void runFinished(qint64 runId, const QString& status);
   void errorOccurred(const QString& message);

@@ -2,6 +2,7 @@
 #include "ui/main_window.h"
 
 #include "core/config/presets.h"
+#include "core/config/schedule.h"
 #include "core/session/run_session.h"
 #include "ui/compare_view.h"
 #include "ui/continue_dialog.h"
@@ -112,13 +113,14 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
 
   // Engine.
   connect(engine_, &EngineController::runStarted, this,
-          [this](qint64 id, qint64 first, qint64 total, const QString& metricName) {
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const QString& configJson) {
     first_step_ = first;
     total_steps_ = total;
     steps_this_session_ = 0;
     clock_.restart();
     if (shown_run_ != id) resetRunViews(id);
     dashboard_->setMetricName(metricName.toStdString());
+    showSchedule(configJson.toStdString());
     shown_is_live_ = true;
     if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
     history_->refresh();
@@ -358,6 +360,14 @@ void MainWindow::onStep(const engine::StepRecord& r) {
   updateStatus();
 }
 
+void MainWindow::showSchedule(const std::string& configJson) {
+  try {
+    dashboard_->setSchedule(config::schedule_events(config::RunConfig::from_json(nlohmann::json::parse(configJson))));
+  } catch (const std::exception&) {
+    dashboard_->setSchedule({});  // a config this build cannot read: no marks, the curves still show
+  }
+}
+
 void MainWindow::openRun(qint64 runId) {
   if (engine_->isRunning() && engine_->runId() == runId) {
     tabs_->setCurrentIndex(RunTab);
@@ -369,6 +379,7 @@ void MainWindow::openRun(qint64 runId) {
   if (const auto* r = history_->model()->runById(runId)) {
     run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(store::status_name(r->status))));
     dashboard_->setMetricName(r->metric_name);
+    showSchedule(r->config_json);
     total_steps_ = 0;
     try {
       total_steps_ = nlohmann::json::parse(r->config_json).at("grpo").at("steps").get<qint64>();

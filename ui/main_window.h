@@ -82,6 +82,8 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   QWidget* buildStartPage();
   void resetRunViews(qint64 runId);
+  /// Marks the lr drop and objective stages of a run's config on the dashboard.
+  void showSchedule(const std::string& configJson);
   void onStep(const engine::StepRecord& r);
   void updateStatus();
   void pollShownRun();

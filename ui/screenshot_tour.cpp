@@ -53,6 +53,12 @@ void ScreenshotTour::startRun(int index) {
   cfg.validation.every = 4;
   cfg.snapshot_every = 2;
   cfg.checkpoint_every = 0;
+  // Both runs share a schedule, so the Run shot shows its marks and the comparison's diff stays the credit: a
+  // two-pixel focus from halfway, and a lower generator lr for the last quarter.
+  cfg.objective.stages = nlohmann::json::array(
+      {{{"from_step", steps_ / 2 + 1}, {"params", {{"focus", {{2, 2, 5.0}, {3, 5, 5.0}}}}}}});
+  cfg.grpo.lr_drop_step = steps_ * 3 / 4;
+  cfg.grpo.lr_after_drop = 1e-4;
   w_->runSetup()->setConfig(cfg);
   w_->startRun();
 }

@@ -2,6 +2,7 @@
 // RunConfig: JSON round trips, --set overrides, validation messages that name the field, presets.
 #include "core/config/continuation.h"
 #include "core/config/presets.h"
+#include "core/config/schedule.h"
 #include "core/config/run_config.h"
 #include "core/model/errors.h"
 
@@ -279,6 +280,23 @@ class TestConfig : public QObject {
                      100);
     e = error_of([&] { continued_config(stored, {"grpo.steps=300", "inner.T=7"}, 100); });
     QVERIFY2(starts_with(e, "inner.T: must divide"), e.c_str());  // validated first
+  }
+
+  // The schedule the dashboard marks: the first step after the lr drop and each stage's step, in step order.
+  void scheduleEventsInStepOrder() {
+    RunConfig c;
+    QVERIFY(dpg::config::schedule_events(c).empty());
+    c.apply_override(R"(objective.stages=[{"from_step": 50, "params": {"focus": [[0, 1, 2]], "sharpness": 9}},
+                                          {"from_step": 300, "params": {}}])");
+    c.apply_override("grpo.lr_drop_step=99");
+    c.apply_override("grpo.lr_after_drop=1e-4");
+    const auto ev = dpg::config::schedule_events(c);
+    QCOMPARE(ev.size(), size_t(3));
+    QCOMPARE(ev[0].step, int64_t(50));
+    QCOMPARE(ev[0].label, std::string("stage 1: focus, sharpness"));
+    QCOMPARE(ev[1].step, int64_t(100));
+    QCOMPARE(ev[1].label, std::string("lr 1e-04"));
+    QCOMPARE(ev[2].label, std::string("stage 2"));
   }
 
   void crossGroupOffChangesTheDivisor() {

@@ -23,6 +23,8 @@
 
 #include <algorithm>
 
+#include <qcustomplot.h>
+
 #include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -375,6 +377,23 @@ class TestWidgets : public QObject {
     d.stepsBox()->setValue(80);
     QVERIFY2(d.okButton()->isEnabled(), qPrintable(d.message()));
     QCOMPARE(d.changes(), (QStringList{QStringLiteral("grpo.steps=80"), stage, QStringLiteral("grpo.lr_drop_step=40")}));
+  }
+
+  // The schedule is marked on every plot and replaced, not added to, by the next run's; clear() keeps it.
+  void dashboard_marks_the_schedule() {
+    Dashboard d;
+    d.setSchedule({{1101, "lr 1e-04"}, {1801, "stage 1: focus"}});
+    QCOMPARE(d.scheduleMarks(), 2);
+    auto* plot = d.findChildren<QCustomPlot*>().front();
+    int lines = 0;
+    for (int i = 0; i < plot->itemCount(); ++i) lines += qobject_cast<QCPItemStraightLine*>(plot->item(i)) != nullptr;
+    QCOMPARE(lines, 2);
+    d.clear();
+    QCOMPARE(d.scheduleMarks(), 2);
+    d.setSchedule({{5, "stage 1"}});
+    lines = 0;
+    for (int i = 0; i < plot->itemCount(); ++i) lines += qobject_cast<QCPItemStraightLine*>(plot->item(i)) != nullptr;
+    QCOMPARE(lines, 1);
   }
 
   void dashboard_merges_older_steps() {

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file The step-indexed schedule of a run, for display (the dashboard marks it on every curve): the step after
+/// which the generator learning rate drops (grpo.lr_drop_step) and the step each objective stage begins
+/// (objective.stages).
+#include "core/config/run_config.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dpg::config {
+
+struct ScheduleEvent {
+  int64_t step = 0;   ///< the first GRPO step the change applies to
+  std::string label;  ///< e.g. "lr 1e-04" or "stage 1: focus"
+};
+
+/// The run's schedule changes in step order (none for a run without an lr drop or stages).
+std::vector<ScheduleEvent> schedule_events(const RunConfig& cfg);
+
+}  // namespace dpg::config
