@@ -58,6 +58,15 @@ std::vector<engine::StepMetrics> run_all(const config::RunConfig& cfg, const std
   return store::RunStore::open(db, true).steps(id);
 }
 
+/// Whether run 1 of two stores sampled the same responses at @p step (both must hold that step's samples).
+bool same_responses(const std::string& db_a, const std::string& db_b, int64_t step) {
+  const auto a = store::RunStore::open(db_a, true).samples(1, step), b = store::RunStore::open(db_b, true).samples(1, step);
+  if (a.empty() || a.size() != b.size()) qFatal("step %lld: %zu and %zu samples", static_cast<long long>(step), a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].response != b[i].response) return false;
+  return true;
+}
+
 }  // namespace
 
 class TestLoop : public QObject {
@@ -159,10 +168,7 @@ class TestLoop : public QObject {
       for (float v : t1[i].byte_tau) any_nonzero = any_nonzero || v != 0.0f;
     }
     QVERIFY(any_nonzero);
-    auto s2 = seq.samples(1, 2), t2 = tok.samples(1, 2);
-    bool differs = false;
-    for (size_t i = 0; i < s2.size(); ++i) differs = differs || s2[i].response != t2[i].response;
-    QVERIFY(differs);
+    QVERIFY(!same_responses(seq_db, tok_db, 2));
   }
 
   // grpo.entropy_coef > 0 changes the generator's update (the bonus has a gradient), so step 2 samples
@@ -177,14 +183,8 @@ class TestLoop : public QObject {
     cfg.grpo.entropy_coef = 1.0;
     run_all(cfg, bonus_db, plugins);
     auto plain = store::RunStore::open(plain_db, true), bonus = store::RunStore::open(bonus_db, true);
-    auto p1 = plain.samples(1, 1), b1 = bonus.samples(1, 1);
-    QCOMPARE(b1.size(), p1.size());
-    for (size_t i = 0; i < p1.size(); ++i)
-      QCOMPARE(QString::fromStdString(b1[i].response), QString::fromStdString(p1[i].response));
-    auto p2 = plain.samples(1, 2), b2 = bonus.samples(1, 2);
-    bool differs = false;
-    for (size_t i = 0; i < p2.size(); ++i) differs = differs || p2[i].response != b2[i].response;
-    QVERIFY(differs);
+    QVERIFY(same_responses(plain_db, bonus_db, 1));
+    QVERIFY(!same_responses(plain_db, bonus_db, 2));
     const auto ps = plain.steps(1), bs = bonus.steps(1);
     QVERIFY2(bs.back().entropy > ps.back().entropy,
              qPrintable(QStringLiteral("entropy %1 (bonus) vs %2").arg(bs.back().entropy).arg(ps.back().entropy)));
@@ -213,18 +213,10 @@ class TestLoop : public QObject {
     cfg.grpo.lr_drop_step = 2;
     cfg.grpo.lr_after_drop = 30 * cfg.grpo.lr;
     run_all(cfg, drop_db, plugins);
-    auto plain = store::RunStore::open(plain_db, true), drop = store::RunStore::open(drop_db, true);
-    auto same = [&](int64_t step) {
-      const auto p = plain.samples(1, step), d = drop.samples(1, step);
-      if (p.size() != d.size() || p.empty()) return false;
-      for (size_t i = 0; i < p.size(); ++i)
-        if (p[i].response != d[i].response) return false;
-      return true;
-    };
-    QVERIFY(same(1));
-    QVERIFY(same(2));
-    QVERIFY(same(3));
-    QVERIFY(!same(4));
+    QVERIFY(same_responses(plain_db, drop_db, 1));
+    QVERIFY(same_responses(plain_db, drop_db, 2));
+    QVERIFY(same_responses(plain_db, drop_db, 3));
+    QVERIFY(!same_responses(plain_db, drop_db, 4));
   }
 
   // An objective stage (here a focus from step 3) leaves steps 1-2 as they were, changes Φ from step 3 on (step 3
@@ -246,10 +238,7 @@ class TestLoop : public QObject {
     for (int i = 0; i < 2; ++i) QCOMPARE(staged[i].phi, plain[i].phi);
     QVERIFY2(std::abs(staged[2].phi - plain[2].phi) > 1e-6,
              qPrintable(QStringLiteral("step 3 Φ %1 with the stage, %2 without").arg(staged[2].phi).arg(plain[2].phi)));
-    auto p = store::RunStore::open(plain_db, true), st = store::RunStore::open(staged_db, true);
-    const auto ps = p.samples(1, 3), ss = st.samples(1, 3);
-    QCOMPARE(ps.size(), ss.size());
-    for (size_t i = 0; i < ps.size(); ++i) QCOMPARE(ss[i].response, ps[i].response);
+    QVERIFY(same_responses(plain_db, staged_db, 3));
     for (int i = 0; i < 3; ++i) QCOMPARE(resumed[i].phi, staged[i].phi);
     // A stage whose params the plugin rejects fails before the store is touched, naming the stage.
     cfg.objective.stages = nlohmann::json::parse(R"([{"from_step": 2, "params": {"sharpness": -1}}])");
