@@ -169,7 +169,8 @@ void assign(const std::string& path, T& field, const json& v) {
     if (!v.is_number()) expected("a number");
     field = v.get<double>();
   } else {  // a JSON field keeps the shape of its default: objective.params an object, objective.stages an array
-    if (field.is_array() ? !v.is_array() : !v.is_object()) expected(field.is_array() ? "a JSON array" : "a JSON object");
+    const bool array = field.is_array();
+    if (array ? !v.is_array() : !v.is_object()) expected(array ? "a JSON array" : "a JSON object");
     field = v;
   }
 }

@@ -21,7 +21,8 @@ std::vector<ScheduleEvent> schedule_events(const RunConfig& cfg) {
       std::string keys;
       if (stage.contains("params") && stage["params"].is_object())
         for (const auto& [key, value] : stage["params"].items()) keys += (keys.empty() ? "" : ", ") + key;
-      out.push_back({stage["from_step"].get<int64_t>(), "stage " + std::to_string(k) + (keys.empty() ? "" : ": " + keys)});
+      const std::string label = "stage " + std::to_string(k) + (keys.empty() ? "" : ": " + keys);
+      out.push_back({stage["from_step"].get<int64_t>(), label});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.step < b.step; });

@@ -93,8 +93,8 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   }
   const auto cfg = sets.empty() ? stored : config::continued_config(stored, sets, resume_step);
   if (info->status == store::RunStatus::Done && cfg.grpo.steps <= resume_step) {
-    throw std::invalid_argument("run " + std::to_string(run_id) + " has finished; nothing to resume (continue it with " +
-                                "--set grpo.steps=N, N > " + std::to_string(resume_step) + ")");
+    throw std::invalid_argument("run " + std::to_string(run_id) + " has finished; nothing to resume (continue it " +
+                                "with --set grpo.steps=N, N > " + std::to_string(resume_step) + ")");
   }
   auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));  // fail before changing the store
   if (resume_step > 0) run->load_checkpoint(resume_path);

@@ -271,8 +271,8 @@ class TestConfig : public QObject {
     e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.lr_drop_step=50"}, 100); });
     QVERIFY2(starts_with(e, "grpo.lr_drop_step: would change the generator learning rate of step 51"), e.c_str());
     e = error_of([&] {
-      continued_config(stored, {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 5}}])"},
-                       100);
+      continued_config(stored,
+                       {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 5}}])"}, 100);
     });
     QVERIFY2(starts_with(e, "objective.stages: would change the objective of step 90"), e.c_str());
     // A stage that changes nothing before the steps made is fine, even if it begins earlier.

@@ -60,8 +60,10 @@ std::vector<engine::StepMetrics> run_all(const config::RunConfig& cfg, const std
 
 /// Whether run 1 of two stores sampled the same responses at @p step (both must hold that step's samples).
 bool same_responses(const std::string& db_a, const std::string& db_b, int64_t step) {
-  const auto a = store::RunStore::open(db_a, true).samples(1, step), b = store::RunStore::open(db_b, true).samples(1, step);
-  if (a.empty() || a.size() != b.size()) qFatal("step %lld: %zu and %zu samples", static_cast<long long>(step), a.size(), b.size());
+  const auto a = store::RunStore::open(db_a, true).samples(1, step);
+  const auto b = store::RunStore::open(db_b, true).samples(1, step);
+  if (a.empty() || a.size() != b.size())
+    qFatal("step %lld: %zu and %zu samples", static_cast<long long>(step), a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i].response != b[i].response) return false;
   return true;
@@ -237,7 +239,9 @@ class TestLoop : public QObject {
     QCOMPARE(resumed.size(), size_t(3));
     for (int i = 0; i < 2; ++i) QCOMPARE(staged[i].phi, plain[i].phi);
     QVERIFY2(std::abs(staged[2].phi - plain[2].phi) > 1e-6,
-             qPrintable(QStringLiteral("step 3 Φ %1 with the stage, %2 without").arg(staged[2].phi).arg(plain[2].phi)));
+             qPrintable(QStringLiteral("step 3 Φ %1 with the stage, %2 without")
+                            .arg(staged[2].phi)
+                            .arg(plain[2].phi)));
     QVERIFY(same_responses(plain_db, staged_db, 3));
     for (int i = 0; i < 3; ++i) QCOMPARE(resumed[i].phi, staged[i].phi);
     // A stage whose params the plugin rejects fails before the store is touched, naming the stage.

@@ -368,7 +368,8 @@ class TestWidgets : public QObject {
     QVERIFY(!d.okButton()->isEnabled());
     QVERIFY2(d.message().startsWith(QStringLiteral("grpo.kl_coef: cannot change when continuing a run")),
              qPrintable(d.message()));
-    d.changesBox()->setPlainText(QStringLiteral("objective.stages=[{\"from_step\": 30, \"params\": {\"sharpness\": 5}}]"));
+    d.changesBox()->setPlainText(
+        QStringLiteral("objective.stages=[{\"from_step\": 30, \"params\": {\"sharpness\": 5}}]"));
     QVERIFY(!d.okButton()->isEnabled());
     QVERIFY2(d.message().startsWith(QStringLiteral("objective.stages: would change the objective of step 30")),
              qPrintable(d.message()));
@@ -376,7 +377,8 @@ class TestWidgets : public QObject {
     d.changesBox()->setPlainText(QStringLiteral("\n  %1  \n\ngrpo.lr_drop_step=40\n").arg(stage));
     d.stepsBox()->setValue(80);
     QVERIFY2(d.okButton()->isEnabled(), qPrintable(d.message()));
-    QCOMPARE(d.changes(), (QStringList{QStringLiteral("grpo.steps=80"), stage, QStringLiteral("grpo.lr_drop_step=40")}));
+    QCOMPARE(d.changes(),
+             (QStringList{QStringLiteral("grpo.steps=80"), stage, QStringLiteral("grpo.lr_drop_step=40")}));
   }
 
   // The schedule is marked on every plot and replaced, not added to, by the next run's; clear() keeps it.
