@@ -15,20 +15,21 @@
 #include <QVBoxLayout>
 
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace dpg::ui {
 
 ContinueDialog::ContinueDialog(const store::RunInfo& run, QWidget* parent)
-    : QDialog(parent), run_(run), made_(run.last_step.value_or(0)) {
+    : QDialog(parent), made_(run.last_step.value_or(0)) {
   setWindowTitle(tr("Continue run #%1 %2").arg(run.id).arg(qs(run.name)));
-  int64_t stored_steps = 0;
   try {
-    stored_steps = config::RunConfig::from_json(nlohmann::json::parse(run.config_json)).grpo.steps;
-  } catch (const std::exception&) {
-    // An unreadable stored config: revalidate() shows why, and OK stays disabled.
+    stored_ = config::RunConfig::from_json(nlohmann::json::parse(run.config_json));
+  } catch (const std::exception& e) {
+    unreadable_ = qs(e.what());  // revalidate() shows why, and OK stays disabled
   }
+  const int64_t stored_steps = stored_ ? stored_->grpo.steps : 0;
   auto* intro = new QLabel(
       tr("Runs the run on from its newest checkpoint, in the same store. Steps already made are kept, so only changes "
          "that leave them as they were are allowed: more steps, and schedules that begin later, such as an objective "
@@ -92,10 +93,10 @@ QStringList ContinueDialog::changes() const {
 
 void ContinueDialog::revalidate() {
   try {
-    const auto stored = config::RunConfig::from_json(nlohmann::json::parse(run_.config_json));
+    if (!stored_) throw std::runtime_error(unreadable_.toStdString());
     std::vector<std::string> sets;
     for (const auto& c : changes()) sets.push_back(c.toStdString());
-    const auto next = config::continued_config(stored, sets, made_);
+    const auto next = config::continued_config(*stored_, sets, made_);
     message_.clear();
     status_->setText(tr("✔ Continues from the newest checkpoint to step %1 (%2 more steps).")
                          .arg(next.grpo.steps)

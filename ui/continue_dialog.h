@@ -5,10 +5,13 @@
 /// stage or generator lr drop. Every edit is checked at once with config::continued_config (plain config
 /// arithmetic, no I/O), against the steps the run has made; OK is enabled only for a continuation that leaves them
 /// as they were made, and the reason is shown otherwise.
+#include "core/config/run_config.h"
 #include "core/store/run_store.h"
 
 #include <QDialog>
 #include <QStringList>
+
+#include <optional>
 
 class QLabel;
 class QPlainTextEdit;
@@ -34,7 +37,8 @@ class ContinueDialog : public QDialog {
  private:
   void revalidate();
 
-  store::RunInfo run_;
+  std::optional<config::RunConfig> stored_;  ///< the run's stored config, parsed once (none if unreadable)
+  QString unreadable_;                       ///< why it could not be read
   int64_t made_ = 0;  ///< the run's highest stored step (resume re-runs any after its newest checkpoint)
   QSpinBox* steps_ = nullptr;
   QPlainTextEdit* edits_ = nullptr;

@@ -31,6 +31,20 @@ std::string brief(const json& v) {
   return s.size() > 40 ? s.substr(0, 37) + "..." : s;
 }
 
+/// Step 1 and every step up to @p last where either config's lr or objective params may change, ascending.
+std::set<int64_t> change_points(const RunConfig& a, const RunConfig& b, int64_t last) {
+  std::set<int64_t> steps;
+  if (last >= 1) steps.insert(1);
+  for (const RunConfig* c : {&a, &b}) {
+    if (c->grpo.lr_drop_step > 0 && c->grpo.lr_drop_step + 1 <= last) steps.insert(c->grpo.lr_drop_step + 1);
+    for (const auto& stage : c->objective.stages) {
+      const int64_t from = stage.value("from_step", int64_t(0));  // validated: an integer ≥ 2
+      if (from >= 1 && from <= last) steps.insert(from);
+    }
+  }
+  return steps;
+}
+
 }  // namespace
 
 RunConfig continued_config(const RunConfig& stored, const std::vector<std::string>& sets, int64_t made_steps) {
@@ -53,8 +67,9 @@ RunConfig continued_config(const RunConfig& stored, const std::vector<std::strin
   }
   if (next.grpo.steps <= made_steps)
     fail("grpo.steps", "must be more than the " + std::to_string(made_steps) + " steps already made");
-  // The schedules may change only after the steps made: the same lr and objective at every one of them.
-  for (int64_t s = 1; s <= made_steps; ++s) {
+  // The schedules may change only after the steps made: the same lr and objective at every one of them. Both are
+  // constant between their change points, so the first step where they differ is step 1 or a change point.
+  for (const int64_t s : change_points(stored, next, made_steps)) {
     if (next.grpo.lr_at(s) != stored.grpo.lr_at(s))
       fail("grpo.lr_drop_step", "would change the generator learning rate of step " + std::to_string(s) +
                                     ", already made; a drop must come at step " + std::to_string(made_steps) +

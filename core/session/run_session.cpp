@@ -40,16 +40,15 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
   in.generator = model::load_model(model::resolve_model_path(cfg.generator.model), torch::kFloat32);
   in.target = model::load_model(model::resolve_model_path(cfg.target.model),
                                 cfg.inner.dtype == "float64" ? torch::kFloat64 : torch::kFloat32);
-  auto params = objective::prepare_objective_params(cfg.objective.kind, cfg.objective.params,
-                                                    *in.target.tokenizer, cfg.target.seq_len);
-  in.objective = plugins.create(cfg.objective.kind, params);
+  auto make_objective = [&](const nlohmann::json& params) {
+    return plugins.create(cfg.objective.kind, objective::prepare_objective_params(
+                                                  cfg.objective.kind, params, *in.target.tokenizer, cfg.target.seq_len));
+  };
+  in.objective = make_objective(cfg.objective.params);
   for (size_t i = 0; i < cfg.objective.stages.size(); ++i) {
     const int64_t from = cfg.objective.stages[i]["from_step"].get<int64_t>();
     try {
-      in.stages.push_back({from, plugins.create(cfg.objective.kind,
-                                                objective::prepare_objective_params(
-                                                    cfg.objective.kind, cfg.objective.params_at(from),
-                                                    *in.target.tokenizer, cfg.target.seq_len))});
+      in.stages.push_back({from, make_objective(cfg.objective.params_at(from))});
     } catch (const std::exception& e) {  // the plugin's reason, placed at the stage that caused it
       throw model::ConfigError("objective.stages[" + std::to_string(i) + "].params: " + e.what());
     }
