@@ -43,6 +43,10 @@ void ScreenshotTour::start() {
   });
 }
 
+nlohmann::json ScreenshotTour::tourStages() const {
+  return nlohmann::json::array({{{"from_step", steps_ / 2 + 1}, {"params", {{"focus", {{2, 2, 5.0}, {3, 5, 5.0}}}}}}});
+}
+
 void ScreenshotTour::startRun(int index) {
   auto cfg = config::load_preset(config::kDefaultPreset);
   // The same run with sequence and with token credit: the comparison's config diff is the credit, and the
@@ -55,8 +59,7 @@ void ScreenshotTour::startRun(int index) {
   cfg.checkpoint_every = 0;
   // Both runs share a schedule, so the Run shot shows its marks and the comparison's diff stays the credit: a
   // two-pixel focus from halfway, and a lower generator lr for the last quarter.
-  cfg.objective.stages = nlohmann::json::array(
-      {{{"from_step", steps_ / 2 + 1}, {"params", {{"focus", {{2, 2, 5.0}, {3, 5, 5.0}}}}}}});
+  cfg.objective.stages = tourStages();
   cfg.grpo.lr_drop_step = steps_ * 3 / 4;
   cfg.grpo.lr_after_drop = 1e-4;
   w_->runSetup()->setConfig(cfg);
@@ -111,18 +114,16 @@ void ScreenshotTour::grabRevalidate() {
 }
 
 void ScreenshotTour::grabContinue() {
-  // The Continue dialog of the first (finished) run, asked for an objective stage that begins after its last step.
+  // The Continue dialog of the first (finished) run, asked for a second objective stage that begins after its
+  // last step (the run's own stage stays as it was, or the dialog would refuse the change).
   auto* d = w_->continueRun(ids_.front());
   if (!d) {
     qApp->quit();
     return;
   }
-  const qint64 next = d->stepsBox()->minimum();
-  d->changesBox()->setPlainText(
-      QStringLiteral("objective.stages=[{\"from_step\": %1, \"params\": {\"focus\": [[0, 5, 3], [0, 3, 3]]}}]\n"
-                     "grpo.lr_drop_step=%2\ngrpo.lr_after_drop=1e-4")
-          .arg(next)
-          .arg(next - 1));
+  auto stages = tourStages();
+  stages.push_back({{"from_step", d->stepsBox()->minimum()}, {"params", {{"focus", {{0, 5, 3.0}, {0, 3, 3.0}}}}}});
+  d->changesBox()->setPlainText(QStringLiteral("objective.stages=") + QString::fromStdString(stages.dump()));
   QTimer::singleShot(300, this, [this, d] {
     const QString path = dir_ + QStringLiteral("/continue.png");
     d->grab().save(path, "PNG");

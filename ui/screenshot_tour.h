@@ -2,6 +2,8 @@
 #pragma once
 /// @file ScreenshotTour: drives a MainWindow through two short runs and grabs every main view
 /// into PNGs (scripts/screenshots.sh runs it under xvfb-run). Quits the application when done.
+#include <nlohmann/json.hpp>
+
 #include <QObject>
 #include <QString>
 
@@ -20,6 +22,8 @@ class ScreenshotTour : public QObject {
   void grabAll();
   void grabRevalidate();
   void grabContinue();
+  /// The objective stages of the tour's runs: a two-pixel focus from halfway.
+  nlohmann::json tourStages() const;
   void grab(int tab, const QString& file);
   MainWindow* w_;
   QString dir_;
