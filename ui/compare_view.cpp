@@ -2,6 +2,7 @@
 #include "ui/compare_view.h"
 
 #include "ui/image_util.h"
+#include "ui/schedule_marks.h"
 #include "ui/smoothing.h"
 #include "ui/store_reader.h"
 
@@ -166,6 +167,13 @@ std::vector<bool> CompareView::shownValidation() const {
 
 int CompareView::diffRows() const { return diff_->rowCount(); }
 
+QStringList CompareView::scheduleLabels() const {
+  QStringList out;
+  for (int i = 0; i < plot_->itemCount(); ++i)
+    if (auto* text = qobject_cast<QCPItemText*>(plot_->item(i))) out << text->text();
+  return out;
+}
+
 void CompareView::showRuns(const CompareList& runs) {
   runs_ = runs;
   QStringList names;
@@ -251,6 +259,21 @@ void CompareView::plot() {
     g->setPen(QPen(kColours[i % 4], 1.8));
     g->setName(QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name)));
     g->setData(x, QVector<double>(s.begin(), s.end()), true);
+  }
+  // Schedule marks (lr drop, objective stages): one grey mark where every run shares the event, else each run's
+  // own in its colour, its label one line lower per run so labels at one step stay readable.
+  plot_->clearItems();
+  std::map<std::pair<int64_t, std::string>, std::vector<int>> owners;
+  for (int i = 0; i < int(runs_.size()); ++i)
+    for (const auto& e : runs_[size_t(i)].schedule) owners[{e.step, e.label}].push_back(i);
+  for (const auto& [event, runs] : owners) {
+    const config::ScheduleEvent e{event.first, event.second};
+    if (runs.size() == runs_.size()) {
+      add_schedule_mark(plot_, e, QColor(90, 90, 90), true);
+      continue;
+    }
+    for (int i : runs)
+      add_schedule_mark(plot_, e, kColours[i % 4], true, QStringLiteral("#%1 ").arg(runs_[size_t(i)].info.id), i);
   }
   plot_->yAxis->setLabel(metric_->currentText());
   plot_->rescaleAxes();

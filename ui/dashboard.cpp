@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/dashboard.h"
 
+#include "ui/schedule_marks.h"
 #include "ui/smoothing.h"
 #include "ui/types.h"
 
@@ -171,30 +172,10 @@ void Dashboard::setSchedule(const std::vector<config::ScheduleEvent>& events) {
   schedule_items_.clear();
   schedule_ = events;
   const QColor ink(90, 90, 90);
-  for (size_t i = 0; i < plots_.size(); ++i) {
-    auto* p = plots_[i];
-    for (const auto& e : events) {
-      auto* line = new QCPItemStraightLine(p);
-      line->point1->setCoords(double(e.step), 0.0);
-      line->point2->setCoords(double(e.step), 1.0);
-      line->setPen(QPen(ink, 1.0, Qt::DashLine));
-      line->setSelectable(false);
-      schedule_items_.push_back(line);
-      if (i >= 4) continue;  // labels on the top row only
-      auto* label = new QCPItemText(p);
-      label->position->setTypeX(QCPItemPosition::ptPlotCoords);
-      label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-      label->position->setCoords(double(e.step), 0.02);
-      label->setPositionAlignment(Qt::AlignTop | Qt::AlignLeft);
-      label->setPadding(QMargins(3, 0, 0, 0));
-      label->setText(QString::fromStdString(e.label));
-      label->setFont(QFont(font().family(), 7));
-      label->setColor(ink);
-      label->setBrush(QColor(255, 255, 255, 210));  // readable over a curve
-      label->setSelectable(false);
-      schedule_items_.push_back(label);
-    }
-  }
+  for (size_t i = 0; i < plots_.size(); ++i)
+    for (const auto& e : events)
+      for (auto* item : add_schedule_mark(plots_[i], e, ink, /*labelled=*/i < 4))  // labels on the top row only
+        schedule_items_.push_back(item);
   scheduleReplot();
 }
 

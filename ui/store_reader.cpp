@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "ui/store_reader.h"
 
+#include "core/config/schedule.h"
 #include "core/store/export.h"
 
 #include <QFileInfo>
 #include <QMetaObject>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <iterator>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -65,6 +69,7 @@ void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step, ImageSou
       CompareRun c;
       c.info = *info;
       c.steps = s->steps(id);
+      c.schedule = config::schedule_events_of(info->config_json);
       const auto snapshotSteps = s->snapshot_steps(id);
       // The newest snapshot step at or before the chosen one that has an image of the chosen kind.
       for (auto it = snapshotSteps.rbegin(); it != snapshotSteps.rend(); ++it) {
@@ -73,12 +78,13 @@ void StoreWorker::loadCompare(const QList<qint64>& runIds, qint64 step, ImageSou
         if (!shows(set, source)) continue;
         c.image_step = *it;
         c.sign = *source_images(set, source, &c.validation).first;
-        c.target = set.target;
         break;
       }
-      // Y is stored once, with the first snapshot; the comparison counts wrong pixels against it.
-      if (c.target.empty() && !snapshotSteps.empty())
-        c.target = snapshot_set(snapshotSteps.front(), s->snapshots(id, snapshotSteps.front())).target;
+      // Y is stored at step 1 and where a stage begins; the image is compared with the Y in force at its step.
+      const auto targetSteps = s->snapshot_steps(id, "target");
+      const int64_t at = c.image_step >= 0 ? c.image_step : step >= 0 ? step : std::numeric_limits<int64_t>::max();
+      const auto y = std::upper_bound(targetSteps.begin(), targetSteps.end(), at);
+      if (y != targetSteps.begin()) c.target = s->snapshot(id, *std::prev(y), "target").value_or(engine::Image{});
       out.push_back(std::move(c));
     }
     Q_EMIT compareLoaded(out);

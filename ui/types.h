@@ -2,6 +2,7 @@
 #pragma once
 /// @file Value types that cross threads in the GUI (engine worker -> GUI, store reader -> GUI).
 /// Everything is sent by value through queued signals; nothing is shared.
+#include "core/config/schedule.h"
 #include "core/dpg/records.h"
 #include "core/store/run_store.h"
 
@@ -39,6 +40,7 @@ struct CompareRun {
   engine::Image sign;
   engine::Image target;
   bool validation = false;  ///< the sign image is the validation's (repeat 0), not the training run's
+  std::vector<config::ScheduleEvent> schedule;  ///< lr drop and stages (none when the config cannot be read)
 };
 using CompareList = std::vector<CompareRun>;
 

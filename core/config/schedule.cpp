@@ -29,4 +29,12 @@ std::vector<ScheduleEvent> schedule_events(const RunConfig& cfg) {
   return out;
 }
 
+std::vector<ScheduleEvent> schedule_events_of(const std::string& config_json) noexcept {
+  try {
+    return schedule_events(RunConfig::from_json(nlohmann::json::parse(config_json)));
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
 }  // namespace dpg::config

@@ -18,5 +18,7 @@ struct ScheduleEvent {
 
 /// The run's schedule changes in step order (none for a run without an lr drop or stages).
 std::vector<ScheduleEvent> schedule_events(const RunConfig& cfg);
+/// The same from a stored config's JSON text; none when this build cannot read it (the curves still show).
+std::vector<ScheduleEvent> schedule_events_of(const std::string& config_json) noexcept;
 
 }  // namespace dpg::config

@@ -12,6 +12,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -297,7 +298,11 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
       rec.new_best = true;
     }
   }
-  if (s == 1 && !train_view.target.empty()) rec.snapshots.push_back({"target", train_view.target});
+  // Y is stored where it can change: at step 1 and where a stage begins (a stage may draw another image).
+  const bool stage_begins = std::any_of(in_.stages.begin(), in_.stages.end(),
+                                        [s](const ObjectiveStage& st) { return st.from_step == s; });
+  if ((s == 1 || stage_begins) && !train_view.target.empty())
+    rec.snapshots.push_back({"target", train_view.target});
   if (c.snapshot_every > 0 && (s == 1 || s % c.snapshot_every == 0 || last)) add_images(rec, train_view, "");
   m.step_seconds = since(t_step);
   ++next_step_;

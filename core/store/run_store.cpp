@@ -453,9 +453,9 @@ std::vector<engine::Sample> RunStore::samples(int64_t run_id, int64_t step) cons
   return out;
 }
 
-std::vector<int64_t> RunStore::snapshot_steps(int64_t run_id) const {
-  Statement st(db_, "SELECT DISTINCT step FROM snapshots WHERE run_id = ? ORDER BY step");
-  st.bind(1, run_id);
+std::vector<int64_t> RunStore::snapshot_steps(int64_t run_id, const std::string& kind) const {
+  Statement st(db_, "SELECT DISTINCT step FROM snapshots WHERE run_id = ? AND (?2 = '' OR kind = ?2) ORDER BY step");
+  st.bind(1, run_id).bind(2, kind);
   std::vector<int64_t> out;
   while (st.step()) out.push_back(st.int64(0));
   return out;

@@ -123,8 +123,8 @@ class RunStore {
                                          std::optional<int64_t> since_step = {}) const;
   /// Samples of one step, by index (byte_tau empty where none was stored).
   std::vector<engine::Sample> samples(int64_t run_id, int64_t step) const;
-  /// Steps that have at least one snapshot, ascending.
-  std::vector<int64_t> snapshot_steps(int64_t run_id) const;
+  /// Steps that have at least one snapshot, ascending; with @p kind, only those holding that kind.
+  std::vector<int64_t> snapshot_steps(int64_t run_id, const std::string& kind = {}) const;
   /// One snapshot image (kind "delta", "sign" or "target"), or nullopt.
   std::optional<engine::Image> snapshot(int64_t run_id, int64_t step,
                                         const std::string& kind) const;

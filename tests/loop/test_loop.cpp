@@ -258,6 +258,29 @@ class TestLoop : public QObject {
     QVERIFY(!QFileInfo::exists(QString::fromStdString(bad_db)));
   }
 
+  // A stage that draws another image stores its Y where it begins, so the views and the comparison judge each step's
+  // sign image against the image in force at that step.
+  void imageStageStoresItsTarget() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(2);
+    cfg.validation.every = 0;
+    cfg.objective.stages =
+        nlohmann::json::array({{{"from_step", 2},
+                                {"params", {{"source", "bitmap"}, {"bits", nlohmann::json::array({"#.#", ".#."})}}}}});
+    const auto db = (dir.path() + QStringLiteral("/i.db")).toStdString();
+    run_all(cfg, db, plugins);
+    auto st = store::RunStore::open(db, true);
+    QCOMPARE(st.snapshot_steps(1, "target"), (std::vector<int64_t>{1, 2}));
+    QCOMPARE(st.snapshot(1, 1, "target")->rows, int64_t(6));  // "67"
+    const auto y = *st.snapshot(1, 2, "target");
+    QCOMPARE(y.rows, int64_t(2));
+    QCOMPARE(y.cols, int64_t(3));
+    const std::vector<float> want{1, -1, 1, -1, 1, -1};
+    for (int64_t i = 0; i < 6; ++i) QCOMPARE(y.at(i / 3, i % 3), want[size_t(i)]);
+    QCOMPARE(st.snapshot(1, 2, "sign")->rows, int64_t(2));  // the step's sign image is of the new patch
+  }
+
   // A finished run continued with more steps and a new stage equals a run made with that config from the start,
   // and its store then holds the new config; a change to a step already made is refused and changes nothing.
   void finishedRunContinuesWithAStage() {

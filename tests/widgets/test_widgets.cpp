@@ -18,6 +18,7 @@
 #include "ui/lmhead_view.h"
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
+#include "ui/store_reader.h"
 #include "tests/common/qr_scan.h"
 
 
@@ -396,6 +397,26 @@ class TestWidgets : public QObject {
     lines = 0;
     for (int i = 0; i < plot->itemCount(); ++i) lines += qobject_cast<QCPItemStraightLine*>(plot->item(i)) != nullptr;
     QCOMPARE(lines, 1);
+  }
+
+  void compare_marks_each_runs_schedule() {
+    // An event every compared run shares is drawn once; another run's own event carries its id and colour.
+    QTemporaryDir dir;
+    StoreReader reader(dir.filePath(QStringLiteral("runs.db")));
+    CompareView view(&reader);
+    CompareList runs(2);
+    runs[0].info.id = 1;
+    runs[1].info.id = 2;
+    runs[0].schedule = {{1101, "lr 1e-04"}};
+    runs[1].schedule = {{1101, "lr 1e-04"}, {1801, "stage 1: focus"}};
+    Q_EMIT reader.compareLoaded(runs);
+    QCOMPARE(view.runCount(), 2);
+    QStringList labels = view.scheduleLabels();
+    labels.sort();
+    QCOMPARE(labels, (QStringList{QStringLiteral("#2 stage 1: focus"), QStringLiteral("lr 1e-04")}));
+    runs[1].schedule.clear();  // a new comparison replaces the marks
+    Q_EMIT reader.compareLoaded(runs);
+    QCOMPARE(view.scheduleLabels(), QStringList{QStringLiteral("#1 lr 1e-04")});
   }
 
   void dashboard_merges_older_steps() {

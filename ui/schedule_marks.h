@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Marks of a run's schedule (config::schedule_events: the lr drop, objective stages) on a QCustomPlot: a
+/// dashed vertical line at the event's first step and, optionally, its label at the top of the axis rect. Shared by
+/// the dashboard (one run) and the comparison (each run in its own colour).
+#include "core/config/schedule.h"
+
+#include <QColor>
+#include <QString>
+
+#include <vector>
+
+class QCPAbstractItem;
+class QCustomPlot;
+
+namespace dpg::ui {
+
+/// Adds @p event's line (and its label, prefixed by @p prefix, when @p labelled) to @p plot and returns the items,
+/// which @p plot owns; remove them with QCustomPlot::removeItem. @p row shifts the label down by that many lines,
+/// so the labels of several runs' events at one step do not cover each other.
+std::vector<QCPAbstractItem*> add_schedule_mark(QCustomPlot* plot, const config::ScheduleEvent& event,
+                                                const QColor& ink, bool labelled, const QString& prefix = {},
+                                                int row = 0);
+
+}  // namespace dpg::ui
