@@ -22,7 +22,7 @@
 namespace dpg::ui {
 
 ContinueDialog::ContinueDialog(const store::RunInfo& run, QWidget* parent)
-    : QDialog(parent), made_(run.last_step.value_or(0)) {
+    : QDialog(parent), made_(run.last_step.value_or(0)), resume_(run.last_checkpoint.value_or(0)) {
   setWindowTitle(tr("Continue run #%1 %2").arg(run.id).arg(qs(run.name)));
   try {
     stored_ = config::RunConfig::from_json(nlohmann::json::parse(run.config_json));
@@ -96,11 +96,14 @@ void ContinueDialog::revalidate() {
     if (!stored_) throw std::runtime_error(unreadable_.toStdString());
     std::vector<std::string> sets;
     for (const auto& c : changes()) sets.push_back(c.toStdString());
-    const auto next = config::continued_config(*stored_, sets, made_);
+    const auto next = config::continued_config(*stored_, sets, resume_);
     message_.clear();
-    status_->setText(tr("✔ Continues from the newest checkpoint to step %1 (%2 more steps).")
-                         .arg(next.grpo.steps)
-                         .arg(next.grpo.steps - made_));
+    QString text = tr("✔ Continues from the checkpoint of step %1 to step %2 (%3 steps).")
+                       .arg(resume_)
+                       .arg(next.grpo.steps)
+                       .arg(next.grpo.steps - resume_);
+    if (made_ > resume_) text += tr(" Steps %1–%2, made after that checkpoint, are run again.").arg(resume_ + 1).arg(made_);
+    status_->setText(text);
     status_->setStyleSheet(QString());
   } catch (const std::exception& e) {
     message_ = qs(e.what());

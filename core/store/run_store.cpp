@@ -96,7 +96,8 @@ std::string run_columns(int version) {
              "id, name, created_at, updated_at, status, status_message, preset, config_json, app_version, "
              "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = "
              "r.id), ") +
-         (version >= 3 ? "metric_name" : "''");
+         (version >= 3 ? "metric_name" : "''") +
+         ", (SELECT max(step) FROM checkpoints c WHERE c.run_id = r.id)";
 }
 
 RunInfo read_run(const Statement& st) {
@@ -116,6 +117,7 @@ RunInfo read_run(const Statement& st) {
   r.best_phi = st.real(12);
   if (!st.is_null(13)) r.last_step = st.int64(13);
   r.metric_name = st.text(14);
+  if (!st.is_null(15)) r.last_checkpoint = st.int64(15);
   return r;
 }
 

@@ -51,6 +51,8 @@ struct RunInfo {
   double best_metric = 0.0;          ///< its readable (validation) metric (NaN if none)
   double best_phi = 0.0;             ///< its (validation) Φ (NaN if none)
   std::optional<int64_t> last_step;  ///< highest committed step
+  /// Step of the newest checkpoint row: where a resume starts unless that file has since been damaged.
+  std::optional<int64_t> last_checkpoint;
 };
 
 /// One row of the checkpoints table.

@@ -293,6 +293,10 @@ class TestStore : public QObject {
     QCOMPARE(run->app_version, std::string(DPG_VERSION));
     QCOMPARE(run->status, RunStatus::Created);
     QCOMPARE(run->last_step, std::optional<int64_t>(1));
+    QCOMPARE(run->last_checkpoint, std::optional<int64_t>(1));
+    store.commit_step(id, make_record(2));  // a step without a checkpoint
+    QCOMPARE(store.run(id)->last_step, std::optional<int64_t>(2));
+    QCOMPARE(store.run(id)->last_checkpoint, std::optional<int64_t>(1));
     QVERIFY(run->created_at.size() == 24 && run->created_at.back() == 'Z');
     QVERIFY(!store.run(id + 100).has_value());
   }

@@ -360,6 +360,7 @@ class TestWidgets : public QObject {
     run.status = dpg::store::RunStatus::Done;
     run.config_json = cfg.to_json().dump();
     run.last_step = 40;
+    run.last_checkpoint = 40;
     ContinueDialog d(run);
     QCOMPARE(d.stepsBox()->minimum(), 41);
     QCOMPARE(d.stepsBox()->value(), 60);
@@ -380,6 +381,19 @@ class TestWidgets : public QObject {
     QVERIFY2(d.okButton()->isEnabled(), qPrintable(d.message()));
     QCOMPARE(d.changes(),
              (QStringList{QStringLiteral("grpo.steps=80"), stage, QStringLiteral("grpo.lr_drop_step=40")}));
+
+    // A stopped run resumes from its newest checkpoint (30) and makes steps 31–37 again, so those may change,
+    // as the engine allows; step 30 may not.
+    run.status = dpg::store::RunStatus::Stopped;
+    run.last_step = 37;
+    run.last_checkpoint = 30;
+    ContinueDialog s(run);
+    QCOMPARE(s.stepsBox()->value(), 40);  // its own end
+    s.changesBox()->setPlainText(QStringLiteral("objective.stages=[{\"from_step\": 31, \"params\": {\"sharpness\": 5}}]"));
+    QVERIFY2(s.okButton()->isEnabled(), qPrintable(s.message()));
+    s.changesBox()->setPlainText(QStringLiteral("objective.stages=[{\"from_step\": 30, \"params\": {\"sharpness\": 5}}]"));
+    QVERIFY2(s.message().startsWith(QStringLiteral("objective.stages: would change the objective of step 30")),
+             qPrintable(s.message()));
   }
 
   // The schedule is marked on every plot and replaced, not added to, by the next run's; clear() keeps it.
