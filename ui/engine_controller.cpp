@@ -36,6 +36,7 @@ void EngineWorker::drive(MakeSession make) {
     run_id = s->run_id();
     const auto& cfg = s->run().inputs().config;
     set_engine_threads(cfg.threads);
+    threads_->store(torch::get_num_threads());  // read back in this thread: OpenMP's count is per thread
     Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()),
                    qs(cfg.to_json().dump()));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
@@ -69,7 +70,7 @@ void EngineWorker::resumeRun(qint64 runId, const QString& dbPath, const QStringL
 
 EngineController::EngineController(QObject* parent) : QObject(parent) {
   register_metatypes();
-  worker_ = new EngineWorker(&stop_, &paused_);
+  worker_ = new EngineWorker(&stop_, &paused_, &threads_);
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
   connect(worker_, &EngineWorker::started, this,

@@ -26,7 +26,8 @@ namespace dpg::ui {
 class EngineWorker : public QObject {
   Q_OBJECT
  public:
-  EngineWorker(std::atomic<bool>* stop, std::atomic<bool>* pause) : stop_(stop), pause_(pause) {}
+  EngineWorker(std::atomic<bool>* stop, std::atomic<bool>* pause, std::atomic<int>* threads)
+      : stop_(stop), pause_(pause), threads_(threads) {}
 
  public Q_SLOTS:
   void startNew(const QString& configJson, const QString& preset, const QString& dbPath);
@@ -44,6 +45,7 @@ class EngineWorker : public QObject {
   void drive(MakeSession make);
   std::atomic<bool>* stop_;
   std::atomic<bool>* pause_;
+  std::atomic<int>* threads_;
 };
 
 class EngineController : public QObject {
@@ -56,6 +58,9 @@ class EngineController : public QObject {
   bool isPaused() const { return paused_.load(); }
   qint64 runId() const { return run_id_; }
   QString dbPath() const { return db_path_; }
+  /// The intra-op threads the engine thread runs with, as that thread reads them back (0 before any run):
+  /// the run config's `threads`, or all cores but one for the GUI when it names none.
+  int engineThreads() const { return threads_.load(); }
 
  public Q_SLOTS:
   /// Starts a new run of @p config (validated first; a ConfigError is reported by errorOccurred).
@@ -89,6 +94,7 @@ class EngineController : public QObject {
   std::atomic<bool> stop_{false};
   bool running_ = false;
   std::atomic<bool> paused_{false};
+  std::atomic<int> threads_{0};
   qint64 run_id_ = -1;
   QString db_path_;
 };

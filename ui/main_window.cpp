@@ -426,7 +426,10 @@ void MainWindow::updateStatus() {
   if (engine_->isRunning() && shown_is_live_ && steps_this_session_ > 0 && clock_.isValid()) {
     const double secs = clock_.elapsed() / 1000.0;
     const double perMin = 60.0 * steps_this_session_ / std::max(1e-3, secs);
-    speed_label_->setText(tr("%1 steps/min").arg(perMin, 0, 'f', 1));
+    const int threads = engine_->engineThreads();
+    const QString rate = QString::number(perMin, 'f', 1);
+    speed_label_->setText(threads == 1 ? tr("%1 steps/min, 1 thread").arg(rate)
+                                       : tr("%1 steps/min, %2 threads").arg(rate).arg(threads));
     const double left = double(total_steps_ - last_step_) * 60.0 / std::max(1e-6, perMin);
     const int s = int(std::lround(left));
     eta_label_->setText(tr("ETA %1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0')));

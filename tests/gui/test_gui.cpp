@@ -61,7 +61,9 @@ class TestGui : public QObject {
     w.setInteractive(false);
     w.resize(1300, 850);
     w.show();
-    w.runSetup()->setConfig(tinyConfig(3, 0));
+    auto first = tinyConfig(3, 0);
+    first.threads = 3;  // an unusual count, so the check below cannot pass by the default
+    w.runSetup()->setConfig(first);
     w.startRun();
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
     QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1 || !w.lastError().isEmpty(), 300000);
@@ -72,6 +74,7 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isRunning(), 600000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
     QCOMPARE(w.dashboard()->pointCount(), 3);
+    QCOMPARE(w.engine()->engineThreads(), 3);  // the engine ran with the config's threads (the sums depend on it)
     QCOMPARE(w.dashboard()->metricTitle(), QStringLiteral("Pixel accuracy"));  // the objective's metric
     QVERIFY(w.lmHead()->snapshotCount() >= 1);
     run_ids_ << w.engine()->runId();
@@ -81,6 +84,7 @@ class TestGui : public QObject {
     w.startRun();
     QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1 || !w.lastError().isEmpty(), 300000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QCOMPARE(w.engine()->engineThreads(), std::max(1, QThread::idealThreadCount() - 1));  // 0: a core for the GUI
     QElapsedTimer t;
     t.start();
     w.stopRun();
