@@ -9,8 +9,6 @@
 #include "core/session/evaluate.h"
 #include "core/session/run_session.h"
 
-#include <torch/torch.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -50,14 +48,14 @@ void print_pixel_rates(const engine::Validation& v) {
 }
 
 void eval_run(const EvalArgs& a) {
-  if (a.threads > 0) torch::set_num_threads(a.threads);
-  session::EvalRequest req{a.db.empty() ? session::default_db_path() : a.db, a.id, a.step, a.sets};
+  session::EvalRequest req{a.db.empty() ? session::default_db_path() : a.db, a.id, a.step, a.sets, a.threads};
   plugin::PluginRegistry plugins;
   const auto res = session::evaluate_checkpoint(req, plugins);
   const auto& c = res.config.validation;
   std::fprintf(stderr, "run %ld, checkpoint of step %ld: %ld validation(s) of %ld prompts x %ld, T_val %ld, "
-               "temperature %g\n", long(a.id), long(res.step), long(c.repeats), long(c.prompts),
-               long(res.config.grpo.group_size), long(c.T), c.temperature);
+               "temperature %g, %ld thread%s\n", long(a.id), long(res.step), long(c.repeats), long(c.prompts),
+               long(res.config.grpo.group_size), long(c.T), c.temperature, long(res.threads),
+               res.threads == 1 ? "" : "s");
   const auto& v = res.validation;
   std::printf("%6s %12s %10s\n", "repeat", "phi_val", "metric");
   for (size_t r = 0; r < v.metrics.size(); ++r) std::printf("%6zu %12.6f %10.4f\n", r, v.phis[r], v.metrics[r]);
@@ -101,7 +99,7 @@ void add_eval_command(CLI::App& app) {
   e->add_option("--png", a->png_dir, "Folder for each repeat's sign image (bitmap objectives) and Y");
   e->add_option("--scale", a->scale, "Pixels per LM-head cell in the PNGs")->capture_default_str();
   e->add_option("--db", a->db, "Run database");
-  e->add_option("--threads", a->threads, "Intra-op threads");
+  e->add_option("--threads", a->threads, "Intra-op threads (default: the run's own, as its validations used)");
   e->callback([a] { eval_run(*a); });
 }
 

@@ -24,6 +24,9 @@ struct EvalRequest {
   int64_t run_id = 0;
   std::optional<int64_t> step;    ///< default: the run's best step
   std::vector<std::string> sets;  ///< "validation.KEY=VALUE" overrides; any other key is an error
+  /// Intra-op threads of the calling thread for the validation; 0: the run's config `threads`, as its own
+  /// validations used (the float sums depend on it), or the thread's current count when the config names none.
+  int64_t threads = 0;
 };
 
 struct EvalResult {
@@ -35,6 +38,7 @@ struct EvalResult {
   double metric_sd = 0;   ///< sample standard deviation of the metric over the repeats
   double metric_min = 0;  ///< lowest metric of one repeat
   double metric_max = 0;  ///< highest metric of one repeat
+  int64_t threads = 0;    ///< the intra-op threads it ran with
 };
 
 /// Loads the checkpoint of the requested step and validates it. Throws std::invalid_argument with one

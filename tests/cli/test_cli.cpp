@@ -48,6 +48,7 @@ void checkEval(const QString& db, int64_t id, const dpg::engine::StepMetrics& la
                          QStringLiteral("--step"), QString::number(last.step)};
   auto e = run_dpg(base);
   QVERIFY2(e.code == 0, qPrintable(e.err));
+  QVERIFY2(e.err.contains(QStringLiteral(", 1 thread\n")), qPrintable(e.err));  // the run's own (threads=1)
   const auto mean = evalMean(e.out);
   QCOMPARE(QString::number(mean.first, 'f', 6), QString::number(last.val_phi, 'f', 6));
   QCOMPARE(QString::number(mean.second, 'f', 4), QString::number(last.val_metric, 'f', 4));
@@ -132,7 +133,7 @@ class TestCli : public QObject {
                   QStringLiteral("--set"), QStringLiteral("grpo.max_new_tokens=32"),
                   QStringLiteral("--set"), QStringLiteral("inner.T=4"),
                   QStringLiteral("--set"), QStringLiteral("validation.every=20"),
-                  QStringLiteral("--set"), QStringLiteral("seed=3")});
+                  QStringLiteral("--set"), QStringLiteral("seed=3"), QStringLiteral("--set"), QStringLiteral("threads=1")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto st = dpg::store::RunStore::open(db.toStdString(), true);
     auto runs = st.list_runs();
