@@ -102,7 +102,8 @@ void ContinueDialog::revalidate() {
                        .arg(resume_)
                        .arg(next.grpo.steps)
                        .arg(next.grpo.steps - resume_);
-    if (made_ > resume_) text += tr(" Steps %1–%2, made after that checkpoint, are run again.").arg(resume_ + 1).arg(made_);
+    if (made_ > resume_)
+      text += tr(" Steps %1–%2, made after that checkpoint, are run again.").arg(resume_ + 1).arg(made_);
     status_->setText(text);
     status_->setStyleSheet(QString());
   } catch (const std::exception& e) {

@@ -133,7 +133,8 @@ class TestCli : public QObject {
                   QStringLiteral("--set"), QStringLiteral("grpo.max_new_tokens=32"),
                   QStringLiteral("--set"), QStringLiteral("inner.T=4"),
                   QStringLiteral("--set"), QStringLiteral("validation.every=20"),
-                  QStringLiteral("--set"), QStringLiteral("seed=3"), QStringLiteral("--set"), QStringLiteral("threads=1")});
+                  QStringLiteral("--set"), QStringLiteral("seed=3"),
+                  QStringLiteral("--set"), QStringLiteral("threads=1")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto st = dpg::store::RunStore::open(db.toStdString(), true);
     auto runs = st.list_runs();

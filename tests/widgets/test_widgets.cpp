@@ -389,9 +389,12 @@ class TestWidgets : public QObject {
     run.last_checkpoint = 30;
     ContinueDialog s(run);
     QCOMPARE(s.stepsBox()->value(), 40);  // its own end
-    s.changesBox()->setPlainText(QStringLiteral("objective.stages=[{\"from_step\": 31, \"params\": {\"sharpness\": 5}}]"));
+    const auto stageFrom = [](int step) {
+      return QStringLiteral("objective.stages=[{\"from_step\": %1, \"params\": {\"sharpness\": 5}}]").arg(step);
+    };
+    s.changesBox()->setPlainText(stageFrom(31));
     QVERIFY2(s.okButton()->isEnabled(), qPrintable(s.message()));
-    s.changesBox()->setPlainText(QStringLiteral("objective.stages=[{\"from_step\": 30, \"params\": {\"sharpness\": 5}}]"));
+    s.changesBox()->setPlainText(stageFrom(30));
     QVERIFY2(s.message().startsWith(QStringLiteral("objective.stages: would change the objective of step 30")),
              qPrintable(s.message()));
   }
