@@ -2,7 +2,7 @@
 #include "ui/compare_view.h"
 
 #include "ui/image_util.h"
-#include "ui/schedule_marks.h"
+#include "ui/step_axis.h"
 #include "ui/smoothing.h"
 #include "ui/store_reader.h"
 
@@ -111,6 +111,7 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   plot_->plotLayout()->addElement(0, 0, plot_->legend);
   plot_->plotLayout()->setRowStretchFactor(0, 0.001);
   plot_->xAxis->setLabel(tr("step"));
+  set_step_ticks(plot_->xAxis);
   auto* imgBox = new QWidget(upper);
   images_ = new QGridLayout(imgBox);
   upper->addWidget(plot_);

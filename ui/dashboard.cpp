@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/dashboard.h"
 
-#include "ui/schedule_marks.h"
+#include "ui/step_axis.h"
 #include "ui/smoothing.h"
 #include "ui/types.h"
 
@@ -142,6 +142,7 @@ QCustomPlot* Dashboard::makePlot(const QString& title, const QString& yLabel) {
   auto* t = new QCPTextElement(p, title, QFont(font().family(), 9, QFont::Bold));
   p->plotLayout()->addElement(0, 0, t);
   p->xAxis->setLabel(tr("step"));
+  set_step_ticks(p->xAxis);
   p->yAxis->setLabel(yLabel);
   QFont small(font().family(), 8);
   p->xAxis->setTickLabelFont(small);

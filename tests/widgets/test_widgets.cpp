@@ -416,6 +416,23 @@ class TestWidgets : public QObject {
     QCOMPARE(lines, 1);
   }
 
+  void dashboard_ticks_whole_steps() {
+    // The step axis ticks whole steps only: a 16-step run must not show a tick at 2.5, a long one none at 250.5.
+    for (int steps : {16, 2100}) {
+      Dashboard d;
+      d.resize(900, 600);
+      std::vector<dpg::engine::StepMetrics> ms(static_cast<size_t>(steps));
+      for (int i = 0; i < steps; ++i) ms[size_t(i)].step = i + 1;
+      d.appendMany(ms);
+      auto* plot = d.findChildren<QCustomPlot*>().front();
+      QTRY_COMPARE(plot->graph(0)->dataCount(), steps);
+      plot->replot();
+      const auto ticks = plot->xAxis->tickVector();
+      QVERIFY(ticks.size() >= 3);
+      for (double t : ticks) QVERIFY2(t == std::floor(t), qPrintable(QString::number(t)));
+    }
+  }
+
   void compare_marks_each_runs_schedule() {
     // An event every compared run shares is drawn once; another run's own event carries its id and colour.
     QTemporaryDir dir;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Marks of a run's schedule (config::schedule_events: the lr drop, objective stages) on a QCustomPlot: a
-/// dashed vertical line at the event's first step and, optionally, its label at the top of the axis rect. Shared by
-/// the dashboard (one run) and the comparison (each run in its own colour).
+/// @file The step axis of the curve plots, shared by the dashboard (one run) and the comparison (each run in its own
+/// colour): whole-step ticks, and marks of a run's schedule (config::schedule_events: the lr drop, objective
+/// stages), a dashed vertical line at the event's first step with, optionally, its label at the top of the axis
+/// rect.
 #include "core/config/schedule.h"
 
 #include <QColor>
@@ -11,9 +12,13 @@
 #include <vector>
 
 class QCPAbstractItem;
+class QCPAxis;
 class QCustomPlot;
 
 namespace dpg::ui {
+
+/// Ticks @p axis at whole steps only (1, 2, 3 … zoomed in; 200, 400 … zoomed out), never at 2.5.
+void set_step_ticks(QCPAxis* axis);
 
 /// Adds @p event's line (and its label, prefixed by @p prefix, when @p labelled) to @p plot and returns the items,
 /// which @p plot owns; remove them with QCustomPlot::removeItem. @p row shifts the label down by that many lines,

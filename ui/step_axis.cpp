@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: MIT
-#include "ui/schedule_marks.h"
+#include "ui/step_axis.h"
 
 #include <qcustomplot.h>
 
 namespace dpg::ui {
+
+void set_step_ticks(QCPAxis* axis) {
+  QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+  ticker->setTickStep(1.0);
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);  // whole multiples of one step
+  axis->setTicker(ticker);
+}
 
 std::vector<QCPAbstractItem*> add_schedule_mark(QCustomPlot* plot, const config::ScheduleEvent& event,
                                                 const QColor& ink, bool labelled, const QString& prefix, int row) {
