@@ -14,6 +14,7 @@
 #include "ui/dashboard.h"
 #include "ui/designer/bitmap_canvas.h"
 #include "ui/designer/objective_designer.h"
+#include "ui/history_browser.h"
 #include "ui/image_util.h"
 #include "ui/lmhead_view.h"
 #include "ui/samples_view.h"
@@ -431,6 +432,24 @@ class TestWidgets : public QObject {
       QVERIFY(ticks.size() >= 3);
       for (double t : ticks) QVERIFY2(t == std::floor(t), qPrintable(QString::number(t)));
     }
+  }
+
+  void history_steps_tip_names_the_resume_point() {
+    dpg::config::RunConfig cfg;
+    cfg.grpo.steps = 40;
+    dpg::store::RunInfo run;
+    run.id = 3;
+    run.config_json = cfg.to_json().dump();
+    run.last_step = 37;
+    run.last_checkpoint = 30;
+    RunsModel model;
+    model.setRuns({run});
+    const auto tip = [&] { return model.data(model.index(0, RunsModel::LastStep), Qt::ToolTipRole).toString(); };
+    QCOMPARE(tip(), QStringLiteral("37 of 40 steps made; newest checkpoint at step 30, where a resume starts"));
+    run.last_checkpoint.reset();
+    run.config_json = "{";
+    model.setRuns({run});
+    QCOMPARE(tip(), QStringLiteral("37 steps made; no checkpoint yet, so a resume starts from step 1"));
   }
 
   void compare_marks_each_runs_schedule() {
