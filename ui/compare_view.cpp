@@ -2,8 +2,8 @@
 #include "ui/compare_view.h"
 
 #include "ui/image_util.h"
-#include "ui/step_axis.h"
 #include "ui/smoothing.h"
+#include "ui/step_axis.h"
 #include "ui/store_reader.h"
 
 #include <qcustomplot.h>

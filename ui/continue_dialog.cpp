@@ -91,6 +91,8 @@ QStringList ContinueDialog::changes() const {
   return out;
 }
 
+QString ContinueDialog::statusText() const { return status_->text(); }
+
 void ContinueDialog::revalidate() {
   try {
     if (!stored_) throw std::runtime_error(unreadable_.toStdString());
@@ -98,12 +100,15 @@ void ContinueDialog::revalidate() {
     for (const auto& c : changes()) sets.push_back(c.toStdString());
     const auto next = config::continued_config(*stored_, sets, resume_);
     message_.clear();
-    QString text = tr("✔ Continues from the checkpoint of step %1 to step %2 (%3 steps).")
-                       .arg(resume_)
-                       .arg(next.grpo.steps)
-                       .arg(next.grpo.steps - resume_);
+    QString text = resume_ > 0 ? tr("✔ Continues from the checkpoint of step %1 to step %2 (%3 steps).")
+                                     .arg(resume_)
+                                     .arg(next.grpo.steps)
+                                     .arg(next.grpo.steps - resume_)
+                               : tr("✔ Starts again from step 1, as there is no checkpoint, and runs to step %1.")
+                                     .arg(next.grpo.steps);
     if (made_ > resume_)
-      text += tr(" Steps %1–%2, made after that checkpoint, are run again.").arg(resume_ + 1).arg(made_);
+      text += resume_ > 0 ? tr(" Steps %1–%2, made after that checkpoint, are run again.").arg(resume_ + 1).arg(made_)
+                          : tr(" Its %1 stored steps are made again.").arg(made_);
     status_->setText(text);
     status_->setStyleSheet(QString());
   } catch (const std::exception& e) {

@@ -30,6 +30,8 @@ class ContinueDialog : public QDialog {
   QStringList changes() const;
   /// Why the continuation is refused (empty when OK is enabled).
   QString message() const { return message_; }
+  /// The line under the changes: where the continuation starts and ends, or why it is refused.
+  QString statusText() const;
 
   QSpinBox* stepsBox() const { return steps_; }
   QPlainTextEdit* changesBox() const { return edits_; }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/dashboard.h"
 
-#include "ui/step_axis.h"
 #include "ui/smoothing.h"
+#include "ui/step_axis.h"
 #include "ui/types.h"
 
 #include <qcustomplot.h>

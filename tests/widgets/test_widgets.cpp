@@ -395,9 +395,15 @@ class TestWidgets : public QObject {
     };
     s.changesBox()->setPlainText(stageFrom(31));
     QVERIFY2(s.okButton()->isEnabled(), qPrintable(s.message()));
+    QCOMPARE(s.statusText(), QStringLiteral("✔ Continues from the checkpoint of step 30 to step 40 (10 steps). "
+                                            "Steps 31–37, made after that checkpoint, are run again."));
     s.changesBox()->setPlainText(stageFrom(30));
     QVERIFY2(s.message().startsWith(QStringLiteral("objective.stages: would change the objective of step 30")),
              qPrintable(s.message()));
+    run.last_checkpoint.reset();  // no checkpoint: the engine makes every step again
+    ContinueDialog none(run);
+    QCOMPARE(none.statusText(), QStringLiteral("✔ Starts again from step 1, as there is no checkpoint, and runs to "
+                                               "step 40. Its 37 stored steps are made again."));
   }
 
   // The schedule is marked on every plot and replaced, not added to, by the next run's; clear() keeps it.
