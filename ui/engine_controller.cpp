@@ -4,8 +4,6 @@
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
 
-#include <torch/torch.h>
-
 #include <QMetaObject>
 
 #include <algorithm>
@@ -14,13 +12,6 @@
 namespace dpg::ui {
 
 namespace {
-/// The run config's thread count where it names one (the float sums, and so the run, depend on it); otherwise
-/// the engine leaves one core to the GUI.
-void set_engine_threads(int64_t configured) {
-  const int cores = std::max(1, QThread::idealThreadCount());
-  torch::set_num_threads(configured > 0 ? int(configured) : std::max(1, cores - 1));
-}
-
 plugin::PluginRegistry& registry() {
   // Created and used only in the engine thread (the registry is not thread-safe).
   static thread_local plugin::PluginRegistry plugins;
@@ -35,8 +26,8 @@ void EngineWorker::drive(MakeSession make) {
     std::unique_ptr<session::RunSession> s = make();
     run_id = s->run_id();
     const auto& cfg = s->run().inputs().config;
-    set_engine_threads(cfg.threads);
-    threads_->store(torch::get_num_threads());  // read back in this thread: OpenMP's count is per thread
+    // The config's thread count where it names one; otherwise the engine leaves one core to the GUI.
+    threads_->store(session::use_run_threads(0, cfg.threads, std::max(1, QThread::idealThreadCount() - 1)));
     Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()),
                    qs(cfg.to_json().dump()));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });

@@ -8,8 +8,6 @@
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
 
-#include <torch/torch.h>
-
 #include <atomic>
 #include <csignal>
 #include <cmath>
@@ -32,11 +30,12 @@ struct RunArgs {
   int threads = 0;
 };
 
+/// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's count).
 void drive(session::RunSession& s, int threads) {
-  if (threads > 0) torch::set_num_threads(threads);
+  const auto& cfg = s.run().inputs().config;
+  session::use_run_threads(threads, cfg.threads);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  const auto& cfg = s.run().inputs().config;
   std::fprintf(stderr, "run %ld: %s, %ld steps, database %s\n", long(s.run_id()), cfg.name.c_str(),
                long(cfg.grpo.steps), s.store().path().c_str());
   ProgressBar bar("dpg run " + std::to_string(s.run_id()));
@@ -67,7 +66,7 @@ void run_new(const RunArgs& a) {
   cfg.validate();
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::create(cfg, preset, a.db.empty() ? session::default_db_path() : a.db, plugins);
-  drive(*s, a.threads > 0 ? a.threads : int(cfg.threads));
+  drive(*s, a.threads);
 }
 
 void run_resume(const RunArgs& a) {
@@ -75,9 +74,7 @@ void run_resume(const RunArgs& a) {
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins, a.sets);
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id), long(s->run().next_step()));
   for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
-  // The stored config's thread count unless --threads says otherwise: the float sums, and so the resumed
-  // steps, depend on it.
-  drive(*s, a.threads > 0 ? a.threads : int(s->run().inputs().config.threads));
+  drive(*s, a.threads);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include "core/store/run_store.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
@@ -52,9 +51,7 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
   }
   if (out.config.validation.every == 0) out.config.validation.every = 1;  // a run that never validated still can be
   out.config.validate();
-  if (const int64_t threads = req.threads > 0 ? req.threads : out.config.threads; threads > 0)
-    torch::set_num_threads(int(threads));
-  out.threads = torch::get_num_threads();  // this thread's count (OpenMP keeps one per thread)
+  out.threads = use_run_threads(req.threads, out.config.threads);
   out.checkpoint = checkpoint_file(st, req.db_path, req.run_id, out.step);
   for (const auto& m : st.steps(req.run_id, out.step - 1))  // from that step on, not the whole run
     if (m.step == out.step && std::isfinite(m.val_metric)) {

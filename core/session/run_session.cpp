@@ -26,6 +26,12 @@ std::string default_db_path() {
   return (base / "dpg-workbench" / "runs.db").string();
 }
 
+int use_run_threads(int64_t requested, int64_t configured, int64_t fallback) {
+  const int64_t threads = requested > 0 ? requested : configured > 0 ? configured : fallback;
+  if (threads > 0) torch::set_num_threads(int(threads));
+  return torch::get_num_threads();
+}
+
 std::string checkpoint_dir(const std::string& db_path, int64_t run_id) {
   // Named after the database file, like SQLite's -wal and -shm: two stores in one folder both have a run 1.
   const fs::path db(db_path);

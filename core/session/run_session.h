@@ -27,6 +27,11 @@ namespace dpg::session {
 std::string default_db_path();
 /// Where the checkpoints of run @p run_id live, beside the database: DB-checkpoints/run-ID.
 std::string checkpoint_dir(const std::string& db_path, int64_t run_id);
+/// Sets the calling thread's intra-op threads for a run's work: @p requested (e.g. --threads) if > 0, else the run
+/// config's @p configured `threads` if > 0 (a run's float sums, and so its steps and validations, depend on it),
+/// else @p fallback if > 0, else leaves the count. Returns the count now in force in this thread (OpenMP keeps one
+/// per thread, so only the thread that does the work can read it).
+int use_run_threads(int64_t requested, int64_t configured, int64_t fallback = 0);
 
 /// Builds the engine's inputs: loads models, prompts and the objective (through the plugins).
 engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins);
