@@ -3,8 +3,6 @@
 
 #include "ui/store_reader.h"
 
-#include <nlohmann/json.hpp>
-
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -80,11 +78,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ToolTipRole && index.column() == LastStep && r->last_step) {
     // How far the run got and where a Resume or Continue… would start from.
-    qint64 total = 0;
-    try {
-      total = nlohmann::json::parse(r->config_json).at("grpo").at("steps").get<qint64>();
-    } catch (const std::exception&) {  // an unreadable config: say what the store knows
-    }
+    const qint64 total = planned_steps(*r);
     QString tip = total > 0 ? tr("%1 of %2 steps made").arg(*r->last_step).arg(total)
                             : tr("%1 steps made").arg(*r->last_step);
     tip += r->last_checkpoint ? tr("; newest checkpoint at step %1, where a resume starts").arg(*r->last_checkpoint)

@@ -376,11 +376,7 @@ void MainWindow::openRun(qint64 runId) {
     run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(store::status_name(r->status))));
     dashboard_->setMetricName(r->metric_name);
     showSchedule(r->config_json);
-    total_steps_ = 0;
-    try {
-      total_steps_ = nlohmann::json::parse(r->config_json).at("grpo").at("steps").get<qint64>();
-    } catch (const std::exception&) {
-    }
+    total_steps_ = planned_steps(*r);
   }
   tabs_->setCurrentIndex(RunTab);
 }

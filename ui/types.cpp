@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "ui/types.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QObject>
+
+#include <exception>
 
 namespace dpg::ui {
 
@@ -53,6 +57,14 @@ std::pair<const engine::Image*, const engine::Image*> source_images(const Snapsh
 
 QString metric_noun(const std::string& metric_name) {
   return metric_name.empty() ? QObject::tr("metric") : qs(metric_name);
+}
+
+qint64 planned_steps(const store::RunInfo& run) {
+  try {
+    return nlohmann::json::parse(run.config_json).at("grpo").at("steps").get<qint64>();
+  } catch (const std::exception&) {  // an unreadable config: the callers show what the store knows
+    return 0;
+  }
 }
 
 QString metric_title(const std::string& metric_name) {

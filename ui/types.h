@@ -74,6 +74,8 @@ inline QString qs(const std::string& s) { return QString::fromStdString(s); }
 QString metric_title(const std::string& metric_name);
 /// The metric's name inside a sentence ("pixel accuracy"), or "metric" when the run has none stored.
 QString metric_noun(const std::string& metric_name);
+/// The run's planned length, grpo.steps of its stored config, or 0 when that cannot be read.
+qint64 planned_steps(const store::RunInfo& run);
 
 }  // namespace dpg::ui
 
