@@ -3,6 +3,8 @@
 
 #include "ui/store_reader.h"
 
+#include "core/session/run_lease.h"
+
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,6 +19,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -57,7 +60,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
       case Id: return qlonglong(r->id);
       case Name: return qs(r->name);
       case Preset: return qs(r->preset);
-      case Status: return qs(store::status_name(r->status));
+      case Status: return qs(session::status_label(*r));
       case BestMetric:
         if (!std::isfinite(r->best_metric) || !r->best_step) return role == Qt::EditRole ? QVariant(-1e300) : QVariant();
         return role == Qt::EditRole ? QVariant(r->best_metric)
@@ -85,6 +88,11 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
                               : tr("; no checkpoint yet, so a resume starts from step 1");
     return tip;
   }
+  if (role == Qt::ToolTipRole && index.column() == Status && r->status == store::RunStatus::Running) {
+    return r->interrupted ? tr("Marked running, but no process holds it: it was killed or crashed. Resume continues it "
+                               "from its newest checkpoint; every step committed before stays.")
+                          : tr("Being run now, here or by another process (e.g. dpg run).");
+  }
   if (role == Qt::ToolTipRole) {
     QString tip = qs(r->notes);
     if (!r->status_message.empty()) tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + qs(r->status_message);
@@ -92,7 +100,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ForegroundRole && index.column() == Status) {
     switch (r->status) {
-      case store::RunStatus::Running: return QColor(0, 120, 0);
+      case store::RunStatus::Running: return r->interrupted ? QColor(160, 90, 0) : QColor(0, 120, 0);
       case store::RunStatus::Failed: return QColor(180, 0, 0);
       case store::RunStatus::Done: return QColor(30, 60, 160);
       default: return {};
@@ -278,12 +286,18 @@ void HistoryBrowser::updateButtons() {
   rename_->setEnabled(n == 1);
   revalidate_->setEnabled(n == 1);
   use_config_->setEnabled(n == 1);
-  // A "running" run may be live in another process (a CLI run); a done one has nothing left.
+  // A "running" run is live here or in another process unless nobody holds its lease (interrupted); a done one has
+  // nothing left to resume.
   const auto* run = n == 1 ? model_->runById(selectedRunIds().front()) : nullptr;
+  const bool live = run && run->status == store::RunStatus::Running && !run->interrupted;
   resume_->setEnabled(run && (run->status == store::RunStatus::Stopped || run->status == store::RunStatus::Paused ||
-                              run->status == store::RunStatus::Failed));
-  continue_->setEnabled(run && run->status != store::RunStatus::Running && run->last_step.value_or(0) > 0);
-  delete_->setEnabled(n >= 1);
+                              run->status == store::RunStatus::Failed || run->interrupted));
+  continue_->setEnabled(run && !live && run->last_step.value_or(0) > 0);
+  const auto ids = selectedRunIds();
+  delete_->setEnabled(n >= 1 && std::none_of(ids.begin(), ids.end(), [this](qint64 id) {
+                        const auto* r = model_->runById(id);
+                        return r && r->status == store::RunStatus::Running && !r->interrupted;  // live somewhere
+                      }));
   compare_->setEnabled(n >= 2 && n <= 4);
   save_notes_->setEnabled(n == 1);
 }

@@ -167,8 +167,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   connect(reader_, &StoreReader::samplesExported, this, [this](qint64 id, const QString& path, qint64 lines) {
     statusBar()->showMessage(tr("Wrote %n sample(s) of run #%1 to %2.", nullptr, int(lines)).arg(id).arg(path), 8000);
   });
-  connect(reader_, &StoreReader::exportFailed, this,
-          [this](const QString& m) { showError(tr("Could not export the samples: %1").arg(m)); });
+  connect(reader_, &StoreReader::actionFailed, this, [this](const QString& m) { showError(m); });
   connect(samples_, &SamplesView::stepRequested, this, [this](qint64 step) {
     if (shown_run_ >= 0) reader_->requestSamples(shown_run_, step);
   });
@@ -373,7 +372,7 @@ void MainWindow::openRun(qint64 runId) {
   reader_->requestSteps(runId, -1);
   reader_->requestSnapshots(runId, -1);
   if (const auto* r = history_->model()->runById(runId)) {
-    run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(store::status_name(r->status))));
+    run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(session::status_label(*r))));
     dashboard_->setMetricName(r->metric_name);
     showSchedule(r->config_json);
     total_steps_ = planned_steps(*r);
@@ -386,7 +385,7 @@ void MainWindow::pollShownRun() {
   bool running = false;
   if (const auto* r = history_->model()->runById(shown_run_)) {
     running = r->status == store::RunStatus::Running;
-    run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r->name), qs(store::status_name(r->status))));
+    run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r->name), qs(session::status_label(*r))));
   }
   // One more read after the run leaves "running": its last steps may have landed just before the status flip.
   const bool fetch = running || shown_was_running_;

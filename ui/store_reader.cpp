@@ -2,6 +2,8 @@
 #include "ui/store_reader.h"
 
 #include "core/config/schedule.h"
+#include "core/session/run_lease.h"
+#include "core/session/run_session.h"
 #include "core/store/export.h"
 
 #include <QFileInfo>
@@ -10,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iterator>
 #include <limits>
 #include <stdexcept>
@@ -36,7 +39,11 @@ store::RunStore* StoreWorker::store() {
   }
 
 void StoreWorker::listRuns() {
-  DPG_GUARD(if (auto* s = store()) Q_EMIT runsListed(s->list_runs()); else Q_EMIT runsListed({});)
+  DPG_GUARD(if (auto* s = store()) {
+    auto runs = s->list_runs();
+    session::mark_interrupted(path_.toStdString(), runs);
+    Q_EMIT runsListed(runs);
+  } else Q_EMIT runsListed({});)
 }
 
 void StoreWorker::loadSteps(qint64 runId, qint64 sinceStep) {
@@ -102,8 +109,19 @@ void StoreWorker::setNotes(qint64 runId, const QString& notes) {
 }
 
 void StoreWorker::deleteRun(qint64 runId) {
-  DPG_GUARD(for (const auto& file : store::RunStore::open(path_.toStdString()).delete_run(runId))
-                std::remove(file.c_str());)
+  try {
+    // The lease is held while deleting, so a run live in another process is refused (RunBusyError).
+    const std::string db = path_.toStdString();
+    auto lease = session::RunLease::acquire(db, runId);
+    for (const auto& file : store::RunStore::open(db).delete_run(runId)) std::remove(file.c_str());
+    std::remove(session::RunLease::path(db, runId).c_str());
+    lease.release();
+    std::error_code ec;
+    std::filesystem::remove(session::checkpoint_dir(db, runId), ec);  // only if now empty
+  } catch (const std::exception& e) {
+    store_.reset();
+    Q_EMIT actionFailed(tr("Could not delete run #%1: %2").arg(runId).arg(qs(e.what())));
+  }
   listRuns();
 }
 
@@ -116,7 +134,7 @@ void StoreWorker::exportSamples(qint64 runId, const QString& path) {
     Q_EMIT samplesExported(runId, path, qint64(lines));
   } catch (const std::exception& e) {
     store_.reset();  // as DPG_GUARD does: a failed read reopens the store next time
-    Q_EMIT exportFailed(qs(e.what()));
+    Q_EMIT actionFailed(tr("Could not export the samples: %1").arg(qs(e.what())));
   }
 }
 
@@ -133,7 +151,7 @@ StoreReader::StoreReader(const QString& dbPath, QObject* parent) : QObject(paren
   connect(worker_, &StoreWorker::samplesLoaded, this, &StoreReader::samplesLoaded);
   connect(worker_, &StoreWorker::compareLoaded, this, &StoreReader::compareLoaded);
   connect(worker_, &StoreWorker::samplesExported, this, &StoreReader::samplesExported);
-  connect(worker_, &StoreWorker::exportFailed, this, &StoreReader::exportFailed);
+  connect(worker_, &StoreWorker::actionFailed, this, &StoreReader::actionFailed);
   connect(worker_, &StoreWorker::error, this, &StoreReader::error);
   thread_.setObjectName(QStringLiteral("dpg-store-reader"));
   thread_.start();

@@ -40,8 +40,9 @@ class StoreWorker : public QObject {
   void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);
   void compareLoaded(const dpg::ui::CompareList& runs);
   void samplesExported(qint64 runId, const QString& path, qint64 lines);
-  /// A user-requested export failed (a message box, where poll errors only reach the status bar).
-  void exportFailed(const QString& message);
+  /// A user-requested action (an export, a deletion) failed, with a whole sentence for a message box (poll
+  /// errors only reach the status bar).
+  void actionFailed(const QString& message);
   void error(const QString& message);
 
  private:
@@ -70,7 +71,7 @@ class StoreReader : public QObject {
   void requestNotes(qint64 runId, const QString& notes);
   void requestDelete(qint64 runId);
   /// Writes every stored sample of @p runId to @p path as JSON Lines (store::write_samples_jsonl), off the
-  /// GUI thread; answers with samplesExported or exportFailed.
+  /// GUI thread; answers with samplesExported or actionFailed.
   void requestExportSamples(qint64 runId, const QString& path);
 
  Q_SIGNALS:
@@ -80,8 +81,9 @@ class StoreReader : public QObject {
   void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);
   void compareLoaded(const dpg::ui::CompareList& runs);
   void samplesExported(qint64 runId, const QString& path, qint64 lines);
-  /// A user-requested export failed (a message box, where poll errors only reach the status bar).
-  void exportFailed(const QString& message);
+  /// A user-requested action (an export, a deletion) failed, with a whole sentence for a message box (poll
+  /// errors only reach the status bar).
+  void actionFailed(const QString& message);
   void error(const QString& message);
 
  private:

@@ -5,6 +5,7 @@
 //                                      LM-head images per snapshot step, the curves, every step's samples
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
+#include "core/session/run_lease.h"
 #include "core/session/run_session.h"
 #include "core/store/export.h"
 #include "core/store/run_store.h"
@@ -41,10 +42,12 @@ std::string num(double v, const char* fmt = "%.6g") {
 
 void list_runs(const RunsArgs& a) {
   auto st = open_ro(a.db);
-  std::printf("%4s  %-20s %-12s %-8s %6s %10s  %s\n", "id", "name", "preset", "status", "step", "best", "created");
-  for (const auto& r : st.list_runs()) {
-    std::printf("%4ld  %-20.20s %-12.12s %-8s %6s %10s  %s\n", long(r.id), r.name.c_str(), r.preset.c_str(),
-                store::status_name(r.status).c_str(), r.last_step ? std::to_string(*r.last_step).c_str() : "-",
+  auto runs = st.list_runs();
+  session::mark_interrupted(st.path(), runs);
+  std::printf("%4s  %-20s %-12s %-11s %6s %10s  %s\n", "id", "name", "preset", "status", "step", "best", "created");
+  for (const auto& r : runs) {
+    std::printf("%4ld  %-20.20s %-12.12s %-11s %6s %10s  %s\n", long(r.id), r.name.c_str(), r.preset.c_str(),
+                session::status_label(r).c_str(), r.last_step ? std::to_string(*r.last_step).c_str() : "-",
                 r.best_step ? num(r.best_metric, "%.4f").c_str() : "-", r.created_at.c_str());
   }
 }
@@ -53,8 +56,13 @@ void show_run(const RunsArgs& a) {
   auto st = open_ro(a.db);
   auto r = st.run(a.id);
   if (!r) throw std::invalid_argument("no run " + std::to_string(a.id) + " in " + st.path());
+  std::vector<store::RunInfo> one{*r};
+  session::mark_interrupted(st.path(), one);
+  const std::string why = one[0].interrupted ? "(killed or crashed; `dpg resume " + std::to_string(a.id) +
+                                                   "` continues it from its newest checkpoint)"
+                                             : r->status_message;
   std::printf("run %ld: %s\nstatus: %s %s\npreset: %s\ncreated: %s\nnotes: %s\n", long(r->id), r->name.c_str(),
-              store::status_name(r->status).c_str(), r->status_message.c_str(), r->preset.c_str(),
+              session::status_label(one[0]).c_str(), why.c_str(), r->preset.c_str(),
               r->created_at.c_str(), r->notes.c_str());
   if (!r->metric_name.empty()) std::printf("metric: %s\n", r->metric_name.c_str());
   if (r->best_step) std::printf("best: step %ld, metric %.4f\n", long(*r->best_step), r->best_metric);

@@ -64,9 +64,13 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
   return in;
 }
 
-RunSession::RunSession(store::RunStore store, int64_t run_id, std::string db_path,
+RunSession::RunSession(store::RunStore store, int64_t run_id, std::string db_path, RunLease lease,
                        std::unique_ptr<engine::DpgRun> run)
-    : store_(std::move(store)), run_id_(run_id), db_path_(std::move(db_path)), run_(std::move(run)) {}
+    : store_(std::move(store)),
+      run_id_(run_id),
+      db_path_(std::move(db_path)),
+      lease_(std::move(lease)),
+      run_(std::move(run)) {}
 
 std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, const std::string& preset,
                                                const std::string& db_path,
@@ -77,7 +81,8 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, con
   const std::string name = cfg.name.empty() ? (preset.empty() ? std::string("run") : preset) : cfg.name;
   const int64_t id =
       store.create_run(name, preset, cfg.to_json().dump(), {}, run->inputs().objective->metric_name());
-  return std::unique_ptr<RunSession>(new RunSession(std::move(store), id, db_path, std::move(run)));
+  auto lease = RunLease::acquire(db_path, id);
+  return std::unique_ptr<RunSession>(new RunSession(std::move(store), id, db_path, std::move(lease), std::move(run)));
 }
 
 std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string& db_path,
@@ -85,6 +90,11 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
                                                const std::vector<std::string>& sets) {
   auto store = store::RunStore::open(db_path);
   auto info = store.run(run_id);
+  RunLease lease;
+  if (info) {  // claimed before anything is read for the resume: a holder may still be committing steps
+    lease = RunLease::acquire(db_path, run_id);
+    info = store.run(run_id);
+  }
   if (!info) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + db_path);
   const auto stored = config::RunConfig::from_json(nlohmann::json::parse(info->config_json));
   // The newest checkpoint whose file is intact; steps after it are re-run.
@@ -107,7 +117,8 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   if (!sets.empty()) store.set_config(run_id, cfg.to_json().dump());
   const std::string metric = run->inputs().objective->metric_name();
   if (info->metric_name != metric) store.set_metric_name(run_id, metric);  // runs made before schema 3
-  return std::unique_ptr<RunSession>(new RunSession(std::move(store), run_id, db_path, std::move(run)));
+  return std::unique_ptr<RunSession>(
+      new RunSession(std::move(store), run_id, db_path, std::move(lease), std::move(run)));
 }
 
 std::string RunSession::write_checkpoint(int64_t step) {

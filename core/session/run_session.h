@@ -10,6 +10,7 @@
 /// step is seeded from (seed, step), so the resumed curve equals an uninterrupted run.
 #include "core/config/run_config.h"
 #include "core/dpg/dpg_run.h"
+#include "core/session/run_lease.h"
 #include "core/store/run_store.h"
 
 #include <atomic>
@@ -38,11 +39,13 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
 
 class RunSession {
  public:
-  /// A new run in the store (status "created").
+  /// A new run in the store (status "created"). Both this and resume() take the run's lease (run_lease.h) and hold
+  /// it while the session lives, so no other process can step, resume or delete the run meanwhile.
   static std::unique_ptr<RunSession> create(const config::RunConfig& cfg, const std::string& preset,
                                             const std::string& db_path,
                                             const plugin::PluginRegistry& plugins);
-  /// A stopped, failed or interrupted run, from its newest intact checkpoint. @p sets (`key=value`) continue it
+  /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while another process
+  /// holds it). @p sets (`key=value`) continue it
   /// with changed settings where they leave the steps up to that checkpoint as made (config/continuation.h), e.g.
   /// grpo.steps=2000 for a finished run or a new objective stage; the store then holds the new config.
   static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
@@ -60,13 +63,14 @@ class RunSession {
                  const std::function<void(const engine::StepRecord&)>& on_step = {});
 
  private:
-  RunSession(store::RunStore store, int64_t run_id, std::string db_path,
+  RunSession(store::RunStore store, int64_t run_id, std::string db_path, RunLease lease,
              std::unique_ptr<engine::DpgRun> run);
   std::string write_checkpoint(int64_t step);
 
   store::RunStore store_;
   int64_t run_id_;
   std::string db_path_;
+  RunLease lease_;
   std::unique_ptr<engine::DpgRun> run_;
 };
 

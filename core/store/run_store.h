@@ -53,6 +53,9 @@ struct RunInfo {
   std::optional<int64_t> last_step;  ///< highest committed step
   /// Step of the newest checkpoint row: where a resume starts unless that file has since been damaged.
   std::optional<int64_t> last_checkpoint;
+  /// Not stored: marked running, yet no process holds the run (killed or crashed); it resumes like a stopped one.
+  /// Only session::mark_interrupted sets it, from the run's lease (core/session/run_lease.h).
+  bool interrupted = false;
 };
 
 /// One row of the checkpoints table.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // End to end through the dpg binary: a seeded tiny run (Φ rises above its start; the database
-// holds every step with samples and snapshots), export, continuing a finished run, and one-line errors with a
-// non-zero exit.
+// holds every step with samples and snapshots), export, continuing a finished run, a run killed with kill -9
+// and resumed, and one-line errors with a non-zero exit.
 #include "core/objective/bitmap.h"
 #include "core/store/run_store.h"
 #include "tests/common/test_paths.h"
@@ -239,6 +239,75 @@ class TestCli : public QObject {
     const auto lines = r.err.trimmed().split(QLatin1Char('\n'));
     QCOMPARE(lines.size(), 1);
     QVERIFY2(lines[0].startsWith(QStringLiteral("dpg: error: ")) && lines[0].contains(needle), qPrintable(lines[0]));
+  }
+
+  /// kill -9 in the middle of a run: every step committed before stays whole, the run reads "interrupted", and
+  /// `dpg resume` continues it to the same curve as a run that was never killed. While the run is live, a resume
+  /// from another process is one line and exit 1, and changes nothing.
+  void killedRunResumesToTheSameCurve() {
+    QTemporaryDir dir;
+    const QString killed = dir.path() + QStringLiteral("/killed.db"), whole = dir.path() + QStringLiteral("/whole.db");
+    const int steps = 40;
+    QStringList run{QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("67-tiny")};
+    for (const char* kv : {"grpo.prompts_per_step=4", "grpo.minibatch_prompts=4", "grpo.max_new_tokens=24",
+                           "inner.T=4", "validation.every=10", "validation.prompts=4", "validation.T=4",
+                           "checkpoint_every=3", "seed=5", "threads=1"})
+      run << QStringLiteral("--set") << QString::fromLatin1(kv);
+    run << QStringLiteral("--set") << QStringLiteral("grpo.steps=%1").arg(steps);
+
+    QProcess p;
+    p.start(dpg::test::bin_dir() + QStringLiteral("/dpg"), run + QStringList{QStringLiteral("--db"), killed});
+    QVERIFY(p.waitForStarted());
+    auto committed = [&] {
+      if (!QFile::exists(killed)) return size_t(0);
+      try {
+        return dpg::store::RunStore::open(killed.toStdString(), true).steps(1).size();
+      } catch (const std::exception&) {  // the run is being created
+        return size_t(0);
+      }
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(committed() >= 4, 300000);
+
+    const QStringList resume{QStringLiteral("resume"), QStringLiteral("1"), QStringLiteral("--db"), killed};
+    auto busy = run_dpg(resume);
+    QCOMPARE(busy.code, 1);
+    QVERIFY2(busy.err.trimmed().count(QLatin1Char('\n')) == 0 &&
+                 busy.err.contains(QStringLiteral("run 1 is being run by process %1; stop it there first")
+                                       .arg(p.processId())),
+             qPrintable(busy.err));
+    auto listed = run_dpg({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--db"), killed});
+    QVERIFY2(listed.out.contains(QStringLiteral(" running ")), qPrintable(listed.out));
+
+    p.kill();  // SIGKILL: no handler runs, the status stays "running"
+    QVERIFY(p.waitForFinished());
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    {
+      auto st = dpg::store::RunStore::open(killed.toStdString(), true);
+      const auto made = st.steps(1);
+      QVERIFY2(made.size() >= 4 && made.size() < size_t(steps), "the run ended before it was killed");
+      for (const auto& m : made) QCOMPARE(st.samples(1, m.step).size(), size_t(16));  // each step whole
+      QCOMPARE(st.run(1)->status, dpg::store::RunStatus::Running);
+      qInfo("killed after %zu committed steps", made.size());
+    }
+    listed = run_dpg({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--db"), killed});
+    QVERIFY2(listed.out.contains(QStringLiteral(" interrupted ")), qPrintable(listed.out));
+    auto shown = run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--db"), killed});
+    QVERIFY2(shown.out.contains(QStringLiteral("status: interrupted (killed or crashed")), qPrintable(shown.out));
+
+    auto resumed = run_dpg(resume);
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+    auto uninterrupted = run_dpg(run + QStringList{QStringLiteral("--db"), whole});
+    QVERIFY2(uninterrupted.code == 0, qPrintable(uninterrupted.err));
+    const auto a = dpg::store::RunStore::open(killed.toStdString(), true).steps(1);
+    const auto b = dpg::store::RunStore::open(whole.toStdString(), true).steps(1);
+    QCOMPARE(a.size(), size_t(steps));
+    QCOMPARE(b.size(), size_t(steps));
+    for (size_t i = 0; i < a.size(); ++i) {
+      QCOMPARE(a[i].step, b[i].step);
+      QCOMPARE(a[i].phi, b[i].phi);
+      QCOMPARE(a[i].reward_mean, b[i].reward_mean);
+    }
+    QCOMPARE(dpg::store::RunStore::open(killed.toStdString(), true).run(1)->status, dpg::store::RunStatus::Done);
   }
 
   /// `dpg pretrain --d-model/--layers/--heads` changes the role's size, and the written config says so.

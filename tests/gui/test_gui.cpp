@@ -2,8 +2,8 @@
 // The workbench's main window, offscreen (QT_QPA_PLATFORM=offscreen):
 //   ctest -R '^gui$' --output-on-failure        or        build/bin/test_gui <function>
 // A tiny live run fills the dashboard and the heatmap, history survives a restart, compare shows 2 runs, a stopped
-// run resumes from History, a CLI run is watched live, and an engine error marks the run failed. The widgets one at
-// a time are in tests/widgets.
+// run resumes from History, a CLI run is watched live, one killed with kill -9 resumes from History, and an engine
+// error marks the run failed. The widgets one at a time are in tests/widgets.
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
 #include "ui/continue_dialog.h"
@@ -316,6 +316,63 @@ class TestGui : public QObject {
     QVERIFY2(cli.exitCode() == 0, cli.readAll().constData());
     QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), 10, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(model->runs()[0].status == dpg::store::RunStatus::Done, 10000);
+  }
+
+  /// A CLI run killed with kill -9 stays "running" in the store; History tells it from a live one by its lease,
+  /// shows it as interrupted, and Resume runs it to its end in this window's engine.
+  void resumes_a_run_killed_in_a_terminal() {
+    const QString db = db_dir_.filePath(QStringLiteral("killed.db"));
+    QProcess cli;
+    cli.start(dpg::test::bin_dir() + QStringLiteral("/dpg"),
+              {QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("67-tiny"), QStringLiteral("--set"),
+               QStringLiteral("grpo.steps=30"), QStringLiteral("--set"), QStringLiteral("grpo.prompts_per_step=4"),
+               QStringLiteral("--set"), QStringLiteral("grpo.minibatch_prompts=4"), QStringLiteral("--set"),
+               QStringLiteral("checkpoint_every=2"), QStringLiteral("--db"), db, QStringLiteral("--threads"),
+               QStringLiteral("1")});
+    QVERIFY(cli.waitForStarted(10000));
+    MainWindow w(db);
+    w.setInteractive(false);
+    w.show();
+    auto* model = w.history()->model();
+    const auto button = [&](const QString& text) {
+      for (auto* b : w.history()->findChildren<QPushButton*>())
+        if (b->text() == text) return b;
+      return static_cast<QPushButton*>(nullptr);
+    };
+    const auto status = [&] { return model->data(model->index(0, RunsModel::Status), Qt::DisplayRole).toString(); };
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 1 && model->runs()[0].last_step.value_or(0) >= 3, 120000);
+    QVERIFY2(cli.state() == QProcess::Running, "the CLI run finished before it could be killed");
+    const qint64 id = model->runs()[0].id;
+    w.history()->selectRuns({id});
+    QCOMPARE(status(), QStringLiteral("running"));  // live in the CLI: not for this window to resume
+    QVERIFY(!button(QStringLiteral("Resume"))->isEnabled());
+    QVERIFY(!button(QStringLiteral("Continue…"))->isEnabled());
+    QVERIFY(!button(QStringLiteral("Delete…"))->isEnabled());
+    // Had the button been pressed just before the CLI claimed the run, the store's thread refuses it all the same.
+    w.reader()->requestDelete(id);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 10000);
+    QVERIFY2(w.lastError().startsWith(QStringLiteral("Could not delete run #%1: run %1 is being run by process %2")
+                                          .arg(id).arg(cli.processId())), qPrintable(w.lastError()));
+    QCOMPARE(dpg::store::RunStore::open(db.toStdString(), true).list_runs().size(), size_t(1));
+
+    cli.kill();
+    QVERIFY(cli.waitForFinished(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(status(), QStringLiteral("interrupted"), 30000);
+    QCOMPARE(model->runs()[0].status, dpg::store::RunStatus::Running);  // what the store still says
+    QVERIFY(model->data(model->index(0, RunsModel::Status), Qt::ToolTipRole).toString().contains(
+        QStringLiteral("killed or crashed")));
+    w.history()->selectRuns({id});
+    QVERIFY(button(QStringLiteral("Resume"))->isEnabled());
+    QSignalSpy finished(w.engine(), &dpg::ui::EngineController::runFinished);
+    const QString refused = w.lastError();
+    button(QStringLiteral("Resume"))->click();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 300000);
+    QCOMPARE(w.lastError(), refused);  // no new error
+    auto st = dpg::store::RunStore::open(db.toStdString(), true);
+    QCOMPARE(st.run(id)->status, dpg::store::RunStatus::Done);
+    const auto steps = st.steps(id);
+    QCOMPARE(steps.size(), size_t(30));
+    for (size_t k = 0; k < steps.size(); ++k) QCOMPARE(steps[k].step, int64_t(k + 1));  // no gap, no repeat
   }
 
   /// An engine error (here a diverging inner lr: non-finite loss) reaches the window as a message, the

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The DPG loop through RunSession with the bundled tiny models:
+//  - a live run is leased to its session; once nobody holds it, a run marked running reads "interrupted";
 //  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted run; a finished
 //    run continues with more steps and a new stage;
 //  - the store holds every step with its samples and snapshots;
@@ -10,6 +11,7 @@
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
+#include "core/session/run_lease.h"
 #include "core/session/run_session.h"
 
 #include <QFileInfo>
@@ -100,6 +102,46 @@ class TestLoop : public QObject {
       QCOMPARE(resumed[i].reward_mean, whole[i].reward_mean);
       QCOMPARE(resumed[i].policy_loss, whole[i].policy_loss);
     }
+  }
+
+  // A session holds its run's lease: a resume elsewhere is refused and changes nothing; once the holder is gone, a
+  // run still marked running reads "interrupted" and resumes.
+  void liveRunIsLeasedInterruptedRunResumes() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    const auto db = (dir.path() + QStringLiteral("/lease.db")).toStdString();
+    std::atomic<bool> stop{false};
+    auto s = session::RunSession::create(short_config(3), "67-tiny", db, plugins);
+    const int64_t id = s->run_id();
+    s->run_until(stop, [&](const engine::StepRecord& r) { stop.store(r.metrics.step == 2); });
+    QVERIFY(session::RunLease::held(db, id));
+    try {
+      session::RunSession::resume(id, db, plugins);
+      QFAIL("a resume of a run held elsewhere went ahead");
+    } catch (const session::RunBusyError& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("by process %1;").arg(QCoreApplication::applicationPid())),
+               e.what());
+    }
+    QCOMPARE(store::RunStore::open(db, true).steps(id).size(), size_t(2));  // not truncated to the checkpoint
+    QVERIFY_THROWS_EXCEPTION(session::RunBusyError, session::RunLease::acquire(db, id));
+
+    // As after kill -9: the status says running, nobody holds the lease.
+    store::RunStore::open(db).set_status(id, store::RunStatus::Running);
+    auto runs = store::RunStore::open(db, true).list_runs();
+    session::mark_interrupted(db, runs);
+    QVERIFY(!runs[0].interrupted);  // still held by s
+    s.reset();
+    QVERIFY(!session::RunLease::held(db, id));
+    session::mark_interrupted(db, runs);
+    QVERIFY(runs[0].interrupted);
+    QCOMPARE(session::status_label(runs[0]), std::string("interrupted"));
+    auto r = session::RunSession::resume(id, db, plugins);
+    QVERIFY(session::RunLease::held(db, id));
+    stop.store(false);
+    r->run_until(stop);
+    QCOMPARE(store::RunStore::open(db, true).steps(id).size(), size_t(3));
+    r.reset();
+    QVERIFY(!session::RunLease::held(db, id));
   }
 
   void storeHoldsStepsSamplesSnapshots() {
