@@ -55,10 +55,10 @@ RunLease RunLease::acquire(const std::string& db_path, int64_t run_id) {
     throw RunBusyError("run " + std::to_string(run_id) + " is being run by " +
                        (pid.empty() ? std::string("another process") : "process " + pid) + "; stop it there first");
   }
+  // The lock alone is the lease; the pid only names the holder in others' messages, so a failed write is let be.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) != ssize_t(pid.size())) {
-    // The lock alone is the lease; the pid only names the holder in messages.
-  }
+  const bool named = ::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) == ssize_t(pid.size());
+  static_cast<void>(named);
   return RunLease(fd);
 }
 

@@ -42,7 +42,6 @@ class RunLease {
   RunLease& operator=(const RunLease&) = delete;
   ~RunLease();
 
-  bool holds() const { return fd_ >= 0; }
   /// Gives the lease up now (also done by the destructor, and by the kernel at exit).
   void release();
 

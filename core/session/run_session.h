@@ -44,10 +44,10 @@ class RunSession {
   static std::unique_ptr<RunSession> create(const config::RunConfig& cfg, const std::string& preset,
                                             const std::string& db_path,
                                             const plugin::PluginRegistry& plugins);
-  /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while another process
-  /// holds it). @p sets (`key=value`) continue it
-  /// with changed settings where they leave the steps up to that checkpoint as made (config/continuation.h), e.g.
-  /// grpo.steps=2000 for a finished run or a new objective stage; the store then holds the new config.
+  /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while another session
+  /// holds it). @p sets (`key=value`) continue it with changed settings where they leave the steps up to that
+  /// checkpoint as made (config/continuation.h), e.g. grpo.steps=2000 for a finished run or a new objective stage;
+  /// the store then holds the new config.
   static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
                                             const plugin::PluginRegistry& plugins,
                                             const std::vector<std::string>& sets = {});
