@@ -14,7 +14,8 @@ const std::set<std::string>& free_fields() {
   // Not threads: the float sums, and so the steps, depend on it (`dpg resume --threads` overrides it unstored).
   static const std::set<std::string> fields{"name",           "description",        "snapshot_every",
                                             "checkpoint_every", "validation.every", "grpo.steps",
-                                            "grpo.lr_drop_step", "grpo.lr_after_drop", "objective.stages"};
+                                            "grpo.lr_drop_step", "grpo.lr_after_drop", "grpo.kl_drop_step",
+                                            "grpo.kl_after_drop", "objective.stages"};
   return fields;
 }
 
@@ -37,6 +38,7 @@ std::set<int64_t> change_points(const RunConfig& a, const RunConfig& b, int64_t 
   if (last >= 1) steps.insert(1);
   for (const RunConfig* c : {&a, &b}) {
     if (c->grpo.lr_drop_step > 0 && c->grpo.lr_drop_step + 1 <= last) steps.insert(c->grpo.lr_drop_step + 1);
+    if (c->grpo.kl_drop_step > 0 && c->grpo.kl_drop_step + 1 <= last) steps.insert(c->grpo.kl_drop_step + 1);
     for (const auto& stage : c->objective.stages) {
       const int64_t from = stage.value("from_step", int64_t(0));  // validated: an integer ≥ 2
       if (from >= 1 && from <= last) steps.insert(from);
@@ -63,7 +65,7 @@ RunConfig continued_config(const RunConfig& stored, const std::vector<std::strin
     const json a = at(before, f.path), b = at(after, f.path);
     if (a != b)
       fail(f.path, "cannot change when continuing a run: its " + made + " were made with " + brief(a) +
-                       " (only grpo.steps, the lr drop, objective.stages and bookkeeping fields may change)");
+                       " (only grpo.steps, the lr and KL drops, objective.stages and bookkeeping fields may change)");
   }
   if (next.grpo.steps <= made_steps)
     fail("grpo.steps", "must be more than the " + std::to_string(made_steps) + " steps already made");
@@ -72,6 +74,10 @@ RunConfig continued_config(const RunConfig& stored, const std::vector<std::strin
   for (const int64_t s : change_points(stored, next, made_steps)) {
     if (next.grpo.lr_at(s) != stored.grpo.lr_at(s))
       fail("grpo.lr_drop_step", "would change the generator learning rate of step " + std::to_string(s) +
+                                    ", already made; a drop must come at step " + std::to_string(made_steps) +
+                                    " or later");
+    if (next.grpo.kl_at(s) != stored.grpo.kl_at(s))
+      fail("grpo.kl_drop_step", "would change the KL coefficient of step " + std::to_string(s) +
                                     ", already made; a drop must come at step " + std::to_string(made_steps) +
                                     " or later");
     if (next.objective.params_at(s) != stored.objective.params_at(s))

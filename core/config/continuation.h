@@ -6,8 +6,9 @@
 ///
 /// What may change: grpo.steps (to more than the steps made; this also continues a finished run), name,
 /// description, snapshot_every, checkpoint_every, validation.every, and the schedules that are functions
-/// of the step: the generator lr drop (grpo.lr_drop_step, grpo.lr_after_drop) and objective.stages, as long as
-/// GrpoConfig::lr_at(s) and ObjectiveConfig::params_at(s) stay the same for every step s already made.
+/// of the step: the generator lr drop (grpo.lr_drop_step, grpo.lr_after_drop), the KL drop (grpo.kl_drop_step,
+/// grpo.kl_after_drop) and objective.stages, as long as GrpoConfig::lr_at(s), GrpoConfig::kl_at(s) and
+/// ObjectiveConfig::params_at(s) stay the same for every step s already made.
 #include "core/config/run_config.h"
 
 #include <cstdint>

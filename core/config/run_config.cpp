@@ -56,6 +56,9 @@ void visit_fields(Cfg& c, F&& f) {
   f("grpo.clip", c.grpo.clip, "PPO ratio clip epsilon", Choices{});
   f("grpo.grad_clip", c.grpo.grad_clip, "global gradient-norm clip (0 = off)", Choices{});
   f("grpo.kl_coef", c.grpo.kl_coef, "KL penalty to the frozen starting generator", Choices{});
+  f("grpo.kl_drop_step", c.grpo.kl_drop_step,
+    "the steps after this one use kl_after_drop as the KL coefficient (0 = kl_coef throughout)", Choices{});
+  f("grpo.kl_after_drop", c.grpo.kl_after_drop, "KL coefficient after kl_drop_step", Choices{});
   f("grpo.entropy_coef", c.grpo.entropy_coef,
     "entropy bonus: subtracts this times the policy's token-mean entropy from the loss (0 = off)", Choices{});
   f("grpo.minibatch_prompts", c.grpo.minibatch_prompts,
@@ -381,6 +384,8 @@ void RunConfig::validate() const {
   positive(grpo.clip, "grpo.clip");
   non_negative(grpo.grad_clip, "grpo.grad_clip");
   non_negative(grpo.kl_coef, "grpo.kl_coef");
+  need(grpo.kl_drop_step >= 0, "grpo.kl_drop_step", "must be 0 (no drop) or a step number");
+  non_negative(grpo.kl_after_drop, "grpo.kl_after_drop");
   non_negative(grpo.entropy_coef, "grpo.entropy_coef");
   need(grpo.micro_batch >= 0, "grpo.micro_batch", "must be 0 (the whole mini-batch) or positive");
   need(grpo.minibatch_prompts >= 1 && grpo.minibatch_prompts <= grpo.prompts_per_step,

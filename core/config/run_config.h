@@ -64,6 +64,8 @@ struct GrpoConfig {
   double clip = 0.2;               ///< PPO ratio clip ε
   double grad_clip = 1.0;          ///< global gradient-norm clip (0 = off)
   double kl_coef = 0.0;            ///< KL penalty to the frozen starting generator
+  int64_t kl_drop_step = 0;        ///< steps after this one use kl_after_drop (0 = kl_coef throughout) [ours]
+  double kl_after_drop = 0.0;      ///< the KL coefficient after kl_drop_step [ours]
   double entropy_coef = 0.0;       ///< β_H: loss −= β_H · token-mean entropy of the policy (0 = off) [ours]
   int64_t minibatch_prompts = 16;  ///< prompts per optimiser mini-batch (one epoch)
   int64_t micro_batch = 0;         ///< rows per forward/backward of the update (0 = the whole mini-batch) [ours]
@@ -78,6 +80,8 @@ struct GrpoConfig {
   /// The generator learning rate of GRPO step `step` (1-based): a function of the step alone, so a resumed run
   /// continues on the same schedule.
   double lr_at(int64_t step) const { return lr_drop_step > 0 && step > lr_drop_step ? lr_after_drop : lr; }
+  /// The KL coefficient β_KL of GRPO step `step`, on the same kind of schedule as lr_at.
+  double kl_at(int64_t step) const { return kl_drop_step > 0 && step > kl_drop_step ? kl_after_drop : kl_coef; }
 };
 
 /// 𝒜: the target's inner training run that is differentiated (dpg-method.md §2).

@@ -13,6 +13,11 @@ std::vector<ScheduleEvent> schedule_events(const RunConfig& cfg) {
     std::snprintf(lr, sizeof lr, "lr %.0e", cfg.grpo.lr_after_drop);
     out.push_back({cfg.grpo.lr_drop_step + 1, lr});
   }
+  if (cfg.grpo.kl_drop_step > 0) {
+    char kl[32];
+    std::snprintf(kl, sizeof kl, "KL %.0e", cfg.grpo.kl_after_drop);
+    out.push_back({cfg.grpo.kl_drop_step + 1, kl});
+  }
   if (cfg.objective.stages.is_array()) {
     int k = 0;
     for (const auto& stage : cfg.objective.stages) {

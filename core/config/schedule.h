@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file The step-indexed schedule of a run, for display (the dashboard marks it on every curve): the step after
-/// which the generator learning rate drops (grpo.lr_drop_step) and the step each objective stage begins
-/// (objective.stages).
+/// which the generator learning rate drops (grpo.lr_drop_step), the one after which the KL coefficient changes
+/// (grpo.kl_drop_step), and the step each objective stage begins (objective.stages).
 #include "core/config/run_config.h"
 
 #include <cstdint>

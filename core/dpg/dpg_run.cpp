@@ -256,7 +256,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * G;
   double loss_sum = 0, clip_sum = 0, ent_sum = 0, tok_sum = 0;
   // Not cancellable from here on: a cancelled step must leave θ untouched.
-  const PolicyTerms terms{c.grpo.clip, c.grpo.kl_coef, c.grpo.entropy_coef};
+  const PolicyTerms terms{c.grpo.clip, c.grpo.kl_at(s), c.grpo.entropy_coef};
   opt_.lr = c.grpo.lr_at(s);
   for (int64_t b = 0; b < n; b += mb_rows) {
     const int64_t e = std::min(n, b + mb_rows);

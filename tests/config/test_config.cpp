@@ -182,6 +182,9 @@ class TestConfig : public QObject {
                                  << "grpo.micro_batch: must be 0 (the whole mini-batch) or positive";
     QTest::newRow("lr_drop_step") << "grpo.lr_drop_step=-1"
                                   << "grpo.lr_drop_step: must be 0 (no drop) or a step number";
+    QTest::newRow("kl_drop_step") << "grpo.kl_drop_step=-3"
+                                  << "grpo.kl_drop_step: must be 0 (no drop) or a step number";
+    QTest::newRow("kl_after_drop") << "grpo.kl_after_drop=-0.1" << "grpo.kl_after_drop: must be";
     QTest::newRow("lr_after_drop") << "grpo.lr_after_drop=0"
                                    << "grpo.lr_after_drop: must be a positive number";
     QTest::newRow("stage step 1") << R"(objective.stages=[{"from_step": 1, "params": {}}])"
@@ -256,6 +259,11 @@ class TestConfig : public QObject {
         100);
     QCOMPARE(staged.objective.params_at(101).at("focus").size(), size_t(1));
     QCOMPARE(staged.grpo.lr_at(101), 1e-4);
+    // The KL may drop from the step after the steps made (the fourteenth session's half-KL tail), not before.
+    const auto kl = continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=100", "grpo.kl_after_drop=0.005"},
+                                     100);
+    QCOMPARE(kl.grpo.kl_at(100), 0.0);
+    QCOMPARE(kl.grpo.kl_at(101), 0.005);
     // Nothing made yet (no checkpoint): anything valid may change.
     QCOMPARE(continued_config(stored, {"inner.T=16"}, 0).inner.T, int64_t(16));
 
@@ -270,6 +278,10 @@ class TestConfig : public QObject {
     QVERIFY2(starts_with(e, "grpo.steps: must be more than the 100 steps already made"), e.c_str());
     e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.lr_drop_step=50"}, 100); });
     QVERIFY2(starts_with(e, "grpo.lr_drop_step: would change the generator learning rate of step 51"), e.c_str());
+    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=60", "grpo.kl_after_drop=1"}, 100); });
+    QVERIFY2(starts_with(e, "grpo.kl_drop_step: would change the KL coefficient of step 61"), e.c_str());
+    // A drop to the value already in force changes no step made.
+    continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=60", "grpo.kl_after_drop=0"}, 100);
     e = error_of([&] {
       continued_config(stored,
                        {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 5}}])"}, 100);
@@ -282,7 +294,7 @@ class TestConfig : public QObject {
     QVERIFY2(starts_with(e, "inner.T: must divide"), e.c_str());  // validated first
   }
 
-  // The schedule the dashboard marks: the first step after the lr drop and each stage's step, in step order.
+  // The schedule the dashboard marks: the first step after the lr and KL drops and each stage's step, in step order.
   void scheduleEventsInStepOrder() {
     RunConfig c;
     QVERIFY(dpg::config::schedule_events(c).empty());
@@ -290,13 +302,17 @@ class TestConfig : public QObject {
                                           {"from_step": 300, "params": {}}])");
     c.apply_override("grpo.lr_drop_step=99");
     c.apply_override("grpo.lr_after_drop=1e-4");
+    c.apply_override("grpo.kl_drop_step=199");
+    c.apply_override("grpo.kl_after_drop=0.005");
     const auto ev = dpg::config::schedule_events(c);
-    QCOMPARE(ev.size(), size_t(3));
+    QCOMPARE(ev.size(), size_t(4));
     QCOMPARE(ev[0].step, int64_t(50));
     QCOMPARE(ev[0].label, std::string("stage 1: focus, sharpness"));
     QCOMPARE(ev[1].step, int64_t(100));
     QCOMPARE(ev[1].label, std::string("lr 1e-04"));
-    QCOMPARE(ev[2].label, std::string("stage 2"));
+    QCOMPARE(ev[2].step, int64_t(200));
+    QCOMPARE(ev[2].label, std::string("KL 5e-03"));
+    QCOMPARE(ev[3].label, std::string("stage 2"));
   }
 
   void crossGroupOffChangesTheDivisor() {

@@ -263,6 +263,39 @@ class TestLoop : public QObject {
     QVERIFY(!same_responses(plain_db, drop_db, 4));
   }
 
+  // A KL drop after step 2 leaves steps 1-3 as they were (step 3's loss is the first to use it, so θ differs from
+  // step 4 on), and a run continued with the drop from its step-2 checkpoint equals the run that had it from the start.
+  void klDropTakesEffectAfterItsStep() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(4);
+    cfg.grpo.kl_coef = 0.5;
+    const auto plain_db = (dir.path() + QStringLiteral("/p.db")).toStdString();
+    const auto drop_db = (dir.path() + QStringLiteral("/d.db")).toStdString();
+    const auto plain = run_all(cfg, plain_db, plugins);
+    auto dropped = cfg;
+    dropped.grpo.kl_drop_step = 2;
+    dropped.grpo.kl_after_drop = 0.0;
+    const auto whole = run_all(dropped, drop_db, plugins);
+    QVERIFY(same_responses(plain_db, drop_db, 3));
+    QVERIFY(!same_responses(plain_db, drop_db, 4));
+    QCOMPARE(whole[2].kl, plain[2].kl);  // the reported KL is a measurement, not the coefficient
+
+    // The same drop added when continuing the plain run from its step-2 checkpoint (checkpoint_every 2).
+    const auto cont_db = (dir.path() + QStringLiteral("/c.db")).toStdString();
+    std::atomic<bool> stop{false};
+    {
+      auto s = session::RunSession::create(cfg, "67-tiny", cont_db, plugins);
+      s->run_until(stop, [&](const engine::StepRecord& r) { stop.store(r.metrics.step == 2); });
+    }
+    stop.store(false);
+    auto r = session::RunSession::resume(1, cont_db, plugins, {"grpo.kl_drop_step=2", "grpo.kl_after_drop=0"});
+    r->run_until(stop);
+    const auto continued = store::RunStore::open(cont_db, true).steps(1);
+    QCOMPARE(continued.size(), whole.size());
+    for (size_t i = 0; i < whole.size(); ++i) QCOMPARE(continued[i].phi, whole[i].phi);
+  }
+
   // An objective stage (here a focus from step 3) leaves steps 1-2 as they were, changes Φ from step 3 on (step 3
   // samples the same texts, since θ after step 2 is the same), and a run stopped before the stage and resumed
   // equals the uninterrupted staged run.
