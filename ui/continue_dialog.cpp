@@ -51,11 +51,12 @@ ContinueDialog::ContinueDialog(const store::RunInfo& run, QWidget* parent)
   edits_->setPlaceholderText(
       tr("Optional, one key=value a line, e.g.\n"
          "objective.stages=[{\"from_step\": %1, \"params\": {\"focus\": [[0, 5, 3]]}}]\n"
-         "grpo.lr_drop_step=%2\ngrpo.lr_after_drop=1e-4")
+         "grpo.lr_drop_step=%2\ngrpo.lr_after_drop=1e-4\n"
+         "grpo.kl_drop_step=%2\ngrpo.kl_after_drop=0.005")
           .arg(made_ + 1)
           .arg(made_));
   edits_->setTabChangesFocus(true);
-  edits_->setMinimumHeight(90);
+  edits_->setMinimumHeight(110);
 
   status_ = new QLabel(this);
   status_->setWordWrap(true);
