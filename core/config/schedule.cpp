@@ -16,7 +16,7 @@ std::vector<ScheduleEvent> schedule_events(const RunConfig& cfg) {
   if (cfg.grpo.kl_drop_step > 0) {
     char kl[32];
     std::snprintf(kl, sizeof kl, "KL %.0e", cfg.grpo.kl_after_drop);
-    out.push_back({cfg.grpo.kl_drop_step + 1, kl});
+    out.push_back({cfg.grpo.kl_drop_step + 1, cfg.grpo.kl_after_drop > 0 ? std::string(kl) : std::string("KL off")});
   }
   if (cfg.objective.stages.is_array()) {
     int k = 0;

@@ -313,6 +313,8 @@ class TestConfig : public QObject {
     QCOMPARE(ev[2].step, int64_t(200));
     QCOMPARE(ev[2].label, std::string("KL 5e-03"));
     QCOMPARE(ev[3].label, std::string("stage 2"));
+    c.apply_override("grpo.kl_after_drop=0");
+    QCOMPARE(dpg::config::schedule_events(c)[2].label, std::string("KL off"));
   }
 
   void crossGroupOffChangesTheDivisor() {
