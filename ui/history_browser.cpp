@@ -289,14 +289,14 @@ void HistoryBrowser::updateButtons() {
   // A "running" run is live here or in another process unless nobody holds its lease (interrupted); a done one has
   // nothing left to resume.
   const auto* run = n == 1 ? model_->runById(selectedRunIds().front()) : nullptr;
-  const bool live = run && run->status == store::RunStatus::Running && !run->interrupted;
+  const bool live = run && session::is_live(*run);
   resume_->setEnabled(run && (run->status == store::RunStatus::Stopped || run->status == store::RunStatus::Paused ||
                               run->status == store::RunStatus::Failed || run->interrupted));
   continue_->setEnabled(run && !live && run->last_step.value_or(0) > 0);
   const auto ids = selectedRunIds();
   delete_->setEnabled(n >= 1 && std::none_of(ids.begin(), ids.end(), [this](qint64 id) {
                         const auto* r = model_->runById(id);
-                        return r && r->status == store::RunStatus::Running && !r->interrupted;  // live somewhere
+                        return r && session::is_live(*r);
                       }));
   compare_->setEnabled(n >= 2 && n <= 4);
   save_notes_->setEnabled(n == 1);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file The step axis of the curve plots, shared by the dashboard (one run) and the comparison (each run in its own
-/// colour): whole-step ticks, and marks of a run's schedule (config::schedule_events: the lr drop, objective
-/// stages), a dashed vertical line at the event's first step with, optionally, its label at the top of the axis
+/// colour): whole-step ticks, and marks of a run's schedule (config::schedule_events: the lr and KL drops,
+/// objective stages), a dashed vertical line at the event's first step with, optionally, its label at the top of the axis
 /// rect.
 #include "core/config/schedule.h"
 

@@ -10,9 +10,7 @@
 #include <QMetaObject>
 
 #include <algorithm>
-#include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <iterator>
 #include <limits>
 #include <stdexcept>
@@ -110,14 +108,7 @@ void StoreWorker::setNotes(qint64 runId, const QString& notes) {
 
 void StoreWorker::deleteRun(qint64 runId) {
   try {
-    // The lease is held while deleting, so a run live in another process is refused (RunBusyError).
-    const std::string db = path_.toStdString();
-    auto lease = session::RunLease::acquire(db, runId);
-    for (const auto& file : store::RunStore::open(db).delete_run(runId)) std::remove(file.c_str());
-    std::remove(session::RunLease::path(db, runId).c_str());
-    lease.release();
-    std::error_code ec;
-    std::filesystem::remove(session::checkpoint_dir(db, runId), ec);  // only if now empty
+    session::delete_run(path_.toStdString(), runId);  // refuses a run live in another process
   } catch (const std::exception& e) {
     store_.reset();
     Q_EMIT actionFailed(tr("Could not delete run #%1: %2").arg(runId).arg(qs(e.what())));

@@ -56,13 +56,12 @@ void show_run(const RunsArgs& a) {
   auto st = open_ro(a.db);
   auto r = st.run(a.id);
   if (!r) throw std::invalid_argument("no run " + std::to_string(a.id) + " in " + st.path());
-  std::vector<store::RunInfo> one{*r};
-  session::mark_interrupted(st.path(), one);
-  const std::string why = one[0].interrupted ? "(killed or crashed; `dpg resume " + std::to_string(a.id) +
-                                                   "` continues it from its newest checkpoint)"
-                                             : r->status_message;
+  r->interrupted = session::is_interrupted(st.path(), *r);
+  const std::string why = r->interrupted ? "(killed or crashed; `dpg resume " + std::to_string(a.id) +
+                                               "` continues it from its newest checkpoint)"
+                                         : r->status_message;
   std::printf("run %ld: %s\nstatus: %s %s\npreset: %s\ncreated: %s\nnotes: %s\n", long(r->id), r->name.c_str(),
-              session::status_label(one[0]).c_str(), why.c_str(), r->preset.c_str(),
+              session::status_label(*r).c_str(), why.c_str(), r->preset.c_str(),
               r->created_at.c_str(), r->notes.c_str());
   if (!r->metric_name.empty()) std::printf("metric: %s\n", r->metric_name.c_str());
   if (r->best_step) std::printf("best: step %ld, metric %.4f\n", long(*r->best_step), r->best_metric);

@@ -89,9 +89,12 @@ void RunLease::release() {
   fd_ = -1;
 }
 
+bool is_interrupted(const std::string& db_path, const store::RunInfo& run) {
+  return run.status == store::RunStatus::Running && !RunLease::held(db_path, run.id);
+}
+
 void mark_interrupted(const std::string& db_path, std::vector<store::RunInfo>& runs) {
-  for (auto& r : runs)
-    r.interrupted = r.status == store::RunStatus::Running && !RunLease::held(db_path, r.id);
+  for (auto& r : runs) r.interrupted = is_interrupted(db_path, r);
 }
 
 std::string status_label(const store::RunInfo& run) {

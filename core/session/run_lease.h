@@ -50,8 +50,14 @@ class RunLease {
   int fd_ = -1;
 };
 
-/// Sets RunInfo::interrupted on each run of @p runs that is marked running but whose lease nobody holds.
+/// Whether @p run is marked running but nobody holds its lease (killed or crashed).
+bool is_interrupted(const std::string& db_path, const store::RunInfo& run);
+/// Sets RunInfo::interrupted on each of @p runs (is_interrupted).
 void mark_interrupted(const std::string& db_path, std::vector<store::RunInfo>& runs);
+/// Marked running and not interrupted: some session steps it now, so it may not be resumed, continued or deleted.
+inline bool is_live(const store::RunInfo& run) {
+  return run.status == store::RunStatus::Running && !run.interrupted;
+}
 /// The status a user is shown: "interrupted" for such a run, else the stored status's name.
 std::string status_label(const store::RunInfo& run);
 

@@ -11,6 +11,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -37,6 +38,15 @@ std::string checkpoint_dir(const std::string& db_path, int64_t run_id) {
   const fs::path db(db_path);
   return (db.parent_path() / (db.filename().string() + "-checkpoints") / ("run-" + std::to_string(run_id)))
       .string();
+}
+
+void delete_run(const std::string& db_path, int64_t run_id) {
+  auto lease = RunLease::acquire(db_path, run_id);
+  for (const auto& file : store::RunStore::open(db_path).delete_run(run_id)) std::remove(file.c_str());
+  std::remove(RunLease::path(db_path, run_id).c_str());
+  lease.release();
+  std::error_code ec;
+  fs::remove(checkpoint_dir(db_path, run_id), ec);  // only if now empty
 }
 
 engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins) {

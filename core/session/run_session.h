@@ -34,6 +34,10 @@ std::string checkpoint_dir(const std::string& db_path, int64_t run_id);
 /// per thread, so only the thread that does the work can read it).
 int use_run_threads(int64_t requested, int64_t configured, int64_t fallback = 0);
 
+/// Deletes run @p run_id with its checkpoint files and folder. Holds the run's lease meanwhile, so a run live in
+/// another process is refused (RunBusyError) and left whole.
+void delete_run(const std::string& db_path, int64_t run_id);
+
 /// Builds the engine's inputs: loads models, prompts and the objective (through the plugins).
 engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins);
 

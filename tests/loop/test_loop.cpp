@@ -142,6 +142,10 @@ class TestLoop : public QObject {
     QCOMPARE(store::RunStore::open(db, true).steps(id).size(), size_t(3));
     r.reset();
     QVERIFY(!session::RunLease::held(db, id));
+    // Deleting takes the lease too, and leaves neither rows nor the run's folder behind.
+    session::delete_run(db, id);
+    QVERIFY(store::RunStore::open(db, true).list_runs().empty());
+    QVERIFY(!QFileInfo::exists(QString::fromStdString(session::checkpoint_dir(db, id))));
   }
 
   void storeHoldsStepsSamplesSnapshots() {
