@@ -5,10 +5,12 @@
 // (more repeats, another temperature or T_val) it measures the same policy another way.
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
+#include "core/objective/qr_scan.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
 #include "core/session/run_session.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -64,6 +66,13 @@ void eval_run(const EvalArgs& a) {
   if (res.stored_metric)
     std::printf("stored validation of step %ld: phi_val %.6f, metric %.4f\n", long(res.step), *res.stored_phi,
                 *res.stored_metric);
+  if (const auto payload = objective::scan_qr(v.view.target)) {  // a QR target: how many repeats scan
+    const auto scans = std::count_if(v.signs.begin(), v.signs.end(), [&](const engine::Image& s) {
+      return objective::scan_qr(s) == payload;
+    });
+    std::printf("QR: %ld of %zu repeats' sign images decode to \"%s\"\n", long(scans), v.signs.size(),
+                payload->c_str());
+  }
   if (a.pixels) print_pixel_rates(v);
   if (!a.png_dir.empty()) {
     // Each repeat's sign image, as `dpg export --png` writes the stored ones, and Y beside them.

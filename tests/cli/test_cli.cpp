@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // End to end through the dpg binary: a seeded tiny run (Φ rises above its start; the database
 // holds every step with samples and snapshots), export, continuing a finished run, a run killed with kill -9
-// and resumed, and one-line errors with a non-zero exit.
+// and resumed, a QR run that reports whether its sign images scan, and one-line errors with a non-zero exit.
 #include "core/objective/bitmap.h"
 #include "core/store/run_store.h"
 #include "tests/common/test_paths.h"
@@ -191,6 +191,7 @@ class TestCli : public QObject {
                          QStringLiteral("--db"), db});
     QVERIFY2(show.code == 0, qPrintable(show.err));
     QVERIFY2(show.out.contains(QStringLiteral("\nmetric: pixel accuracy\n")), qPrintable(show.out));
+    QVERIFY2(!show.out.contains(QStringLiteral("QR:")), qPrintable(show.out));  // "67" is no QR code
 
     checkEval(db, runs[0].id, m.back());
 
@@ -205,6 +206,32 @@ class TestCli : public QObject {
     auto more = run_dpg(resume + QStringList{QStringLiteral("--set"), QStringLiteral("grpo.steps=62")});
     QVERIFY2(more.code == 0, qPrintable(more.err));
     QCOMPARE(int(dpg::store::RunStore::open(db.toStdString(), true).steps(runs[0].id).size()), steps + 2);
+  }
+
+  void qrRunSaysWhetherItScans() {
+    // A short qr-tiny run validates at every step. `runs show`, `export --png` and `eval` each scan its sign images
+    // with zbar and say how many decode to the payload: none, two steps into a run (about half the modules right).
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("qr.db"));
+    QStringList sets;
+    for (const char* kv : {"grpo.steps=2", "grpo.prompts_per_step=4", "grpo.minibatch_prompts=4", "validation.every=1",
+                           "validation.prompts=4", "snapshot_every=1", "threads=1"})
+      sets << QStringLiteral("--set") << QString::fromLatin1(kv);
+    auto r = run_dpg(QStringList{QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("qr-tiny"),
+                                 QStringLiteral("--db"), db} + sets);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto validations = dpg::store::RunStore::open(db.toStdString(), true).snapshot_steps(1, "val_sign").size();
+    QVERIFY(validations >= 2);
+    const QString none = QStringLiteral("QR: none of %1 validation sign images decodes to \"DPG\"").arg(validations);
+    auto show = run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--db"), db});
+    QVERIFY2(show.code == 0 && show.out.contains(none + QLatin1Char('\n')), qPrintable(show.out));
+    auto exp = run_dpg({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--db"), db, QStringLiteral("--png"),
+                        dir.filePath(QStringLiteral("png"))});
+    QVERIFY2(exp.code == 0 && exp.err.contains(none), qPrintable(exp.err));
+    auto ev = run_dpg({QStringLiteral("eval"), QStringLiteral("1"), QStringLiteral("--db"), db, QStringLiteral("--set"),
+                       QStringLiteral("validation.repeats=2")});
+    QVERIFY2(ev.code == 0 && ev.out.contains(QStringLiteral("QR: 0 of 2 repeats' sign images decode to \"DPG\"\n")),
+             qPrintable(ev.out + ev.err));
   }
 
   void badInputIsOneReadableLine_data() {

@@ -8,9 +8,9 @@
 #include "core/objective/bitmap.h"
 #include "core/objective/lmhead_bitmap.h"
 #include "core/objective/lmhead_norm.h"
+#include "core/objective/qr_scan.h"
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
-#include "tests/common/qr_scan.h"
 #include "tests/common/test_paths.h"
 
 #include <QDir>
@@ -515,7 +515,7 @@ class TestPlugins : public QObject {
     QCOMPARE(qr.rows(), side);
     QCOMPARE(qr.cols(), side);
     QVERIFY(qr.dark(0, 0) && qr.dark(6, 6) && !qr.dark(1, 1));  // finder pattern, no quiet zone
-    const auto decoded = dpg::test::zbar_decode(qr);
+    const auto decoded = dpg::objective::scan_qr(qr);
     QCOMPARE(decoded.size(), size_t(1));
     QCOMPARE(QString::fromStdString(decoded.front()), text);
     // The plugin's target is the same code.

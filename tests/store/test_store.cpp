@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The SQLite run store: schema and migrations, exact round trips, a reader beside a writer,
-// clear errors for unusable files, and cascading deletes.
+// clear errors for unusable files, cascading deletes, and which stored validation sign images scan as a QR code.
+#include "core/objective/bitmap.h"
+#include "core/store/qr_scans.h"
 #include "core/store/run_store.h"
 #include "core/store/sha256.h"
 #include "tests/common/test_paths.h"
@@ -487,6 +489,49 @@ class TestStore : public QObject {
              int64_t(9));
     QCOMPARE(store.steps(keep).size(), size_t(3));
     QVERIFY(contains(error_of([&] { store.delete_run(gone); }), "no run with id"));
+  }
+  void validationSignImagesThatScan() {
+    const auto path = file("qr.db");
+    RunStore store = RunStore::open(path);
+    const auto qr = dpg::objective::make_qr("DPG", {'H', 1});
+    auto flipped = qr;  // 6 data modules wrong: level H still reads it (docs/results.md (c): 15 flips mostly do)
+    for (int k = 0; k < 6; ++k) flipped.set(12 + k, 20 - k, !qr.dark(12 + k, 20 - k));
+    const dpg::objective::Bitmap blank(21, 21);
+    const int64_t id = store.create_run("qr", "qr-tiny", "{}");
+    // Step 1 carries the target; validations at 2 (scans), 3 (blank), 4 (a few modules off, scans).
+    const std::vector<std::pair<int, const dpg::objective::Bitmap*>> vals = {{2, &qr}, {3, &blank}, {4, &flipped}};
+    auto first = make_record(1);
+    first.snapshots.push_back({"target", qr.to_image()});
+    store.commit_step(id, first);
+    for (const auto& [step, bits] : vals) {
+      auto rec = make_record(step);
+      rec.snapshots.push_back({"val_sign", bits->to_image()});
+      store.commit_step(id, rec);
+    }
+    const auto s = dpg::store::scan_validation_qr(store, id);
+    QCOMPARE(s.payload, std::string("DPG"));
+    QCOMPARE(s.validations, int64_t(3));
+    QCOMPARE(s.scan_steps, (std::vector<int64_t>{2, 4}));
+    QCOMPARE(dpg::store::describe(s),
+             std::string("QR: 2 of 3 validation sign images decode to \"DPG\" (first at step 2, last at step 4)"));
+
+    // A target that is not a QR code (the "67"): nothing to scan, nothing said.
+    const int64_t plain = store.create_run("67", "67-tiny", "{}");
+    auto rec = make_record(1);
+    rec.snapshots.push_back({"target", dpg::objective::sixty_seven().to_image()});
+    rec.snapshots.push_back({"val_sign", dpg::objective::sixty_seven().to_image()});
+    store.commit_step(plain, rec);
+    const auto none = dpg::store::scan_validation_qr(store, plain);
+    QVERIFY(none.payload.empty());
+    QVERIFY(dpg::store::describe(none).empty());
+    // A QR run none of whose validations scans.
+    const int64_t stuck = store.create_run("stuck", "qr-tiny", "{}");
+    rec = make_record(1);
+    rec.snapshots.push_back({"target", qr.to_image()});
+    rec.snapshots.push_back({"val_sign", blank.to_image()});
+    store.commit_step(stuck, rec);
+    QCOMPARE(dpg::store::describe(dpg::store::scan_validation_qr(store, stuck)),
+             std::string("QR: none of 1 validation sign image decodes to \"DPG\""));
   }
 };
 

@@ -2,7 +2,7 @@
 // The workbench's widgets one at a time, offscreen (QT_QPA_PLATFORM=offscreen):
 //   ctest -R '^widgets$' --output-on-failure        or        build/bin/test_widgets <function>
 // Smoothing, designer edits give exact bitmaps (with undo/redo), a designer QR code decodes with zbar, the LM-head
-// view marks wrong pixels and switches image source, byte credit in the samples view, the dashboard keeps steps in
+// view marks wrong pixels, switches image source and says whether a QR sign image scans, byte credit in the samples view, the dashboard keeps steps in
 // order, the compare view's config diff, and the Continue dialog's live check. The main window's flows are in
 // tests/gui.
 #include "core/config/run_config.h"
@@ -20,7 +20,7 @@
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
 #include "ui/store_reader.h"
-#include "tests/common/qr_scan.h"
+#include "core/objective/qr_scan.h"
 
 
 #include <algorithm>
@@ -229,7 +229,7 @@ class TestWidgets : public QObject {
       const QString text = QStringLiteral("dpg workbench %1").arg(QLatin1Char(ec));
       d.makeQr(text, ec, 3);
       QCOMPARE(d.bitmap().rows(), 29);
-      const auto decoded = dpg::test::zbar_decode(d.bitmap());
+      const auto decoded = dpg::objective::scan_qr(d.bitmap());
       QCOMPARE(decoded.size(), size_t(1));
       QCOMPARE(QString::fromStdString(decoded[0]), text);
     }
@@ -290,6 +290,36 @@ class TestWidgets : public QObject {
     v.table()->setCurrentIndex(v.table()->model()->index(1, dpg::ui::SamplesModel::Response));
     QVERIFY(v.detailHtml().contains(QStringLiteral("Twice")));
     QVERIFY(v.detailHtml().contains(QStringLiteral("grpo.credit")));
+  }
+
+  void lmhead_view_says_whether_a_qr_scans() {
+    // With a QR target the caption adds what a phone would see: the exact code scans, a few wrong modules still
+    // scan (level H), a blank image does not. A "67" target gets no scan verdict at all.
+    LmHeadView v;
+    v.resize(900, 300);
+    v.show();
+    const auto qr = dpg::objective::make_qr("DPG", {'H', 1});
+    auto few_wrong = qr.to_image();
+    for (int k = 0; k < 5; ++k) few_wrong.data[size_t((12 + k) * 21 + 20 - k)] *= -1.0f;
+    const std::vector<std::pair<dpg::engine::Image, QString>> cases = {
+        {qr.to_image(), QStringLiteral(" · scans as “DPG”")},
+        {few_wrong, QStringLiteral("436 of 441 right · scans as “DPG”")},
+        {dpg::objective::Bitmap(21, 21).to_image(), QStringLiteral(" · does not scan")}};
+    int64_t step = 0;
+    for (const auto& [sign, expected] : cases) {
+      dpg::ui::SnapshotSet set;
+      set.step = ++step;
+      set.target = qr.to_image();
+      set.val_sign = set.val_delta = sign;
+      v.addSnapshot(set);
+      QVERIFY2(v.signCaption().endsWith(expected), qPrintable(v.signCaption()));
+    }
+    v.clear();
+    dpg::ui::SnapshotSet set;
+    set.step = 1;
+    set.target = set.val_sign = set.val_delta = dpg::objective::sixty_seven().to_image();
+    v.addSnapshot(set);
+    QVERIFY2(v.signCaption().endsWith(QStringLiteral("42 of 42 right")), qPrintable(v.signCaption()));
   }
 
   void lmhead_view_switches_image_source() {
