@@ -3,6 +3,8 @@
 
 #include "ui/image_util.h"
 
+#include "core/objective/qr_scan.h"
+
 #include <qcustomplot.h>
 
 #include <QComboBox>
@@ -171,6 +173,7 @@ QString LmHeadView::signCaption() const { return sign_caption_->text(); }
 void LmHeadView::clear() {
   sets_.clear();
   target_ = {};
+  target_qr_.clear();
   current_step_ = -1;
   follow_ = true;
   map_->data()->clear();
@@ -187,7 +190,10 @@ void LmHeadView::clear() {
 
 void LmHeadView::addSnapshot(const SnapshotSet& set) {
   if (!set.has_training() && !set.has_validation() && set.target.empty()) return;
-  if (!set.target.empty()) target_ = set.target;
+  if (!set.target.empty() && (set.target.data != target_.data || target_.empty())) {
+    target_ = set.target;
+    target_qr_ = objective::scan_qr(target_).value_or(std::string());  // a 21 × 21 scan: well under a millisecond
+  }
   auto& slot = sets_[set.step];
   slot = set;
   if (slot.target.empty()) slot.target = target_;
@@ -243,8 +249,13 @@ void LmHeadView::render() {
     sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(*sign, wrong, scale)));
     const int total = int(sign->rows * sign->cols);
     const QString which = validation ? tr("validation") : tr("training");
-    sign_caption_->setText(comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
-                                      : tr("sign(P_T − P_0), %1").arg(which));
+    QString text = comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
+                              : tr("sign(P_T − P_0), %1").arg(which);
+    // A QR target: say whether this image scans, the test a phone would make (docs/results.md (c)).
+    if (!target_qr_.empty())
+      text += objective::scan_qr(*sign) == target_qr_ ? tr(" · scans as “%1”").arg(QString::fromStdString(target_qr_))
+                                                       : tr(" · does not scan");
+    sign_caption_->setText(text);
   } else {
     wrong_pixels_ = -1;
     sign_label_->setPixmap({});

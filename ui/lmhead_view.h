@@ -9,6 +9,7 @@
 #include <QWidget>
 
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -60,6 +61,7 @@ class LmHeadView : public QWidget {
 
   std::map<int64_t, SnapshotSet> sets_;
   engine::Image target_;
+  std::string target_qr_;  ///< what Y decodes to when it is a QR code (then the sign image is scanned too)
   int64_t current_step_ = -1;
   bool follow_ = true;
   QLabel* target_label_ = nullptr;

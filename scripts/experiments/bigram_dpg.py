@@ -19,7 +19,7 @@ whose samples draw the image:
   every --every steps the validation samples --val-n fresh texts, trains on them without a graph and reports
   the pixel accuracy (mean of --repeats validations) and the fluency (NLL per byte under the corpus bigram).
   .venv/bin/python scripts/experiments/bigram_dpg.py --target-db STORE [--target tiny-target] [--n 64] [--T 8]
-      [--steps 300] [--lr 0.05] [--kl 0] [--out FILE.json]
+      [--steps 300] [--lr 0.05] [--kl 0] [--pathwise] [--out FILE.json] [--save F.pt] [--load F.pt]
 """
 import argparse
 import json
@@ -134,6 +134,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out")
+    ap.add_argument("--save", help="write the bigram logits here at every validation (torch.save)")
+    ap.add_argument("--load", help="start from bigram logits saved by --save instead of the corpus's")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -143,7 +145,8 @@ def main():
     model.config._attn_implementation = "eager"  # math attention: tau differentiates the inner run twice
     y = oracle.load_y(a.target_db)
     ref0, ref = corpus_bigram()
-    s0, S = ref0.clone().requires_grad_(True), ref.clone().requires_grad_(True)
+    s0, S = (torch.load(a.load) if a.load else (ref0.clone(), ref.clone()))
+    s0, S = s0.detach().requires_grad_(True), S.detach().requires_grad_(True)
     opt = torch.optim.Adam([s0, S], lr=a.lr)
     val_n = a.val_n or a.n
 
@@ -158,6 +161,8 @@ def main():
     for step in range(a.steps + 1):
         if step % a.every == 0:
             acc, lo, hi, flu, ex = validate()
+            if a.save:
+                torch.save((s0.detach(), S.detach()), a.save)
             log.append({"step": step, "val_accuracy": acc, "val_min": lo, "val_max": hi, "fluency": flu})
             print(f"step {step} ({time.time() - t0:.0f} s): validation {acc:.3f} [{lo:.3f}, {hi:.3f}] "
                   f"fluency {flu:.2f} nats/byte | {ex[0]!r}", flush=True)
