@@ -251,10 +251,11 @@ void LmHeadView::render() {
     const QString which = validation ? tr("validation") : tr("training");
     QString text = comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
                               : tr("sign(P_T − P_0), %1").arg(which);
-    // A QR target: say whether this image scans, the test a phone would make (docs/results.md (c)).
+    // A QR target: say whether this image scans, the test a phone would make (docs/results.md (c)). On a line of
+    // its own, so that the caption stays narrower than its column.
     if (!target_qr_.empty())
-      text += objective::scan_qr(*sign) == target_qr_ ? tr(" · scans as “%1”").arg(QString::fromStdString(target_qr_))
-                                                       : tr(" · does not scan");
+      text += objective::scan_qr(*sign) == target_qr_ ? tr("\nscans as “%1”").arg(QString::fromStdString(target_qr_))
+                                                       : tr("\ndoes not scan");
     sign_caption_->setText(text);
   } else {
     wrong_pixels_ = -1;

@@ -302,9 +302,9 @@ class TestWidgets : public QObject {
     auto few_wrong = qr.to_image();
     for (int k = 0; k < 5; ++k) few_wrong.data[size_t((12 + k) * 21 + 20 - k)] *= -1.0f;
     const std::vector<std::pair<dpg::engine::Image, QString>> cases = {
-        {qr.to_image(), QStringLiteral(" · scans as “DPG”")},
-        {few_wrong, QStringLiteral("436 of 441 right · scans as “DPG”")},
-        {dpg::objective::Bitmap(21, 21).to_image(), QStringLiteral(" · does not scan")}};
+        {qr.to_image(), QStringLiteral("\nscans as “DPG”")},
+        {few_wrong, QStringLiteral("436 of 441 right\nscans as “DPG”")},
+        {dpg::objective::Bitmap(21, 21).to_image(), QStringLiteral("\ndoes not scan")}};
     int64_t step = 0;
     for (const auto& [sign, expected] : cases) {
       dpg::ui::SnapshotSet set;
