@@ -5,8 +5,10 @@
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
 #include "core/config/presets.h"
+#include "core/objective/qr_scan.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
+#include "core/store/qr_scans.h"
 
 #include <atomic>
 #include <csignal>
@@ -40,12 +42,21 @@ void drive(session::RunSession& s, int threads) {
                long(cfg.grpo.steps), s.store().path().c_str());
   ProgressBar bar("dpg run " + std::to_string(s.run_id()));
   double last_val = std::nan("");
+  // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar). The payload
+  // comes from the target snapshot, stored with step 1 (a resumed run has it in the store already).
+  std::string qr_payload = store::scan_validation_qr(s.store(), s.run_id()).payload;
+  const char* qr_mark = "";
   s.run_until(g_stop, [&](const engine::StepRecord& r) {
     const auto& m = r.metrics;
     if (r.validated) last_val = m.val_metric;
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %.3f  nll %.2f  %.2fs/step", m.phi, m.metric,
-                  last_val, m.fluency_nll, m.step_seconds);
+    for (const auto& snap : r.snapshots) {
+      if (snap.kind == "target" && qr_payload.empty()) qr_payload = objective::scan_qr(snap.image).value_or("");
+      if (snap.kind == "val_sign" && !qr_payload.empty())
+        qr_mark = objective::scan_qr(snap.image) == qr_payload ? "  QR scans" : "  QR no scan";
+    }
+    char buf[176];
+    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %.3f%s  nll %.2f  %.2fs/step", m.phi, m.metric,
+                  last_val, qr_mark, m.fluency_nll, m.step_seconds);
     bar.update(m.step, cfg.grpo.steps, buf);
   });
   const bool done = s.run().finished();
@@ -55,6 +66,8 @@ void drive(session::RunSession& s, int threads) {
                  long(s.run().best_step()));
   else
     std::fprintf(stderr, "no validation yet (validation.every = %ld)\n", long(cfg.validation.every));
+  if (const auto qr = store::describe(store::scan_validation_qr(s.store(), s.run_id())); !qr.empty())
+    std::fprintf(stderr, "%s\n", qr.c_str());
 }
 
 void run_new(const RunArgs& a) {

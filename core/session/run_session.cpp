@@ -86,7 +86,8 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, con
                                                const std::string& db_path,
                                                const plugin::PluginRegistry& plugins) {
   auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));  // fail before touching the store
-  fs::create_directories(fs::path(db_path).parent_path());
+  // A bare file name ("runs.db") has no folder to make: create_directories("") would throw.
+  if (const auto dir = fs::path(db_path).parent_path(); !dir.empty()) fs::create_directories(dir);
   auto store = store::RunStore::open(db_path);
   const std::string name = cfg.name.empty() ? (preset.empty() ? std::string("run") : preset) : cfg.name;
   const int64_t id =

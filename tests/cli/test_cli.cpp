@@ -25,8 +25,9 @@ struct Result {
   QString out, err;
 };
 
-Result run_dpg(const QStringList& args, int timeout_ms = 600000) {
+Result run_dpg(const QStringList& args, int timeout_ms = 600000, const QString& cwd = {}) {
   QProcess p;
+  if (!cwd.isEmpty()) p.setWorkingDirectory(cwd);
   p.start(dpg::test::bin_dir() + QStringLiteral("/dpg"), args);
   if (!p.waitForFinished(timeout_ms)) qFatal("dpg did not finish");
   return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
@@ -209,8 +210,10 @@ class TestCli : public QObject {
   }
 
   void qrRunSaysWhetherItScans() {
-    // A short qr-tiny run validates at every step. `runs show`, `export --png` and `eval` each scan its sign images
+    // A short qr-tiny run validates at every step. Its progress bar, `runs show`, `export --png` and `eval` each scan its sign images
     // with zbar and say how many decode to the payload: none, two steps into a run (about half the modules right).
+    // The database is named bare ("qr.db", in the working directory): such a --db once failed with
+    // "cannot create directories: Invalid argument []".
     QTemporaryDir dir;
     const QString db = dir.filePath(QStringLiteral("qr.db"));
     QStringList sets;
@@ -218,11 +221,13 @@ class TestCli : public QObject {
                            "validation.prompts=4", "snapshot_every=1", "threads=1"})
       sets << QStringLiteral("--set") << QString::fromLatin1(kv);
     auto r = run_dpg(QStringList{QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("qr-tiny"),
-                                 QStringLiteral("--db"), db} + sets);
+                                 QStringLiteral("--db"), QStringLiteral("qr.db")} + sets, 600000, dir.path());
     QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("  QR no scan  ")), qPrintable(r.err));  // the progress bar's verdict
     const auto validations = dpg::store::RunStore::open(db.toStdString(), true).snapshot_steps(1, "val_sign").size();
     QVERIFY(validations >= 2);
     const QString none = QStringLiteral("QR: none of %1 validation sign images decodes to \"DPG\"").arg(validations);
+    QVERIFY2(r.err.endsWith(none + QLatin1Char('\n')), qPrintable(r.err));  // and the run's last line
     auto show = run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--db"), db});
     QVERIFY2(show.code == 0 && show.out.contains(none + QLatin1Char('\n')), qPrintable(show.out));
     auto exp = run_dpg({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--db"), db, QStringLiteral("--png"),
