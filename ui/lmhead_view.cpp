@@ -249,8 +249,9 @@ void LmHeadView::render() {
     sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(*sign, wrong, scale)));
     const int total = int(sign->rows * sign->cols);
     const QString which = validation ? tr("validation") : tr("training");
-    QString text = comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
-                              : tr("sign(P_T − P_0), %1").arg(which);
+    QString text = comparable
+                       ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
+                       : tr("sign(P_T − P_0), %1").arg(which);
     // A QR target: say whether this image scans, the test a phone would make (docs/results.md (c)). On a line of
     // its own, so that the caption stays narrower than its column.
     if (!target_qr_.empty())

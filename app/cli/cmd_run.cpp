@@ -42,8 +42,8 @@ void drive(session::RunSession& s, int threads) {
                long(cfg.grpo.steps), s.store().path().c_str());
   ProgressBar bar("dpg run " + std::to_string(s.run_id()));
   double last_val = std::nan("");
-  // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar). The payload
-  // comes from the target snapshot, stored with step 1 (a resumed run has it in the store already).
+  // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar). The
+  // payload comes from the target snapshot, stored with step 1 (a resumed run has it in the store already).
   std::string qr_payload = store::scan_validation_qr(s.store(), s.run_id()).payload;
   const char* qr_mark = "";
   s.run_until(g_stop, [&](const engine::StepRecord& r) {

@@ -15,7 +15,8 @@ std::vector<std::string> scan_qr(const Bitmap& bitmap) {
   const int w = framed.cols() * kScale, h = framed.rows() * kScale;
   std::vector<unsigned char> grey(size_t(w) * size_t(h));
   for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) grey[size_t(y) * size_t(w) + size_t(x)] = framed.dark(y / kScale, x / kScale) ? 0 : 255;
+    for (int x = 0; x < w; ++x)
+      grey[size_t(y) * size_t(w) + size_t(x)] = framed.dark(y / kScale, x / kScale) ? 0 : 255;
   std::unique_ptr<zbar_image_scanner_t, decltype(&zbar_image_scanner_destroy)> scanner(zbar_image_scanner_create(),
                                                                                         &zbar_image_scanner_destroy);
   std::unique_ptr<zbar_image_t, decltype(&zbar_image_destroy)> image(zbar_image_create(), &zbar_image_destroy);

@@ -28,8 +28,9 @@ std::string describe(const QrScanSummary& s) {
   const std::string to = " \"" + s.payload + "\"";
   if (s.scan_steps.empty())
     return "QR: none of " + std::to_string(s.validations) + " " + what + " decodes to" + to;
-  return "QR: " + std::to_string(s.scan_steps.size()) + " of " + std::to_string(s.validations) + " " + what +
-         " decode to" + to + " (first at step " + std::to_string(s.scan_steps.front()) + ", last at step " +
+  const char* verb = s.scan_steps.size() == 1 ? " decodes to" : " decode to";  // "1 of 40 … decodes"
+  return "QR: " + std::to_string(s.scan_steps.size()) + " of " + std::to_string(s.validations) + " " + what + verb +
+         to + " (first at step " + std::to_string(s.scan_steps.front()) + ", last at step " +
          std::to_string(s.scan_steps.back()) + ")";
 }
 

@@ -210,8 +210,9 @@ class TestCli : public QObject {
   }
 
   void qrRunSaysWhetherItScans() {
-    // A short qr-tiny run validates at every step. Its progress bar, `runs show`, `export --png` and `eval` each scan its sign images
-    // with zbar and say how many decode to the payload: none, two steps into a run (about half the modules right).
+    // A short qr-tiny run validates at every step. Its progress bar, `runs show`, `export --png` and `eval` each
+    // scan its sign images with zbar and say how many decode to the payload: none, two steps into a run (about
+    // half the modules right).
     // The database is named bare ("qr.db", in the working directory): such a --db once failed with
     // "cannot create directories: Invalid argument []".
     QTemporaryDir dir;
@@ -228,13 +229,14 @@ class TestCli : public QObject {
     QVERIFY(validations >= 2);
     const QString none = QStringLiteral("QR: none of %1 validation sign images decodes to \"DPG\"").arg(validations);
     QVERIFY2(r.err.endsWith(none + QLatin1Char('\n')), qPrintable(r.err));  // and the run's last line
-    auto show = run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--db"), db});
+    auto show =
+        run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--db"), db});
     QVERIFY2(show.code == 0 && show.out.contains(none + QLatin1Char('\n')), qPrintable(show.out));
-    auto exp = run_dpg({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--db"), db, QStringLiteral("--png"),
-                        dir.filePath(QStringLiteral("png"))});
+    auto exp = run_dpg({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--db"), db,
+                        QStringLiteral("--png"), dir.filePath(QStringLiteral("png"))});
     QVERIFY2(exp.code == 0 && exp.err.contains(none), qPrintable(exp.err));
-    auto ev = run_dpg({QStringLiteral("eval"), QStringLiteral("1"), QStringLiteral("--db"), db, QStringLiteral("--set"),
-                       QStringLiteral("validation.repeats=2")});
+    auto ev = run_dpg({QStringLiteral("eval"), QStringLiteral("1"), QStringLiteral("--db"), db,
+                       QStringLiteral("--set"), QStringLiteral("validation.repeats=2")});
     QVERIFY2(ev.code == 0 && ev.out.contains(QStringLiteral("QR: 0 of 2 repeats' sign images decode to \"DPG\"\n")),
              qPrintable(ev.out + ev.err));
   }

@@ -2,8 +2,9 @@
 // The workbench's widgets one at a time, offscreen (QT_QPA_PLATFORM=offscreen):
 //   ctest -R '^widgets$' --output-on-failure        or        build/bin/test_widgets <function>
 // Smoothing, designer edits give exact bitmaps (with undo/redo), a designer QR code decodes with zbar, the LM-head
-// view marks wrong pixels, switches image source and says whether a QR sign image scans, byte credit in the samples view, the dashboard keeps steps in
-// order, the compare view's config diff, and the Continue dialog's live check. The main window's flows are in
+// view marks wrong pixels, switches image source and says whether a QR sign image scans, byte credit in the
+// samples view, the dashboard keeps steps in order, the compare view's config diff, and the Continue dialog's live
+// check. The main window's flows are in
 // tests/gui.
 #include "core/config/run_config.h"
 #include "core/objective/bitmap.h"
