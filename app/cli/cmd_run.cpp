@@ -41,11 +41,20 @@ void drive(session::RunSession& s, int threads) {
   std::fprintf(stderr, "run %ld: %s, %ld steps, database %s\n", long(s.run_id()), cfg.name.c_str(),
                long(cfg.grpo.steps), s.store().path().c_str());
   ProgressBar bar("dpg run " + std::to_string(s.run_id()));
+  // A resumed run shows its newest stored validation until it validates again, not "nan".
   double last_val = std::nan("");
+  for (const auto& m : s.store().steps(s.run_id()))
+    if (std::isfinite(m.val_metric)) last_val = m.val_metric;
   // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar). The
   // payload comes from the target snapshot, stored with step 1 (a resumed run has it in the store already).
-  std::string qr_payload = store::scan_validation_qr(s.store(), s.run_id()).payload;
+  const auto stored_qr = store::scan_validation_qr(s.store(), s.run_id());
+  std::string qr_payload = stored_qr.payload;
   const char* qr_mark = "";
+  if (!qr_payload.empty() && stored_qr.validations > 0) {
+    const auto newest = s.store().snapshot_steps(s.run_id(), "val_sign").back();
+    const bool scans = !stored_qr.scan_steps.empty() && stored_qr.scan_steps.back() == newest;
+    qr_mark = scans ? "  QR scans" : "  QR no scan";
+  }
   s.run_until(g_stop, [&](const engine::StepRecord& r) {
     const auto& m = r.metrics;
     if (r.validated) last_val = m.val_metric;
@@ -54,9 +63,11 @@ void drive(session::RunSession& s, int threads) {
       if (snap.kind == "val_sign" && !qr_payload.empty())
         qr_mark = objective::scan_qr(snap.image) == qr_payload ? "  QR scans" : "  QR no scan";
     }
+    char val[16] = "–";  // no validation yet
+    if (std::isfinite(last_val)) std::snprintf(val, sizeof val, "%.3f", last_val);
     char buf[176];
-    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %.3f%s  nll %.2f  %.2fs/step", m.phi, m.metric,
-                  last_val, qr_mark, m.fluency_nll, m.step_seconds);
+    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.phi, m.metric, val,
+                  qr_mark, m.fluency_nll, m.step_seconds);
     bar.update(m.step, cfg.grpo.steps, buf);
   });
   const bool done = s.run().finished();

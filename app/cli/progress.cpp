@@ -28,7 +28,9 @@ void ProgressBar::update(int64_t done, int64_t total, const std::string& text) {
     first_done_ = done;
     first_elapsed_ = elapsed;
   }
-  if (!tty_ && std::chrono::duration<double>(now - last_print_).count() < 5.0 && done < total) return;
+  // Without a terminal (a log file): the first update, then one every 5 s, and the last.
+  if (!tty_ && done != first_done_ && std::chrono::duration<double>(now - last_print_).count() < 5.0 && done < total)
+    return;
   last_print_ = now;
   // ETA from the rate since the first update (excludes start-up cost).
   double eta = -1;

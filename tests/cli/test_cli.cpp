@@ -330,6 +330,9 @@ class TestCli : public QObject {
 
     auto resumed = run_dpg(resume);
     QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+    // Its bar shows the stored validation of step 1 until it validates again, never "val nan".
+    QVERIFY2(!resumed.err.contains(QStringLiteral("val nan")) && resumed.err.contains(QStringLiteral("  val 0.")),
+             qPrintable(resumed.err));
     auto uninterrupted = run_dpg(run + QStringList{QStringLiteral("--db"), whole});
     QVERIFY2(uninterrupted.code == 0, qPrintable(uninterrupted.err));
     const auto a = dpg::store::RunStore::open(killed.toStdString(), true).steps(1);
