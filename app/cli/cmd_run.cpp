@@ -5,7 +5,6 @@
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
 #include "core/config/presets.h"
-#include "core/objective/qr_scan.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
 #include "core/store/qr_scans.h"
@@ -45,24 +44,18 @@ void drive(session::RunSession& s, int threads) {
   double last_val = std::nan("");
   for (const auto& m : s.store().steps(s.run_id()))
     if (std::isfinite(m.val_metric)) last_val = m.val_metric;
-  // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar). The
-  // payload comes from the target snapshot, stored with step 1 (a resumed run has it in the store already).
-  const auto stored_qr = store::scan_validation_qr(s.store(), s.run_id());
-  std::string qr_payload = stored_qr.payload;
-  const char* qr_mark = "";
-  if (!qr_payload.empty() && stored_qr.validations > 0) {
-    const auto newest = s.store().snapshot_steps(s.run_id(), "val_sign").back();
-    const bool scans = !stored_qr.scan_steps.empty() && stored_qr.scan_steps.back() == newest;
-    qr_mark = scans ? "  QR scans" : "  QR no scan";
-  }
+  // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar), and the
+  // summary at the end. The stored steps are scanned once here; each new validation is added as it comes (the
+  // target snapshot is stored with step 1, so a new run learns the payload from its first record).
+  auto qr = store::scan_validation_qr(s.store(), s.run_id());
   s.run_until(g_stop, [&](const engine::StepRecord& r) {
     const auto& m = r.metrics;
     if (r.validated) last_val = m.val_metric;
-    for (const auto& snap : r.snapshots) {
-      if (snap.kind == "target" && qr_payload.empty()) qr_payload = objective::scan_qr(snap.image).value_or("");
-      if (snap.kind == "val_sign" && !qr_payload.empty())
-        qr_mark = objective::scan_qr(snap.image) == qr_payload ? "  QR scans" : "  QR no scan";
-    }
+    for (const auto& snap : r.snapshots)
+      if (snap.kind == "target") qr.set_target(snap.image);
+    for (const auto& snap : r.snapshots)
+      if (snap.kind == "val_sign") qr.add(m.step, snap.image);
+    const char* qr_mark = qr.validations == 0 ? "" : qr.newest_scans() ? "  QR scans" : "  QR no scan";
     char val[16] = "–";  // no validation yet
     if (std::isfinite(last_val)) std::snprintf(val, sizeof val, "%.3f", last_val);
     char buf[176];
@@ -77,8 +70,7 @@ void drive(session::RunSession& s, int threads) {
                  long(s.run().best_step()));
   else
     std::fprintf(stderr, "no validation yet (validation.every = %ld)\n", long(cfg.validation.every));
-  if (const auto qr = store::describe(store::scan_validation_qr(s.store(), s.run_id())); !qr.empty())
-    std::fprintf(stderr, "%s\n", qr.c_str());
+  if (const auto line = store::describe(qr); !line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 void run_new(const RunArgs& a) {

@@ -5,20 +5,25 @@
 
 namespace dpg::store {
 
+void QrScanSummary::set_target(const engine::Image& target) {
+  if (payload.empty()) payload = objective::scan_qr(target).value_or(std::string());
+}
+
+void QrScanSummary::add(int64_t step, const engine::Image& sign) {
+  if (payload.empty()) return;
+  ++validations;
+  newest_step = step;
+  if (objective::scan_qr(sign) == payload) scan_steps.push_back(step);
+}
+
 QrScanSummary scan_validation_qr(const RunStore& store, int64_t run_id) {
   QrScanSummary out;
   const auto target_steps = store.snapshot_steps(run_id, "target");
   if (target_steps.empty()) return out;
-  const auto target = store.snapshot(run_id, target_steps.front(), "target");
-  const auto payload = target ? objective::scan_qr(*target) : std::nullopt;
-  if (!payload) return out;
-  out.payload = *payload;
-  for (int64_t step : store.snapshot_steps(run_id, "val_sign")) {
-    const auto sign = store.snapshot(run_id, step, "val_sign");
-    if (!sign) continue;
-    ++out.validations;
-    if (objective::scan_qr(*sign) == payload) out.scan_steps.push_back(step);
-  }
+  if (const auto target = store.snapshot(run_id, target_steps.front(), "target")) out.set_target(*target);
+  if (out.payload.empty()) return out;
+  for (int64_t step : store.snapshot_steps(run_id, "val_sign"))
+    if (const auto sign = store.snapshot(run_id, step, "val_sign")) out.add(step, *sign);
   return out;
 }
 

@@ -10,11 +10,20 @@
 
 namespace dpg::store {
 
-/// Which validation sign images of a stored run scan, for runs whose target image is a QR code.
+/// Which validation sign images of a run scan, for runs whose target image is a QR code. Filled from the store by
+/// scan_validation_qr, and step by step by a live run's observer (add), so nothing is scanned twice.
 struct QrScanSummary {
   std::string payload;               ///< what the target Y decodes to; empty: the target is not a QR code
-  int64_t validations = 0;           ///< validation sign images stored
+  int64_t validations = 0;           ///< validation sign images counted
   std::vector<int64_t> scan_steps;   ///< the steps whose validation sign image decodes to the payload
+  int64_t newest_step = 0;           ///< the step of the newest validation counted (0: none)
+
+  /// Takes Y: the payload, when it scans as a QR code (a no-op once the payload is known).
+  void set_target(const engine::Image& target);
+  /// Counts the validation sign image of @p step (ignored while the target is not a QR code).
+  void add(int64_t step, const engine::Image& sign);
+  /// Whether the newest validation counted scans.
+  bool newest_scans() const { return !scan_steps.empty() && scan_steps.back() == newest_step; }
 };
 
 /// Scans run @p run_id's target and, when it is a QR code, every stored validation sign image ("val_sign").
