@@ -31,6 +31,7 @@ import torch
 from torch.func import functional_call
 
 import data_oracle as oracle
+import qr_layout
 
 PRINTABLE = list(range(32, 127))
 R = 48  # response bytes, as the presets' min_new_tokens
@@ -97,7 +98,35 @@ def texts_of(x):
     return ["".join(chr(PRINTABLE[int(k)]) for k in row) for row in x]
 
 
-def tau_of(model, p0, y, texts, s, T, lr):
+def weighted_phi(delta, y, s, weight):
+    """Phi = -sum_m weight_m softplus(-s y_m delta_m) / sum_m weight_m: the preset's Phi when every weight is 1."""
+    return -(weight * torch.nn.functional.softplus(-s * y * delta)).sum() / weight.sum()
+
+
+def scan_weight(delta, y, s, drop):
+    """A scan-aware weight (--scan-aware K): EC level H corrects any 8 of a version-1 code's 26 codewords and zbar
+    reads the timing lines from the finders, so the timing modules and the K codewords that this inner run draws
+    worst (lowest mean sigmoid(s y delta)) get weight 0, every other module 1."""
+    cw = torch.from_numpy(qr_layout.codeword_map())
+    soft = torch.sigmoid(s * y * delta.detach())
+    score = torch.stack([soft[cw == k].mean() for k in range(26)])
+    weight = torch.ones_like(y)
+    weight[torch.from_numpy(qr_layout.function_masks()["timing"])] = 0
+    for k in score.argsort()[:drop].tolist():
+        weight[cw == k] = 0
+    return weight
+
+
+def scans(delta):
+    """Whether zbarimg decodes the sign image sign(delta) (dark = positive), as `dpg export --png` writes it."""
+    import qr_tolerance
+
+    path = f"/tmp/bigram-scan-{id(delta)}.png"
+    qr_tolerance.write_png(path, (delta > 0).numpy().astype("uint8"))
+    return qr_tolerance.decodes(path)[0]
+
+
+def tau_of(model, p0, y, texts, s, T, lr, drop=0):
     """(Phi, tau) for texts in this order: tau_i = dPhi/dw_i at w = 1 through the unrolled inner AdamW."""
     tok, mask = oracle.batch(texts)
     N = len(texts)
@@ -111,7 +140,8 @@ def tau_of(model, p0, y, texts, s, T, lr):
         return (w[sl, None] * nll * mask[sl, 1:]).sum() / oracle.L / B
 
     p = oracle.inner_adamw(p0, T, step_loss, lr, create_graph=True)
-    phi = oracle.phi_of(oracle.patch_delta(p, p0, y), y, s)
+    delta = oracle.patch_delta(p, p0, y)
+    phi = weighted_phi(delta, y, s, scan_weight(delta, y, s, drop) if drop else torch.ones_like(y))
     (tau,) = torch.autograd.grad(phi, w)
     return phi.item(), tau
 
@@ -128,6 +158,9 @@ def main():
     ap.add_argument("--lr", type=float, default=0.05, help="Adam learning rate on the bigram logits")
     ap.add_argument("--kl", type=float, default=0.0, help="coefficient of the KL to the corpus bigram")
     ap.add_argument("--pathwise", action="store_true", help="straight-through Gumbel gradient of Phi instead of DPG")
+    ap.add_argument("--scan-aware", type=int, default=0, metavar="K",
+                    help="QR only: Phi leaves out the timing lines and the K codewords drawn worst (scan_weight)")
+    ap.add_argument("--y-npy", help="take Y from this [rows, cols] 0/1 array (1 = dark) instead")
     ap.add_argument("--every", type=int, default=25)
     ap.add_argument("--val-n", type=int, help="texts a validation (default --n)")
     ap.add_argument("--repeats", type=int, default=4)
@@ -143,7 +176,12 @@ def main():
     gen = torch.Generator().manual_seed(a.seed)
     model, p0 = oracle.load_target(a.target)
     model.config._attn_implementation = "eager"  # math attention: tau differentiates the inner run twice
-    y = oracle.load_y(a.target_db)
+    if a.y_npy:
+        import numpy as np
+
+        y = torch.from_numpy(np.load(a.y_npy)).float() * 2 - 1
+    else:
+        y = oracle.load_y(a.target_db)
     ref0, ref = corpus_bigram()
     s0, S = (torch.load(a.load) if a.load else (ref0.clone(), ref.clone()))
     s0, S = s0.detach().requires_grad_(True), S.detach().requires_grad_(True)
@@ -154,18 +192,29 @@ def main():
         with torch.no_grad():
             xs = [sample(s0, S, val_n, gen) for _ in range(a.repeats)]
             fluency = float(sum(-log_prob(ref0, ref, x).mean() for x in xs) / len(xs) / R)
-        accs = [oracle.train_and_score(model, p0, y, texts_of(x), a.sharpness, a.T, a.inner_lr)[0] for x in xs]
-        return sum(accs) / len(accs), min(accs), max(accs), fluency, texts_of(xs[0][:3])
+        runs = [oracle.train_and_score(model, p0, y, texts_of(x), a.sharpness, a.T, a.inner_lr, True) for x in xs]
+        accs = [r[0] for r in runs]
+        qr = y.shape == (21, 21)
+        n_scan = sum(scans(r[2]) for r in runs) if qr else 0
+        wrong_cw = []
+        if qr:  # codewords with at least one wrong module, per repeat
+            cw = torch.from_numpy(qr_layout.codeword_map())
+            for r in runs:
+                bad = torch.sign(r[2]) != y
+                wrong_cw.append(len({int(k) for k in cw[bad & (cw >= 0)].tolist()}))
+        return sum(accs) / len(accs), min(accs), max(accs), fluency, texts_of(xs[0][:3]), n_scan, wrong_cw
 
     log, t0 = [], time.time()
     for step in range(a.steps + 1):
         if step % a.every == 0:
-            acc, lo, hi, flu, ex = validate()
+            acc, lo, hi, flu, ex, n_scan, wrong_cw = validate()
             if a.save:
                 torch.save((s0.detach(), S.detach()), a.save)
-            log.append({"step": step, "val_accuracy": acc, "val_min": lo, "val_max": hi, "fluency": flu})
+            log.append({"step": step, "val_accuracy": acc, "val_min": lo, "val_max": hi, "fluency": flu,
+                        "scans": n_scan, "wrong_codewords": wrong_cw})
             print(f"step {step} ({time.time() - t0:.0f} s): validation {acc:.3f} [{lo:.3f}, {hi:.3f}] "
-                  f"fluency {flu:.2f} nats/byte | {ex[0]!r}", flush=True)
+                  f"fluency {flu:.2f} nats/byte, {n_scan} of {a.repeats} scan, codewords wrong {wrong_cw} "
+                  f"| {ex[0]!r}", flush=True)
         if step == a.steps:
             break
         if a.pathwise:
@@ -174,7 +223,7 @@ def main():
         else:
             with torch.no_grad():
                 x = sample(s0, S, a.n, gen)
-            phi, tau = tau_of(model, p0, y, texts_of(x), a.sharpness, a.T, a.inner_lr)
+            phi, tau = tau_of(model, p0, y, texts_of(x), a.sharpness, a.T, a.inner_lr, a.scan_aware)
             advantage = (tau - tau.mean()) / (tau.std() + 1e-6)  # groupless, as the naive baseline (dpg-method.md §4)
             loss = -(advantage * log_prob(s0, S, x)).mean() / R
         if a.kl > 0:  # KL(pi || corpus) per row, weighted by how often the policy visits the row's byte

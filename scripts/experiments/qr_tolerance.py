@@ -5,7 +5,10 @@
 Takes Y from the 'target' snapshot of a dpg store (e.g. a one-step qr-tiny run), flips k random modules, writes the
 image as a PNG (4-module quiet zone, 8 px per module, as `dpg export --png --border 4 --scale 8`) and asks zbarimg
 to decode it, 20 trials per k.
-  python3 scripts/experiments/qr_tolerance.py STORE.db [STORE.db ...]
+With --regions (a version-1 code) it flips modules in one part of the code at a time instead: the finder patterns
+with their separators, the timing lines, the format information, the data modules, and whole codewords (every
+module of k codewords inverted), to tell which modules a scan can spare (qr_layout.py).
+  python3 scripts/experiments/qr_tolerance.py [--regions] STORE.db [STORE.db ...]
 """
 import random
 import sqlite3
@@ -36,8 +39,44 @@ def decodes(path):
     return r.returncode == 0, r.stdout.strip()
 
 
+def flip_trials(y, cells, k, rng, trials=20):
+    """How many of `trials` copies of y with k of `cells` flipped decode."""
+    ok = 0
+    for _ in range(trials):
+        x = y.copy()
+        for c in rng.sample(cells, k):
+            x[c] ^= 1
+        write_png("/tmp/qr-tolerance-t.png", x)
+        ok += decodes("/tmp/qr-tolerance-t.png")[0]
+    return ok
+
+
+def regions(y, rng):
+    import qr_layout
+
+    masks = qr_layout.function_masks()
+    cw = qr_layout.codeword_map()
+    cells = lambda m: [tuple(c) for c in np.argwhere(m)]
+    for name, m, ks in [("finder patterns + separators", masks["finder"], [2, 5, 10, 15, 20]),
+                        ("timing lines", masks["timing"], [2, 6, 10]),
+                        ("format information", masks["format"], [2, 4, 6, 8]),
+                        ("data modules", cw >= 0, [8, 12, 16])]:
+        for k in ks:
+            print(f"  {name}: {k} of {int(m.sum())} flipped: {flip_trials(y, cells(m), k, rng)}/20 decode")
+    for k in [6, 8, 9, 10]:
+        ok = 0
+        for _ in range(20):
+            x = y.copy()
+            for c in rng.sample(range(26), k):
+                x[cw == c] ^= 1
+            write_png("/tmp/qr-tolerance-t.png", x)
+            ok += decodes("/tmp/qr-tolerance-t.png")[0]
+        print(f"  {k} of 26 whole codewords inverted: {ok}/20 decode")
+
+
 def main():
-    for db in sys.argv[1:]:
+    by_region = "--regions" in sys.argv
+    for db in [a for a in sys.argv[1:] if a != "--regions"]:
         rows, cols, data = sqlite3.connect(db).execute(
             "select rows, cols, data from snapshots where kind = 'target' limit 1"
         ).fetchone()
@@ -45,14 +84,11 @@ def main():
         write_png("/tmp/qr-tolerance-clean.png", y)
         print(db, "clean:", decodes("/tmp/qr-tolerance-clean.png"))
         rng = random.Random(0)
+        if by_region:
+            regions(y, rng)
+            continue
         for k in [5, 10, 15, 20, 30, 45, 60]:
-            ok = 0
-            for _ in range(20):
-                x = y.copy()
-                for i in rng.sample(range(y.size), k):
-                    x.flat[i] ^= 1
-                write_png("/tmp/qr-tolerance-t.png", x)
-                ok += decodes("/tmp/qr-tolerance-t.png")[0]
+            ok = flip_trials(y, [tuple(c) for c in np.argwhere(np.ones_like(y))], k, rng)
             print(f"  {k} modules flipped (accuracy {1 - k / y.size:.3f}): {ok}/20 decode")
 
 
