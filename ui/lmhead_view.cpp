@@ -3,6 +3,7 @@
 
 #include "ui/image_util.h"
 
+#include "core/objective/qr_damage.h"
 #include "core/objective/qr_scan.h"
 
 #include <qcustomplot.h>
@@ -169,6 +170,7 @@ void LmHeadView::setSource(Source source) {
 }
 
 QString LmHeadView::signCaption() const { return sign_caption_->text(); }
+QString LmHeadView::signCaptionTip() const { return sign_caption_->toolTip(); }
 
 void LmHeadView::clear() {
   sets_.clear();
@@ -182,6 +184,7 @@ void LmHeadView::clear() {
   sign_label_->setPixmap({});
   sign_label_->setText(tr("no snapshot yet"));
   sign_caption_->setText(tr("sign(P_T − P_0)"));
+  sign_caption_->setToolTip({});
   wrong_pixels_ = -1;
   step_label_->setText(tr("step –"));
   updateSlider();
@@ -253,16 +256,29 @@ void LmHeadView::render() {
                        ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
                        : tr("sign(P_T − P_0), %1").arg(which);
     // A QR target: say whether this image scans, the test a phone would make (docs/results.md (c)). On a line of
-    // its own, so that the caption stays narrower than its column.
-    if (!target_qr_.empty())
-      text += objective::scan_qr(*sign) == target_qr_ ? tr("\nscans as “%1”").arg(QString::fromStdString(target_qr_))
-                                                       : tr("\ndoes not scan");
+    // its own, shorter than the first, so that the caption stays narrower than its column (the tooltip has it all).
+    // When it does not, how far it is: Reed–Solomon repairs a few whole codewords (qr_damage.h), so the count of
+    // wrong codewords, not of pixels, says how near a scan is.
+    QString damage_tip;
+    if (!target_qr_.empty()) {
+      const auto damage =
+          objective::qr_damage(objective::Bitmap::from_image(target), objective::Bitmap::from_image(*sign));
+      if (damage) damage_tip = QString::fromStdString(objective::describe(*damage));
+      if (objective::scan_qr(*sign) == target_qr_)
+        text += tr("\nscans as “%1”").arg(QString::fromStdString(target_qr_));
+      else if (damage)
+        text += tr("\nno scan: %1 codewords wrong, %2 repairable").arg(damage->codewords_wrong).arg(damage->repairable);
+      else
+        text += tr("\ndoes not scan");
+    }
     sign_caption_->setText(text);
+    sign_caption_->setToolTip(damage_tip);
   } else {
     wrong_pixels_ = -1;
     sign_label_->setPixmap({});
     sign_label_->setText(tr("no sign image at this step"));
     sign_caption_->setText(tr("sign(P_T − P_0)"));
+    sign_caption_->setToolTip({});
   }
   if (!delta->empty()) {
     const engine::Image& d = *delta;

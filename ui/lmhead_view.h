@@ -37,6 +37,8 @@ class LmHeadView : public QWidget {
   std::vector<int64_t> shownSteps() const;
   /// The sign image's caption as shown (tests).
   QString signCaption() const;
+  /// Its tooltip: for a QR target that does not scan, the whole damage count (tests).
+  QString signCaptionTip() const;
 
   void clear();
   /// Adds snapshots; follows the newest one unless the user moved the slider back.

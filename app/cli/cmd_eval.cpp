@@ -5,6 +5,7 @@
 // (more repeats, another temperature or T_val) it measures the same policy another way.
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
+#include "core/objective/qr_damage.h"
 #include "core/objective/qr_scan.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
@@ -72,6 +73,10 @@ void eval_run(const EvalArgs& a) {
     });
     std::printf("QR: %ld of %zu repeats' sign images decode to \"%s\"\n", long(scans), v.signs.size(),
                 payload->c_str());
+    const auto y = objective::Bitmap::from_image(v.view.target);
+    for (size_t r = 0; r < v.signs.size(); ++r)  // how far each repeat is from a scan
+      if (const auto damage = objective::qr_damage(y, objective::Bitmap::from_image(v.signs[r])))
+        std::printf("  repeat %zu: %s\n", r, objective::describe(*damage).c_str());
   }
   if (a.pixels) print_pixel_rates(v);
   if (!a.png_dir.empty()) {

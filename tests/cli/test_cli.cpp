@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -228,10 +229,19 @@ class TestCli : public QObject {
     const auto validations = dpg::store::RunStore::open(db.toStdString(), true).snapshot_steps(1, "val_sign").size();
     QVERIFY(validations >= 2);
     const QString none = QStringLiteral("QR: none of %1 validation sign images decodes to \"DPG\"").arg(validations);
-    QVERIFY2(r.err.endsWith(none + QLatin1Char('\n')), qPrintable(r.err));  // and the run's last line
+    // ... and how far the newest validation is from a scan, by the parts a scan needs (qr_damage.h).
+    const QString damage =
+        QStringLiteral("\\d+ of 26 codewords wrong \\(level H repairs 8\\), \\d+ of 192 finder modules wrong");
+    const QRegularExpression last_line(QRegularExpression::escape(none) + QStringLiteral("; step 2: ") +
+                                       damage + QStringLiteral("\n$"));
+    QVERIFY2(last_line.match(r.err).hasMatch(), qPrintable(r.err));  // the run's last line
     auto show =
         run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"), QStringLiteral("--db"), db});
-    QVERIFY2(show.code == 0 && show.out.contains(none + QLatin1Char('\n')), qPrintable(show.out));
+    QVERIFY2(show.code == 0 && QRegularExpression(QRegularExpression::escape(none) + QStringLiteral("; step 2: ") +
+                                                  damage + QStringLiteral("\n"))
+                                   .match(show.out)
+                                   .hasMatch(),
+             qPrintable(show.out));
     auto exp = run_dpg({QStringLiteral("export"), QStringLiteral("1"), QStringLiteral("--db"), db,
                         QStringLiteral("--png"), dir.filePath(QStringLiteral("png"))});
     QVERIFY2(exp.code == 0 && exp.err.contains(none), qPrintable(exp.err));
@@ -239,6 +249,11 @@ class TestCli : public QObject {
                        QStringLiteral("--set"), QStringLiteral("validation.repeats=2")});
     QVERIFY2(ev.code == 0 && ev.out.contains(QStringLiteral("QR: 0 of 2 repeats' sign images decode to \"DPG\"\n")),
              qPrintable(ev.out + ev.err));
+    for (int repeat : {0, 1})
+      QVERIFY2(QRegularExpression(QStringLiteral("\n  repeat %1: ").arg(repeat) + damage + QStringLiteral("\n"))
+                   .match(ev.out)
+                   .hasMatch(),
+               qPrintable(ev.out));
   }
 
   void badInputIsOneReadableLine_data() {

@@ -8,6 +8,7 @@
 #include "core/objective/bitmap.h"
 #include "core/objective/lmhead_bitmap.h"
 #include "core/objective/lmhead_norm.h"
+#include "core/objective/qr_damage.h"
 #include "core/objective/qr_scan.h"
 #include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
@@ -522,6 +523,61 @@ class TestPlugins : public QObject {
     QCOMPARE(dpg::objective::LmHeadBitmapObjective::target_from_params(
                  {{"source", "qr"}, {"text", text.toStdString()}, {"version", version}}),
              qr);
+  }
+
+  void qrDamageCountsWhatAScanNeeds() {
+    using dpg::objective::qr_codeword_of;
+    using dpg::objective::qr_damage;
+    // The layout: 26 codewords of 8 modules each, and 233 function modules.
+    std::vector<int> per_codeword(26, 0);
+    int function_modules = 0;
+    for (int r = 0; r < 21; ++r)
+      for (int c = 0; c < 21; ++c) {
+        const int k = qr_codeword_of(r, c);
+        QVERIFY(k >= -1 && k < 26);
+        k < 0 ? ++function_modules : ++per_codeword[size_t(k)];
+      }
+    QCOMPARE(function_modules, 233);
+    QCOMPARE(per_codeword, std::vector<int>(26, 8));
+    QCOMPARE(qr_codeword_of(20, 20), 0);  // the first bit sits in the bottom-right corner
+    QCOMPARE(qr_codeword_of(-1, 0), -1);
+    // The EC level is read from the target's format information.
+    const std::vector<std::pair<char, int>> levels = {{'L', 2}, {'M', 4}, {'Q', 6}, {'H', 8}};
+    for (const auto& [level, repairs] : levels) {
+      const Bitmap y = dpg::objective::make_qr("DPG", {level, 1});
+      const auto clean = qr_damage(y, y);
+      QVERIFY(clean.has_value());
+      QCOMPARE(clean->ec_level, level);
+      QCOMPARE(clean->repairable, repairs);
+      QCOMPARE(clean->codewords_wrong + clean->finder_wrong + clean->format_wrong + clean->timing_wrong, 0);
+    }
+    const Bitmap y = dpg::objective::make_qr("DPG", {'H', 1});
+    Bitmap inverted = y;
+    for (int r = 0; r < 21; ++r)
+      for (int c = 0; c < 21; ++c) inverted.set(r, c, !y.dark(r, c));
+    const auto all = qr_damage(y, inverted);
+    QCOMPARE(all->codewords_wrong, 26);
+    QCOMPARE(all->finder_wrong, 192);
+    QCOMPARE(all->format_wrong, 30);
+    QCOMPARE(all->timing_wrong, 10);
+    // Against zbar: level H repairs any 8 whole codewords drawn wrong, and not 9; if the codeword map were wrong, the
+    // inverted modules would fall into more real codewords and 8 would not scan.
+    const auto with_codewords_inverted = [&](int k) {
+      Bitmap x = y;
+      for (int r = 0; r < 21; ++r)
+        for (int c = 0; c < 21; ++c)
+          if (const int cw = qr_codeword_of(r, c); cw >= 0 && cw % 3 == 0 && cw / 3 < k) x.set(r, c, !y.dark(r, c));
+      return x;
+    };
+    const Bitmap eight = with_codewords_inverted(8), nine = with_codewords_inverted(9);
+    QCOMPARE(qr_damage(y, eight)->codewords_wrong, 8);
+    QCOMPARE(dpg::objective::scan_qr(eight), std::vector<std::string>{"DPG"});
+    QCOMPARE(qr_damage(y, nine)->codewords_wrong, 9);
+    QVERIFY(dpg::objective::scan_qr(nine).empty());
+    QCOMPARE(QString::fromStdString(describe(*qr_damage(y, eight))),
+             QStringLiteral("8 of 26 codewords wrong (level H repairs 8), 0 of 192 finder modules wrong"));
+    QVERIFY(!qr_damage(y, Bitmap(6, 7)).has_value());
+    QVERIFY(!qr_damage(dpg::objective::sixty_seven(), y).has_value());
   }
 };
 

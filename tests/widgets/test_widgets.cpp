@@ -21,6 +21,7 @@
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
 #include "ui/store_reader.h"
+#include "core/objective/qr_damage.h"
 #include "core/objective/qr_scan.h"
 
 
@@ -295,17 +296,24 @@ class TestWidgets : public QObject {
 
   void lmhead_view_says_whether_a_qr_scans() {
     // With a QR target the caption adds what a phone would see: the exact code scans, a few wrong modules still
-    // scan (level H), a blank image does not. A "67" target gets no scan verdict at all.
+    // scan (level H), nine wrong codewords (one more than level H repairs) and a blank image do not, and say how
+    // many codewords are wrong. A "67" target gets no scan verdict at all.
     LmHeadView v;
     v.resize(900, 300);
     v.show();
     const auto qr = dpg::objective::make_qr("DPG", {'H', 1});
     auto few_wrong = qr.to_image();
     for (int k = 0; k < 5; ++k) few_wrong.data[size_t((12 + k) * 21 + 20 - k)] *= -1.0f;
+    auto nine_codewords = qr.to_image();  // one codeword more than level H repairs
+    for (int i = 0; i < 21 * 21; ++i)
+      if (const int cw = dpg::objective::qr_codeword_of(i / 21, i % 21); cw >= 0 && cw < 9)
+        nine_codewords.data[size_t(i)] *= -1.0f;
     const std::vector<std::pair<dpg::engine::Image, QString>> cases = {
         {qr.to_image(), QStringLiteral("\nscans as “DPG”")},
         {few_wrong, QStringLiteral("436 of 441 right\nscans as “DPG”")},
-        {dpg::objective::Bitmap(21, 21).to_image(), QStringLiteral("\ndoes not scan")}};
+        {nine_codewords, QStringLiteral("369 of 441 right\nno scan: 9 codewords wrong, 8 repairable")},
+        {dpg::objective::Bitmap(21, 21).to_image(),
+         QStringLiteral("\nno scan: 26 codewords wrong, 8 repairable")}};
     int64_t step = 0;
     for (const auto& [sign, expected] : cases) {
       dpg::ui::SnapshotSet set;
@@ -315,6 +323,9 @@ class TestWidgets : public QObject {
       v.addSnapshot(set);
       QVERIFY2(v.signCaption().endsWith(expected), qPrintable(v.signCaption()));
     }
+    // The tooltip gives the whole count, finder patterns included (the blank misses their 99 dark modules).
+    QCOMPARE(v.signCaptionTip(),
+             QStringLiteral("26 of 26 codewords wrong (level H repairs 8), 99 of 192 finder modules wrong"));
     v.clear();
     dpg::ui::SnapshotSet set;
     set.step = 1;
