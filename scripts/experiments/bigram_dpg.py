@@ -121,9 +121,11 @@ def scans(delta):
     """Whether zbarimg decodes the sign image sign(delta) (dark = positive), as `dpg export --png` writes it."""
     import qr_tolerance
 
-    path = f"/tmp/bigram-scan-{id(delta)}.png"
-    qr_tolerance.write_png(path, (delta > 0).numpy().astype("uint8"))
-    return qr_tolerance.decodes(path)[0]
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".png") as f:
+        qr_tolerance.write_png(f.name, (delta > 0).numpy().astype("uint8"))
+        return qr_tolerance.decodes(f.name)[0]
 
 
 def tau_of(model, p0, y, texts, s, T, lr, drop=0):
@@ -141,7 +143,7 @@ def tau_of(model, p0, y, texts, s, T, lr, drop=0):
 
     p = oracle.inner_adamw(p0, T, step_loss, lr, create_graph=True)
     delta = oracle.patch_delta(p, p0, y)
-    phi = weighted_phi(delta, y, s, scan_weight(delta, y, s, drop) if drop else torch.ones_like(y))
+    phi = weighted_phi(delta, y, s, scan_weight(delta, y, s, drop)) if drop else oracle.phi_of(delta, y, s)
     (tau,) = torch.autograd.grad(phi, w)
     return phi.item(), tau
 

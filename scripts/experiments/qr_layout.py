@@ -6,11 +6,14 @@ timing lines, the two copies of the format information and the dark module. code
 modules by the codeword (0..25) their bit belongs to, following the standard placement: two-module columns from
 the right, upwards then downwards, skipping the vertical timing column 6.
 """
+import functools
+
 import numpy as np
 
 N = 21
 
 
+@functools.cache  # the layout is fixed; callers only read the arrays
 def function_masks():
     finder = np.zeros((N, N), bool)
     for r0, c0 in ((0, 0), (0, N - 8), (N - 8, 0)):
@@ -28,6 +31,7 @@ def function_masks():
     return {"finder": finder, "timing": timing, "format": fmt, "dark": dark}
 
 
+@functools.cache
 def codeword_map():
     func = np.zeros((N, N), bool)
     for m in function_masks().values():
