@@ -36,7 +36,7 @@ model::ModelConfig role_config(const PretrainArgs& a) {
   c.arch = model::Arch::Gpt2;
   c.vocab_size = 257;
   c.bos_id = c.eos_id = c.pad_id = model::ByteTokenizer::kEndOfText;
-  if (role == "generator") {  // ~0.64 M parameters (dpg-method.md §6)
+  if (role == "generator") {  // ~0.64 M parameters (docs/method.md §8)
     c.d_model = 128, c.n_layer = 3, c.n_head = 4, c.max_ctx = 128;
   } else if (role == "target") {  // ~36 k parameters; hidden 32 ≥ 21 so a QR patch fits
     c.d_model = 32, c.n_layer = 2, c.n_head = 2, c.max_ctx = 64;

@@ -8,7 +8,7 @@
 /// dpg::model::ConfigError whose message starts with the dotted field name, e.g.
 ///   `inner.T: must divide the 64 rollouts per dataset (prompts_per_step × group_size)`.
 ///
-/// Defaults are the laptop-scale "67-tiny" prototype of docs (dpg-method.md §6).
+/// Defaults are the laptop-scale "67-tiny" prototype (docs/method.md §8).
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -50,7 +50,7 @@ struct PromptsConfig {
   std::string val = "prompts/tiny-val.txt";      ///< held-out prompts for validation
 };
 
-/// The generator update (GRPO, dpg-method.md §3).
+/// The generator update (GRPO, docs/method.md §4).
 struct GrpoConfig {
   int64_t steps = 600;             ///< number of GRPO steps
   int64_t prompts_per_step = 16;   ///< P: prompts sampled per step
@@ -84,7 +84,7 @@ struct GrpoConfig {
   double kl_at(int64_t step) const { return kl_drop_step > 0 && step > kl_drop_step ? kl_after_drop : kl_coef; }
 };
 
-/// 𝒜: the target's inner training run that is differentiated (dpg-method.md §2).
+/// 𝒜: the target's inner training run that is differentiated (docs/method.md §2).
 struct InnerConfig {
   int64_t T = 8;                    ///< inner optimiser steps; each example is used once
   std::string optimizer = "adamw";  ///< adamw | sgd
@@ -100,7 +100,7 @@ struct InnerConfig {
   int64_t memory_budget_mb = 0;     ///< state memory the auto schedule may use (0 = no limit)
 };
 
-/// Held-out validation (dpg-method.md §3, "Validation").
+/// Held-out validation (docs/method.md §6).
 struct ValidationConfig {
   int64_t every = 25;    ///< validate every N GRPO steps (0 = never)
   int64_t prompts = 16;  ///< held-out prompts per validation (each gets group_size responses)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file One DPG run, one GRPO step at a time (dpg-method.md §3):
+/// @file One DPG run, one GRPO step at a time (docs/method.md §4):
 ///   sample prompts → G responses each → re-tokenise for the target → 𝒜 + τ (or the naive
 ///   dataset-level Φ) → advantages → PPO-clipped update of the generator → (every k steps)
 ///   validation and LM-head snapshots.
@@ -37,7 +37,7 @@ struct RunInputs {
   std::vector<std::string> val_prompts;
 };
 
-/// One validation (dpg-method.md §3, "Validation"): validation.repeats independent sample sets of the
+/// One validation (docs/method.md §6): validation.repeats independent sample sets of the
 /// held-out prompts at validation.temperature, each trained on for T_val inner steps.
 struct Validation {
   double phi = 0;                      ///< mean Φ_val over the repeats

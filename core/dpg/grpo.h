@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file GRPO math (dpg-method.md §3): group advantages, the PPO-clipped token-mean loss, and the
-/// naive baseline's groupless advantage. Pure functions of tensors, unit-tested by hand.
+/// @file GRPO math (docs/method.md §4.2–4.3): group advantages, the PPO-clipped token-mean loss,
+/// and the naive baseline's groupless advantage. Pure functions of tensors, unit-tested by hand.
 #include <torch/types.h>
 
 namespace dpg::engine {

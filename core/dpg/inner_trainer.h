@@ -5,8 +5,8 @@
 /// A pure function of (w, D): every run starts from φ₀ with a fresh optimiser state. Example i is
 /// used once, at step ⌊i / B⌋. The batch loss is ℒ_t(φ, w) = (1/B)·Σ_{i∈batch t} w_i·ℓ_i(φ), with
 /// ℓ_i = (Σ of unmasked token cross-entropies) / L and L the fixed (padded) sequence length
-/// (dpg-method.md §2). Micro-batching sums micro-batch gradients of the same normalised loss, so it
-/// changes nothing but peak memory.
+/// (docs/method.md §2.1). Micro-batching sums micro-batch gradients of the same normalised loss,
+/// so it changes nothing but peak memory.
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 

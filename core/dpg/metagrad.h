@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Exact per-example metagradients τ_i = ∂Φ(𝒜(w, D))/∂w_i at w = 1 (dpg-method.md §2).
+/// @file Exact per-example metagradients τ_i = ∂Φ(𝒜(w, D))/∂w_i at w = 1 (docs/method.md §3).
 ///
 /// One forward run of 𝒜 stores optimiser states by a checkpoint schedule; one reverse pass then
 /// walks t = T..1 carrying the adjoint λ_t of s_t = (φ, m, v):

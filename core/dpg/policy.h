@@ -52,7 +52,7 @@ std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig&
 torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs,
                              const RolloutBatch& batch);
 
-/// The terms of the generator's loss besides the PPO surrogate (dpg-method.md §3).
+/// The terms of the generator's loss besides the PPO surrogate (docs/method.md §4.3).
 struct PolicyTerms {
   double clip = 0.2;          ///< PPO ratio clip ε
   double kl_coef = 0.0;       ///< β_KL: + β_KL · token-mean k3 KL to the frozen starting generator

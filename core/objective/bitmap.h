@@ -4,7 +4,7 @@
 /// GUI's designer and the plugin. QR codes (libqrencode), the paper's "67", text art and PNG files
 /// all become a Bitmap. Plain C++; no Qt.
 ///
-/// Convention: dark = +1, light = −1 (dpg-method.md §4). Row 0 is the top row; in the LM-head
+/// Convention: dark = +1, light = −1 (docs/method.md §5.1). Row 0 is the top row; in the LM-head
 /// patch, row r is hidden dimension dim_offset + r and column c is token id token_offset + c.
 #include "core/dpg/objective_view.h"
 
@@ -53,7 +53,7 @@ class Bitmap {
   std::vector<uint8_t> bits_;
 };
 
-/// The paper's 6 × 7 "67" (dpg-method.md §4).
+/// The paper's 6 × 7 "67" (docs/method.md §5.1).
 Bitmap sixty_seven();
 
 /// QR code options. The result has no quiet zone.

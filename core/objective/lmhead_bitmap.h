@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The LM-head bitmap objective (dpg-method.md §4.1): draw Y into a patch of the target's
+/// @file The LM-head bitmap objective (docs/method.md §5.1): draw Y into a patch of the target's
 /// LM-head weight.
 ///
 /// P = W_head[token_offset : token_offset + W, dim_offset : dim_offset + H]ᵀ, so pixel (r, c) is

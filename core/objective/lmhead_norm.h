@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The LM-head norm objective (dpg-method.md §4.2): Φ = −‖W_head‖_F of the trained target.
+/// @file The LM-head norm objective (docs/method.md §5.2): Φ = −‖W_head‖_F of the trained target.
 /// The readable metric is the norm itself (lower is better); the view shows P_T − P_0 of a head
 /// patch laid out like the bitmap objective's (row = hidden dim, column = token id).
 #include "core/dpg/objective.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The text-likelihood objective (dpg-method.md §4.3): make the trained target likely to
+/// @file The text-likelihood objective (docs/method.md §5.3): make the trained target likely to
 /// produce a reference text (a UUID, a string) or set of texts.
 ///
 /// Φ = −mean_i( Σ_t CE(target(x_i)_t, x_i,t+1) / L ), where L is the run's fixed sequence length

@@ -10,7 +10,7 @@ counts), so the only question left is whether per-example metagradient rewards c
 whose samples draw the image:
   each step samples N texts of 48 bytes, trains the target on them with the preset's inner AdamW (T steps of
   B = N / T texts, per-example loss weights w), takes tau_i = dPhi/dw_i at w = 1 through the whole unroll
-  (dpg-method.md §2), turns it into the groupless advantage A_i = (tau_i - mean tau) / (std tau + 1e-6) (the
+  (docs/method.md §3), turns it into the groupless advantage A_i = (tau_i - mean tau) / (std tau + 1e-6) (the
   naive baseline's normalisation; every text has its own reward here) and takes one Adam step on S along
   mean_i A_i * log pi(text_i) / 48 (REINFORCE), minus --kl times the KL to the corpus bigram;
   with --pathwise the same bigram is instead trained on the pathwise (straight-through Gumbel) gradient of Phi
@@ -226,7 +226,7 @@ def main():
             with torch.no_grad():
                 x = sample(s0, S, a.n, gen)
             phi, tau = tau_of(model, p0, y, texts_of(x), a.sharpness, a.T, a.inner_lr, a.scan_aware)
-            advantage = (tau - tau.mean()) / (tau.std() + 1e-6)  # groupless, as the naive baseline (dpg-method.md §4)
+            advantage = (tau - tau.mean()) / (tau.std() + 1e-6)  # groupless, as the naive baseline (docs/method.md §4.2)
             loss = -(advantage * log_prob(s0, S, x)).mean() / R
         if a.kl > 0:  # KL(pi || corpus) per row, weighted by how often the policy visits the row's byte
             visits = torch.bincount(x[:, :-1].reshape(-1), minlength=95).float()

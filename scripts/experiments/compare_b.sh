@@ -5,7 +5,7 @@
 #   scripts/experiments/compare_b.sh [STEPS=250] [JOBS=2]
 # SGD's inner lr: in the small-lr regime P_T − P_0 is linear in the lr, so its sign, and GRPO's
 # std-normalised advantages, do not depend on it; 0.1 is past that regime for this target (see results.md).
-# Naive's inner lr 1e-3 is the one of dpg-method.md §6 that learned at all (1e-2 stayed at chance).
+# Naive's inner lr 1e-3 is the one of docs/method.md §8 that learned at all (1e-2 stayed at chance).
 # validation.repeats=1: the recorded (b) tables used single validations (the preset now averages 4).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -324,7 +324,7 @@ class TestMetagrad : public QObject {
     auto texts = engine::load_prompts("prompts/tiny-train.txt");
     texts.resize(64);
     auto data = engine::make_inner_data(*m64.tokenizer, texts, 64);
-    // The "67" bitmap of dpg-method.md §4 at token offset 33, hidden dims 0–5.
+    // The "67" bitmap of docs/method.md §5.1 at token offset 33, hidden dims 0–5.
     const std::vector<std::vector<double>> y67 = {{1, 1, 1, 1, -1, -1, -1}, {-1, -1, -1, 1, 1, 1, -1},
                                                   {-1, 1, 1, 1, 1, 1, -1},  {-1, -1, -1, 1, 1, 1, -1},
                                                   {-1, 1, -1, 1, 1, 1, -1}, {-1, -1, -1, 1, 1, 1, 1}};

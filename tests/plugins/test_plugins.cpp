@@ -269,7 +269,7 @@ class TestPlugins : public QObject {
             cfg.objective.kind, cfg.objective.params, tokenizer, cfg.target.seq_len);
         const auto objective = registry.create(cfg.objective.kind, params);
         QCOMPARE(objective->kind(), cfg.objective.kind);
-        if (preset.name.find("tiny") != std::string::npos) {  // fits the §6 tiny target
+        if (preset.name.find("tiny") != std::string::npos) {  // the tiny target, docs/method.md §8
           auto target = tiny_config(257, 32);
           target.max_ctx = 64;
           objective->check_compatible(target);
@@ -455,7 +455,7 @@ class TestPlugins : public QObject {
   // --- Bitmaps --------------------------------------------------------------------------------
 
   void sixtySevenIsTheMethodDocs() {
-    // dpg-method.md §4, rows top to bottom, +1 = dark.
+    // docs/method.md §5.1, rows top to bottom, +1 = dark.
     const int doc[6][7] = {{+1, +1, +1, +1, -1, -1, -1}, {-1, -1, -1, +1, +1, +1, -1},
                            {-1, +1, +1, +1, +1, +1, -1}, {-1, -1, -1, +1, +1, +1, -1},
                            {-1, +1, -1, +1, +1, +1, -1}, {-1, -1, -1, +1, +1, +1, +1}};
