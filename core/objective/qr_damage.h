@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file How far a drawn version-1 QR code is from scanning, counted by the parts a scan needs (docs/results.md
-/// (c), sixteenth session): zbar locates the code by its finder patterns, reads the EC level and mask from the
+/// (c)): zbar locates the code by its finder patterns, reads the EC level and mask from the
 /// format information, ignores the timing lines, and Reed–Solomon repairs a fixed number of whole codewords
 /// (version 1: 2, 4, 6 or 8 of 26 at level L, M, Q or H) however badly each is drawn. "Does not scan" alone does
 /// not say whether a sign image is one codeword or twenty away. Plain C++; no Qt, no zbar.

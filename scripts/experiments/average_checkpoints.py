@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Averages the generator weights of several stored checkpoints (docs/results.md (a), fourteenth session).
+"""Averages the generator weights of several stored checkpoints (docs/results.md (a)).
 
     average_checkpoints.py OUT.safetensors CKPT.safetensors [CKPT ...]
 
