@@ -75,7 +75,7 @@ engine::InnerData data_for(int64_t n, int64_t L, uint64_t seed) {
 }
 
 // The bitmap objective on a 21×21 patch at token offset 33.
-engine::PhiFn phi_for(const model::ModelConfig& cfg) {
+engine::PhiFn Phi_for(const model::ModelConfig& cfg) {
   auto y = (torch::randint(0, 2, {21, 21}) * 2 - 1).to(torch::kFloat32);
   return [cfg, y](const model::TensorMap& pT, const model::TensorMap& p0) {
     auto P = model::lm_head_weight(cfg, pT).narrow(0, 33, 21).narrow(1, 0, 21).t();
@@ -132,14 +132,14 @@ int main(int argc, char** argv) {
   std::map<std::string, double> result;
   for (const auto& m : all) {
     if (models.find(m.name) == std::string::npos) continue;
-    auto phi0 = model::init_params(m.cfg, 1);
-    auto phi = phi_for(m.cfg);
+    auto params0 = model::init_params(m.cfg, 1);
+    auto Phi = Phi_for(m.cfg);
     for (int64_t T : Ts) {
       engine::InnerConfig ic;
       ic.T = T;
       ic.B = m.B;
       ic.lr = 1e-3;
-      engine::InnerTrainer tr(m.cfg, phi0, ic);
+      engine::InnerTrainer tr(m.cfg, params0, ic);
       auto data = data_for(T * m.B, m.L, 7 + uint64_t(T));
       std::vector<double> plain;
       for (int r = 0; r < reps; ++r) {
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
         for (int r = 0; r < reps; ++r) {
           reset_peak_rss();
           const int64_t base = status_kb("VmRSS:");
-          auto res = engine::metagrad(tr, data, phi, o);
+          auto res = engine::metagrad(tr, data, Phi, o);
           peak = std::max(peak, status_kb("VmHWM:") - base);
           tm.push_back(res.timings.total_s);
           fwd.push_back(res.timings.forward_s);

@@ -108,8 +108,8 @@ void run_attribute(const AttributeArgs& a) {
   auto r = engine::metagrad(trainer, data, [&](const model::TensorMap& pT, const model::TensorMap& p0) {
     return objective->phi(cfg, pT, p0);
   }, mo);
-  auto before = obj->view(cfg, trainer.phi0(), trainer.phi0());
-  auto after = obj->view(cfg, r.phi_T, trainer.phi0());
+  auto before = obj->view(cfg, trainer.params0(), trainer.params0());
+  auto after = obj->view(cfg, r.params_T, trainer.params0());
   bar.finish(r.schedule_reason);
 
   std::ostringstream out;
@@ -119,8 +119,8 @@ void run_attribute(const AttributeArgs& a) {
   }
   nlohmann::json summary = {{"summary", true},
                             {"objective", a.objective},
-                            {"phi_before", r.phi_initial},
-                            {"phi_after", r.phi},
+                            {"phi_before", r.Phi_initial},
+                            {"phi_after", r.Phi},
                             {"metric_name", obj->metric_name()},
                             {"metric_before", before.metric},
                             {"metric_after", after.metric},

@@ -210,17 +210,17 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
         auto order = torch::tensor(idx, torch::kLong);
         tau_tokens.index_copy_(0, order, r.tau_tokens);
       }
-      phi_sum += r.phi;
-      phi_T = std::move(r.phi_T);
+      phi_sum += r.Phi;
+      phi_T = std::move(r.params_T);
     } else {  // naive: every example of run j gets the dataset-level Φ(𝒜(D_j))
       phi_T = trainer.train(data, {}, is_cancelled);
       torch::NoGradGuard ng;
-      const double phi = phi_fn(phi_T, trainer.phi0()).item<double>();
+      const double phi = phi_fn(phi_T, trainer.params0()).item<double>();
       if (!std::isfinite(phi)) throw NonFiniteError(0, "phi (naive reward)");
       for (auto i : idx) rewards[i] = phi;
       phi_sum += phi;
     }
-    if (j == 0) train_view = obj.view(tcfg, phi_T, trainer.phi0());
+    if (j == 0) train_view = obj.view(tcfg, phi_T, trainer.params0());
   }
   m.phi = phi_sum / double(runs);
   m.metric = train_view.metric;
@@ -327,8 +327,8 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
     auto vphi_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
     if (cancel && cancel->load()) throw Cancelled();
     torch::NoGradGuard ng;
-    v.phis.push_back(obj.phi(tcfg, vphi_T, vtrainer.phi0()).item<double>());
-    auto view = obj.view(tcfg, vphi_T, vtrainer.phi0());
+    v.phis.push_back(obj.phi(tcfg, vphi_T, vtrainer.params0()).item<double>());
+    auto view = obj.view(tcfg, vphi_T, vtrainer.params0());
     v.metrics.push_back(view.metric);
     if (!view.sign.empty()) v.signs.push_back(view.sign);
     v.phi += v.phis.back() / double(R);

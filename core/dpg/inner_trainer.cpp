@@ -2,6 +2,7 @@
 #include "core/dpg/inner_trainer.h"
 
 #include "core/dpg/errors.h"
+#include "core/dpg/forward.h"
 #include "core/model/errors.h"
 #include "core/model/transformer.h"
 
@@ -29,27 +30,27 @@ void InnerConfig::validate() const {
   need(dtype == torch::kFloat32 || dtype == torch::kFloat64, "dtype", "must be float32 or float64");
 }
 
-InnerTrainer::InnerTrainer(model::ModelConfig cfg, const model::TensorMap& phi0, InnerConfig ic)
+InnerTrainer::InnerTrainer(model::ModelConfig cfg, const model::TensorMap& params0, InnerConfig ic)
     : cfg_(std::move(cfg)), ic_(ic) {
   ic_.validate();
-  model::check_params(cfg_, phi0, "inner trainer");
-  for (const auto& [name, t] : phi0) {
+  model::check_params(cfg_, params0, "inner trainer");
+  for (const auto& [name, t] : params0) {
     names_.push_back(name);
-    phi0_[name] = t.detach().to(ic_.dtype).contiguous();
+    params0_[name] = t.detach().to(ic_.dtype).contiguous();
   }
 }
 
-model::TensorMap InnerTrainer::to_map(const std::vector<torch::Tensor>& phi) const {
+model::TensorMap InnerTrainer::to_map(const std::vector<torch::Tensor>& params) const {
   model::TensorMap m;
-  for (size_t k = 0; k < names_.size(); ++k) m.emplace(names_[k], phi[k]);
+  for (size_t k = 0; k < names_.size(); ++k) m.emplace(names_[k], params[k]);
   return m;
 }
 
 OptState InnerTrainer::initial_state() const {
   OptState s;
   for (const auto& n : names_) {
-    const auto& p = phi0_.at(n);
-    s.phi.push_back(p.clone());
+    const auto& p = params0_.at(n);
+    s.params.push_back(p.clone());
     if (ic_.optimizer == InnerOptimizer::AdamW) {
       s.m.push_back(torch::zeros_like(p));
       s.v.push_back(torch::zeros_like(p));
@@ -75,27 +76,27 @@ void InnerTrainer::check_data(const InnerData& data) const {
     throw ConfigError("inner data: mask must have the shape of tokens");
 }
 
-torch::Tensor InnerTrainer::token_losses(const std::vector<torch::Tensor>& phi, const torch::Tensor& tokens,
+torch::Tensor InnerTrainer::token_losses(const std::vector<torch::Tensor>& params, const torch::Tensor& tokens,
                                          const torch::Tensor& mask) const {
   const int64_t L = tokens.size(1);
-  auto logits = model::forward(cfg_, to_map(phi), tokens.narrow(1, 0, L - 1));
+  auto logits = model::forward(cfg_, to_map(params), tokens.narrow(1, 0, L - 1));
   auto logp = torch::log_softmax(logits, -1);
   auto nll = -logp.gather(-1, tokens.narrow(1, 1, L - 1).unsqueeze(-1)).squeeze(-1);  // [n, L−1]
   // ℓ_ij = mask_ij · nll_ij / L  (L is the fixed padded length, not the token count)
   return nll * mask.narrow(1, 1, L - 1).to(nll.scalar_type()) / double(L);
 }
 
-torch::Tensor InnerTrainer::example_losses(const std::vector<torch::Tensor>& phi,
+torch::Tensor InnerTrainer::example_losses(const std::vector<torch::Tensor>& params,
                                            const torch::Tensor& tokens, const torch::Tensor& mask) const {
-  return token_losses(phi, tokens, mask).sum(1);  // ℓ_i = Σ_j ℓ_ij
+  return token_losses(params, tokens, mask).sum(1);  // ℓ_i = Σ_j ℓ_ij
 }
 
-torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& phi, const InnerData& data,
+torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& params, const InnerData& data,
                                  int64_t begin, int64_t end, const torch::Tensor& w) const {
   const auto tokens = data.tokens.narrow(0, begin, end - begin);
   const auto mask = data.mask.narrow(0, begin, end - begin);
   // ℒ_t = (1/B) Σ_i w_i ℓ_i, or (1/B) Σ_ij w_ij ℓ_ij with per-token weights
-  auto l = w.dim() == 2 ? token_losses(phi, tokens, mask) : example_losses(phi, tokens, mask);
+  auto l = w.dim() == 2 ? token_losses(params, tokens, mask) : example_losses(params, tokens, mask);
   return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);
 }
 
@@ -106,12 +107,12 @@ std::vector<std::pair<int64_t, int64_t>> InnerTrainer::micro_batches(int64_t t) 
   return r;
 }
 
-std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tensor>& phi,
+std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tensor>& params,
                                                   const InnerData& data, int64_t t,
                                                   const torch::Tensor& w) const {
   torch::AutoGradMode grad_on(true);  // callers may hold a NoGradGuard (sampling threads, GUI)
   std::vector<torch::Tensor> leaves;
-  for (const auto& p : phi) leaves.push_back(p.detach().requires_grad_(true));
+  for (const auto& p : params) leaves.push_back(p.detach().requires_grad_(true));
   std::vector<torch::Tensor> g;
   double total = 0.0;
   for (auto [b, e] : micro_batches(t)) {
@@ -134,7 +135,7 @@ OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor
   OptState n;
   const double lr = ic_.lr;
   if (ic_.optimizer == InnerOptimizer::Sgd) {
-    for (size_t k = 0; k < g.size(); ++k) n.phi.push_back(s.phi[k] - lr * g[k]);  // φ − η g
+    for (size_t k = 0; k < g.size(); ++k) n.params.push_back(s.params[k] - lr * g[k]);  // φ − ηg
     return n;
   }
   const double c1 = 1.0 - std::pow(ic_.beta1, double(t)), c2 = 1.0 - std::pow(ic_.beta2, double(t));
@@ -142,7 +143,7 @@ OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor
     auto m = ic_.beta1 * s.m[k] + (1.0 - ic_.beta1) * g[k];                // m = β1 m + (1−β1) g
     auto v = ic_.beta2 * s.v[k] + (1.0 - ic_.beta2) * g[k] * g[k];         // v = β2 v + (1−β2) g²
     auto d = torch::sqrt(v / c2 + ic_.eps_root) + ic_.eps;                 // √(v̂ + ε_root) + ε
-    n.phi.push_back(s.phi[k] - lr * ((m / c1) / d + ic_.weight_decay * s.phi[k]));
+    n.params.push_back(s.params[k] - lr * ((m / c1) / d + ic_.weight_decay * s.params[k]));
     n.m.push_back(m);
     n.v.push_back(v);
   }
@@ -152,14 +153,12 @@ OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor
 model::TensorMap InnerTrainer::train(const InnerData& data, const torch::Tensor& w,
                                      const std::function<bool()>& cancelled) const {
   check_data(data);
-  auto s = initial_state();
-  for (int64_t t = 1; t <= ic_.T; ++t) {
-    if (cancelled && cancelled()) throw Cancelled();
-    auto g = gradient(s.phi, data, t, w);
-    torch::NoGradGuard ng;
-    s = update(s, g, t);
-  }
-  return to_map(s.phi);
+  ForwardOptions o;  // 𝒜 itself: the forward with an empty plan stores nothing
+  o.first = 1;
+  o.last = ic_.T;
+  o.w = w;
+  o.cancelled = cancelled;
+  return to_map(forward_pass(*this, data, CheckpointPlan{}, initial_state(), o).params);
 }
 
 }  // namespace dpg::engine

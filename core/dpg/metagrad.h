@@ -2,19 +2,15 @@
 #pragma once
 /// @file Exact per-example metagradients τ_i = ∂Φ(𝒜(w, D))/∂w_i at w = 1 (docs/method.md §3).
 ///
-/// One forward run of 𝒜 stores optimiser states by a checkpoint schedule; one reverse pass then
-/// walks t = T..1 carrying the adjoint λ_t of s_t = (φ, m, v):
+/// One forward run of 𝒜 (forward.h) stores optimiser states as a CheckpointPlan says
+/// (checkpoint_plan.h); one reverse pass then walks t = T..1, segment by segment, carrying the
+/// adjoint λ_t of s_t = (φ, m, v):
 ///   ḡ_t      = closed-form VJP of the AdamW/SGD update (optimizer_vjp.h), or autograd through it;
 ///   λ_{t−1}  = direct update terms + ∇_φ⟨g_t(φ_{t−1}, w), ḡ_t⟩   (a Hessian-vector product);
 ///   τ_batch  = ∇_w ⟨g_t(φ_{t−1}, w), ḡ_t⟩                       (the same double backward).
-/// Schedules (all exact, tested equal to ≤ 1e-10 in float64):
-///   all          store s_{t−1} and g_t every step; rebuild g_t's graph in the reverse step;
-///   sqrt         store every k ≈ √T states; recompute each segment, then as "all";
-///   all+graphs   keep g_t's create_graph graph from the forward: the reverse is only the double backward;
-///   sqrt+graphs  store every k-th state; recompute each segment with graphs kept;
-///   unroll       one graph through all T steps (the reference; O(T) graphs).
 /// The double backward is micro-batched when graphs are rebuilt, so peak memory is one
 /// micro-batch graph plus the stored states.
+#include "core/dpg/checkpoint_plan.h"
 #include "core/dpg/inner_trainer.h"
 
 #include <functional>
@@ -22,13 +18,9 @@
 
 namespace dpg::engine {
 
-enum class Schedule { Auto, All, Sqrt, AllGraphs, SqrtGraphs, Unroll };
-std::string schedule_name(Schedule s);
-/// "auto", "all", "sqrt", "all+graphs", "sqrt+graphs", "unroll"; throws model::ConfigError otherwise.
-Schedule parse_schedule(const std::string& name);
-
 /// Φ(φ_T, φ_0): differentiable in φ_T; higher is better.
-using PhiFn = std::function<torch::Tensor(const model::TensorMap& phi_T, const model::TensorMap& phi_0)>;
+using PhiFn = std::function<torch::Tensor(const model::TensorMap& params_T,
+                                          const model::TensorMap& params_0)>;
 
 struct MetagradOptions {
   Schedule schedule = Schedule::Auto;
@@ -41,7 +33,7 @@ struct MetagradOptions {
 };
 
 struct MetagradTimings {
-  double forward_s = 0, phi_s = 0, reverse_s = 0, total_s = 0;
+  double forward_s = 0, Phi_s = 0, reverse_s = 0, total_s = 0;
   double recompute_s = 0;        ///< reverse: rebuilding states and step graphs
   double double_backward_s = 0;  ///< reverse: ∇⟨g_t, ḡ_t⟩ (HVP and τ)
   double vjp_s = 0;              ///< reverse: the optimiser update's VJP
@@ -52,17 +44,17 @@ struct MetagradResult {
   /// [n, L − 1] float64 with MetagradOptions::per_token: τ_ij = ∂Φ/∂w_ij at w = 1, where w_ij weights the loss
   /// of predicting token j + 1 of example i; Σ_j τ_ij = τ_i (the loss is linear in w). Undefined otherwise.
   torch::Tensor tau_tokens;
-  double phi = 0;                ///< Φ(φ_T)
-  double phi_initial = 0;        ///< Φ(φ_0)
-  model::TensorMap phi_T;        ///< the trained target, detached
-  torch::Tensor head_before;     ///< LM-head weight of φ_0 [vocab, d]
-  torch::Tensor head_after;      ///< LM-head weight of φ_T
+  double Phi = 0;                ///< Φ(φ_T)
+  double Phi_initial = 0;        ///< Φ(φ_0)
+  model::TensorMap params_T;     ///< φ_T, the trained target, detached
   Schedule schedule = Schedule::All;  ///< the schedule that ran
   std::string schedule_reason;   ///< why (Auto's choice and its memory estimate)
   int64_t peak_stored_bytes = 0; ///< most bytes of stored states held at once
   MetagradTimings timings;
 };
 
+/// The sizes a memory estimate weighs for this trainer and sequence length.
+StepSizes step_sizes(const InnerTrainer& trainer, int64_t seq_len);
 /// Memory a schedule needs for this trainer and data (an estimate, bytes).
 int64_t estimate_memory(const InnerTrainer& trainer, int64_t seq_len, Schedule s);
 /// The schedule Auto would pick, with a one-line reason.
@@ -70,7 +62,7 @@ std::pair<Schedule, std::string> choose_schedule(const InnerTrainer& trainer, in
                                                  int64_t budget_bytes);
 
 /// τ for every example of @p data from one forward and one reverse pass.
-MetagradResult metagrad(const InnerTrainer& trainer, const InnerData& data, const PhiFn& phi,
+MetagradResult metagrad(const InnerTrainer& trainer, const InnerData& data, const PhiFn& Phi,
                         const MetagradOptions& opt = {});
 
 }  // namespace dpg::engine

@@ -14,7 +14,7 @@ std::vector<torch::Tensor> optimizer_vjp(const InnerConfig& ic, const OptState& 
   std::vector<torch::Tensor> gbar(g.size());
   const double lr = ic.lr;
   if (ic.optimizer == InnerOptimizer::Sgd) {
-    for (size_t k = 0; k < g.size(); ++k) gbar[k] = -lr * lam.phi[k];  // ḡ = −η φ̄'
+    for (size_t k = 0; k < g.size(); ++k) gbar[k] = -lr * lam.params[k];  // ḡ = −η φ̄'
     return gbar;                                                          // φ̄ = φ̄'
   }
   const double b1 = ic.beta1, b2 = ic.beta2;
@@ -24,11 +24,11 @@ std::vector<torch::Tensor> optimizer_vjp(const InnerConfig& ic, const OptState& 
     auto v = b2 * prev.v[k] + (1.0 - b2) * g[k] * g[k];
     auto r = torch::sqrt(v / c2 + ic.eps_root);
     auto d = r + ic.eps;
-    const auto& pbar = lam.phi[k];
+    const auto& pbar = lam.params[k];
     auto mbar = lam.m[k] - (lr / c1) * pbar / d;                            // m̄'_tot
     auto vbar = lam.v[k] + (lr / (2.0 * c1 * c2)) * pbar * m / (r * d * d);  // v̄'_tot
     gbar[k] = (1.0 - b1) * mbar + (2.0 * (1.0 - b2)) * g[k] * vbar;         // ḡ
-    lam.phi[k] = (1.0 - lr * ic.weight_decay) * pbar;                       // φ̄
+    lam.params[k] = (1.0 - lr * ic.weight_decay) * pbar;                    // φ̄
     lam.m[k] = b1 * mbar;                                                   // m̄
     lam.v[k] = b2 * vbar;                                                   // v̄
   }

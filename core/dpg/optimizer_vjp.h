@@ -7,7 +7,7 @@ namespace dpg::engine {
 
 /// Adjoint of a state (φ̄, m̄, v̄); m̄ and v̄ are empty for SGD.
 struct Adjoint {
-  std::vector<torch::Tensor> phi, m, v;
+  std::vector<torch::Tensor> params, m, v;
 };
 
 /// Given λ_t (adjoint of s_t), returns ḡ_t and replaces @p lam by the direct part of λ_{t−1}

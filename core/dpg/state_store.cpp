@@ -11,7 +11,7 @@ namespace {
 
 int64_t nbytes(const StoredStep& e) {
   int64_t n = 0;
-  for (const auto* v : {&e.state.phi, &e.state.m, &e.state.v, &e.g})
+  for (const auto* v : {&e.state.params, &e.state.m, &e.state.v, &e.g})
     for (const auto& t : *v) n += int64_t(t.nbytes());
   return n;
 }
@@ -43,10 +43,10 @@ void StateStore::put(int64_t t, StoredStep entry) {
     return;
   }
   std::vector<torch::Tensor> flat;
-  for (const auto* v : {&entry.state.phi, &entry.state.m, &entry.state.v, &entry.g})
+  for (const auto* v : {&entry.state.params, &entry.state.m, &entry.state.v, &entry.g})
     flat.insert(flat.end(), v->begin(), v->end());
   torch::save(flat, file_for(t));
-  on_disk_[t] = {entry.state.phi.size(), entry.g.size()};
+  on_disk_[t] = {entry.state.params.size(), entry.g.size()};
 }
 
 StoredStep StateStore::take(int64_t t) {
@@ -64,7 +64,7 @@ StoredStep StateStore::take(int64_t t) {
   const size_t nmv = (flat.size() - np - ng) / 2;
   StoredStep e;
   size_t i = 0;
-  for (size_t k = 0; k < np; ++k) e.state.phi.push_back(flat[i++]);
+  for (size_t k = 0; k < np; ++k) e.state.params.push_back(flat[i++]);
   for (size_t k = 0; k < nmv; ++k) e.state.m.push_back(flat[i++]);
   for (size_t k = 0; k < nmv; ++k) e.state.v.push_back(flat[i++]);
   for (size_t k = 0; k < ng; ++k) e.g.push_back(flat[i++]);

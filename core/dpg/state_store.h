@@ -34,7 +34,7 @@ class StateStore {
   std::string file_for(int64_t t) const;
   std::string dir_;
   std::map<int64_t, StoredStep> memory_;
-  std::map<int64_t, std::pair<size_t, size_t>> on_disk_;  // t -> (#phi tensors, #g tensors)
+  std::map<int64_t, std::pair<size_t, size_t>> on_disk_;  // t -> (#params tensors, #g tensors)
   int64_t bytes_ = 0, peak_ = 0;
 };
 

@@ -52,7 +52,7 @@ inline engine::InnerData random_data(int64_t n, int64_t L, int64_t vocab, uint64
 }
 
 /// Φ = −mean softplus(−s·Y⊙(P_T − P_0)) on a patch of the LM head: the bitmap objective's formula.
-inline engine::PhiFn bitmap_phi(const model::ModelConfig& cfg, int64_t rows, int64_t cols,
+inline engine::PhiFn bitmap_Phi(const model::ModelConfig& cfg, int64_t rows, int64_t cols,
                                 int64_t tok_off, uint64_t seed, double s = 20.0) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   auto y = (at::randint(0, 2, {rows, cols}, gen, torch::TensorOptions().dtype(torch::kLong)) * 2 - 1).to(torch::kFloat64);
@@ -65,7 +65,7 @@ inline engine::PhiFn bitmap_phi(const model::ModelConfig& cfg, int64_t rows, int
 }
 
 /// Φ that depends on every layer: minus the mean loss of the target on fixed reference tokens.
-inline engine::PhiFn likelihood_phi(const model::ModelConfig& cfg, const torch::Tensor& ref) {
+inline engine::PhiFn likelihood_Phi(const model::ModelConfig& cfg, const torch::Tensor& ref) {
   return [cfg, ref](const model::TensorMap& pT, const model::TensorMap&) {
     const int64_t L = ref.size(1);
     auto logits = model::forward(cfg, pT, ref.narrow(1, 0, L - 1));

@@ -37,28 +37,28 @@ InnerConfig inner(InnerOptimizer opt, int64_t T, int64_t B) {
 
 struct Setup {
   model::ModelConfig cfg = test::tiny_gpt_config();
-  model::TensorMap phi0;
+  model::TensorMap params0;
   engine::InnerData data;
-  engine::PhiFn phi;
+  engine::PhiFn Phi;
 };
 
 Setup make_setup(int64_t T, int64_t B, uint64_t seed, bool likelihood = false) {
   Setup s;
-  s.phi0 = model::init_params(s.cfg, seed, torch::kFloat64);
+  s.params0 = model::init_params(s.cfg, seed, torch::kFloat64);
   s.data = test::random_data(T * B, 10, s.cfg.vocab_size, seed + 1);
   if (likelihood) {
     auto ref = test::random_data(3, 10, s.cfg.vocab_size, seed + 2).tokens;
-    s.phi = test::likelihood_phi(s.cfg, ref);
+    s.Phi = test::likelihood_Phi(s.cfg, ref);
   } else {
-    s.phi = test::bitmap_phi(s.cfg, 6, 7, 3, seed + 3);
+    s.Phi = test::bitmap_Phi(s.cfg, 6, 7, 3, seed + 3);
   }
   return s;
 }
 
-double phi_at(const InnerTrainer& tr, const Setup& s, const torch::Tensor& w) {
-  auto phiT = tr.train(s.data, w);
+double Phi_at(const InnerTrainer& tr, const Setup& s, const torch::Tensor& w) {
+  auto params_T = tr.train(s.data, w);
   torch::NoGradGuard ng;
-  return s.phi(phiT, tr.phi0()).item<double>();
+  return s.Phi(params_T, tr.params0()).item<double>();
 }
 
 double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
@@ -98,8 +98,8 @@ class TestMetagrad : public QObject {
     QFETCH(bool, likelihood);
     const int64_t B = 3;
     auto s = make_setup(T, B, 100 + uint64_t(T), likelihood);
-    InnerTrainer tr(s.cfg, s.phi0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
-    auto r = engine::metagrad(tr, s.data, s.phi);
+    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
+    auto r = engine::metagrad(tr, s.data, s.Phi);
     QVERIFY(r.tau.size(0) == T * B);
     auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
     auto picks = at::randperm(T * B, gen, torch::kLong);
@@ -109,7 +109,7 @@ class TestMetagrad : public QObject {
       auto at_h = [&](double x) {
         auto w = torch::ones({T * B}, torch::kFloat64);
         w[i] = 1.0 + x;
-        return phi_at(tr, s, w);
+        return Phi_at(tr, s, w);
       };
       // f'(0) ≈ (−f(2h) + 8f(h) − 8f(−h) + f(−2h)) / 12h, error O(h⁴) + O(ε|Φ|/h).
       auto stencil = [&](double h) {
@@ -143,21 +143,21 @@ class TestMetagrad : public QObject {
     QFETCH(int, optimizer);
     const int64_t T = 7, B = 2;
     auto s = make_setup(T, B, 11, true);
-    InnerTrainer tr(s.cfg, s.phi0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
+    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
-    auto ref = engine::metagrad(tr, s.data, s.phi, o);
+    auto ref = engine::metagrad(tr, s.data, s.Phi, o);
     QVERIFY(ref.tau.abs().max().item<double>() > 0);
     const auto spill = std::filesystem::temp_directory_path().string();
     for (auto sch : {Schedule::All, Schedule::Sqrt, Schedule::AllGraphs, Schedule::SqrtGraphs}) {
       for (bool disk : {false, true}) {
         o.schedule = sch;
         o.spill_dir = disk ? spill : std::string();
-        auto r = engine::metagrad(tr, s.data, s.phi, o);
+        auto r = engine::metagrad(tr, s.data, s.Phi, o);
         const double diff = max_abs_diff(r.tau, ref.tau);
         QVERIFY2(diff <= 1e-10, qPrintable(QString::fromStdString(engine::schedule_name(sch)) +
                                            QStringLiteral(" differs by %1").arg(diff)));
-        QCOMPARE(r.phi, ref.phi);
+        QCOMPARE(r.Phi, ref.Phi);
       }
     }
   }
@@ -168,15 +168,15 @@ class TestMetagrad : public QObject {
     const int64_t T = 3, B = 2;
     auto s = make_setup(T, B, 41, false);
     auto ic = inner(InnerOptimizer::AdamW, T, B);
-    InnerTrainer tr(s.cfg, s.phi0, ic);
+    InnerTrainer tr(s.cfg, s.params0, ic);
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
     o.per_token = true;
-    auto ref = engine::metagrad(tr, s.data, s.phi, o);
+    auto ref = engine::metagrad(tr, s.data, s.Phi, o);
     const int64_t L = s.data.seq_len();
     QCOMPARE(ref.tau_tokens.sizes(), (torch::IntArrayRef{T * B, L - 1}));
     o.per_token = false;
-    auto seq = engine::metagrad(tr, s.data, s.phi, o);
+    auto seq = engine::metagrad(tr, s.data, s.Phi, o);
     QVERIFY(!seq.tau_tokens.defined());
     QVERIFY(max_abs_diff(ref.tau, seq.tau) <= 1e-12);
     QVERIFY(max_abs_diff(ref.tau_tokens.sum(1), seq.tau) <= 1e-12);
@@ -185,17 +185,17 @@ class TestMetagrad : public QObject {
     o.per_token = true;
     for (auto sch : {Schedule::All, Schedule::Sqrt, Schedule::AllGraphs, Schedule::SqrtGraphs}) {
       o.schedule = sch;
-      auto r = engine::metagrad(tr, s.data, s.phi, o);
+      auto r = engine::metagrad(tr, s.data, s.Phi, o);
       QVERIFY2(max_abs_diff(r.tau_tokens, ref.tau_tokens) <= 1e-10,
                qPrintable(QString::fromStdString(engine::schedule_name(sch))));
     }
     o.schedule = Schedule::All;
     o.closed_form_vjp = false;
-    QVERIFY(max_abs_diff(engine::metagrad(tr, s.data, s.phi, o).tau_tokens, ref.tau_tokens) <= 1e-12);
+    QVERIFY(max_abs_diff(engine::metagrad(tr, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <= 1e-12);
     o.closed_form_vjp = true;
     ic.micro_batch = 1;
-    InnerTrainer split(s.cfg, s.phi0, ic);
-    QVERIFY(max_abs_diff(engine::metagrad(split, s.data, s.phi, o).tau_tokens, ref.tau_tokens) <= 1e-10);
+    InnerTrainer split(s.cfg, s.params0, ic);
+    QVERIFY(max_abs_diff(engine::metagrad(split, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <= 1e-10);
     // Finite differences on three unmasked tokens.
     int checked = 0;
     for (int64_t i = 0; i < T * B && checked < 3; i += 2) {
@@ -204,7 +204,7 @@ class TestMetagrad : public QObject {
       auto at_h = [&](double x) {
         auto w = torch::ones({T * B, L - 1}, torch::kFloat64);
         w[i][j] = 1.0 + x;
-        return phi_at(tr, s, w);
+        return Phi_at(tr, s, w);
       };
       const double h = 1e-4;
       const double fd = (-at_h(2 * h) + 8 * at_h(h) - 8 * at_h(-h) + at_h(-2 * h)) / (12 * h);
@@ -222,12 +222,12 @@ class TestMetagrad : public QObject {
     for (auto opt : {InnerOptimizer::AdamW, InnerOptimizer::Sgd}) {
       const int64_t T = 5, B = 2;
       auto s = make_setup(T, B, 21, true);
-      InnerTrainer tr(s.cfg, s.phi0, inner(opt, T, B));
+      InnerTrainer tr(s.cfg, s.params0, inner(opt, T, B));
       engine::MetagradOptions o;
       o.schedule = Schedule::All;
-      auto a = engine::metagrad(tr, s.data, s.phi, o);
+      auto a = engine::metagrad(tr, s.data, s.Phi, o);
       o.closed_form_vjp = false;
-      auto b = engine::metagrad(tr, s.data, s.phi, o);
+      auto b = engine::metagrad(tr, s.data, s.Phi, o);
       QVERIFY(max_abs_diff(a.tau, b.tau) <= 1e-12);
     }
   }
@@ -237,18 +237,18 @@ class TestMetagrad : public QObject {
     const int64_t T = 4, B = 6;
     auto s = make_setup(T, B, 31, true);
     auto ic = inner(InnerOptimizer::AdamW, T, B);
-    InnerTrainer whole(s.cfg, s.phi0, ic);
+    InnerTrainer whole(s.cfg, s.params0, ic);
     engine::MetagradOptions o;
     o.schedule = Schedule::All;
-    auto ref = engine::metagrad(whole, s.data, s.phi, o);
+    auto ref = engine::metagrad(whole, s.data, s.Phi, o);
     for (int64_t mb : {1, 2, 4}) {
       ic.micro_batch = mb;
-      InnerTrainer split(s.cfg, s.phi0, ic);
+      InnerTrainer split(s.cfg, s.params0, ic);
       for (auto sch : {Schedule::All, Schedule::AllGraphs, Schedule::Sqrt}) {
         o.schedule = sch;
-        auto r = engine::metagrad(split, s.data, s.phi, o);
+        auto r = engine::metagrad(split, s.data, s.Phi, o);
         QVERIFY2(max_abs_diff(r.tau, ref.tau) <= 1e-10, qPrintable(QStringLiteral("mb %1").arg(mb)));
-        QVERIFY(std::abs(r.phi - ref.phi) <= 1e-12);
+        QVERIFY(std::abs(r.Phi - ref.Phi) <= 1e-12);
       }
     }
   }
@@ -257,17 +257,17 @@ class TestMetagrad : public QObject {
   void linearCheck() {
     const int64_t T = 6, B = 4;
     auto s = make_setup(T, B, 41);
-    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, T, B));
-    auto r = engine::metagrad(tr, s.data, s.phi);
-    const double phi1 = phi_at(tr, s, torch::ones({T * B}, torch::kFloat64));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, T, B));
+    auto r = engine::metagrad(tr, s.data, s.Phi);
+    const double Phi1 = Phi_at(tr, s, torch::ones({T * B}, torch::kFloat64));
     auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
-    std::vector<double> dphi, pred;
+    std::vector<double> dPhi, pred;
     for (int k = 0; k < 20; ++k) {
       auto delta = at::normal(0.0, 1e-3, {T * B}, gen, torch::TensorOptions().dtype(torch::kFloat64));
-      dphi.push_back(phi_at(tr, s, 1.0 + delta) - phi1);
+      dPhi.push_back(Phi_at(tr, s, 1.0 + delta) - Phi1);
       pred.push_back((r.tau * delta).sum().item<double>());
     }
-    const double corr = pearson(dphi, pred);
+    const double corr = pearson(dPhi, pred);
     qInfo("linear check: corr(ΔΦ, τ·δ) = %.6f", corr);
     QVERIFY(corr >= 0.99);
   }
@@ -279,10 +279,10 @@ class TestMetagrad : public QObject {
     auto ic = inner(InnerOptimizer::AdamW, T, B);
     ic.eps_root = 0.0;
     ic.weight_decay = 0.05;
-    InnerTrainer tr(s.cfg, s.phi0, ic);
+    InnerTrainer tr(s.cfg, s.params0, ic);
     auto ours = tr.train(s.data);
     std::vector<torch::Tensor> params;
-    for (const auto& n : tr.names()) params.push_back(tr.phi0().at(n).clone().requires_grad_(true));
+    for (const auto& n : tr.names()) params.push_back(tr.params0().at(n).clone().requires_grad_(true));
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(ic.lr)
                                         .betas({ic.beta1, ic.beta2})
                                         .eps(ic.eps)
@@ -303,15 +303,15 @@ class TestMetagrad : public QObject {
   void llamaSchedules() {
     auto cfg = test::tiny_llama_config();
     const int64_t T = 3, B = 2;
-    auto phi0 = model::init_params(cfg, 61, torch::kFloat64);
+    auto params0 = model::init_params(cfg, 61, torch::kFloat64);
     auto data = test::random_data(T * B, 9, cfg.vocab_size, 62);
-    auto phi = test::likelihood_phi(cfg, test::random_data(2, 9, cfg.vocab_size, 63).tokens);
-    InnerTrainer tr(cfg, phi0, inner(InnerOptimizer::AdamW, T, B));
+    auto Phi = test::likelihood_Phi(cfg, test::random_data(2, 9, cfg.vocab_size, 63).tokens);
+    InnerTrainer tr(cfg, params0, inner(InnerOptimizer::AdamW, T, B));
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
-    auto ref = engine::metagrad(tr, data, phi, o);
+    auto ref = engine::metagrad(tr, data, Phi, o);
     o.schedule = Schedule::Sqrt;
-    auto r = engine::metagrad(tr, data, phi, o);
+    auto r = engine::metagrad(tr, data, Phi, o);
     QVERIFY(max_abs_diff(r.tau, ref.tau) <= 1e-10);
     QVERIFY(ref.tau.abs().max().item<double>() > 0);
   }
@@ -332,7 +332,7 @@ class TestMetagrad : public QObject {
     for (int r = 0; r < 6; ++r)
       for (int c = 0; c < 7; ++c) y[r][c] = y67[size_t(r)][size_t(c)];
     auto cfg = m64.config;
-    engine::PhiFn phi = [cfg, y](const model::TensorMap& pT, const model::TensorMap& p0) {
+    engine::PhiFn Phi = [cfg, y](const model::TensorMap& pT, const model::TensorMap& p0) {
       auto P = model::lm_head_weight(cfg, pT).narrow(0, 33, 7).narrow(1, 0, 6).t();
       auto P0 = model::lm_head_weight(cfg, p0).narrow(0, 33, 7).narrow(1, 0, 6).t();
       return -torch::softplus(-20.0 * y.to(P.scalar_type()) * (P - P0)).mean();
@@ -341,7 +341,7 @@ class TestMetagrad : public QObject {
       auto ic = inner(InnerOptimizer::AdamW, 8, 8);
       ic.dtype = dt;
       InnerTrainer tr(m.config, m.params, ic);
-      return engine::metagrad(tr, data, phi).tau;
+      return engine::metagrad(tr, data, Phi).tau;
     };
     auto t64 = tau_for(m64, torch::kFloat64), t32 = tau_for(m32, torch::kFloat32);
     auto rank = [](const torch::Tensor& t) { return t.argsort().argsort().to(torch::kFloat64); };
@@ -359,10 +359,10 @@ class TestMetagrad : public QObject {
   // NaN in the loss: a typed error naming the step and the quantity; nothing returned.
   void nanLossIsTypedError() {
     auto s = make_setup(3, 2, 71);
-    s.phi0["h.1.mlp.c_fc.weight"][0][0] = std::numeric_limits<double>::quiet_NaN();
-    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, 3, 2));
+    s.params0["h.1.mlp.c_fc.weight"][0][0] = std::numeric_limits<double>::quiet_NaN();
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 3, 2));
     try {
-      engine::metagrad(tr, s.data, s.phi);
+      engine::metagrad(tr, s.data, s.Phi);
       QFAIL("expected NonFiniteError");
     } catch (const engine::NonFiniteError& e) {
       QCOMPARE(e.step(), 1);
@@ -374,15 +374,15 @@ class TestMetagrad : public QObject {
   void infTauIsTypedError() {
     auto s = make_setup(2, 2, 81);
     auto cfg = s.cfg;
-    s.phi = [cfg](const model::TensorMap& pT, const model::TensorMap&) {
+    s.Phi = [cfg](const model::TensorMap& pT, const model::TensorMap&) {
       // √z at z = 0 with dz/dφ = 1: Φ is finite (0) but ∂Φ/∂φ_T is +∞, so τ is not finite.
       auto h = model::lm_head_weight(cfg, pT);
       return (h - h.detach()).sqrt().sum();
     };
     auto ic = inner(InnerOptimizer::Sgd, 2, 2);
-    InnerTrainer tr(s.cfg, s.phi0, ic);
+    InnerTrainer tr(s.cfg, s.params0, ic);
     try {
-      engine::metagrad(tr, s.data, s.phi);
+      engine::metagrad(tr, s.data, s.Phi);
       QFAIL("expected NonFiniteError");
     } catch (const engine::NonFiniteError& e) {
       QCOMPARE(QString::fromStdString(e.quantity()), QStringLiteral("tau"));
@@ -393,7 +393,7 @@ class TestMetagrad : public QObject {
   // Bad data: a readable error, not a crash.
   void badDataShape() {
     auto s = make_setup(3, 2, 91);
-    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, 4, 2));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 4, 2));
     bool thrown = false;
     try {
       tr.train(s.data);
@@ -403,16 +403,73 @@ class TestMetagrad : public QObject {
     QVERIFY(thrown);
   }
 
+  // The checkpoint plan alone: which states the forward stores, which graphs it keeps, and the
+  // segments the reverse walks, for each schedule.
+  void checkpointPlans() {
+    using engine::Segment;
+    using Steps = std::vector<int64_t>;
+    using Segments = std::vector<Segment>;
+    auto all = engine::checkpoint_plan(3, Schedule::All);
+    QCOMPARE(all.stored, (Steps{1, 2, 3}));
+    QVERIFY(all.stored_with_g && !all.recomputes() && !all.keeps_graphs() && !all.unroll);
+    QCOMPARE(all.segments, (Segments{{3, 3}, {2, 2}, {1, 1}}));
+    QCOMPARE(all.reason, std::string("all (requested)"));
+    auto graphs = engine::checkpoint_plan(3, Schedule::AllGraphs);
+    QCOMPARE(graphs.stored, all.stored);
+    QCOMPARE(graphs.segments, all.segments);
+    QVERIFY(graphs.forward_graphs && !graphs.segment_graphs && !graphs.recomputes());
+    auto sq = engine::checkpoint_plan(10, Schedule::Sqrt);  // k = ⌈√10⌉ = 4
+    QCOMPARE(sq.stored, (Steps{1, 5, 9}));
+    QVERIFY(!sq.stored_with_g && sq.recomputes() && !sq.keeps_graphs());
+    QCOMPARE(sq.segments, (Segments{{9, 10}, {5, 8}, {1, 4}}));
+    auto sg = engine::checkpoint_plan(9, Schedule::SqrtGraphs);  // k = 3
+    QCOMPARE(sg.stored, (Steps{1, 4, 7}));
+    QCOMPARE(sg.segments, (Segments{{7, 9}, {4, 6}, {1, 3}}));
+    QVERIFY(!sg.forward_graphs && sg.segment_graphs && sg.keeps_graphs());
+    auto seg = sg.recompute_plan({4, 6});
+    QCOMPARE(seg.stored, (Steps{4, 5, 6}));
+    QVERIFY(seg.stored_with_g && seg.forward_graphs && !seg.recomputes() && seg.segments.empty());
+    QCOMPARE(engine::checkpoint_plan(1, Schedule::Sqrt).segments, (Segments{{1, 1}}));
+    auto un = engine::checkpoint_plan(5, Schedule::Unroll);
+    QVERIFY(un.unroll && un.stored.empty() && un.segments.empty());
+    const engine::CheckpointPlan plain;  // 𝒜 alone
+    QVERIFY(!plain.unroll && plain.stored.empty() && !plain.stores(1) && !plain.keeps_graphs());
+    // Every schedule's segments cover 1..T once, last first, each starting at a stored state.
+    for (auto sch : {Schedule::All, Schedule::Sqrt, Schedule::AllGraphs, Schedule::SqrtGraphs})
+      for (int64_t T = 1; T <= 40; ++T) {
+        auto p = engine::checkpoint_plan(T, sch);
+        int64_t next = T;
+        for (const auto& sgm : p.segments) {
+          QCOMPARE(sgm.last, next);
+          QVERIFY(sgm.first <= sgm.last && p.stores(sgm.first));
+          next = sgm.first - 1;
+        }
+        QCOMPARE(next, int64_t(0));
+      }
+    // Auto: the fastest schedule whose estimate fits the budget, sqrt when none does.
+    const engine::StepSizes z{100, 1000, 10};  // T = 4, k = 2
+    QCOMPARE(engine::estimate_memory(4, z, Schedule::AllGraphs), int64_t(4400));
+    QCOMPARE(engine::estimate_memory(4, z, Schedule::SqrtGraphs), int64_t(2500));
+    QCOMPARE(engine::estimate_memory(4, z, Schedule::All), int64_t(410));
+    QCOMPARE(engine::estimate_memory(4, z, Schedule::Sqrt), int64_t(510));
+    QVERIFY(engine::checkpoint_plan(4, Schedule::Auto, z, 5000).schedule == Schedule::AllGraphs);
+    QVERIFY(engine::checkpoint_plan(4, Schedule::Auto, z, 4000).schedule == Schedule::SqrtGraphs);
+    QVERIFY(engine::checkpoint_plan(4, Schedule::Auto, z, 1000).schedule == Schedule::All);
+    auto over = engine::checkpoint_plan(4, Schedule::Auto, z, 300);
+    QVERIFY(over.schedule == Schedule::Sqrt);
+    QVERIFY(over.reason.find("over budget") != std::string::npos);
+  }
+
   // Cancellation between steps raises Cancelled.
   void cancellation() {
     auto s = make_setup(4, 2, 95);
-    InnerTrainer tr(s.cfg, s.phi0, inner(InnerOptimizer::AdamW, 4, 2));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 4, 2));
     engine::MetagradOptions o;
     int calls = 0;
     o.cancelled = [&] { return ++calls > 2; };
     bool thrown = false;
     try {
-      engine::metagrad(tr, s.data, s.phi, o);
+      engine::metagrad(tr, s.data, s.Phi, o);
     } catch (const engine::Cancelled&) {
       thrown = true;
     }
