@@ -3,8 +3,7 @@
 
 #include "ui/image_util.h"
 
-#include "core/objective/qr_damage.h"
-#include "core/objective/qr_scan.h"
+#include "core/plugin/plugin_registry.h"
 
 #include <qcustomplot.h>
 
@@ -52,7 +51,16 @@ QLabel* caption(const QString& text, QWidget* parent) {
 }
 }  // namespace
 
-LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent) {
+/// The first objective plugin with a judge for a target, from the GUI thread's own registry (a
+/// registry is not thread-safe; the view lives on the GUI thread).
+static plugin::JudgeFactory any_plugin_judges() {
+  return [](const engine::Image& target) {
+    static const plugin::PluginRegistry registry;
+    return registry.any_judges()(target);
+  };
+}
+
+LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent), judges_(any_plugin_judges()) {
   auto* top = new QVBoxLayout(this);
   auto* grid = new QGridLayout;
   target_label_ = imageLabel(this);
@@ -175,7 +183,7 @@ QString LmHeadView::signCaptionTip() const { return sign_caption_->toolTip(); }
 void LmHeadView::clear() {
   sets_.clear();
   target_ = {};
-  target_qr_.clear();
+  judge_.reset();
   current_step_ = -1;
   follow_ = true;
   map_->data()->clear();
@@ -191,11 +199,17 @@ void LmHeadView::clear() {
   plot_->replot();
 }
 
+void LmHeadView::setJudges(plugin::JudgeFactory judges) {
+  judges_ = std::move(judges);
+  judge_ = judges_ && !target_.empty() ? judges_(target_) : nullptr;
+  render();
+}
+
 void LmHeadView::addSnapshot(const SnapshotSet& set) {
   if (!set.has_training() && !set.has_validation() && set.target.empty()) return;
   if (!set.target.empty() && (set.target.data != target_.data || target_.empty())) {
     target_ = set.target;
-    target_qr_ = objective::scan_qr(target_).value_or(std::string());  // a 21 × 21 scan: well under a millisecond
+    judge_ = judges_ ? judges_(target_) : nullptr;  // a QR judge scans 21 × 21: well under a millisecond
   }
   auto& slot = sets_[set.step];
   slot = set;
@@ -255,24 +269,17 @@ void LmHeadView::render() {
     QString text = comparable
                        ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
                        : tr("sign(P_T − P_0), %1").arg(which);
-    // A QR target: say whether this image scans, the test a phone would make (docs/results.md (c)). On a line of
-    // its own, shorter than the first, so that the caption stays narrower than its column (the tooltip has it all).
-    // When it does not, how far it is: Reed–Solomon repairs a few whole codewords (qr_damage.h), so the count of
-    // wrong codewords, not of pixels, says how near a scan is.
-    QString damage_tip;
-    if (!target_qr_.empty()) {
-      const auto damage =
-          objective::qr_damage(objective::Bitmap::from_image(target), objective::Bitmap::from_image(*sign));
-      if (damage) damage_tip = QString::fromStdString(objective::describe(*damage));
-      if (objective::scan_qr(*sign) == target_qr_)
-        text += tr("\nscans as “%1”").arg(QString::fromStdString(target_qr_));
-      else if (damage)
-        text += tr("\nno scan: %1 codewords wrong, %2 repairable").arg(damage->codewords_wrong).arg(damage->repairable);
-      else
-        text += tr("\ndoes not scan");
+    // The plugin's verdict, e.g. for a QR target whether this image scans, the test a phone would make
+    // (docs/results.md (c)). On a line of its own, shorter than the first, so that the caption stays narrower than
+    // its column; the tooltip has the long form.
+    QString tip;
+    if (judge_) {
+      const auto verdict = judge_->judge(*sign);
+      text += QLatin1Char('\n') + QString::fromStdString(verdict.text);
+      tip = QString::fromStdString(verdict.detail);
     }
     sign_caption_->setText(text);
-    sign_caption_->setToolTip(damage_tip);
+    sign_caption_->setToolTip(tip);
   } else {
     wrong_pixels_ = -1;
     sign_label_->setPixmap({});

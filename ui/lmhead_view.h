@@ -3,12 +3,14 @@
 /// @file LmHeadView: the target Y, the sign image sign(P_T − P_0) and a heatmap of P_T − P_0
 /// (QCPColorMap, diverging, symmetric range, with a colour scale), with a step slider over the
 /// stored snapshots and play/pause to animate the image forming.
+#include "core/plugin/verdict.h"
 #include "ui/types.h"
 
 #include <QTimer>
 #include <QWidget>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,8 +39,11 @@ class LmHeadView : public QWidget {
   std::vector<int64_t> shownSteps() const;
   /// The sign image's caption as shown (tests).
   QString signCaption() const;
-  /// Its tooltip: for a QR target that does not scan, the whole damage count (tests).
+  /// Its tooltip: the verdict's long form, e.g. for a QR target the whole damage count (tests).
   QString signCaptionTip() const;
+  /// Where the verdicts on the shown sign image come from (core/plugin/verdict.h). By default the
+  /// first objective plugin with a judge for the shown target (a QR code scans or not).
+  void setJudges(plugin::JudgeFactory judges);
 
   void clear();
   /// Adds snapshots; follows the newest one unless the user moved the slider back.
@@ -63,7 +68,8 @@ class LmHeadView : public QWidget {
 
   std::map<int64_t, SnapshotSet> sets_;
   engine::Image target_;
-  std::string target_qr_;  ///< what Y decodes to when it is a QR code (then the sign image is scanned too)
+  plugin::JudgeFactory judges_;
+  std::shared_ptr<const plugin::Judge> judge_;  ///< the verdicts on Y's sign images; null: none
   int64_t current_step_ = -1;
   bool follow_ = true;
   QLabel* target_label_ = nullptr;

@@ -12,6 +12,7 @@
 #include "ui/history_browser.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/lmhead_view.h"
+#include "ui/objective_kinds.h"
 #include "ui/run_setup.h"
 #include "ui/samples_view.h"
 #include "ui/store_reader.h"
@@ -107,7 +108,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   });
   connect(setup_, &RunSetup::targetModelChanged, designer_, &ObjectiveDesigner::setTargetModel);
   designer_->setTargetModel(qs(setup_->config().target.model));
-  if (setup_->config().objective.kind == "lmhead_bitmap")
+  if (designerEdits(setup_->config().objective.kind))
     designer_->setObjectiveParams(setup_->config().objective.params);
   designer_->undoStack()->clear();  // loading the preset is not an edit
 
@@ -235,7 +236,7 @@ QWidget* MainWindow::buildStartPage() {
     if (!item) return;
     setup_->loadPreset(item->data(Qt::UserRole).toString());
     const auto cfg = setup_->config();
-    if (cfg.objective.kind == "lmhead_bitmap") designer_->setObjectiveParams(cfg.objective.params);
+    if (designerEdits(cfg.objective.kind)) designer_->setObjectiveParams(cfg.objective.params);
     tabs_->setCurrentIndex(DesignTab);
   };
   connect(preset_list_, &QListWidget::itemDoubleClicked, this, usePreset);
@@ -316,7 +317,7 @@ void MainWindow::startRun() {
     tabs_->setCurrentIndex(DesignTab);
     return;
   }
-  if (cfg->objective.kind == "lmhead_bitmap" && !designer_->validationMessage().isEmpty() &&
+  if (designerEdits(cfg->objective.kind) && !designer_->validationMessage().isEmpty() &&
       cfg->objective.params.value("source", std::string()) == "bitmap") {
     showError(designer_->validationMessage());
     return;
@@ -452,7 +453,7 @@ void MainWindow::openConfig() {
 
 void MainWindow::loadConfig(const config::RunConfig& cfg) {
   setup_->setConfig(cfg);
-  if (cfg.objective.kind == "lmhead_bitmap") designer_->setObjectiveParams(cfg.objective.params);
+  if (designerEdits(cfg.objective.kind)) designer_->setObjectiveParams(cfg.objective.params);
   tabs_->setCurrentIndex(DesignTab);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/run_setup.h"
 
+#include "ui/objective_kinds.h"
 #include "core/config/presets.h"
 #include "ui/types.h"
 
@@ -183,7 +184,7 @@ std::optional<config::RunConfig> RunSetup::validatedConfig() {
 
 void RunSetup::setObjectiveParams(const nlohmann::json& params) {
   auto cfg = config();
-  cfg.objective.kind = "lmhead_bitmap";
+  cfg.objective.kind = designerKind(cfg.objective.kind);
   cfg.objective.params = params;
   setConfig(cfg);
 }

@@ -10,7 +10,6 @@
 #include "core/model/file_util.h"
 #include "core/model/model_io.h"
 #include "core/model/resources.h"
-#include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
 
 #include <nlohmann/json.hpp>
@@ -83,8 +82,8 @@ void run_attribute(const AttributeArgs& a) {
   if (a.dtype != "float32" && a.dtype != "float64") throw std::invalid_argument("--dtype must be float32 or float64");
   const int64_t seq_len = a.seq_len > 0 ? a.seq_len : std::min<int64_t>(target.config.max_ctx + 1, 129);
   plugin::PluginRegistry registry;
-  params = objective::prepare_objective_params(a.objective, params, *target.tokenizer, seq_len);
-  auto obj = registry.create(a.objective, params);
+  auto obj = registry.create(a.objective, params,
+                             plugin::TargetContext{target.tokenizer.get(), seq_len, &target.config});
   obj->check_compatible(target.config);
 
   engine::InnerConfig ic;
@@ -106,7 +105,7 @@ void run_attribute(const AttributeArgs& a) {
   const auto cfg = target.config;
   const engine::Objective* objective = obj.get();
   auto r = engine::metagrad(trainer, data, [&](const model::TensorMap& pT, const model::TensorMap& p0) {
-    return objective->phi(cfg, pT, p0);
+    return objective->Phi(cfg, pT, p0);
   }, mo);
   auto before = obj->view(cfg, trainer.params0(), trainer.params0());
   auto after = obj->view(cfg, r.params_T, trainer.params0());

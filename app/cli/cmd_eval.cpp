@@ -5,8 +5,6 @@
 // (more repeats, another temperature or T_val) it measures the same policy another way.
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
-#include "core/objective/qr_damage.h"
-#include "core/objective/qr_scan.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
 #include "core/session/run_session.h"
@@ -67,16 +65,15 @@ void eval_run(const EvalArgs& a) {
   if (res.stored_metric)
     std::printf("stored validation of step %ld: phi_val %.6f, metric %.4f\n", long(res.step), *res.stored_phi,
                 *res.stored_metric);
-  if (const auto payload = objective::scan_qr(v.view.target)) {  // a QR target: how many repeats scan
-    const auto scans = std::count_if(v.signs.begin(), v.signs.end(), [&](const engine::Image& s) {
-      return objective::scan_qr(s) == payload;
-    });
-    std::printf("QR: %ld of %zu repeats' sign images decode to \"%s\"\n", long(scans), v.signs.size(),
-                payload->c_str());
-    const auto y = objective::Bitmap::from_image(v.view.target);
-    for (size_t r = 0; r < v.signs.size(); ++r)  // how far each repeat is from a scan
-      if (const auto damage = objective::qr_damage(y, objective::Bitmap::from_image(v.signs[r])))
-        std::printf("  repeat %zu: %s\n", r, objective::describe(*damage).c_str());
+  const auto judges = plugins.judges(res.config.objective.kind);
+  if (const auto judge = judges && !v.view.target.empty() ? judges(v.view.target) : nullptr) {
+    std::vector<plugin::Verdict> verdicts;  // e.g. a QR target: how many repeats scan, how far each is
+    for (const auto& sign : v.signs) verdicts.push_back(judge->judge(sign));
+    const auto passes = std::count_if(verdicts.begin(), verdicts.end(), [](const auto& x) { return x.pass; });
+    std::printf("%s: %ld of %zu repeats' sign images %s\n", judge->terms().label.c_str(), long(passes),
+                verdicts.size(), judge->terms().passes_many.c_str());
+    for (size_t r = 0; r < verdicts.size(); ++r)
+      if (!verdicts[r].detail.empty()) std::printf("  repeat %zu: %s\n", r, verdicts[r].detail.c_str());
   }
   if (a.pixels) print_pixel_rates(v);
   if (!a.png_dir.empty()) {

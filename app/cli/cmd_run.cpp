@@ -7,7 +7,7 @@
 #include "core/config/presets.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
-#include "core/store/qr_scans.h"
+#include "core/store/verdict_summary.h"
 
 #include <atomic>
 #include <csignal>
@@ -32,7 +32,7 @@ struct RunArgs {
 };
 
 /// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's count).
-void drive(session::RunSession& s, int threads) {
+void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& plugins) {
   const auto& cfg = s.run().inputs().config;
   session::use_run_threads(threads, cfg.threads);
   std::signal(SIGINT, on_signal);
@@ -44,23 +44,28 @@ void drive(session::RunSession& s, int threads) {
   double last_val = std::nan("");
   for (const auto& m : s.store().steps(s.run_id()))
     if (std::isfinite(m.val_metric)) last_val = m.val_metric;
-  // A QR objective: whether the newest validation sign image scans ("QR scans" / "QR no scan" on the bar), and the
-  // summary at the end. The stored steps are scanned once here; each new validation is added as it comes (the
-  // target snapshot is stored with step 1, so a new run learns the payload from its first record).
-  auto qr = store::scan_validation_qr(s.store(), s.run_id());
+  // The objective's verdicts, when its plugin has some for this target (a QR code: "QR scans" / "QR no scan" on the
+  // bar), and their summary at the end. The stored steps are judged once here; each new validation is added as it
+  // comes (the target snapshot is stored with step 1, so a new run gets its judge from its first record).
+  const auto judges = plugins.judges(cfg.objective.kind);
+  auto verdicts = store::summarise_validations(s.store(), s.run_id(), judges);
   s.run_until(g_stop, [&](const engine::StepRecord& r) {
     const auto& m = r.metrics;
     if (r.validated) last_val = m.val_metric;
     for (const auto& snap : r.snapshots)
-      if (snap.kind == "target") qr.set_target(snap.image);
+      if (snap.kind == "target") verdicts.set_target(snap.image, judges);
     for (const auto& snap : r.snapshots)
-      if (snap.kind == "val_sign") qr.add(m.step, snap.image);
-    const char* qr_mark = qr.validations == 0 ? "" : qr.newest_scans() ? "  QR scans" : "  QR no scan";
+      if (snap.kind == "val_sign") verdicts.add(m.step, snap.image);
+    std::string mark;
+    if (verdicts.validations > 0) {
+      const auto& t = verdicts.judge->terms();
+      mark = "  " + t.label + " " + (verdicts.newest_passes() ? t.pass_mark : t.fail_mark);
+    }
     char val[16] = "–";  // no validation yet
     if (std::isfinite(last_val)) std::snprintf(val, sizeof val, "%.3f", last_val);
     char buf[176];
     std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.phi, m.metric, val,
-                  qr_mark, m.fluency_nll, m.step_seconds);
+                  mark.c_str(), m.fluency_nll, m.step_seconds);
     bar.update(m.step, cfg.grpo.steps, buf);
   });
   const bool done = s.run().finished();
@@ -70,7 +75,7 @@ void drive(session::RunSession& s, int threads) {
                  long(s.run().best_step()));
   else
     std::fprintf(stderr, "no validation yet (validation.every = %ld)\n", long(cfg.validation.every));
-  if (const auto line = store::describe(qr); !line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
+  if (const auto line = store::describe(verdicts); !line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 void run_new(const RunArgs& a) {
@@ -82,7 +87,7 @@ void run_new(const RunArgs& a) {
   cfg.validate();
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::create(cfg, preset, a.db.empty() ? session::default_db_path() : a.db, plugins);
-  drive(*s, a.threads);
+  drive(*s, a.threads, plugins);
 }
 
 void run_resume(const RunArgs& a) {
@@ -90,7 +95,7 @@ void run_resume(const RunArgs& a) {
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins, a.sets);
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id), long(s->run().next_step()));
   for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
-  drive(*s, a.threads);
+  drive(*s, a.threads, plugins);
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // dpg runs list [--db PATH]            the runs in the store
-// dpg runs show ID [--db PATH]         one run: config, status, best step, QR scans, recent steps
+// dpg runs show ID [--db PATH]         one run: config, status, best step, verdicts (QR scans), recent steps
 // dpg export ID --png DIR --csv FILE --samples FILE
 //                                      LM-head images per snapshot step, the curves, every step's samples
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
 #include "core/session/run_lease.h"
 #include "core/session/run_session.h"
+#include "core/session/verdicts.h"
 #include "core/store/export.h"
-#include "core/store/qr_scans.h"
 #include "core/store/run_store.h"
 
 #include <nlohmann/json.hpp>
@@ -66,8 +66,9 @@ void show_run(const RunsArgs& a) {
               r->created_at.c_str(), r->notes.c_str());
   if (!r->metric_name.empty()) std::printf("metric: %s\n", r->metric_name.c_str());
   if (r->best_step) std::printf("best: step %ld, metric %.4f\n", long(*r->best_step), r->best_metric);
-  if (const auto qr = store::describe(store::scan_validation_qr(st, a.id)); !qr.empty())
-    std::printf("%s\n", qr.c_str());
+  if (const auto line = store::describe(session::validation_verdicts(st, a.id, plugin::PluginRegistry()));
+      !line.empty())
+    std::printf("%s\n", line.c_str());
   auto steps = st.steps(a.id);
   std::printf("steps: %zu\n%6s %10s %8s %10s %8s %8s %7s\n", steps.size(), "step", "phi", "metric", "val_metric",
               "nll", "entropy", "sec");
@@ -122,8 +123,8 @@ void export_run(const RunsArgs& a) {
       }
     }
     std::fprintf(stderr, "wrote %d images to %s\n", written, a.png_dir.c_str());
-    if (const auto qr = store::describe(store::scan_validation_qr(st, a.id)); !qr.empty())
-      std::fprintf(stderr, "%s\n", qr.c_str());
+    const auto verdicts = session::validation_verdicts(st, a.id, plugin::PluginRegistry());
+    if (const auto line = store::describe(verdicts); !line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
   }
 }
 

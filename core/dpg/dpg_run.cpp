@@ -172,7 +172,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   const auto& tcfg = in_.target.config;
   const Objective& obj = objective_at(s);
   PhiFn phi_fn = [&obj, &tcfg](const model::TensorMap& pT, const model::TensorMap& p0) {
-    return obj.phi(tcfg, pT, p0);
+    return obj.Phi(tcfg, pT, p0);
   };
   auto rewards = torch::zeros({n}, torch::kFloat64);
   const bool token_credit = c.grpo.credit == "token";
@@ -327,7 +327,7 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
     auto vphi_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
     if (cancel && cancel->load()) throw Cancelled();
     torch::NoGradGuard ng;
-    v.phis.push_back(obj.phi(tcfg, vphi_T, vtrainer.params0()).item<double>());
+    v.phis.push_back(obj.Phi(tcfg, vphi_T, vtrainer.params0()).item<double>());
     auto view = obj.view(tcfg, vphi_T, vtrainer.params0());
     v.metrics.push_back(view.metric);
     if (!view.sign.empty()) v.signs.push_back(view.sign);

@@ -24,12 +24,13 @@ class Objective {
   /// Throws std::invalid_argument with a readable reason when the objective cannot apply to a
   /// target with this config (e.g. "patch needs 21 hidden dims; this target has 16").
   virtual void check_compatible(const model::ModelConfig& target) const = 0;
-  /// Φ(φ_T, φ_0): a differentiable scalar tensor in φ_T's dtype. Higher is better.
-  virtual torch::Tensor phi(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                            const model::TensorMap& phi_0) const = 0;
+  /// Φ(φ_T, φ_0), with params_T = φ_T the trained target's parameters and params_0 = φ_0 its
+  /// initial ones: a differentiable scalar tensor in params_T's dtype. Higher is better.
+  virtual torch::Tensor Phi(const model::ModelConfig& target, const model::TensorMap& params_T,
+                            const model::TensorMap& params_0) const = 0;
   /// The readable metric and images for the trained target (no gradient).
-  virtual ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                             const model::TensorMap& phi_0) const = 0;
+  virtual ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& params_T,
+                             const model::TensorMap& params_0) const = 0;
 };
 
 }  // namespace dpg::engine

@@ -92,6 +92,7 @@ PluginInfo PluginRegistry::inspect(const std::string& file) {
   info.description = str(json.value(QStringLiteral("description")).toString());
   info.version = str(json.value(QStringLiteral("version")).toString());
   info.licence = str(json.value(QStringLiteral("licence")).toString());
+  info.designer = str(json.value(QStringLiteral("designer")).toString());
   info.api_version = json.value(QStringLiteral("apiVersion")).toInt(-1);
   if (!is_id(info.id))
     info.error = "objective.json id '" + info.id + "' is not a lower-case identifier";
@@ -122,6 +123,13 @@ std::vector<std::string> PluginRegistry::kinds() const {
   for (const auto& p : plugins_)
     if (p.ok()) out.push_back(p.id);
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> PluginRegistry::kinds_with_designer(const std::string& designer) const {
+  std::vector<std::string> out;
+  for (const auto& kind : kinds())
+    if (find(kind)->designer == designer) out.push_back(kind);
   return out;
 }
 
@@ -172,6 +180,36 @@ std::unique_ptr<engine::Objective> PluginRegistry::create(const std::string& kin
   auto objective = plugin(kind).create(params);
   if (!objective) throw std::runtime_error("plugin '" + kind + "' returned no objective");
   return objective;
+}
+
+std::unique_ptr<engine::Objective> PluginRegistry::create(const std::string& kind,
+                                                          const nlohmann::json& params,
+                                                          const TargetContext& target) const {
+  const ObjectivePlugin& base = plugin(kind);
+  QObject* root = loaders_.at(kind)->instance();
+  auto* aware = qobject_cast<TargetAwarePlugin*>(root);
+  auto objective = aware ? aware->create(params, target) : base.create(params);
+  if (!objective) throw std::runtime_error("plugin '" + kind + "' returned no objective");
+  return objective;
+}
+
+JudgeFactory PluginRegistry::judges(const std::string& kind) const {
+  if (!find(kind)) return {};
+  plugin(kind);
+  const auto* verdicts = qobject_cast<VerdictPlugin*>(loaders_.at(kind)->instance());
+  if (!verdicts) return {};
+  return [verdicts](const engine::Image& target) { return verdicts->judge(target); };
+}
+
+JudgeFactory PluginRegistry::any_judges() const {
+  std::vector<JudgeFactory> all;
+  for (const auto& kind : kinds())
+    if (auto j = judges(kind)) all.push_back(std::move(j));
+  return [all](const engine::Image& target) -> std::unique_ptr<Judge> {
+    for (const auto& make : all)
+      if (auto judge = make(target)) return judge;
+    return nullptr;
+  };
 }
 
 }  // namespace dpg::plugin

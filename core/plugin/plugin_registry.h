@@ -32,6 +32,10 @@ struct PluginInfo {
   std::string description;
   std::string version;  ///< the plugin's own version
   std::string licence;
+  /// The GUI editor that edits this objective's parameters, from objective.json's optional
+  /// "designer" key: "bitmap" = the bitmap designer's parameters (source "bitmap" with bits, rows
+  /// and cols, token_offset, dim_offset, sharpness, focus); empty = the parameter form only.
+  std::string designer;
   int api_version = 0;
   std::string file;   ///< absolute path of the library
   std::string error;  ///< why it cannot be used; empty when usable
@@ -59,6 +63,8 @@ class PluginRegistry {
   const std::vector<PluginInfo>& plugins() const { return plugins_; }
   /// Ids of the usable plugins, sorted.
   std::vector<std::string> kinds() const;
+  /// The usable plugins whose objective.json names @p designer, sorted by id.
+  std::vector<std::string> kinds_with_designer(const std::string& designer) const;
   /// The usable plugin of @p kind, or nullptr.
   const PluginInfo* find(const std::string& kind) const;
 
@@ -70,6 +76,17 @@ class PluginRegistry {
   /// Creates an objective of @p kind; bad parameters throw std::invalid_argument from the plugin.
   std::unique_ptr<engine::Objective> create(const std::string& kind,
                                             const nlohmann::json& params) const;
+  /// The verdicts of @p kind's plugin: an empty function when there is no such usable plugin or
+  /// it has no VerdictPlugin capability. Loads the plugin. The function may be called on any
+  /// thread for as long as the process lives (plugins are never unloaded).
+  JudgeFactory judges(const std::string& kind) const;
+  /// The first usable plugin's judge for a target (in kinds() order), for a view that shows
+  /// images without knowing the run's kind. Loads every plugin.
+  JudgeFactory any_judges() const;
+  /// Creates an objective of @p kind for a target: through the plugin's TargetAwarePlugin
+  /// capability when it has one, otherwise as create(kind, params).
+  std::unique_ptr<engine::Objective> create(const std::string& kind, const nlohmann::json& params,
+                                            const TargetContext& target) const;
 
  private:
   void scan();

@@ -6,7 +6,6 @@
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
 #include "core/model/resources.h"
-#include "core/objective/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
 
 #include <torch/torch.h>
@@ -57,8 +56,8 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
   in.target = model::load_model(model::resolve_model_path(cfg.target.model),
                                 cfg.inner.dtype == "float64" ? torch::kFloat64 : torch::kFloat32);
   auto make_objective = [&](const nlohmann::json& params) {
-    return plugins.create(cfg.objective.kind, objective::prepare_objective_params(
-                                                  cfg.objective.kind, params, *in.target.tokenizer, cfg.target.seq_len));
+    return plugins.create(cfg.objective.kind, params,
+                          plugin::TargetContext{in.target.tokenizer.get(), cfg.target.seq_len, &in.target.config});
   };
   in.objective = make_objective(cfg.objective.params);
   for (size_t i = 0; i < cfg.objective.stages.size(); ++i) {

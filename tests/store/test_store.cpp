@@ -2,7 +2,8 @@
 // The SQLite run store: schema and migrations, exact round trips, a reader beside a writer,
 // clear errors for unusable files, cascading deletes, and which stored validation sign images scan as a QR code.
 #include "core/objective/bitmap.h"
-#include "core/store/qr_scans.h"
+#include "core/store/verdict_summary.h"
+#include "plugins/objectives/lmhead_bitmap/qr_verdict.h"
 #include "core/store/run_store.h"
 #include "core/store/sha256.h"
 #include "tests/common/test_paths.h"
@@ -508,10 +509,13 @@ class TestStore : public QObject {
       rec.snapshots.push_back({"val_sign", bits->to_image()});
       store.commit_step(id, rec);
     }
-    const auto s = dpg::store::scan_validation_qr(store, id);
-    QCOMPARE(s.payload, std::string("DPG"));
+    // The verdicts are the lmhead_bitmap plugin's (a QR target scans or not); the store only counts them.
+    const dpg::plugin::JudgeFactory judges = dpg::objective::qr_judge;
+    const auto s = dpg::store::summarise_validations(store, id, judges);
+    QVERIFY(s.judge);
+    QCOMPARE(s.judge->terms().passes_many, std::string("decode to \"DPG\""));
     QCOMPARE(s.validations, int64_t(3));
-    QCOMPARE(s.scan_steps, (std::vector<int64_t>{2, 4}));
+    QCOMPARE(s.pass_steps, (std::vector<int64_t>{2, 4}));
     QCOMPARE(dpg::store::describe(s),
              std::string("QR: 2 of 3 validation sign images decode to \"DPG\" (first at step 2, last at step 4)"));
 
@@ -521,8 +525,8 @@ class TestStore : public QObject {
     rec.snapshots.push_back({"target", dpg::objective::sixty_seven().to_image()});
     rec.snapshots.push_back({"val_sign", dpg::objective::sixty_seven().to_image()});
     store.commit_step(plain, rec);
-    const auto none = dpg::store::scan_validation_qr(store, plain);
-    QVERIFY(none.payload.empty());
+    const auto none = dpg::store::summarise_validations(store, plain, judges);
+    QVERIFY(!none.judge);
     QVERIFY(dpg::store::describe(none).empty());
     // A QR run none of whose validations scans.
     const int64_t stuck = store.create_run("stuck", "qr-tiny", "{}");
@@ -530,7 +534,7 @@ class TestStore : public QObject {
     rec.snapshots.push_back({"target", qr.to_image()});
     rec.snapshots.push_back({"val_sign", blank.to_image()});
     store.commit_step(stuck, rec);
-    QCOMPARE(dpg::store::describe(dpg::store::scan_validation_qr(store, stuck)),
+    QCOMPARE(dpg::store::describe(dpg::store::summarise_validations(store, stuck, judges)),
              std::string("QR: none of 1 validation sign image decodes to \"DPG\"; step 1: 26 of 26 codewords wrong "
                          "(level H repairs 8), 99 of 192 finder modules wrong"));  // a blank misses 99 dark ones
   }

@@ -8,7 +8,7 @@
 // tests/gui.
 #include "core/config/run_config.h"
 #include "core/objective/bitmap.h"
-#include "core/objective/lmhead_bitmap.h"
+#include "plugins/objectives/lmhead_bitmap/lmhead_bitmap.h"
 #include "ui/compare_view.h"
 #include "ui/continue_dialog.h"
 #include "ui/credit_text.h"
@@ -21,8 +21,8 @@
 #include "ui/samples_view.h"
 #include "ui/smoothing.h"
 #include "ui/store_reader.h"
-#include "core/objective/qr_damage.h"
-#include "core/objective/qr_scan.h"
+#include "plugins/objectives/lmhead_bitmap/qr_damage.h"
+#include "plugins/objectives/lmhead_bitmap/qr_scan.h"
 
 
 #include <algorithm>

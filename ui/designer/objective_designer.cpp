@@ -3,7 +3,7 @@
 
 #include "core/model/model_config.h"
 #include "core/model/resources.h"
-#include "core/objective/lmhead_bitmap.h"
+#include "core/objective/bitmap_params.h"
 #include "ui/designer/bitmap_canvas.h"
 #include "ui/designer/focus_command.h"
 #include "ui/designer/invert_command.h"
@@ -241,7 +241,7 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   fl->addRow(patch_label_);
   fl->addRow(valid_label_);
   auto* use = new QPushButton(tr("Use in run setup"));
-  use->setToolTip(tr("Set the run's objective to lmhead_bitmap with this bitmap and patch"));
+  use->setToolTip(tr("Set the run's objective to this bitmap and patch"));
   fl->addRow(use);
   connect(use, &QPushButton::clicked, this, [this] { Q_EMIT useInRun(objectiveParams()); });
   side->addWidget(patch);
@@ -416,7 +416,7 @@ int ObjectiveDesigner::focusCount() const {
 
 void ObjectiveDesigner::setObjectiveParams(const nlohmann::json& params) {
   try {
-    const auto b = objective::LmHeadBitmapObjective::target_from_params(params);
+    const auto b = objective::bitmap_from_any_params(params);
     std::vector<objective::FocusPixel> focus;
     try {
       focus = objective::focus_from_json(params.value("focus", nlohmann::json()), b.rows(), b.cols());

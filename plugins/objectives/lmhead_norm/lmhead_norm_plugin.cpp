@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The lmhead_norm objective plugin: parameters and objects come from core/objective/lmhead_norm.h.
-#include "core/objective/lmhead_norm.h"
+// The lmhead_norm objective plugin: parameters and objects come from lmhead_norm.h.
+#include "plugins/objectives/lmhead_norm/lmhead_norm.h"
 #include "core/plugin/objective_plugin.h"
 
 #include <QObject>

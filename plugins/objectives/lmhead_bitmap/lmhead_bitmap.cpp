@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: MIT
-#include "core/objective/lmhead_bitmap.h"
+#include "plugins/objectives/lmhead_bitmap/lmhead_bitmap.h"
 
-#include "core/model/resources.h"
 #include "core/model/transformer.h"
 
 #include <cmath>
-#include <filesystem>
 #include <stdexcept>
 
 namespace dpg::objective {
@@ -31,76 +29,23 @@ engine::Image to_image(const torch::Tensor& t) {
 }  // namespace
 
 const std::vector<ParamSpec>& LmHeadBitmapObjective::parameters() {
-  static const std::vector<ParamSpec> specs = {
-      {"source", "string", "67", "where Y comes from", {"67", "qr", "bitmap", "png"}},
-      {"text", "string", "", "qr: the text to encode"},
-      {"ec_level", "string", "L", "qr: error correction level", {"L", "M", "Q", "H"}},
-      {"version", "int", 1, "qr: version (1 = 21x21; 0 = the smallest that fits)"},
-      {"bits", "string[]", nlohmann::json::array(),
-       "bitmap: one string a row, '#' dark and '.' light"},
-      {"rows", "int", 0, "bitmap: expected rows; png: resample to this many rows (0 = as is)"},
-      {"cols", "int", 0,
-       "bitmap: expected columns; png: resample to this many columns (0 = as is)"},
-      {"png", "string", "", "png: path of the image (dark pixels = +1)"},
-      {"token_offset", "int", 33, "first token id of the patch (column 0)"},
-      {"dim_offset", "int", 0, "first hidden dimension of the patch (row 0)"},
-      {"sharpness", "number", 20.0, "s in phi = -mean(softplus(-s * Y * (P_T - P_0)))"},
-      {"focus", "number[][]", nlohmann::json::array(),
-       "optional [row, col, weight] triples: phi becomes the weighted mean with weight 1 elsewhere"},
-  };
+  static const std::vector<ParamSpec> specs = [] {
+    std::vector<ParamSpec> all = bitmap_source_parameters();
+    const std::vector<ParamSpec> own = {
+        {"token_offset", "int", 33, "first token id of the patch (column 0)"},
+        {"dim_offset", "int", 0, "first hidden dimension of the patch (row 0)"},
+        {"sharpness", "number", 20.0, "s in phi = -mean(softplus(-s * Y * (P_T - P_0)))"},
+        {"focus", "number[][]", nlohmann::json::array(),
+         "optional [row, col, weight] triples: phi becomes the weighted mean with weight 1 elsewhere"},
+    };
+    all.insert(all.end(), own.begin(), own.end());
+    return all;
+  }();
   return specs;
 }
 
 Bitmap LmHeadBitmapObjective::target_from_params(const nlohmann::json& raw) {
-  const auto p = checked_params(kBitmapKind, parameters(), raw);
-  const std::string source = p["source"];
-  const int rows = p["rows"], cols = p["cols"];
-  if (rows < 0) param_error(kBitmapKind, "rows", "must not be negative");
-  if (cols < 0) param_error(kBitmapKind, "cols", "must not be negative");
-  Bitmap y;
-  if (source == "67") {
-    y = sixty_seven();
-  } else if (source == "qr") {
-    const std::string text = p["text"];
-    if (text.empty()) param_error(kBitmapKind, "text", "source qr needs the text to encode");
-    const std::string level = p["ec_level"];
-    try {
-      y = make_qr(text, {level[0], p["version"].get<int>()});
-    } catch (const std::invalid_argument& e) {
-      param_error(kBitmapKind, "text", e.what());
-    }
-  } else if (source == "bitmap") {
-    if (p["bits"].empty())
-      param_error(kBitmapKind, "bits", "source bitmap needs the rows, e.g. [\"#.#\", \".#.\"]");
-    try {
-      y = Bitmap::from_strings(p["bits"].get<std::vector<std::string>>());
-    } catch (const std::invalid_argument& e) {
-      param_error(kBitmapKind, "bits", e.what());
-    }
-    if (rows > 0 && rows != y.rows())
-      param_error(
-          kBitmapKind, "rows",
-          "is " + std::to_string(rows) + " but bits has " + std::to_string(y.rows()) + " rows");
-    if (cols > 0 && cols != y.cols())
-      param_error(
-          kBitmapKind, "cols",
-          "is " + std::to_string(cols) + " but bits has " + std::to_string(y.cols()) + " columns");
-  } else {  // png
-    std::string path = p["png"];
-    if (path.empty()) param_error(kBitmapKind, "png", "source png needs the path of the image");
-    if (!std::filesystem::exists(path))
-      if (auto found = model::find_resource(path)) path = *found;
-    try {
-      y = read_png(path);
-    } catch (const std::runtime_error& e) {
-      param_error(kBitmapKind, "png", e.what());
-    }
-    if (rows > 0 || cols > 0)
-      y = y.resampled(rows > 0 ? rows : y.rows(), cols > 0 ? cols : y.cols());
-  }
-  if (y.dark_count() == 0 || y.dark_count() == y.rows() * y.cols())
-    param_error(kBitmapKind, "source", "the target image is all one colour");
-  return y;
+  return bitmap_from_params(kBitmapKind, checked_params(kBitmapKind, parameters(), raw));
 }
 
 std::unique_ptr<LmHeadBitmapObjective> LmHeadBitmapObjective::create(const nlohmann::json& raw) {
@@ -160,7 +105,7 @@ torch::Tensor LmHeadBitmapObjective::patch(const model::ModelConfig& target,
       .t();
 }
 
-torch::Tensor LmHeadBitmapObjective::phi_of_delta(const torch::Tensor& delta) const {
+torch::Tensor LmHeadBitmapObjective::Phi_of_delta(const torch::Tensor& delta) const {
   const auto y = y_.to(delta.device(), delta.scalar_type());
   const auto loss = torch::softplus(-options_.sharpness * y * delta);  // per pixel
   if (!w_.defined()) return -loss.mean();
@@ -173,20 +118,20 @@ double LmHeadBitmapObjective::accuracy_of_delta(const torch::Tensor& delta) cons
   return torch::sign(d).eq(y_).to(torch::kFloat64).mean().item<double>();
 }
 
-torch::Tensor LmHeadBitmapObjective::phi(const model::ModelConfig& target,
-                                         const model::TensorMap& phi_T,
-                                         const model::TensorMap& phi_0) const {
+torch::Tensor LmHeadBitmapObjective::Phi(const model::ModelConfig& target,
+                                         const model::TensorMap& params_T,
+                                         const model::TensorMap& params_0) const {
   check_compatible(target);
-  const auto delta = patch(target, phi_T) - patch(target, phi_0).detach();
-  return phi_of_delta(delta);
+  const auto delta = patch(target, params_T) - patch(target, params_0).detach();
+  return Phi_of_delta(delta);
 }
 
 engine::ObjectiveView LmHeadBitmapObjective::view(const model::ModelConfig& target,
-                                                  const model::TensorMap& phi_T,
-                                                  const model::TensorMap& phi_0) const {
+                                                  const model::TensorMap& params_T,
+                                                  const model::TensorMap& params_0) const {
   torch::NoGradGuard no_grad;
   check_compatible(target);
-  const auto delta = (patch(target, phi_T) - patch(target, phi_0)).to(torch::kFloat64);
+  const auto delta = (patch(target, params_T) - patch(target, params_0)).to(torch::kFloat64);
   engine::ObjectiveView v;
   v.metric = accuracy_of_delta(delta);
   v.target = options_.target.to_image();

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/objective/text_likelihood.h"
+#include "plugins/objectives/text_likelihood/text_likelihood.h"
 
 #include "core/model/resources.h"
 #include "core/model/transformer.h"
@@ -19,8 +19,8 @@ const std::vector<ParamSpec>& TextLikelihoodObjective::parameters() {
       {"text", "string", "", "one reference text, e.g. a UUID"},
       {"file", "string", "", "reference texts, one a line (path or bundled resource)"},
       {"ids", "int[][]", nlohmann::json::array(),
-       "the references tokenised with the target's tokenizer (filled by "
-       "prepare_objective_params)"},
+       "the references tokenised with the target's tokenizer (filled from text or file "
+       "when the objective is created for a target)"},
       {"seq_len", "int", 0, "L, the loss divisor (the run's target.seq_len; filled likewise)"},
       {"add_bos", "bool", true, "start each reference with the tokenizer's BOS token"},
   };
@@ -34,7 +34,7 @@ std::unique_ptr<TextLikelihoodObjective> TextLikelihoodObjective::create(
     if (!p["text"].get<std::string>().empty() || !p["file"].get<std::string>().empty())
       param_error(kTextKind, "ids",
                   "missing: tokenise \"text\"/\"file\" with the target's tokenizer first "
-                  "(dpg::objective::prepare_objective_params)");
+                  "(create the objective for a target: dpg::plugin::TargetContext)");
     param_error(kTextKind, "text",
                 "give a reference text (\"text\"), a file of them (\"file\"), or "
                 "token ids (\"ids\")");
@@ -106,20 +106,20 @@ torch::Tensor TextLikelihoodObjective::summed_losses(const model::ModelConfig& t
   return -(picked * mask_.to(device, picked.scalar_type())).sum(1);
 }
 
-torch::Tensor TextLikelihoodObjective::phi(const model::ModelConfig& target,
-                                           const model::TensorMap& phi_T,
+torch::Tensor TextLikelihoodObjective::Phi(const model::ModelConfig& target,
+                                           const model::TensorMap& params_T,
                                            const model::TensorMap&) const {
   check_compatible(target);
-  return -(summed_losses(target, phi_T) / double(seq_len_)).mean();
+  return -(summed_losses(target, params_T) / double(seq_len_)).mean();
 }
 
 engine::ObjectiveView TextLikelihoodObjective::view(const model::ModelConfig& target,
-                                                    const model::TensorMap& phi_T,
+                                                    const model::TensorMap& params_T,
                                                     const model::TensorMap&) const {
   torch::NoGradGuard no_grad;
   check_compatible(target);
   engine::ObjectiveView v;
-  v.metric = summed_losses(target, phi_T).sum().item<double>() / double(token_count_);
+  v.metric = summed_losses(target, params_T).sum().item<double>() / double(token_count_);
   return v;
 }
 
@@ -162,12 +162,6 @@ nlohmann::json prepare_text_likelihood_params(const nlohmann::json& raw,
   out["ids"] = ids;
   out["seq_len"] = seq_len;
   return out;
-}
-
-nlohmann::json prepare_objective_params(const std::string& kind, const nlohmann::json& params,
-                                        const model::Tokenizer& target_tokenizer, int64_t seq_len) {
-  if (kind == kTextKind) return prepare_text_likelihood_params(params, target_tokenizer, seq_len);
-  return params;
 }
 
 }  // namespace dpg::objective

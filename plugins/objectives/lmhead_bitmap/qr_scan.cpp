@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/objective/qr_scan.h"
+#include "plugins/objectives/lmhead_bitmap/qr_scan.h"
 
 #include <zbar.h>
 

@@ -29,10 +29,10 @@ class LmHeadNormObjective : public engine::Objective {
   std::string metric_name() const override { return "LM-head Frobenius norm (lower is better)"; }
   bool metric_higher_is_better() const override { return false; }
   void check_compatible(const model::ModelConfig& target) const override;
-  torch::Tensor phi(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                    const model::TensorMap& phi_0) const override;
-  engine::ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                             const model::TensorMap& phi_0) const override;
+  torch::Tensor Phi(const model::ModelConfig& target, const model::TensorMap& params_T,
+                    const model::TensorMap& params_0) const override;
+  engine::ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& params_T,
+                             const model::TensorMap& params_0) const override;
 
  private:
   Options options_;

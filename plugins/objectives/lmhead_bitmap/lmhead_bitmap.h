@@ -11,6 +11,7 @@
 /// unchanged.
 #include "core/dpg/objective.h"
 #include "core/objective/bitmap.h"
+#include "core/objective/bitmap_params.h"
 #include "core/objective/focus.h"
 #include "core/objective/params.h"
 
@@ -42,15 +43,15 @@ class LmHeadBitmapObjective : public engine::Objective {
   std::string kind() const override { return "lmhead_bitmap"; }
   std::string metric_name() const override { return "pixel accuracy"; }
   void check_compatible(const model::ModelConfig& target) const override;
-  torch::Tensor phi(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                    const model::TensorMap& phi_0) const override;
-  engine::ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                             const model::TensorMap& phi_0) const override;
+  torch::Tensor Phi(const model::ModelConfig& target, const model::TensorMap& params_T,
+                    const model::TensorMap& params_0) const override;
+  engine::ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& params_T,
+                             const model::TensorMap& params_0) const override;
 
   /// The H × W patch P of a weight set (a view into its LM head; differentiable).
   torch::Tensor patch(const model::ModelConfig& target, const model::TensorMap& params) const;
   /// Φ from a patch difference P_T − P_0 (exposed for tests).
-  torch::Tensor phi_of_delta(const torch::Tensor& delta) const;
+  torch::Tensor Phi_of_delta(const torch::Tensor& delta) const;
   /// Pixel accuracy of a patch difference (exposed for tests).
   double accuracy_of_delta(const torch::Tensor& delta) const;
   const Options& options() const { return options_; }

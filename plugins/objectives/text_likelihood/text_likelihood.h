@@ -7,10 +7,10 @@
 /// (target.seq_len), exactly as the inner loss normalises. The readable metric is the mean loss
 /// per predicted token, in nats (lower is better).
 ///
-/// Objective::phi() sees only the target's config and weights, not its tokenizer, so create()
-/// takes the references already tokenised, in "ids" (with "seq_len"). Callers that hold "text" or
-/// "file" parameters (presets, the CLI, the GUI) first call prepare_text_likelihood_params(), or
-/// the generic prepare_objective_params(), with the target's tokenizer.
+/// Objective::Phi() sees only the target's config and weights, not its tokenizer, so create()
+/// takes the references already tokenised, in "ids" (with "seq_len"). The plugin creates it for a
+/// target (TargetAwarePlugin): prepare_text_likelihood_params() tokenises "text" or "file" with
+/// the target's tokenizer first.
 #include "core/dpg/objective.h"
 #include "core/model/tokenizer.h"
 #include "core/objective/params.h"
@@ -39,10 +39,10 @@ class TextLikelihoodObjective : public engine::Objective {
   }
   bool metric_higher_is_better() const override { return false; }
   void check_compatible(const model::ModelConfig& target) const override;
-  torch::Tensor phi(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                    const model::TensorMap& phi_0) const override;
-  engine::ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& phi_T,
-                             const model::TensorMap& phi_0) const override;
+  torch::Tensor Phi(const model::ModelConfig& target, const model::TensorMap& params_T,
+                    const model::TensorMap& params_0) const override;
+  engine::ObjectiveView view(const model::ModelConfig& target, const model::TensorMap& params_T,
+                             const model::TensorMap& params_0) const override;
 
   /// Summed token loss of every reference under @p params: a [N] tensor (differentiable).
   torch::Tensor summed_losses(const model::ModelConfig& target,
@@ -66,11 +66,5 @@ class TextLikelihoodObjective : public engine::Objective {
 /// Throws std::invalid_argument naming the parameter on a missing or unreadable source.
 nlohmann::json prepare_text_likelihood_params(const nlohmann::json& params,
                                               const model::Tokenizer& tokenizer, int64_t seq_len);
-
-/// What a runner calls between RunConfig and PluginRegistry::create(): prepares the parameters of
-/// objectives that need the target's tokenizer (today: text_likelihood) and passes the others
-/// through unchanged.
-nlohmann::json prepare_objective_params(const std::string& kind, const nlohmann::json& params,
-                                        const model::Tokenizer& target_tokenizer, int64_t seq_len);
 
 }  // namespace dpg::objective

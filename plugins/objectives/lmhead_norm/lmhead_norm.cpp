@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/objective/lmhead_norm.h"
+#include "plugins/objectives/lmhead_norm/lmhead_norm.h"
 
 #include "core/model/transformer.h"
 
@@ -46,19 +46,19 @@ void LmHeadNormObjective::check_compatible(const model::ModelConfig& target) con
         "; this target's vocabulary has " + std::to_string(target.vocab_size) + " tokens");
 }
 
-torch::Tensor LmHeadNormObjective::phi(const model::ModelConfig& target,
-                                       const model::TensorMap& phi_T,
+torch::Tensor LmHeadNormObjective::Phi(const model::ModelConfig& target,
+                                       const model::TensorMap& params_T,
                                        const model::TensorMap&) const {
-  return -model::lm_head_weight(target, phi_T).norm();
+  return -model::lm_head_weight(target, params_T).norm();
 }
 
 engine::ObjectiveView LmHeadNormObjective::view(const model::ModelConfig& target,
-                                                const model::TensorMap& phi_T,
-                                                const model::TensorMap& phi_0) const {
+                                                const model::TensorMap& params_T,
+                                                const model::TensorMap& params_0) const {
   torch::NoGradGuard no_grad;
   check_compatible(target);
-  const auto w_t = model::lm_head_weight(target, phi_T);
-  const auto w_0 = model::lm_head_weight(target, phi_0);
+  const auto w_t = model::lm_head_weight(target, params_T);
+  const auto w_0 = model::lm_head_weight(target, params_0);
   const int64_t rows = std::min(options_.view_rows, target.d_model - options_.dim_offset);
   const int64_t cols = std::min(options_.view_cols, target.vocab_size - options_.token_offset);
   auto patch = [&](const torch::Tensor& w) {

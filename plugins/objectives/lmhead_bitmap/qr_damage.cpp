@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/objective/qr_damage.h"
+#include "plugins/objectives/lmhead_bitmap/qr_damage.h"
 
 #include <array>
 #include <set>
