@@ -160,12 +160,15 @@ class TestPlugins : public QObject {
     // The real plugins twice: the second copy of each id is refused as shadowed.
     const PluginRegistry registry(
         {dir.path().toStdString(), plugin_dir().toStdString(), plugin_dir().toStdString()});
-    QCOMPARE(registry.plugins().size(), size_t(7));
+    // The garbage file, then each real plugin twice.
+    const size_t real = PluginRegistry({plugin_dir().toStdString()}).plugins().size();
+    QVERIFY(real >= 3);
+    QCOMPARE(registry.plugins().size(), 1 + 2 * real);
     const auto& garbage = registry.plugins().front();
     QVERIFY2(contains(garbage.file, "libgarbage.so") && contains(garbage.error, "not a Qt plugin"),
              garbage.error.c_str());
     QVERIFY(contains(registry.plugins().back().error, "is already provided by"));
-    QCOMPARE(registry.kinds().size(), size_t(3));
+    QCOMPARE(registry.kinds().size(), real);
     const auto info = PluginRegistry::inspect("/nonexistent/libnothing.so");
     QVERIFY(!info.ok());
   }
