@@ -11,6 +11,7 @@
 // Any error ends the program with exit code 1 and one line "dpg: error: ..." on stderr.
 #include "app/cli/commands.h"
 
+#include "core/config/version.h"
 #include "core/log/log.h"
 
 #include <exception>
@@ -19,7 +20,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"dpg: DPG Workbench, headless"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("dpg ") + DPG_VERSION);
+  app.set_version_flag("--version", std::string("dpg ") + dpg::config::version());
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "Debug logging");
   dpg::cli::add_models_commands(app);

@@ -18,6 +18,7 @@ DEB_PKGS=(
   libqcustomplot-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
   libqrencode-dev libzbar-dev zbar-tools nlohmann-json3-dev libpng-dev
   xvfb xauth fonts-dejavu-core
+  desktop-file-utils appstream debootstrap
   wordnet-base fortunes fortunes-min
   python3-venv nodejs npm
 )

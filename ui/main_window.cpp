@@ -22,6 +22,7 @@
 #include <QCloseEvent>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -44,8 +45,8 @@ namespace dpg::ui {
 MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(parent) {
   register_metatypes();
   setObjectName(QStringLiteral("MainWindow"));
-  setWindowTitle(tr("DPG Workbench"));
   db_path_ = dbPath.isEmpty() ? qs(session::default_db_path()) : dbPath;
+  setWindowTitle(tr("DPG Workbench — %1").arg(QFileInfo(db_path_).fileName()));
   engine_ = new EngineController(this);
   reader_ = new StoreReader(db_path_, this);
 
@@ -99,7 +100,11 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     l->setMinimumWidth(120);
     statusBar()->addPermanentWidget(l);
   }
-  statusBar()->showMessage(tr("Store: %1").arg(db_path_));
+  // Where this window's runs live, always in view; the tooltip adds where its settings are remembered.
+  auto* store = new QLabel(tr("Store: %1").arg(db_path_));
+  store->setObjectName(QStringLiteral("storeLabel"));
+  store->setToolTip(tr("Runs: %1\nSettings: %2").arg(db_path_, QSettings().fileName()));
+  statusBar()->insertPermanentWidget(0, store);
 
   // Designer <-> setup.
   connect(designer_, &ObjectiveDesigner::useInRun, this, [this](const nlohmann::json& p) {
@@ -252,6 +257,11 @@ void MainWindow::buildMenus() {
   auto* open = file->addAction(tr("&Open Config…"), this, &MainWindow::openConfig);
   open->setShortcut(QKeySequence::Open);
   auto* save = file->addAction(tr("&Save Config…"), this, &MainWindow::saveConfig);
+  file->addAction(tr("Open S&tore…"), this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open run store"), QFileInfo(db_path_).path(),
+                                                   tr("Run stores (*.db);;All files (*)"));
+    if (!f.isEmpty()) openStore(f);
+  });
   save->setShortcut(QKeySequence::Save);
   file->addSeparator();
   auto* exp = file->addMenu(tr("&Export"));
@@ -296,8 +306,10 @@ void MainWindow::buildMenus() {
                        tr("<h3>DPG Workbench %1</h3><p>A desktop research tool for Dataset Policy "
                           "Gradient: design an objective, watch the image form in the target's LM "
                           "head, and compare runs.</p><p>Runs are stored in <tt>%2</tt>.</p>"
+                          "<p>Settings are remembered in <tt>%3</tt>.</p>"
                           "<p>Licensed under the MIT licence.</p>")
-                           .arg(QApplication::applicationVersion(), db_path_.toHtmlEscaped()));
+                           .arg(QApplication::applicationVersion(), db_path_.toHtmlEscaped(),
+                                QSettings().fileName().toHtmlEscaped()));
   });
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 
@@ -362,6 +374,15 @@ void MainWindow::onStep(const engine::StepRecord& r) {
 
 void MainWindow::showSchedule(const std::string& configJson) {
   dashboard_->setSchedule(config::schedule_events_of(configJson));
+}
+
+MainWindow* MainWindow::openStore(const QString& dbPath) {
+  auto* w = new MainWindow(dbPath);
+  w->setAttribute(Qt::WA_DeleteOnClose);
+  w->setInteractive(interactive_);
+  w->show();
+  if (!engine_->isRunning()) close();  // a live run keeps its window
+  return w;
 }
 
 void MainWindow::openRun(qint64 runId) {

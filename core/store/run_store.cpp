@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/store/run_store.h"
 
+#include "core/config/version.h"
 #include "core/store/sha256.h"
 #include "core/store/sqlite_util.h"
 
@@ -253,7 +254,7 @@ int64_t RunStore::create_run(const std::string& name, const std::string& preset,
       kNow + ", " + kNow + ", ?, ?, ?, ?, ?, ?)";
   Statement st(db_, sql.c_str());
   st.bind(1, name).bind(2, status_name(RunStatus::Created)).bind(3, preset).bind(4, config_json);
-  st.bind(5, std::string(DPG_VERSION)).bind(6, notes).bind(7, metric_name).run();
+  st.bind(5, std::string(config::version())).bind(6, notes).bind(7, metric_name).run();
   return sqlite3_last_insert_rowid(db_);
 }
 
