@@ -92,6 +92,9 @@ The bundled LibTorch and the objective plugins.
 .TP
 .I ~/.local/share/dpg\-workbench/runs.db
 The default run store; each run's checkpoints live in \fIruns.db\-checkpoints/\fR beside it.
+.TP
+.I ~/.config/dpg\-workbench/
+The workbench's remembered window layout and view choices (\fI$XDG_CONFIG_HOME\fR).
 EOF
   echo ".SH SEE ALSO"
   if [[ "$name" == dpg ]]; then echo '.BR dpg\-workbench (1)'; else echo '.BR dpg (1)'; fi
