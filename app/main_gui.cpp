@@ -4,10 +4,8 @@
 //   dpg-workbench --db runs.db             use another store
 //   dpg-workbench --run 3                  show stored run 3 in the Run tab
 //   dpg-workbench --run 3 --grab out.png   show it, save the window as a PNG once its steps are loaded, quit
-//   dpg-workbench --screenshots DIR        (scripts/screenshots.sh) two short runs, PNG of each view
 #include "core/config/version.h"
 #include "ui/main_window.h"
-#include "ui/screenshot_tour.h"
 #include "ui/store_reader.h"
 
 #include <QApplication>
@@ -72,11 +70,7 @@ int main(int argc, char** argv) {
   QCommandLineOption grab(QStringLiteral("grab"),
                           QStringLiteral("With --run: save the window as a PNG once the run is shown, and quit."),
                           QStringLiteral("png"));
-  QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Make screenshots into a folder and quit."),
-                           QStringLiteral("dir"));
-  QCommandLineOption steps(QStringLiteral("screenshot-steps"), QStringLiteral("Steps per screenshot run."),
-                           QStringLiteral("n"), QStringLiteral("16"));
-  cli.addOptions({db, run, grab, shots, steps});
+  cli.addOptions({db, run, grab});
   cli.process(app);
   if (cli.isSet(grab) && !cli.isSet(run)) {
     std::fprintf(stderr, "dpg-workbench: --grab needs --run\n");
@@ -84,14 +78,7 @@ int main(int argc, char** argv) {
   }
 
   dpg::ui::MainWindow window(cli.value(db));
-  if (cli.isSet(shots)) {
-    window.resize(1400, 900);
-    window.show();
-    auto* tour = new dpg::ui::ScreenshotTour(&window, cli.value(shots), cli.value(steps).toInt());
-    tour->start();
-  } else {
-    window.show();
-    if (cli.isSet(run)) showRunAtStart(window, cli.value(run).toLongLong(), cli.value(grab));
-  }
+  window.show();
+  if (cli.isSet(run)) showRunAtStart(window, cli.value(run).toLongLong(), cli.value(grab));
   return QApplication::exec();
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "ui/screenshot_tour.h"
+#include "tools/screenshots/screenshot_tour.h"
 
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
