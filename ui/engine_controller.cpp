@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "ui/engine_controller.h"
 
+#include "core/config/schedule.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
-
-#include <QMetaObject>
 
 #include <algorithm>
 #include <exception>
@@ -29,7 +28,7 @@ void EngineWorker::drive(MakeSession make) {
     // The config's thread count where it names one; otherwise the engine leaves one core to the GUI.
     threads_->store(session::use_run_threads(0, cfg.threads, std::max(1, QThread::idealThreadCount() - 1)));
     Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()),
-                   qs(cfg.to_json().dump()));
+                   config::schedule_events(cfg));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
     auto info = s->store().run(run_id);
     QString status = info ? qs(store::status_name(info->status)) : QStringLiteral("stopped");
@@ -45,12 +44,8 @@ void EngineWorker::drive(MakeSession make) {
   }
 }
 
-void EngineWorker::startNew(const QString& configJson, const QString& preset, const QString& dbPath) {
-  drive(
-      [&] {
-        const auto cfg = config::RunConfig::from_json(nlohmann::json::parse(configJson.toStdString()));
-        return session::RunSession::create(cfg, preset.toStdString(), dbPath.toStdString(), registry());
-      });
+void EngineWorker::startNew(const config::RunConfig& config, const QString& preset, const QString& dbPath) {
+  drive([&] { return session::RunSession::create(config, preset.toStdString(), dbPath.toStdString(), registry()); });
 }
 
 void EngineWorker::resumeRun(qint64 runId, const QString& dbPath, const QStringList& changes) {
@@ -64,10 +59,12 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
   worker_ = new EngineWorker(&stop_, &paused_, &threads_);
   worker_->moveToThread(&thread_);
   connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(this, &EngineController::startRequested, worker_, &EngineWorker::startNew);
+  connect(this, &EngineController::resumeRequested, worker_, &EngineWorker::resumeRun);
   connect(worker_, &EngineWorker::started, this,
-          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const QString& configJson) {
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const ScheduleMarks& schedule) {
     run_id_ = id;
-    Q_EMIT runStarted(id, first, total, metricName, configJson);
+    Q_EMIT runStarted(id, first, total, metricName, schedule);
   });
   connect(worker_, &EngineWorker::stepDone, this, &EngineController::stepCompleted);
   connect(worker_, &EngineWorker::finished, this, [this](qint64 id, const QString& status) {
@@ -104,21 +101,12 @@ void EngineController::start(const config::RunConfig& config, const QString& pre
     Q_EMIT errorOccurred(tr("A run is already in progress; stop it first."));
     return;
   }
-  try {
-    config.validate();
-  } catch (const std::exception& e) {
-    Q_EMIT errorOccurred(qs(e.what()));
-    return;
-  }
   stop_ = false;
   paused_ = false;
   run_id_ = -1;
   db_path_ = dbPath;
   setRunning(true);
-  const QString json = qs(config.to_json().dump());
-  QMetaObject::invokeMethod(worker_, [w = worker_, json, preset, dbPath] {
-    w->startNew(json, preset, dbPath);
-  }, Qt::QueuedConnection);
+  Q_EMIT startRequested(config, preset, dbPath, QPrivateSignal());
 }
 
 void EngineController::stop() {
@@ -148,9 +136,7 @@ void EngineController::launchResume(const QStringList& changes) {
   stop_ = false;
   paused_ = false;
   setRunning(true);
-  QMetaObject::invokeMethod(worker_, [w = worker_, id = run_id_, db = db_path_, changes] {
-    w->resumeRun(id, db, changes);
-  }, Qt::QueuedConnection);
+  Q_EMIT resumeRequested(run_id_, db_path_, changes, QPrivateSignal());
 }
 
 }  // namespace dpg::ui

@@ -4,9 +4,10 @@
 ///
 /// Threading contract:
 ///   - The controller lives in the GUI thread and owns a QThread; an EngineWorker lives in it.
-///   - Work goes in by queued invocations of the worker's slots; results come out as queued
-///     signals carrying values (StepRecord, strings). The GUI never touches tensors or the
-///     writable store.
+///   - Work goes in by queued signals connected to the worker's slots, carrying values: a new run's
+///     RunConfig (a registered metatype, ui/types.h), validated once by the run setup before it is
+///     sent; a stored run's id and changes. Results come out as queued signals carrying values
+///     (StepRecord, the schedule marks, strings). The GUI never touches tensors or the writable store.
 ///   - Stop sets a std::atomic<bool> that the engine polls between stages and inner steps, so a
 ///     stop takes effect within about a second. Pause is stop-then-resume from the checkpoint the
 ///     session writes when it stops.
@@ -30,12 +31,12 @@ class EngineWorker : public QObject {
       : stop_(stop), pause_(pause), threads_(threads) {}
 
  public Q_SLOTS:
-  void startNew(const QString& configJson, const QString& preset, const QString& dbPath);
+  void startNew(const dpg::config::RunConfig& config, const QString& preset, const QString& dbPath);
   void resumeRun(qint64 runId, const QString& dbPath, const QStringList& changes);
 
  Q_SIGNALS:
   void started(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName,
-               const QString& configJson);
+               const dpg::ui::ScheduleMarks& schedule);
   void stepDone(const dpg::engine::StepRecord& record);
   void finished(qint64 runId, const QString& status);
   void failed(qint64 runId, const QString& message);
@@ -63,7 +64,8 @@ class EngineController : public QObject {
   int engineThreads() const { return threads_.load(); }
 
  public Q_SLOTS:
-  /// Starts a new run of @p config (validated first; a ConfigError is reported by errorOccurred).
+  /// Starts a new run of @p config, which the caller has validated (RunSetup::validatedConfig); the
+  /// session's own check reports anything else by errorOccurred.
   void start(const dpg::config::RunConfig& config, const QString& preset, const QString& dbPath);
   /// Requests a stop; runFinished follows within about a second.
   void stop();
@@ -77,14 +79,18 @@ class EngineController : public QObject {
   void resumeStored(qint64 runId, const QString& dbPath, const QStringList& changes = {});
 
  Q_SIGNALS:
-  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy"; @p configJson: the RunConfig the
-  /// engine runs (a continued run's includes its changes).
+  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy"; @p schedule: the marks of the
+  /// config the engine runs (a continued run's include its changes).
   void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName,
-                  const QString& configJson);
+                  const dpg::ui::ScheduleMarks& schedule);
   void stepCompleted(const dpg::engine::StepRecord& record);
   void runFinished(qint64 runId, const QString& status);
   void errorOccurred(const QString& message);
   void runningChanged(bool running);
+  /// To the worker (queued): start a new run, or continue a stored one.
+  void startRequested(const dpg::config::RunConfig& config, const QString& preset, const QString& dbPath,
+                      QPrivateSignal);
+  void resumeRequested(qint64 runId, const QString& dbPath, const QStringList& changes, QPrivateSignal);
 
  private:
   void launchResume(const QStringList& changes);

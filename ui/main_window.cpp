@@ -20,8 +20,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -38,9 +36,14 @@
 #include <QVBoxLayout>
 
 #include <cmath>
-#include <fstream>
 
 namespace dpg::ui {
+
+namespace {
+/// The splitters whose sizes the window keeps between sessions, with their QSettings keys.
+constexpr std::pair<const char*, const char*> kSplitters[] = {
+    {"designSplitter", "window/design"}, {"runSplitter", "window/run"}, {"samplesSplitter", "window/samples"}};
+}  // namespace
 
 MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(parent) {
   register_metatypes();
@@ -53,9 +56,30 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   tabs_ = new QTabWidget(this);
   tabs_->setDocumentMode(true);
   setCentralWidget(tabs_);
-
   tabs_->addTab(buildStartPage(), tr("Start"));
+  tabs_->addTab(buildDesignPage(), tr("Design"));
+  tabs_->addTab(buildRunPage(), tr("Run"));
+  samples_ = new SamplesView;
+  tabs_->addTab(samples_, tr("Samples"));
+  history_ = new HistoryBrowser(reader_);
+  tabs_->addTab(history_, tr("History"));
+  compare_ = new CompareView(reader_);
+  tabs_->addTab(compare_, tr("Compare"));
 
+  buildMenus();
+  buildStatusBar();
+  connectEngine();
+  connectStore();
+  connectHistory();
+
+  // A run opened from History (e.g. a CLI `dpg run`) is followed live from the store.
+  poll_.setInterval(1000);
+  connect(&poll_, &QTimer::timeout, this, &MainWindow::pollShownRun);
+  poll_.start();
+  restoreLayout();
+}
+
+QWidget* MainWindow::buildDesignPage() {
   auto* design = new QSplitter(Qt::Horizontal);
   designer_ = new ObjectiveDesigner(design);
   setup_ = new RunSetup(design);
@@ -64,8 +88,20 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   design->setStretchFactor(0, 3);
   design->setStretchFactor(1, 2);
   design->setObjectName(QStringLiteral("designSplitter"));
-  tabs_->addTab(design, tr("Design"));
 
+  connect(designer_, &ObjectiveDesigner::useInRun, this, [this](const nlohmann::json& p) {
+    setup_->setObjectiveParams(p);
+    statusBar()->showMessage(tr("The run setup now uses the designed bitmap."), 4000);
+  });
+  connect(setup_, &RunSetup::targetModelChanged, designer_, &ObjectiveDesigner::setTargetModel);
+  designer_->setTargetModel(qs(setup_->config().target.model));
+  if (designerEdits(setup_->config().objective.kind))
+    designer_->setObjectiveParams(setup_->config().objective.params);
+  designer_->undoStack()->clear();  // loading the preset is not an edit
+  return design;
+}
+
+QWidget* MainWindow::buildRunPage() {
   auto* run = new QWidget;
   auto* rl = new QVBoxLayout(run);
   run_label_ = new QLabel(tr("No run shown. Press Start (F5) or open a run from History."));
@@ -82,17 +118,10 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   runSplit->setStretchFactor(0, 3);
   runSplit->setStretchFactor(1, 2);
   rl->addWidget(runSplit, 1);
-  tabs_->addTab(run, tr("Run"));
+  return run;
+}
 
-  samples_ = new SamplesView;
-  tabs_->addTab(samples_, tr("Samples"));
-  history_ = new HistoryBrowser(reader_);
-  tabs_->addTab(history_, tr("History"));
-  compare_ = new CompareView(reader_);
-  tabs_->addTab(compare_, tr("Compare"));
-
-  buildMenus();
-
+void MainWindow::buildStatusBar() {
   step_label_ = new QLabel(tr("idle"));
   speed_label_ = new QLabel;
   eta_label_ = new QLabel;
@@ -105,28 +134,17 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   store->setObjectName(QStringLiteral("storeLabel"));
   store->setToolTip(tr("Runs: %1\nSettings: %2").arg(db_path_, QSettings().fileName()));
   statusBar()->insertPermanentWidget(0, store);
+}
 
-  // Designer <-> setup.
-  connect(designer_, &ObjectiveDesigner::useInRun, this, [this](const nlohmann::json& p) {
-    setup_->setObjectiveParams(p);
-    statusBar()->showMessage(tr("The run setup now uses the designed bitmap."), 4000);
-  });
-  connect(setup_, &RunSetup::targetModelChanged, designer_, &ObjectiveDesigner::setTargetModel);
-  designer_->setTargetModel(qs(setup_->config().target.model));
-  if (designerEdits(setup_->config().objective.kind))
-    designer_->setObjectiveParams(setup_->config().objective.params);
-  designer_->undoStack()->clear();  // loading the preset is not an edit
-
-  // Engine.
+void MainWindow::connectEngine() {
   connect(engine_, &EngineController::runStarted, this,
-          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const QString& configJson) {
-    first_step_ = first;
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const ScheduleMarks& schedule) {
     total_steps_ = total;
     steps_this_session_ = 0;
     clock_.restart();
     if (shown_run_ != id) resetRunViews(id);
     dashboard_->setMetricName(metricName.toStdString());
-    showSchedule(configJson.toStdString());
+    dashboard_->setSchedule(schedule);
     shown_is_live_ = true;
     if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
     history_->refresh();
@@ -147,8 +165,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     pause_->setEnabled(running || (engine_->runId() >= 0 && engine_->isPaused()));
     updateStatus();
   });
+}
 
-  // Store answers for the shown run.
+void MainWindow::connectStore() {
   connect(reader_, &StoreReader::stepsLoaded, this, [this](qint64 id, const MetricsList& steps) {
     if (id != shown_run_ || steps.empty()) return;
     dashboard_->appendMany(steps);
@@ -171,31 +190,31 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
     statusBar()->showMessage(tr("Store: %1").arg(m), 5000);
   });
   connect(reader_, &StoreReader::samplesExported, this, [this](qint64 id, const QString& path, qint64 lines) {
-    statusBar()->showMessage(tr("Wrote %n sample(s) of run #%1 to %2.", nullptr, int(lines)).arg(id).arg(path), 8000);
+    statusBar()->showMessage(
+        tr("Wrote %n sample(s) of run #%1 to %2.", nullptr, int(lines)).arg(id).arg(path), 8000);
   });
   connect(reader_, &StoreReader::actionFailed, this, [this](const QString& m) { showError(m); });
   connect(samples_, &SamplesView::stepRequested, this, [this](qint64 step) {
     if (shown_run_ >= 0) reader_->requestSamples(shown_run_, step);
   });
+}
+
+void MainWindow::connectHistory() {
   connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
   connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
   connect(history_, &HistoryBrowser::revalidateRequested, this, &MainWindow::revalidateRun);
   connect(history_, &HistoryBrowser::resumeRequested, this, [this](qint64 id) { resumeStoredRun(id); });
   connect(history_, &HistoryBrowser::continueRequested, this, &MainWindow::continueRun);
   connect(history_, &HistoryBrowser::configRequested, this, &MainWindow::useRunConfig);
+}
 
-  // A run opened from History (e.g. a CLI `dpg run`) is followed live from the store.
-  poll_.setInterval(1000);
-  connect(&poll_, &QTimer::timeout, this, &MainWindow::pollShownRun);
-  poll_.start();
-
+void MainWindow::restoreLayout() {
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-  design->restoreState(settings.value(QStringLiteral("window/design")).toByteArray());
-  runSplit->restoreState(settings.value(QStringLiteral("window/run")).toByteArray());
-  if (auto* r = findChild<QSplitter*>(QStringLiteral("samplesSplitter")))
-    r->restoreState(settings.value(QStringLiteral("window/samples")).toByteArray());
+  for (const auto& [splitter, key] : kSplitters)
+    if (auto* s = findChild<QSplitter*>(QLatin1String(splitter)))
+      s->restoreState(settings.value(QLatin1String(key)).toByteArray());
   tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
   const auto source = [&](const char* key) {
     const int v = settings.value(QLatin1String(key), 0).toInt();
@@ -204,6 +223,18 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(par
   lmhead_->setSource(source("run/imageSource"));
   compare_->setImageSource(source("compare/imageSource"));
   if (!settings.contains(QStringLiteral("window/geometry"))) resize(1400, 900);
+}
+
+void MainWindow::saveLayout() const {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  for (const auto& [splitter, key] : kSplitters)
+    if (auto* s = findChild<QSplitter*>(QLatin1String(splitter)))
+      settings.setValue(QLatin1String(key), s->saveState());
+  settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+  settings.setValue(QStringLiteral("run/imageSource"), int(lmhead_->source()));
+  settings.setValue(QStringLiteral("compare/imageSource"), int(compare_->imageSource()));
 }
 
 MainWindow::~MainWindow() = default;
@@ -251,38 +282,12 @@ QWidget* MainWindow::buildStartPage() {
 }
 
 void MainWindow::buildMenus() {
-  auto* file = menuBar()->addMenu(tr("&File"));
-  auto* newRun = file->addAction(tr("&New Run from Preset…"), this, [this] { tabs_->setCurrentIndex(StartTab); });
-  newRun->setShortcut(QKeySequence::New);
-  auto* open = file->addAction(tr("&Open Config…"), this, &MainWindow::openConfig);
-  open->setShortcut(QKeySequence::Open);
-  auto* save = file->addAction(tr("&Save Config…"), this, &MainWindow::saveConfig);
-  file->addAction(tr("Open S&tore…"), this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Open run store"), QFileInfo(db_path_).path(),
-                                                   tr("Run stores (*.db);;All files (*)"));
-    if (!f.isEmpty()) openStore(f);
-  });
-  save->setShortcut(QKeySequence::Save);
-  file->addSeparator();
-  auto* exp = file->addMenu(tr("&Export"));
-  exp->addAction(tr("LM-head &Images (PNG)…"), this, &MainWindow::exportImages);
-  exp->addAction(tr("&Curves (CSV)…"), this, &MainWindow::exportCsv);
-  exp->addAction(tr("&Samples (JSON Lines)…"), this, &MainWindow::exportSamples);
-  exp->addAction(tr("Con&fig (JSON)…"), this, &MainWindow::saveConfig);
-  exp->addAction(tr("&Target Bitmap (PNG)…"), this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export target"), QStringLiteral("target.png"),
-                                                   tr("PNG images (*.png)"));
-    if (f.isEmpty()) return;
-    try {
-      designer_->exportPng(f);
-    } catch (const std::exception& e) {
-      showError(qs(e.what()));
-    }
-  });
-  file->addSeparator();
-  auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-  quit->setShortcut(QKeySequence::Quit);
+  buildFileMenu();
+  buildRunMenu();
+  buildViewAndHelpMenus();
+}
 
+void MainWindow::buildRunMenu() {
   auto* runMenu = menuBar()->addMenu(tr("&Run"));
   start_ = runMenu->addAction(tr("&Start"), this, &MainWindow::startRun);
   start_->setShortcut(Qt::Key_F5);
@@ -292,7 +297,16 @@ void MainWindow::buildMenus() {
   stop_ = runMenu->addAction(tr("S&top"), this, &MainWindow::stopRun);
   stop_->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
   stop_->setEnabled(false);
+  auto* tb = addToolBar(tr("Run"));
+  tb->setObjectName(QStringLiteral("runToolbar"));
+  tb->addAction(start_);
+  tb->addAction(pause_);
+  tb->addAction(stop_);
+  start_->setToolTip(tr("Start a run with the current setup (F5)"));
+  stop_->setToolTip(tr("Stop the run (Shift+F5); it can be resumed later"));
+}
 
+void MainWindow::buildViewAndHelpMenus() {
   auto* view = menuBar()->addMenu(tr("&View"));
   const QStringList names = {tr("Start"), tr("Design"), tr("Run"), tr("Samples"), tr("History"), tr("Compare")};
   for (int i = 0; i < names.size(); ++i) {
@@ -312,14 +326,6 @@ void MainWindow::buildMenus() {
                                 QSettings().fileName().toHtmlEscaped()));
   });
   help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-
-  auto* tb = addToolBar(tr("Run"));
-  tb->setObjectName(QStringLiteral("runToolbar"));
-  tb->addAction(start_);
-  tb->addAction(pause_);
-  tb->addAction(stop_);
-  start_->setToolTip(tr("Start a run with the current setup (F5)"));
-  stop_->setToolTip(tr("Stop the run (Shift+F5); it can be resumed later"));
 }
 
 void MainWindow::startRun() {
@@ -365,15 +371,10 @@ void MainWindow::onStep(const engine::StepRecord& r) {
   dashboard_->append(r.metrics);
   last_step_ = r.metrics.step;
   ++steps_this_session_;
-  mean_step_s_ = steps_this_session_ == 1 ? r.metrics.step_seconds : 0.8 * mean_step_s_ + 0.2 * r.metrics.step_seconds;
   if (!r.snapshots.empty()) lmhead_->addSnapshot(snapshot_set(r.metrics.step, r.snapshots));
   if (!r.samples.empty()) samples_->setSamples(r.metrics.step, r.samples);
   run_label_->setText(tr("Run #%1 (live)").arg(shown_run_));
   updateStatus();
-}
-
-void MainWindow::showSchedule(const std::string& configJson) {
-  dashboard_->setSchedule(config::schedule_events_of(configJson));
 }
 
 MainWindow* MainWindow::openStore(const QString& dbPath) {
@@ -396,7 +397,7 @@ void MainWindow::openRun(qint64 runId) {
   if (const auto* r = history_->model()->runById(runId)) {
     run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(session::status_label(*r))));
     dashboard_->setMetricName(r->metric_name);
-    showSchedule(r->config_json);
+    dashboard_->setSchedule(config::schedule_events_of(r->config_json));
     total_steps_ = planned_steps(*r);
   }
   tabs_->setCurrentIndex(RunTab);
@@ -462,16 +463,6 @@ void MainWindow::showError(const QString& message) {
   if (interactive_) QMessageBox::critical(this, tr("DPG Workbench"), message);
 }
 
-void MainWindow::openConfig() {
-  const QString f = QFileDialog::getOpenFileName(this, tr("Open config"), {}, tr("Run configs (*.json)"));
-  if (f.isEmpty()) return;
-  try {
-    loadConfig(config::load_run_config(f.toStdString()));
-  } catch (const std::exception& e) {
-    showError(qs(e.what()));
-  }
-}
-
 void MainWindow::loadConfig(const config::RunConfig& cfg) {
   setup_->setConfig(cfg);
   if (designerEdits(cfg.objective.kind)) designer_->setObjectiveParams(cfg.objective.params);
@@ -515,63 +506,6 @@ void MainWindow::resumeStoredRun(qint64 runId, const QStringList& changes) {
   tabs_->setCurrentIndex(RunTab);
 }
 
-void MainWindow::saveConfig() {
-  try {
-    const auto cfg = setup_->config();
-    const QString f = QFileDialog::getSaveFileName(this, tr("Save config"), QStringLiteral("run.json"),
-                                                   tr("Run configs (*.json)"));
-    if (f.isEmpty()) return;
-    QFile out(f);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) throw std::runtime_error(out.errorString().toStdString());
-    out.write(QByteArray::fromStdString(cfg.to_json().dump(2) + "\n"));
-  } catch (const std::exception& e) {
-    showError(qs(e.what()));
-  }
-}
-
-void MainWindow::exportImages() {
-  const QImage img = lmhead_->exportImage();
-  if (img.isNull()) {
-    showError(tr("No LM-head snapshot to export yet."));
-    return;
-  }
-  const QString f = QFileDialog::getSaveFileName(this, tr("Export images"), QStringLiteral("lmhead.png"),
-                                                 tr("PNG images (*.png)"));
-  if (!f.isEmpty() && !img.save(f, "PNG")) showError(tr("Could not write %1").arg(f));
-}
-
-void MainWindow::exportCsv() {
-  const QString f = QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("curves.csv"),
-                                                 tr("CSV files (*.csv)"));
-  if (f.isEmpty()) return;
-  QFile out(f);
-  if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-    showError(tr("Could not write %1: %2").arg(f, out.errorString()));
-    return;
-  }
-  out.write(dashboard_->toCsv().toUtf8());
-}
-
-void MainWindow::exportSamples() {
-  if (shown_run_ < 0) {
-    showError(tr("No run is shown: start one, or open one from History."));
-    return;
-  }
-  const QString f = QFileDialog::getSaveFileName(this, tr("Export samples"),
-                                                 QStringLiteral("run%1-samples.jsonl").arg(shown_run_),
-                                                 tr("JSON Lines (*.jsonl);;All files (*)"));
-  if (!f.isEmpty()) exportSamplesTo(f);
-}
-
-void MainWindow::exportSamplesTo(const QString& path) {
-  if (shown_run_ < 0) {
-    showError(tr("No run is shown: start one, or open one from History."));
-    return;
-  }
-  statusBar()->showMessage(tr("Exporting the samples of run #%1…").arg(shown_run_));
-  reader_->requestExportSamples(shown_run_, path);
-}
-
 void MainWindow::closeEvent(QCloseEvent* e) {
   if (engine_->isRunning() && interactive_) {
     const auto answer = QMessageBox::question(this, tr("Quit"),
@@ -581,16 +515,7 @@ void MainWindow::closeEvent(QCloseEvent* e) {
       return;
     }
   }
-  QSettings settings;
-  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-  settings.setValue(QStringLiteral("window/state"), saveState());
-  if (auto* d = findChild<QSplitter*>(QStringLiteral("designSplitter"))) settings.setValue(QStringLiteral("window/design"), d->saveState());
-  if (auto* r = findChild<QSplitter*>(QStringLiteral("runSplitter"))) settings.setValue(QStringLiteral("window/run"), r->saveState());
-  if (auto* r = findChild<QSplitter*>(QStringLiteral("samplesSplitter")))
-    settings.setValue(QStringLiteral("window/samples"), r->saveState());
-  settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
-  settings.setValue(QStringLiteral("run/imageSource"), int(lmhead_->source()));
-  settings.setValue(QStringLiteral("compare/imageSource"), int(compare_->imageSource()));
+  saveLayout();
   engine_->stop();
   e->accept();
 }

@@ -81,11 +81,23 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* e) override;
 
  private:
-  void buildMenus();
+  // Construction: one builder a page, the menus and the status bar, then the connections a view at a time.
   QWidget* buildStartPage();
+  QWidget* buildDesignPage();
+  QWidget* buildRunPage();
+  void buildMenus();
+  void buildFileMenu();
+  void buildRunMenu();
+  void buildViewAndHelpMenus();
+  void buildStatusBar();
+  void connectEngine();
+  void connectStore();
+  void connectHistory();
+  /// Window geometry, splitter sizes, the current tab and the image sources, kept in QSettings.
+  void restoreLayout();
+  void saveLayout() const;
+
   void resetRunViews(qint64 runId);
-  /// Marks the lr drop and objective stages of a run's config on the dashboard.
-  void showSchedule(const std::string& configJson);
   void onStep(const engine::StepRecord& r);
   void updateStatus();
   void pollShownRun();
@@ -124,10 +136,8 @@ class MainWindow : public QMainWindow {
   bool shown_was_running_ = false;  ///< the shown (store-followed) run was running at the last poll
   qint64 last_step_ = 0;
   qint64 last_snapshot_step_ = 0;
-  qint64 first_step_ = 1;
   qint64 total_steps_ = 0;
   qint64 steps_this_session_ = 0;
-  double mean_step_s_ = 0;
   bool interactive_ = true;
   QString last_error_;
 };

@@ -13,45 +13,43 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace dpg::ui {
 
-class StoreWorker : public QObject {
-  Q_OBJECT
+/// The reader thread's side: its read-only connection and the reads and edits, in plain C++. Every call runs in
+/// the reader's thread and answers by value; a failed read throws. No signals: the answers reach the GUI as
+/// StoreReader's signals, declared once, there.
+class StoreWorker {
  public:
-  explicit StoreWorker(QString path) : path_(std::move(path)) {}
-  ~StoreWorker() override;
+  explicit StoreWorker(std::string path) : path_(std::move(path)) {}
+  ~StoreWorker();
 
- public Q_SLOTS:
-  void listRuns();
-  void loadSteps(qint64 runId, qint64 sinceStep);
-  void loadSnapshots(qint64 runId, qint64 sinceStep);
-  void loadSamples(qint64 runId, qint64 step);
-  void loadCompare(const QList<qint64>& runIds, qint64 step, dpg::ui::ImageSource source);
-  void rename(qint64 runId, const QString& name);
-  void setNotes(qint64 runId, const QString& notes);
+  /// Every run, those whose process died marked interrupted (none before the store file exists).
+  RunList runs();
+  /// The reads below answer nothing (nullopt) before the store file exists: the next poll asks again.
+  std::optional<MetricsList> steps(qint64 runId, qint64 sinceStep);
+  std::optional<SnapshotList> snapshots(qint64 runId, qint64 sinceStep);
+  std::optional<SampleList> samples(qint64 runId, qint64 step);
+  std::optional<CompareList> compare(const QList<qint64>& runIds, qint64 step, ImageSource source);
+  /// Edits, each through a short-lived writable connection.
+  void rename(qint64 runId, const std::string& name);
+  void setNotes(qint64 runId, const std::string& notes);
   void deleteRun(qint64 runId);
-  void exportSamples(qint64 runId, const QString& path);
-
- Q_SIGNALS:
-  void runsListed(const dpg::ui::RunList& runs);
-  void stepsLoaded(qint64 runId, const dpg::ui::MetricsList& steps);
-  void snapshotsLoaded(qint64 runId, const dpg::ui::SnapshotList& snapshots);
-  void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);
-  void compareLoaded(const dpg::ui::CompareList& runs);
-  void samplesExported(qint64 runId, const QString& path, qint64 lines);
-  /// A user-requested action (an export, a deletion) failed, with a whole sentence for a message box (poll
-  /// errors only reach the status bar).
-  void actionFailed(const QString& message);
-  void error(const QString& message);
+  /// The number of samples written.
+  qint64 exportSamples(qint64 runId, const std::string& path);
+  /// Drops the connection after a failure; the next call reopens it.
+  void reset() { store_.reset(); }
 
  private:
   store::RunStore* store();
-  QString path_;
+  CompareRun compareRun(store::RunStore& s, const store::RunInfo& info, qint64 step, ImageSource source);
+  std::string path_;
   std::unique_ptr<store::RunStore> store_;
 };
 
-/// GUI-thread facade of a StoreWorker. Every request returns at once.
+/// GUI-thread facade of a StoreWorker. Every request returns at once; the answer is one of the signals below,
+/// emitted in the GUI thread.
 class StoreReader : public QObject {
   Q_OBJECT
  public:
@@ -87,11 +85,17 @@ class StoreReader : public QObject {
   void error(const QString& message);
 
  private:
-  template <class F>
-  void post(F f);
+  /// Runs @p work (StoreWorker& -> std::optional<T>) in the reader's thread and hands a value it returns to
+  /// @p answer in the GUI thread. A throw resets the connection and reaches the GUI as @p failed(its message).
+  template <class Work, class Answer, class Failed>
+  void post(Work work, Answer answer, Failed failed);
+  /// post() for the reads: a failure is a status-bar error.
+  template <class Work, class Answer>
+  void read(Work work, Answer answer);
   QString path_;
   QThread thread_;
-  StoreWorker* worker_ = nullptr;
+  QObject* context_ = nullptr;  ///< lives in thread_: the queued calls run there
+  std::unique_ptr<StoreWorker> worker_;
 };
 
 }  // namespace dpg::ui

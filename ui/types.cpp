@@ -10,6 +10,8 @@
 namespace dpg::ui {
 
 void register_metatypes() {
+  qRegisterMetaType<config::RunConfig>("dpg::config::RunConfig");
+  qRegisterMetaType<ScheduleMarks>("dpg::ui::ScheduleMarks");
   qRegisterMetaType<engine::StepRecord>("dpg::engine::StepRecord");
   qRegisterMetaType<engine::StepMetrics>("dpg::engine::StepMetrics");
   qRegisterMetaType<SnapshotSet>("dpg::ui::SnapshotSet");

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Value types that cross threads in the GUI (engine worker -> GUI, store reader -> GUI).
-/// Everything is sent by value through queued signals; nothing is shared.
+/// @file Value types that cross threads in the GUI (GUI -> engine worker, engine worker -> GUI,
+/// store reader -> GUI). Everything is sent by value through queued signals; nothing is shared.
+/// core/config stays free of Qt, so its types are declared as Qt metatypes here.
+#include "core/config/run_config.h"
 #include "core/config/schedule.h"
 #include "core/dpg/records.h"
 #include "core/store/run_store.h"
@@ -27,6 +29,8 @@ struct SnapshotSet {
   bool has_training() const { return !sign.empty() || !delta.empty(); }
 };
 
+/// A run's schedule marks (lr and KL drops, objective stages) in step order, as the curves show them.
+using ScheduleMarks = std::vector<config::ScheduleEvent>;
 using MetricsList = std::vector<engine::StepMetrics>;
 using SampleList = std::vector<engine::Sample>;
 using RunList = std::vector<store::RunInfo>;
@@ -40,7 +44,7 @@ struct CompareRun {
   engine::Image sign;
   engine::Image target;
   bool validation = false;  ///< the sign image is the validation's (repeat 0), not the training run's
-  std::vector<config::ScheduleEvent> schedule;  ///< lr drop and stages (none when the config cannot be read)
+  ScheduleMarks schedule;   ///< lr drop and stages (none when the config cannot be read)
 };
 using CompareList = std::vector<CompareRun>;
 
@@ -79,6 +83,8 @@ qint64 planned_steps(const store::RunInfo& run);
 
 }  // namespace dpg::ui
 
+Q_DECLARE_METATYPE(dpg::config::RunConfig)
+Q_DECLARE_METATYPE(dpg::ui::ScheduleMarks)
 Q_DECLARE_METATYPE(dpg::engine::StepRecord)
 Q_DECLARE_METATYPE(dpg::engine::StepMetrics)
 Q_DECLARE_METATYPE(dpg::ui::SnapshotSet)

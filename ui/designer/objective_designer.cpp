@@ -46,6 +46,15 @@ objective::Bitmap fitToMax(const objective::Bitmap& b) {
   const double s = double(kMaxSide) / std::max(b.rows(), b.cols());
   return b.resampled(std::max(1, int(b.rows() * s)), std::max(1, int(b.cols() * s)));
 }
+/// A text-only tool button appended to @p row.
+QToolButton* addToolButton(QWidget* parent, QHBoxLayout* row, const QString& text, const QString& tip) {
+  auto* b = new QToolButton(parent);
+  b->setText(text);
+  b->setToolTip(tip);
+  b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  row->addWidget(b);
+  return b;
+}
 }  // namespace
 
 ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
@@ -56,26 +65,52 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   auto* top = new QHBoxLayout(this);
   auto* left = new QVBoxLayout;
   auto* tools = new QHBoxLayout;
-  auto addTool = [&](const QString& text, const QString& tip) {
-    auto* b = new QToolButton(this);
-    b->setText(text);
-    b->setToolTip(tip);
-    b->setToolButtonStyle(Qt::ToolButtonTextOnly);
-    tools->addWidget(b);
-    return b;
-  };
+  addDrawingTools(tools);
+  addEditButtons(tools);
+  tools->addStretch();
+  left->addLayout(tools);
+  left->addWidget(canvas_, 1);
+  size_label_ = new QLabel(this);
+  left->addWidget(size_label_);
+  top->addLayout(left, 3);
+
+  auto* panel = new QWidget;
+  auto* side = new QVBoxLayout(panel);
+  auto* scroll = new QScrollArea(this);
+  scroll->setWidgetResizable(true);
+  scroll->setWidget(panel);
+  scroll->setMinimumWidth(340);
+  top->addWidget(scroll, 2);
+  side->addWidget(buildGridBox());
+  side->addWidget(buildSourcesBox());
+  side->addWidget(buildPatchBox());
+  error_label_ = new QLabel;
+  error_label_->setWordWrap(true);
+  error_label_->setStyleSheet(QStringLiteral("color: #b00020"));
+  side->addWidget(error_label_);
+  side->addStretch();
+
+  connect(canvas_, &BitmapCanvas::bitmapChanged, this, &ObjectiveDesigner::refresh);
+  connect(canvas_, &BitmapCanvas::focusChanged, this, &ObjectiveDesigner::refresh);
+  for (auto* s : {token_offset_, dim_offset_})
+    connect(s, &QSpinBox::valueChanged, this, &ObjectiveDesigner::refresh);
+  refresh();
+}
+
+void ObjectiveDesigner::addDrawingTools(QHBoxLayout* tools) {
   // Three exclusive tools; P, E and F switch between them while the keyboard focus is inside the designer (not
   // window-wide, so the run setup beside it keeps those keys).
   auto* toolGroup = new QButtonGroup(this);
   const std::pair<BitmapCanvas::Tool, std::array<QString, 3>> toolSpecs[] = {
       {BitmapCanvas::Tool::Paint, {tr("Paint"), tr("Left-drag paints dark cells (P)"), QStringLiteral("P")}},
-      {BitmapCanvas::Tool::Erase, {tr("Erase"), tr("Left-drag erases (right-drag always erases) (E)"), QStringLiteral("E")}},
+      {BitmapCanvas::Tool::Erase,
+       {tr("Erase"), tr("Left-drag erases (right-drag always erases) (E)"), QStringLiteral("E")}},
       {BitmapCanvas::Tool::Focus,
        {tr("Focus"), tr("Click a pixel to give it the focus weight in Φ; click again or right-click to remove (F)"),
         QStringLiteral("F")}},
   };
   for (const auto& [tool, spec] : toolSpecs) {
-    auto* b = addTool(spec[0], spec[1]);
+    auto* b = addToolButton(this, tools, spec[0], spec[1]);
     b->setCheckable(true);
     b->setChecked(tool == BitmapCanvas::Tool::Paint);
     toolGroup->addButton(b, int(tool));
@@ -93,15 +128,21 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   focus_weight_->setSingleStep(0.5);
   focus_weight_->setValue(canvas_->focusWeight());
   focus_weight_->setPrefix(QStringLiteral("×"));
-  focus_weight_->setToolTip(tr("Weight a Focus click gives a pixel in Φ (every other pixel weighs 1; 0 leaves it out)"));
+  focus_weight_->setToolTip(
+      tr("Weight a Focus click gives a pixel in Φ (every other pixel weighs 1; 0 leaves it out)"));
   connect(focus_weight_, &QDoubleSpinBox::valueChanged, canvas_, &BitmapCanvas::setFocusWeight);
   tools->addWidget(focus_weight_);
-  connect(addTool(tr("Clear focus"), tr("Remove every focus weight")), &QToolButton::clicked, this,
-          &ObjectiveDesigner::clearFocus);
-  connect(addTool(tr("Invert"), tr("Swap dark and light")), &QToolButton::clicked, this, &ObjectiveDesigner::invert);
-  connect(addTool(tr("Clear"), tr("All cells light")), &QToolButton::clicked, this, &ObjectiveDesigner::clearGrid);
-  auto* undoB = addTool(tr("Undo"), tr("Undo (Ctrl+Z)"));
-  auto* redoB = addTool(tr("Redo"), tr("Redo (Ctrl+Shift+Z)"));
+}
+
+void ObjectiveDesigner::addEditButtons(QHBoxLayout* tools) {
+  connect(addToolButton(this, tools, tr("Clear focus"), tr("Remove every focus weight")), &QToolButton::clicked,
+          this, &ObjectiveDesigner::clearFocus);
+  connect(addToolButton(this, tools, tr("Invert"), tr("Swap dark and light")), &QToolButton::clicked, this,
+          &ObjectiveDesigner::invert);
+  connect(addToolButton(this, tools, tr("Clear"), tr("All cells light")), &QToolButton::clicked, this,
+          &ObjectiveDesigner::clearGrid);
+  auto* undoB = addToolButton(this, tools, tr("Undo"), tr("Undo (Ctrl+Z)"));
+  auto* redoB = addToolButton(this, tools, tr("Redo"), tr("Redo (Ctrl+Shift+Z)"));
   connect(undoB, &QToolButton::clicked, undo_, &QUndoStack::undo);
   connect(redoB, &QToolButton::clicked, undo_, &QUndoStack::redo);
   connect(undo_, &QUndoStack::canUndoChanged, undoB, &QWidget::setEnabled);
@@ -116,21 +157,9 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   redoAct->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   addAction(undoAct);
   addAction(redoAct);
-  tools->addStretch();
-  left->addLayout(tools);
-  left->addWidget(canvas_, 1);
-  size_label_ = new QLabel(this);
-  left->addWidget(size_label_);
-  top->addLayout(left, 3);
+}
 
-  auto* panel = new QWidget;
-  auto* side = new QVBoxLayout(panel);
-  auto* scroll = new QScrollArea(this);
-  scroll->setWidgetResizable(true);
-  scroll->setWidget(panel);
-  scroll->setMinimumWidth(340);
-  top->addWidget(scroll, 2);
-
+QWidget* ObjectiveDesigner::buildGridBox() {
   auto* grid = new QGroupBox(tr("Grid"));
   auto* gl = new QHBoxLayout(grid);
   rows_ = new QSpinBox;
@@ -143,13 +172,22 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   auto* resize = new QPushButton(tr("Resize"));
   gl->addWidget(resize);
   connect(resize, &QPushButton::clicked, this, [this] { resizeGrid(rows_->value(), cols_->value()); });
-  side->addWidget(grid);
+  return grid;
+}
 
+QWidget* ObjectiveDesigner::buildSourcesBox() {
   auto* presets = new QGroupBox(tr("Sources"));
   auto* pl = new QFormLayout(presets);
   auto* sixty = new QPushButton(tr("The paper's \"67\" (6×7)"));
   connect(sixty, &QPushButton::clicked, this, &ObjectiveDesigner::loadSixtySeven);
   pl->addRow(sixty);
+  addQrRows(pl);
+  addTextRows(pl);
+  addPngRow(pl);
+  return presets;
+}
+
+void ObjectiveDesigner::addQrRows(QFormLayout* pl) {
   // Defaults as in the qr-tiny preset: a short payload at EC level H survives the most wrong modules
   // (docs/results.md (c): 15 of 441 flipped still scan, against 5 for "dpg workbench" at level L).
   qr_text_ = new QLineEdit(QStringLiteral("DPG"));
@@ -177,6 +215,9 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
       error_label_->setText(qs(e.what()));
     }
   });
+}
+
+void ObjectiveDesigner::addTextRows(QFormLayout* pl) {
   text_ = new QLineEdit(QStringLiteral("67"));
   font_ = new QFontComboBox;
   threshold_ = new QSpinBox;
@@ -193,6 +234,9 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   connect(textB, &QPushButton::clicked, this, [this] {
     makeText(text_->text(), font_->currentFont(), threshold_->value(), rows_->value());
   });
+}
+
+void ObjectiveDesigner::addPngRow(QFormLayout* pl) {
   auto* pngRow = new QHBoxLayout;
   auto* importB = new QPushButton(tr("Import PNG…"));
   auto* exportB = new QPushButton(tr("Export PNG…"));
@@ -219,8 +263,9 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
       error_label_->setText(qs(e.what()));
     }
   });
-  side->addWidget(presets);
+}
 
+QWidget* ObjectiveDesigner::buildPatchBox() {
   auto* patch = new QGroupBox(tr("LM-head patch"));
   auto* fl = new QFormLayout(patch);
   token_offset_ = new QSpinBox;
@@ -244,18 +289,7 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
   use->setToolTip(tr("Set the run's objective to this bitmap and patch"));
   fl->addRow(use);
   connect(use, &QPushButton::clicked, this, [this] { Q_EMIT useInRun(objectiveParams()); });
-  side->addWidget(patch);
-  error_label_ = new QLabel;
-  error_label_->setWordWrap(true);
-  error_label_->setStyleSheet(QStringLiteral("color: #b00020"));
-  side->addWidget(error_label_);
-  side->addStretch();
-
-  connect(canvas_, &BitmapCanvas::bitmapChanged, this, &ObjectiveDesigner::refresh);
-  connect(canvas_, &BitmapCanvas::focusChanged, this, &ObjectiveDesigner::refresh);
-  for (auto* s : {token_offset_, dim_offset_})
-    connect(s, &QSpinBox::valueChanged, this, &ObjectiveDesigner::refresh);
-  refresh();
+  return patch;
 }
 
 const objective::Bitmap& ObjectiveDesigner::bitmap() const { return canvas_->bitmap(); }

@@ -13,6 +13,8 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QFontComboBox;
+class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -66,6 +68,15 @@ class ObjectiveDesigner : public QWidget {
   void changed();
 
  private:
+  // Construction, a part of the page each.
+  void addDrawingTools(QHBoxLayout* tools);  ///< Paint / Erase / Focus and the focus weight
+  void addEditButtons(QHBoxLayout* tools);   ///< clear focus, invert, clear, undo, redo
+  QWidget* buildGridBox();
+  QWidget* buildSourcesBox();  ///< "67", QR code, rendered text, PNG import/export
+  void addQrRows(QFormLayout* form);
+  void addTextRows(QFormLayout* form);
+  void addPngRow(QFormLayout* form);
+  QWidget* buildPatchBox();  ///< token/hidden offsets, sharpness, the fit check, "Use in run setup"
   void refresh();
   QUndoStack* undo_ = nullptr;
   BitmapCanvas* canvas_ = nullptr;
