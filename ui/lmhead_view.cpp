@@ -56,7 +56,8 @@ QLabel* caption(const QString& text, QWidget* parent) {
 static plugin::JudgeFactory any_plugin_judges() {
   return [](const engine::Image& target) {
     static const plugin::PluginRegistry registry;
-    return registry.any_judges()(target);
+    static const plugin::JudgeFactory judges = registry.any_judges();  // plugins scanned once
+    return judges(target);
   };
 }
 
