@@ -59,12 +59,14 @@ if [[ ! -f "$TARBALL" ]]; then
   log "debootstrap: a minimal Debian 12 root (once; cached in $TARBALL)"
   command -v debootstrap >/dev/null || scripts/setup.sh --no-build
   tmp="$(mktemp -d)"
+  chmod 755 "$tmp"  # the root's own mode: mktemp's 0700 would lock every user but root out of it
   debootstrap --variant=minbase bookworm "$tmp" "$MIRROR" >"$OUT/debootstrap.log"
   tar -C "$tmp" -cf "$TARBALL.part" . && mv "$TARBALL.part" "$TARBALL"
   rm -rf --one-file-system "$tmp"
 fi
 mkdir -p "$R"
 tar -C "$R" -xf "$TARBALL"
+chmod 755 "$R"
 cp /etc/resolv.conf "$R/etc/resolv.conf"
 security="${MIRROR%/debian}/debian-security"
 cat >"$R/etc/apt/sources.list" <<EOF
@@ -102,14 +104,18 @@ got="$(as_user dpg --version)"
 [[ "$got" == "dpg $VERSION" ]] || fail "dpg --version said '$got', the package is $VERSION"
 as_user env QT_QPA_PLATFORM=offscreen dpg-workbench --version | grep -qF "$VERSION" || fail "dpg-workbench --version"
 if as_user ldd /usr/bin/dpg /usr/bin/dpg-workbench | grep -q "not found"; then fail "unresolved libraries"; fi
-as_user ldd /usr/bin/dpg | grep -q "libtorch_cpu.so => /usr/lib/dpg-workbench/" || fail "LibTorch not bundled"
+for lib in libtorch_cpu.so libc10.so; do  # resolved through the RUNPATH, $ORIGIN/../lib/dpg-workbench
+  as_user ldd /usr/bin/dpg | grep -Eq "$lib => /usr/(bin/\.\./)?lib/dpg-workbench/$lib " \
+    || fail "$lib is not loaded from the bundled /usr/lib/dpg-workbench"
+done
 
 log "dpg run --preset 67-tiny --set grpo.steps=3"
 as_user dpg run --preset 67-tiny --set grpo.steps=3 >"$OUT/run.log" 2>&1 || { cat "$OUT/run.log"; fail "dpg run"; }
 db="/home/tester/.local/share/dpg-workbench/runs.db"
 [[ -f "$R$db" ]] || fail "the run is not in the default XDG store $db"
 as_user dpg runs show 1 >"$OUT/show.log" || fail "dpg runs show 1"
-grep -q "finished" "$OUT/show.log" || { cat "$OUT/show.log"; fail "run 1 did not finish"; }
+grep -qx "status: done *" "$OUT/show.log" || { cat "$OUT/show.log"; fail "run 1 did not finish (status done)"; }
+grep -q "done in .* finished" "$OUT/run.log" || fail "dpg run did not report the 3 steps finished"
 [[ "$(sqlite3 "$R$db" 'select app_version from runs where id = 1')" == "$VERSION" ]] \
   || fail "run 1 does not record the version $VERSION"
 
