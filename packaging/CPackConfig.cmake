@@ -30,7 +30,7 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, hicolor-icon-theme")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
 # dpg pretrain reads these corpora; a run from the bundled models and presets does not.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "wordnet-base, fortunes")
-# LibTorch's CPU library dominates the package; see docs/packaging.md for the sizes and times of each compression.
+# LibTorch's CPU library dominates the package (docs/packaging.md has its size); xz packs it to about a sixth.
 set(DPG_DEB_COMPRESSION "xz" CACHE STRING "Compression of the .deb's data (gzip, xz, zstd)")
 set(CPACK_DEBIAN_COMPRESSION_TYPE ${DPG_DEB_COMPRESSION})
 include(CPack)
