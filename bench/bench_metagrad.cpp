@@ -137,9 +137,8 @@ int main(int argc, char** argv) {
     for (int64_t T : Ts) {
       engine::InnerConfig ic;
       ic.T = T;
-      ic.B = m.B;
       ic.lr = 1e-3;
-      engine::InnerTrainer tr(m.cfg, params0, ic);
+      engine::InnerTrainer tr(m.cfg, params0, ic, m.B);
       auto data = data_for(T * m.B, m.L, 7 + uint64_t(T));
       std::vector<double> plain;
       for (int r = 0; r < reps; ++r) {

@@ -77,25 +77,26 @@ void run_attribute(const AttributeArgs& a) {
     throw std::invalid_argument("--params is not valid JSON: " + a.params);
   }
 
-  auto target = model::load_model(model::resolve_model_path(a.model),
-                                  a.dtype == "float64" ? torch::kFloat64 : torch::kFloat32);
-  if (a.dtype != "float32" && a.dtype != "float64") throw std::invalid_argument("--dtype must be float32 or float64");
+  engine::InnerConfig ic;
+  ic.T = a.T;
+  ic.lr = a.lr;
+  ic.micro_batch = a.micro_batch;
+  const auto dtype = config::parse_enum<config::Dtype>(a.dtype);
+  const auto optimizer = config::parse_enum<config::InnerOptimizer>(a.optimizer);
+  if (!dtype) throw std::invalid_argument("--dtype must be float32 or float64");
+  if (!optimizer) throw std::invalid_argument("--optimizer must be adamw or sgd");
+  ic.dtype = *dtype;
+  ic.optimizer = *optimizer;
+  auto target =
+      model::load_model(model::resolve_model_path(a.model), engine::torch_dtype(ic.dtype));
   const int64_t seq_len = a.seq_len > 0 ? a.seq_len : std::min<int64_t>(target.config.max_ctx + 1, 129);
   plugin::PluginRegistry registry;
   auto obj = registry.create(a.objective, params,
                              plugin::TargetContext{target.tokenizer.get(), seq_len, &target.config});
   obj->check_compatible(target.config);
 
-  engine::InnerConfig ic;
-  ic.T = a.T;
-  ic.B = B;
-  ic.lr = a.lr;
-  ic.micro_batch = a.micro_batch;
-  ic.dtype = a.dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
-  if (a.optimizer == "sgd") ic.optimizer = engine::InnerOptimizer::Sgd;
-  else if (a.optimizer != "adamw") throw std::invalid_argument("--optimizer must be adamw or sgd");
   torch::manual_seed(a.seed);
-  engine::InnerTrainer trainer(target.config, target.params, ic);
+  engine::InnerTrainer trainer(target.config, target.params, ic, B);
   auto data = engine::make_inner_data(*target.tokenizer, texts, seq_len);
 
   engine::MetagradOptions mo;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/dpg/checkpoint_plan.h"
 
+#include "core/config/inner_config.h"
 #include "core/model/errors.h"
 
 #include <algorithm>
@@ -8,9 +9,6 @@
 
 namespace dpg::engine {
 namespace {
-
-constexpr Schedule kSchedules[] = {Schedule::Auto,      Schedule::All,        Schedule::Sqrt,
-                                   Schedule::AllGraphs, Schedule::SqrtGraphs, Schedule::Unroll};
 
 // k = ⌈√T⌉: the segment length of the sqrt schedules.
 int64_t sqrt_segment(int64_t T) {
@@ -20,22 +18,14 @@ int64_t sqrt_segment(int64_t T) {
 }  // namespace
 
 std::string schedule_name(Schedule s) {
-  switch (s) {
-    case Schedule::Auto: return "auto";
-    case Schedule::All: return "all";
-    case Schedule::Sqrt: return "sqrt";
-    case Schedule::AllGraphs: return "all+graphs";
-    case Schedule::SqrtGraphs: return "sqrt+graphs";
-    case Schedule::Unroll: return "unroll";
-  }
-  return "?";
+  return s == Schedule::Unroll ? "unroll" : config::name_of(s);
 }
 
 Schedule parse_schedule(const std::string& n) {
-  for (auto s : kSchedules)
-    if (schedule_name(s) == n) return s;
-  throw model::ConfigError("inner.schedule: '" + n +
-                           "' is not one of auto, all, sqrt, all+graphs, sqrt+graphs, unroll");
+  if (n == "unroll") return Schedule::Unroll;
+  if (const auto s = config::parse_enum<Schedule>(n)) return *s;
+  throw model::ConfigError("inner.schedule: '" + n + "' is not one of " +
+                           config::spellings_list<Schedule>() + ", unroll");
 }
 
 int64_t estimate_memory(int64_t T, const StepSizes& z, Schedule s) {
@@ -55,8 +45,12 @@ std::pair<Schedule, std::string> choose_schedule(int64_t T, const StepSizes& z, 
   for (auto s : {Schedule::AllGraphs, Schedule::SqrtGraphs, Schedule::All, Schedule::Sqrt}) {
     const int64_t need = estimate_memory(T, z, s);
     if (need <= budget || s == Schedule::Sqrt) {
-      std::string why = schedule_name(s) + ": needs ~" + std::to_string(need >> 20) +
-                        " MiB of the " + std::to_string(budget >> 20) + " MiB budget";
+      const std::string of_budget =
+          budget == config::kNoMemoryLimit
+              ? std::string(", no memory limit")
+              : " of the " + std::to_string(budget >> 20) + " MiB budget";
+      std::string why =
+          schedule_name(s) + ": needs ~" + std::to_string(need >> 20) + " MiB" + of_budget;
       if (need > budget)
         why += " (over budget: no schedule fits; consider spill_dir or micro_batch)";
       return {s, why};

@@ -11,6 +11,8 @@
 ///                double backward;
 ///   sqrt+graphs  store every k-th state; recompute each segment with graphs kept;
 ///   unroll       one graph through all T steps (the reference; O(T) graphs).
+#include "core/config/enums.h"
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -18,7 +20,9 @@
 
 namespace dpg::engine {
 
-enum class Schedule { Auto, All, Sqrt, AllGraphs, SqrtGraphs, Unroll };
+/// The schedules are the run config's inner.schedule (core/config/enums.h), with Unroll for
+/// tests and benchmarks.
+using config::Schedule;
 std::string schedule_name(Schedule s);
 /// "auto", "all", "sqrt", "all+graphs", "sqrt+graphs", "unroll"; else throws model::ConfigError.
 Schedule parse_schedule(const std::string& name);

@@ -31,22 +31,6 @@ uint64_t mix(uint64_t seed, int64_t step, uint64_t stream) {
   return z ^ (z >> 31);
 }
 
-InnerConfig inner_config(const config::InnerConfig& c, int64_t T, int64_t B) {
-  InnerConfig ic;
-  ic.T = T;
-  ic.B = B;
-  ic.optimizer = c.optimizer == "sgd" ? InnerOptimizer::Sgd : InnerOptimizer::AdamW;
-  ic.lr = c.lr;
-  ic.beta1 = c.beta1;
-  ic.beta2 = c.beta2;
-  ic.eps = c.eps;
-  ic.eps_root = c.eps_root;
-  ic.weight_decay = c.weight_decay;
-  ic.micro_batch = c.micro_batch;
-  ic.dtype = c.dtype == "float64" ? torch::kFloat64 : torch::kFloat32;
-  return ic;
-}
-
 void add_images(StepRecord& rec, const ObjectiveView& v, const std::string& prefix) {
   if (!v.delta.empty()) rec.snapshots.push_back({prefix + "delta", v.delta});
   if (!v.sign.empty()) rec.snapshots.push_back({prefix + "sign", v.sign});
@@ -83,7 +67,7 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
   }
   // Token credit sums the target's per-byte τ over the bytes each generator token wrote, so the target must
   // read bytes; the generator may be byte-level or byte-level BPE (policy.h, token_rewards).
-  if (in_.config.grpo.credit == "token" && in_.target.tokenizer->kind() != "byte")
+  if (in_.config.grpo.credit == config::Credit::Token && in_.target.tokenizer->kind() != "byte")
     throw model::ConfigError("grpo.credit: token credit needs a byte-level target tokenizer (this run's target is " +
                              in_.target.tokenizer->kind() + "); use \"sequence\"");
   for (const auto& [n, t] : in_.generator.params) {
@@ -175,11 +159,10 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     return obj.Phi(tcfg, pT, p0);
   };
   auto rewards = torch::zeros({n}, torch::kFloat64);
-  const bool token_credit = c.grpo.credit == "token";
+  const bool token_credit = c.grpo.credit == config::Credit::Token;
+  const bool dpg_reward = c.grpo.reward == config::Reward::Dpg;
   torch::Tensor tau_tokens;  // [n, seq_len − 1] with token credit, rows in rollout order
-  const int64_t runs = c.grpo.cross_group && c.grpo.reward == "dpg" ? 1 : G;
-  const int64_t per_run = n / runs;
-  const auto ic = inner_config(c.inner, c.inner.T, per_run / c.inner.T);
+  const int64_t runs = c.datasets_per_step();
   ObjectiveView train_view;
   double phi_sum = 0;
   for (int64_t j = 0; j < runs; ++j) {
@@ -195,12 +178,12 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
     std::vector<std::string> texts;
     for (auto i : idx) texts.push_back(ro.responses[size_t(i)]);
     auto data = make_inner_data(*in_.target.tokenizer, texts, c.target.seq_len);
-    InnerTrainer trainer(tcfg, in_.target.params, ic);
+    InnerTrainer trainer(tcfg, in_.target.params, c.inner, c.inner_batch());
     model::TensorMap phi_T;
-    if (c.grpo.reward == "dpg") {
+    if (dpg_reward) {
       MetagradOptions mo;
-      mo.schedule = parse_schedule(c.inner.schedule);
-      if (c.inner.memory_budget_mb > 0) mo.memory_budget_bytes = c.inner.memory_budget_mb << 20;
+      mo.schedule = c.inner.schedule;
+      mo.memory_budget_bytes = c.inner.memory_budget_bytes();
       mo.cancelled = is_cancelled;
       mo.per_token = token_credit;
       auto r = metagrad(trainer, data, phi_fn, mo);
@@ -235,7 +218,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   const auto& gcfg = in_.generator.config;
   const int64_t pad = in_.generator.tokenizer->eos_id() >= 0 ? in_.generator.tokenizer->eos_id() : 0;
   auto batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, pad);
-  auto adv_seq = c.grpo.reward == "dpg" ? group_advantages(rewards, G) : batch_advantages(rewards);
+  auto adv_seq = dpg_reward ? group_advantages(rewards, G) : batch_advantages(rewards);
   auto adv = token_credit ? token_advantages(token_rewards(tau_tokens, batch, ro.prompt_ids,
                                                            response_token_bytes(*in_.generator.tokenizer,
                                                                                 ro.response_ids),
@@ -317,13 +300,12 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
   const Objective& obj = objective_at(s);
   const int64_t R = c.validation.repeats;
   const uint64_t stream0 = mix(c.seed, s, 3);
-  const auto vic = inner_config(c.inner, c.validation.T, c.val_batch());
   Validation v;
   for (int64_t r = 0; r < R; ++r) {
     Rollouts vr = sample(in_.val_prompts, c.validation.prompts, r == 0 ? stream0 : mix(stream0, r, 0), false,
                          c.validation.temperature, cancel);
     auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
-    InnerTrainer vtrainer(tcfg, in_.target.params, vic);
+    InnerTrainer vtrainer(tcfg, in_.target.params, c.val_inner(), c.val_batch());
     auto vphi_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
     if (cancel && cancel->load()) throw Cancelled();
     torch::NoGradGuard ng;

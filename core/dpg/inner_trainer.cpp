@@ -14,29 +14,15 @@ namespace dpg::engine {
 
 using model::ConfigError;
 
-void InnerConfig::validate() const {
-  auto need = [](bool ok, const std::string& field, const std::string& why) {
-    if (!ok) throw ConfigError("inner." + field + ": " + why);
-  };
-  need(T >= 1, "T", "must be at least 1");
-  need(B >= 1, "B", "must be at least 1");
-  need(std::isfinite(lr) && lr > 0, "lr", "must be a positive number");
-  need(beta1 >= 0 && beta1 < 1, "beta1", "must lie in [0, 1)");
-  need(beta2 >= 0 && beta2 < 1, "beta2", "must lie in [0, 1)");
-  need(eps >= 0, "eps", "must be non-negative");
-  need(eps_root >= 0, "eps_root", "must be non-negative");
-  need(weight_decay >= 0, "weight_decay", "must be non-negative");
-  need(micro_batch >= 0, "micro_batch", "must be non-negative (0 = whole step)");
-  need(dtype == torch::kFloat32 || dtype == torch::kFloat64, "dtype", "must be float32 or float64");
-}
-
-InnerTrainer::InnerTrainer(model::ModelConfig cfg, const model::TensorMap& params0, InnerConfig ic)
-    : cfg_(std::move(cfg)), ic_(ic) {
+InnerTrainer::InnerTrainer(model::ModelConfig cfg, const model::TensorMap& params0, InnerConfig ic,
+                           int64_t B)
+    : cfg_(std::move(cfg)), ic_(ic), B_(B) {
   ic_.validate();
+  if (B_ < 1) throw ConfigError("inner trainer: B, the examples per step, must be at least 1");
   model::check_params(cfg_, params0, "inner trainer");
   for (const auto& [name, t] : params0) {
     names_.push_back(name);
-    params0_[name] = t.detach().to(ic_.dtype).contiguous();
+    params0_[name] = t.detach().to(dtype()).contiguous();
   }
 }
 
@@ -62,10 +48,10 @@ OptState InnerTrainer::initial_state() const {
 void InnerTrainer::check_data(const InnerData& data) const {
   if (!data.tokens.defined() || data.tokens.dim() != 2)
     throw ConfigError("inner data: tokens must be a [n, L] tensor");
-  if (data.size() != ic_.T * ic_.B) {
+  if (data.size() != ic_.T * B_) {
     throw ConfigError("inner data: " + std::to_string(data.size()) + " examples, but T·B = " +
-                      std::to_string(ic_.T) + "·" + std::to_string(ic_.B) + " = " +
-                      std::to_string(ic_.T * ic_.B) + " are needed (each example is used once)");
+                      std::to_string(ic_.T) + "·" + std::to_string(B_) + " = " +
+                      std::to_string(ic_.T * B_) + " are needed (each example is used once)");
   }
   if (data.seq_len() < 2) throw ConfigError("inner data: sequences need at least 2 tokens");
   if (data.seq_len() - 1 > cfg_.max_ctx && cfg_.arch == model::Arch::Gpt2) {
@@ -97,12 +83,12 @@ torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& params, const
   const auto mask = data.mask.narrow(0, begin, end - begin);
   // ℒ_t = (1/B) Σ_i w_i ℓ_i, or (1/B) Σ_ij w_ij ℓ_ij with per-token weights
   auto l = w.dim() == 2 ? token_losses(params, tokens, mask) : example_losses(params, tokens, mask);
-  return (w.to(l.scalar_type()) * l).sum() / double(ic_.B);
+  return (w.to(l.scalar_type()) * l).sum() / double(B_);
 }
 
 std::vector<std::pair<int64_t, int64_t>> InnerTrainer::micro_batches(int64_t t) const {
   std::vector<std::pair<int64_t, int64_t>> r;
-  const int64_t start = (t - 1) * ic_.B, stop = t * ic_.B, mb = ic_.micro();
+  const int64_t start = (t - 1) * B_, stop = t * B_, mb = micro();
   for (int64_t b = start; b < stop; b += mb) r.emplace_back(b, std::min(stop, b + mb));
   return r;
 }
@@ -117,7 +103,7 @@ std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tenso
   double total = 0.0;
   for (auto [b, e] : micro_batches(t)) {
     auto wt = w.defined() ? w.narrow(0, b, e - b).detach()
-                          : torch::ones({e - b}, torch::TensorOptions().dtype(ic_.dtype));
+                          : torch::ones({e - b}, torch::TensorOptions().dtype(dtype()));
     auto l = loss(leaves, data, b, e, wt);
     total += l.item<double>();
     auto gm = torch::autograd::grad({l}, leaves);

@@ -7,6 +7,7 @@
 /// ℓ_i = (Σ of unmasked token cross-entropies) / L and L the fixed (padded) sequence length
 /// (docs/method.md §2.1). Micro-batching sums micro-batch gradients of the same normalised loss,
 /// so it changes nothing but peak memory.
+#include "core/config/inner_config.h"
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 
@@ -16,24 +17,15 @@
 
 namespace dpg::engine {
 
-enum class InnerOptimizer { AdamW, Sgd };
+// 𝒜's settings are the run config's inner section: one struct, core/config/inner_config.h.
+using config::Dtype;
+using config::InnerConfig;
+using config::InnerOptimizer;
 
-struct InnerConfig {
-  int64_t T = 8;                                 ///< optimiser steps
-  int64_t B = 8;                                 ///< examples per step
-  InnerOptimizer optimizer = InnerOptimizer::AdamW;
-  double lr = 1e-2;                              ///< η
-  double beta1 = 0.9;                            ///< β1
-  double beta2 = 0.95;                           ///< β2
-  double eps = 1e-8;                             ///< ε (outside the square root)
-  double eps_root = 1e-9;                        ///< ε_root (inside the square root)
-  double weight_decay = 1e-4;                    ///< λ, decoupled
-  int64_t micro_batch = 0;                       ///< examples per micro-batch; 0 = the whole step
-  torch::ScalarType dtype = torch::kFloat32;     ///< float32 or float64
-  /// Throws model::ConfigError naming the bad field.
-  void validate() const;
-  int64_t micro() const { return micro_batch > 0 && micro_batch < B ? micro_batch : B; }
-};
+/// The LibTorch scalar type of @p d.
+inline torch::ScalarType torch_dtype(Dtype d) {
+  return d == Dtype::Float64 ? torch::kFloat64 : torch::kFloat32;
+}
 
 /// D = (x_1..x_n), n = T·B, as padded token ids plus a loss mask.
 struct InnerData {
@@ -51,10 +43,21 @@ struct OptState {
 /// Holds φ₀ and the settings; every method is const and thread-compatible.
 class InnerTrainer {
  public:
-  InnerTrainer(model::ModelConfig cfg, const model::TensorMap& params0, InnerConfig ic);
+  /// 𝒜 with the settings @p ic (T steps among them) on batches of @p B examples, n = T·B.
+  /// Throws model::ConfigError naming a bad setting.
+  InnerTrainer(model::ModelConfig cfg, const model::TensorMap& params0, InnerConfig ic, int64_t B);
 
   const model::ModelConfig& model_config() const { return cfg_; }
   const InnerConfig& config() const { return ic_; }
+  int64_t T() const { return ic_.T; }
+  /// Examples per step.
+  int64_t B() const { return B_; }
+  /// Examples per micro-batch: inner.micro_batch, or the whole step.
+  int64_t micro() const {
+    return ic_.micro_batch > 0 && ic_.micro_batch < B_ ? ic_.micro_batch : B_;
+  }
+  /// The precision φ and the losses are computed in.
+  torch::ScalarType dtype() const { return torch_dtype(ic_.dtype); }
   const std::vector<std::string>& names() const { return names_; }
   const model::TensorMap& params0() const { return params0_; }
   model::TensorMap to_map(const std::vector<torch::Tensor>& params) const;
@@ -92,6 +95,7 @@ class InnerTrainer {
  private:
   model::ModelConfig cfg_;
   InnerConfig ic_;
+  int64_t B_;
   model::TensorMap params0_;
   std::vector<std::string> names_;
 };

@@ -238,7 +238,7 @@ void checkpointed(const Pass& p, const PhiFn& Phi_fn) {
 void unrolled(const Pass& p, const PhiFn& Phi_fn) {
   auto fo = main_forward(p);
   fo.w = torch::ones(weight_shape(p.d.size(), p.d, p.o.per_token),
-                     torch::TensorOptions().dtype(p.tr.config().dtype))
+                     torch::TensorOptions().dtype(p.tr.dtype()))
              .requires_grad_(true);
   auto t0 = Clock::now();
   auto s = forward_pass(p.tr, p.d, p.plan, p.tr.initial_state(), fo);
@@ -265,7 +265,7 @@ int64_t state_bytes(const InnerTrainer& tr) {
 // that create_graph keeps, and the parameter-sized gradient intermediates.
 int64_t graph_bytes(const InnerTrainer& tr, int64_t seq_len, int64_t examples) {
   const auto& c = tr.model_config();
-  const int64_t elem = tr.config().dtype == torch::kFloat64 ? 8 : 4;
+  const int64_t elem = tr.dtype() == torch::kFloat64 ? 8 : 4;
   const int64_t per_token =
       c.n_layer * (20 * c.d_model + 3 * c.d_ff + 4 * c.n_head * seq_len) + 4 * c.vocab_size;
   return 2 * examples * seq_len * per_token * elem + 2 * state_bytes(tr);
@@ -274,8 +274,8 @@ int64_t graph_bytes(const InnerTrainer& tr, int64_t seq_len, int64_t examples) {
 }  // namespace
 
 StepSizes step_sizes(const InnerTrainer& tr, int64_t L) {
-  return {state_bytes(tr), graph_bytes(tr, L, tr.config().B),
-          graph_bytes(tr, L, tr.config().micro())};
+  return {state_bytes(tr), graph_bytes(tr, L, tr.B()),
+          graph_bytes(tr, L, tr.micro())};
 }
 
 int64_t estimate_memory(const InnerTrainer& tr, int64_t L, Schedule s) {

@@ -24,7 +24,8 @@ using PhiFn = std::function<torch::Tensor(const model::TensorMap& params_T,
 
 struct MetagradOptions {
   Schedule schedule = Schedule::Auto;
-  int64_t memory_budget_bytes = int64_t(6) << 30;  ///< Auto picks the fastest schedule under this
+  /// Auto picks the fastest schedule under this; config::kNoMemoryLimit: the fastest of all.
+  int64_t memory_budget_bytes = int64_t(6) << 30;
   std::string spill_dir;       ///< when set, stored states of all/sqrt go to disk here
   bool closed_form_vjp = true; ///< false: back-propagate through the update with autograd
   bool per_token = false;      ///< also give τ_ij, one weight per predicted token (MetagradResult::tau_tokens)

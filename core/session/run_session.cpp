@@ -3,6 +3,7 @@
 
 #include "core/config/continuation.h"
 #include "core/dpg/errors.h"
+#include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
 #include "core/model/resources.h"
@@ -54,7 +55,7 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
   in.config = cfg;
   in.generator = model::load_model(model::resolve_model_path(cfg.generator.model), torch::kFloat32);
   in.target = model::load_model(model::resolve_model_path(cfg.target.model),
-                                cfg.inner.dtype == "float64" ? torch::kFloat64 : torch::kFloat32);
+                                engine::torch_dtype(cfg.inner.dtype));
   auto make_objective = [&](const nlohmann::json& params) {
     return plugins.create(cfg.objective.kind, params,
                           plugin::TargetContext{in.target.tokenizer.get(), cfg.target.seq_len, &in.target.config});

@@ -55,11 +55,15 @@ class TestConfig : public QObject {
     c.name = "round trip";
     c.seed = 12345678901234ULL;
     c.grpo.lr = 1.25e-5;
-    c.inner.schedule = "sqrt+graphs";
+    c.inner.schedule = dpg::config::Schedule::SqrtGraphs;
+    c.grpo.credit = dpg::config::Credit::Token;
     c.objective.params = {{"source", "qr"}, {"text", "hi"}, {"nested", {{"a", 1}}}};
     const json j = c.to_json();
     QVERIFY(j.at("grpo").at("lr").is_number_float());
     QVERIFY(j.at("inner").contains("T"));
+    QCOMPARE(j.at("inner").at("schedule"), json("sqrt+graphs"));  // enums keep their JSON spelling
+    QCOMPARE(j.at("grpo").at("credit"), json("token"));
+    QCOMPARE(j.at("inner").at("dtype"), json("float32"));
     const RunConfig back = RunConfig::from_json(j);
     QVERIFY(back == c);
     QCOMPARE(back.seed, c.seed);
@@ -156,14 +160,6 @@ class TestConfig : public QObject {
                                   "(prompts_per_step × group_size)";
     QTest::newRow("micro batch") << "inner.micro_batch=3"
                                  << "inner.micro_batch: must divide the inner batch B = 8";
-    QTest::newRow("optimizer") << "inner.optimizer=adam"
-                               << "inner.optimizer: must be one of adamw, sgd (got 'adam')";
-    QTest::newRow("dtype") << "inner.dtype=half"
-                           << "inner.dtype: must be one of";
-    QTest::newRow("schedule") << "inner.schedule=some"
-                              << "inner.schedule: must be one of";
-    QTest::newRow("reward") << "grpo.reward=best"
-                            << "grpo.reward: must be one of dpg, naive";
     QTest::newRow("naive cross") << "grpo.reward=naive"
                                  << "grpo.cross_group: must be false";
     QTest::newRow("group") << "grpo.group_size=1"
@@ -224,8 +220,74 @@ class TestConfig : public QObject {
     QVERIFY2(starts_with(e, message.toStdString()), e.c_str());
   }
 
-  // A stage's params are merged into objective.params from its step on, cumulatively; the stages are JSON that
-  // round-trips, must be an array, and go when the plugin changes.
+  // An enumerated field is parsed when it is read: a value spelt otherwise is refused there, in one
+  // line that names the field and its choices, from --set and from a file alike.
+  void enumSpellingsNameTheChoices_data() {
+    QTest::addColumn<QString>("assignment");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("optimizer") << "inner.optimizer=adam"
+                               << "inner.optimizer: must be one of adamw, sgd (got 'adam')";
+    QTest::newRow("dtype") << "inner.dtype=half"
+                           << "inner.dtype: must be one of float32, float64 (got 'half')";
+    const QString schedules = QStringLiteral("auto, all, sqrt, all+graphs, sqrt+graphs");
+    QTest::newRow("schedule") << "inner.schedule=some"
+                              << "inner.schedule: must be one of " + schedules + " (got 'some')";
+    QTest::newRow("unroll") << "inner.schedule=unroll"
+                            << "inner.schedule: must be one of " + schedules + " (got 'unroll')";
+    QTest::newRow("reward") << "grpo.reward=best"
+                            << "grpo.reward: must be one of dpg, naive (got 'best')";
+    QTest::newRow("credit") << "grpo.credit=Token"
+                            << "grpo.credit: must be one of sequence, token (got 'Token')";
+  }
+  void enumSpellingsNameTheChoices() {
+    QFETCH(QString, assignment);
+    QFETCH(QString, message);
+    const std::string expected = message.toStdString();
+    RunConfig c;
+    std::string e = error_of([&] { c.apply_override(assignment.toStdString()); });
+    QCOMPARE(e, expected);
+    QVERIFY(c == RunConfig());  // nothing was set
+    const std::string key = assignment.section(QLatin1Char('='), 0, 0).toStdString();
+    const std::string value = assignment.section(QLatin1Char('='), 1).toStdString();
+    json j = json::object();
+    const auto dot = key.find('.');
+    j[json::json_pointer("/" + key.substr(0, dot) + "/" + key.substr(dot + 1))] = value;
+    e = error_of([&] { RunConfig::from_json(j); });
+    QCOMPARE(e, expected);
+    e = error_of([&] { RunConfig::from_json(json::parse(R"({"inner": {"dtype": 64}})")); });
+    QVERIFY2(starts_with(e, "inner.dtype: expected a string, got 64"), e.c_str());
+    // A config built in code cannot run the engine's reference schedule either.
+    c.inner.schedule = dpg::config::Schedule::Unroll;
+    e = error_of([&] { c.validate(); });
+    QVERIFY2(starts_with(e, "inner.schedule: must be one of auto, all"), e.c_str());
+  }
+
+  // inner.memory_budget_mb = 0 means no limit (the auto schedule then picks the fastest); a
+  // positive value is MiB.
+  void memoryBudgetZeroIsNoLimit() {
+    RunConfig c;
+    QCOMPARE(c.inner.memory_budget_mb, int64_t(0));
+    QCOMPARE(c.inner.memory_budget_bytes(), dpg::config::kNoMemoryLimit);
+    c.apply_override("inner.memory_budget_mb=512");
+    QCOMPARE(c.inner.memory_budget_bytes(), int64_t(512) << 20);
+    c.apply_override("inner.memory_budget_mb=-1");
+    const std::string e = error_of([&] { c.validate(); });
+    QVERIFY2(starts_with(e, "inner.memory_budget_mb: must be 0 (no limit) or positive"), e.c_str());
+  }
+
+  // Validation runs 𝒜 with the inner settings and T_val steps of val_batch() examples.
+  void validationInnerRun() {
+    RunConfig c;
+    c.apply_override("validation.T=4");
+    c.apply_override("inner.lr=0.5");
+    QCOMPARE(c.val_inner().T, int64_t(4));
+    QCOMPARE(c.val_inner().lr, 0.5);
+    QCOMPARE(c.val_batch(), int64_t(16));
+    QCOMPARE(c.inner.T, int64_t(8));
+  }
+
+  // A stage's params are merged into objective.params from its step on, cumulatively; the stages
+  // are JSON that round-trips, must be an array, and go when the plugin changes.
   void objectiveStagesMergeFromTheirStep() {
     RunConfig c;
     c.apply_override(R"(objective.params={"source": "67", "sharpness": 20})");
@@ -244,7 +306,8 @@ class TestConfig : public QObject {
     QCOMPARE(c.objective.stages, json::array());
   }
 
-  // A stored run continues with changed settings only where every step already made stays as it was made.
+  // A stored run continues with changed settings only where every step already made stays as it was
+  // made.
   void continuationChangesOnlyTheFuture() {
     RunConfig stored;
     stored.grpo.steps = 100;
@@ -259,7 +322,8 @@ class TestConfig : public QObject {
         100);
     QCOMPARE(staged.objective.params_at(101).at("focus").size(), size_t(1));
     QCOMPARE(staged.grpo.lr_at(101), 1e-4);
-    // The KL may drop from the step after the steps made (the fourteenth session's half-KL tail), not before.
+    // The KL may drop from the step after the steps made (the fourteenth session's half-KL tail),
+    // not before.
     const auto kl = continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=100", "grpo.kl_after_drop=0.005"},
                                      100);
     QCOMPARE(kl.grpo.kl_at(100), 0.0);
@@ -294,7 +358,8 @@ class TestConfig : public QObject {
     QVERIFY2(starts_with(e, "inner.T: must divide"), e.c_str());  // validated first
   }
 
-  // The schedule the dashboard marks: the first step after the lr and KL drops and each stage's step, in step order.
+  // The schedule the dashboard marks: the first step after the lr and KL drops and each stage's
+  // step, in step order.
   void scheduleEventsInStepOrder() {
     RunConfig c;
     QVERIFY(dpg::config::schedule_events(c).empty());
@@ -327,7 +392,7 @@ class TestConfig : public QObject {
                          "since grpo.cross_group is false)"),
              e.c_str());
     c.inner.T = 8;
-    c.grpo.reward = "naive";
+    c.grpo.reward = dpg::config::Reward::Naive;
     c.validate();
   }
 

@@ -174,11 +174,11 @@ class TestLoop : public QObject {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
     auto cfg = short_config(2);
-    cfg.grpo.reward = "naive";
+    cfg.grpo.reward = config::Reward::Naive;
     cfg.grpo.cross_group = false;
     auto naive = run_all(cfg, (dir.path() + QStringLiteral("/n.db")).toStdString(), plugins);
     QCOMPARE(naive.size(), size_t(2));
-    cfg.grpo.reward = "dpg";
+    cfg.grpo.reward = config::Reward::Dpg;
     auto dpg = run_all(cfg, (dir.path() + QStringLiteral("/d.db")).toStdString(), plugins);
     QCOMPARE(dpg.size(), size_t(2));
     QVERIFY(dpg[0].reward_std > 0);
@@ -194,7 +194,7 @@ class TestLoop : public QObject {
     const auto seq_db = (dir.path() + QStringLiteral("/s.db")).toStdString();
     const auto tok_db = (dir.path() + QStringLiteral("/t.db")).toStdString();
     run_all(cfg, seq_db, plugins);
-    cfg.grpo.credit = "token";
+    cfg.grpo.credit = config::Credit::Token;
     run_all(cfg, tok_db, plugins);
     auto seq = store::RunStore::open(seq_db, true), tok = store::RunStore::open(tok_db, true);
     auto s1 = seq.samples(1, 1), t1 = tok.samples(1, 1);

@@ -25,13 +25,12 @@ using engine::Schedule;
 // A named namespace, not an anonymous one: the test class (external linkage) has lambdas that capture these types.
 namespace metagrad_test {
 
-InnerConfig inner(InnerOptimizer opt, int64_t T, int64_t B) {
+InnerConfig inner(InnerOptimizer opt, int64_t T) {
   InnerConfig ic;
   ic.T = T;
-  ic.B = B;
   ic.optimizer = opt;
   ic.lr = opt == InnerOptimizer::AdamW ? 1e-2 : 0.5;
-  ic.dtype = torch::kFloat64;
+  ic.dtype = config::Dtype::Float64;
   return ic;
 }
 
@@ -98,7 +97,7 @@ class TestMetagrad : public QObject {
     QFETCH(bool, likelihood);
     const int64_t B = 3;
     auto s = make_setup(T, B, 100 + uint64_t(T), likelihood);
-    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
+    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T), B);
     auto r = engine::metagrad(tr, s.data, s.Phi);
     QVERIFY(r.tau.size(0) == T * B);
     auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
@@ -143,7 +142,7 @@ class TestMetagrad : public QObject {
     QFETCH(int, optimizer);
     const int64_t T = 7, B = 2;
     auto s = make_setup(T, B, 11, true);
-    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T, B));
+    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T), B);
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
     auto ref = engine::metagrad(tr, s.data, s.Phi, o);
@@ -167,8 +166,8 @@ class TestMetagrad : public QObject {
   void perTokenTau() {
     const int64_t T = 3, B = 2;
     auto s = make_setup(T, B, 41, false);
-    auto ic = inner(InnerOptimizer::AdamW, T, B);
-    InnerTrainer tr(s.cfg, s.params0, ic);
+    auto ic = inner(InnerOptimizer::AdamW, T);
+    InnerTrainer tr(s.cfg, s.params0, ic, B);
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
     o.per_token = true;
@@ -194,7 +193,7 @@ class TestMetagrad : public QObject {
     QVERIFY(max_abs_diff(engine::metagrad(tr, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <= 1e-12);
     o.closed_form_vjp = true;
     ic.micro_batch = 1;
-    InnerTrainer split(s.cfg, s.params0, ic);
+    InnerTrainer split(s.cfg, s.params0, ic, B);
     QVERIFY(max_abs_diff(engine::metagrad(split, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <= 1e-10);
     // Finite differences on three unmasked tokens.
     int checked = 0;
@@ -222,7 +221,7 @@ class TestMetagrad : public QObject {
     for (auto opt : {InnerOptimizer::AdamW, InnerOptimizer::Sgd}) {
       const int64_t T = 5, B = 2;
       auto s = make_setup(T, B, 21, true);
-      InnerTrainer tr(s.cfg, s.params0, inner(opt, T, B));
+      InnerTrainer tr(s.cfg, s.params0, inner(opt, T), B);
       engine::MetagradOptions o;
       o.schedule = Schedule::All;
       auto a = engine::metagrad(tr, s.data, s.Phi, o);
@@ -236,14 +235,14 @@ class TestMetagrad : public QObject {
   void microBatchInvariance() {
     const int64_t T = 4, B = 6;
     auto s = make_setup(T, B, 31, true);
-    auto ic = inner(InnerOptimizer::AdamW, T, B);
-    InnerTrainer whole(s.cfg, s.params0, ic);
+    auto ic = inner(InnerOptimizer::AdamW, T);
+    InnerTrainer whole(s.cfg, s.params0, ic, B);
     engine::MetagradOptions o;
     o.schedule = Schedule::All;
     auto ref = engine::metagrad(whole, s.data, s.Phi, o);
     for (int64_t mb : {1, 2, 4}) {
       ic.micro_batch = mb;
-      InnerTrainer split(s.cfg, s.params0, ic);
+      InnerTrainer split(s.cfg, s.params0, ic, B);
       for (auto sch : {Schedule::All, Schedule::AllGraphs, Schedule::Sqrt}) {
         o.schedule = sch;
         auto r = engine::metagrad(split, s.data, s.Phi, o);
@@ -257,7 +256,7 @@ class TestMetagrad : public QObject {
   void linearCheck() {
     const int64_t T = 6, B = 4;
     auto s = make_setup(T, B, 41);
-    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, T, B));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, T), B);
     auto r = engine::metagrad(tr, s.data, s.Phi);
     const double Phi1 = Phi_at(tr, s, torch::ones({T * B}, torch::kFloat64));
     auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
@@ -276,10 +275,10 @@ class TestMetagrad : public QObject {
   void adamwParity() {
     const int64_t T = 20, B = 2;
     auto s = make_setup(T, B, 51);
-    auto ic = inner(InnerOptimizer::AdamW, T, B);
+    auto ic = inner(InnerOptimizer::AdamW, T);
     ic.eps_root = 0.0;
     ic.weight_decay = 0.05;
-    InnerTrainer tr(s.cfg, s.params0, ic);
+    InnerTrainer tr(s.cfg, s.params0, ic, B);
     auto ours = tr.train(s.data);
     std::vector<torch::Tensor> params;
     for (const auto& n : tr.names()) params.push_back(tr.params0().at(n).clone().requires_grad_(true));
@@ -306,7 +305,7 @@ class TestMetagrad : public QObject {
     auto params0 = model::init_params(cfg, 61, torch::kFloat64);
     auto data = test::random_data(T * B, 9, cfg.vocab_size, 62);
     auto Phi = test::likelihood_Phi(cfg, test::random_data(2, 9, cfg.vocab_size, 63).tokens);
-    InnerTrainer tr(cfg, params0, inner(InnerOptimizer::AdamW, T, B));
+    InnerTrainer tr(cfg, params0, inner(InnerOptimizer::AdamW, T), B);
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
     auto ref = engine::metagrad(tr, data, Phi, o);
@@ -337,13 +336,13 @@ class TestMetagrad : public QObject {
       auto P0 = model::lm_head_weight(cfg, p0).narrow(0, 33, 7).narrow(1, 0, 6).t();
       return -torch::softplus(-20.0 * y.to(P.scalar_type()) * (P - P0)).mean();
     };
-    auto tau_for = [&](const model::LoadedModel& m, torch::ScalarType dt) {
-      auto ic = inner(InnerOptimizer::AdamW, 8, 8);
+    auto tau_for = [&](const model::LoadedModel& m, config::Dtype dt) {
+      auto ic = inner(InnerOptimizer::AdamW, 8);
       ic.dtype = dt;
-      InnerTrainer tr(m.config, m.params, ic);
+      InnerTrainer tr(m.config, m.params, ic, 8);
       return engine::metagrad(tr, data, Phi).tau;
     };
-    auto t64 = tau_for(m64, torch::kFloat64), t32 = tau_for(m32, torch::kFloat32);
+    auto t64 = tau_for(m64, config::Dtype::Float64), t32 = tau_for(m32, config::Dtype::Float32);
     auto rank = [](const torch::Tensor& t) { return t.argsort().argsort().to(torch::kFloat64); };
     std::vector<double> a(64), b(64);
     auto r64 = rank(t64), r32 = rank(t32);
@@ -360,7 +359,7 @@ class TestMetagrad : public QObject {
   void nanLossIsTypedError() {
     auto s = make_setup(3, 2, 71);
     s.params0["h.1.mlp.c_fc.weight"][0][0] = std::numeric_limits<double>::quiet_NaN();
-    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 3, 2));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 3), 2);
     try {
       engine::metagrad(tr, s.data, s.Phi);
       QFAIL("expected NonFiniteError");
@@ -379,8 +378,8 @@ class TestMetagrad : public QObject {
       auto h = model::lm_head_weight(cfg, pT);
       return (h - h.detach()).sqrt().sum();
     };
-    auto ic = inner(InnerOptimizer::Sgd, 2, 2);
-    InnerTrainer tr(s.cfg, s.params0, ic);
+    auto ic = inner(InnerOptimizer::Sgd, 2);
+    InnerTrainer tr(s.cfg, s.params0, ic, 2);
     try {
       engine::metagrad(tr, s.data, s.Phi);
       QFAIL("expected NonFiniteError");
@@ -393,7 +392,7 @@ class TestMetagrad : public QObject {
   // Bad data: a readable error, not a crash.
   void badDataShape() {
     auto s = make_setup(3, 2, 91);
-    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 4, 2));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 4), 2);
     bool thrown = false;
     try {
       tr.train(s.data);
@@ -463,7 +462,7 @@ class TestMetagrad : public QObject {
   // Cancellation between steps raises Cancelled.
   void cancellation() {
     auto s = make_setup(4, 2, 95);
-    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 4, 2));
+    InnerTrainer tr(s.cfg, s.params0, inner(InnerOptimizer::AdamW, 4), 2);
     engine::MetagradOptions o;
     int calls = 0;
     o.cancelled = [&] { return ++calls > 2; };
@@ -474,6 +473,24 @@ class TestMetagrad : public QObject {
       thrown = true;
     }
     QVERIFY(thrown);
+  }
+
+  // inner.memory_budget_mb = 0 is no limit: Auto takes all+graphs, the fastest, however much it
+  // needs. A budget sends a step that needs more to a schedule that fits, or to sqrt when none does
+  // (as 6 GiB here).
+  void autoScheduleUnderTheConfigBudget() {
+    const auto cfg = test::tiny_gpt_config();
+    const auto params = model::init_params(cfg, 1, torch::kFloat64);
+    InnerTrainer tr(cfg, params, inner(InnerOptimizer::AdamW, 64), 64);
+    const int64_t L = 1000;
+    QVERIFY(engine::estimate_memory(tr, L, Schedule::AllGraphs) > (int64_t(6) << 30));
+    config::InnerConfig settings;
+    QCOMPARE(settings.memory_budget_mb, int64_t(0));
+    auto [chosen, why] = engine::choose_schedule(tr, L, settings.memory_budget_bytes());
+    QCOMPARE(chosen, Schedule::AllGraphs);
+    QVERIFY2(why.find("no memory limit") != std::string::npos, why.c_str());
+    settings.memory_budget_mb = 6144;
+    QCOMPARE(engine::choose_schedule(tr, L, settings.memory_budget_bytes()).first, Schedule::Sqrt);
   }
 };
 

@@ -52,7 +52,7 @@ void ScreenshotTour::startRun(int index) {
   // The same run with sequence and with token credit: the comparison's config diff is the credit, and the
   // Samples shot (of the second run) shows the per-byte credit.
   cfg.name = index == 0 ? "67 sequence credit" : "67 token credit";
-  cfg.grpo.credit = index == 0 ? "sequence" : "token";
+  cfg.grpo.credit = index == 0 ? config::Credit::Sequence : config::Credit::Token;
   cfg.grpo.steps = steps_;
   cfg.validation.every = 4;
   cfg.snapshot_every = 2;
