@@ -32,9 +32,9 @@ struct MetricChoice {
   double (*get)(const engine::StepMetrics&);
 };
 const MetricChoice kMetrics[] = {
-    {"Φ (train)", [](const engine::StepMetrics& m) { return m.phi; }},
+    {"Φ (train)", [](const engine::StepMetrics& m) { return m.Phi; }},
     {"Readable metric (train)", [](const engine::StepMetrics& m) { return m.metric; }},
-    {"Φ (validation)", [](const engine::StepMetrics& m) { return m.val_phi; }},
+    {"Φ (validation)", [](const engine::StepMetrics& m) { return m.val_Phi; }},
     {"Readable metric (validation)", [](const engine::StepMetrics& m) { return m.val_metric; }},
     {"Reward mean", [](const engine::StepMetrics& m) { return m.reward_mean; }},
     {"Fluency NLL", [](const engine::StepMetrics& m) { return m.fluency_nll; }},

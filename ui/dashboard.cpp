@@ -246,7 +246,7 @@ void Dashboard::replot() {
   };
 
   const Getter getters[kPlotCount] = {
-      [](const engine::StepMetrics& m) { return m.phi; },
+      [](const engine::StepMetrics& m) { return m.Phi; },
       [](const engine::StepMetrics& m) { return m.metric; },
       [](const engine::StepMetrics& m) { return m.reward_mean; },
       [](const engine::StepMetrics& m) { return m.fluency_nll; },
@@ -256,7 +256,7 @@ void Dashboard::replot() {
       [](const engine::StepMetrics& m) { return m.step_seconds; },
   };
   for (int i = 0; i < kPlotCount; ++i) setSmoothed(plots_[size_t(i)]->graph(0), series(getters[i]));
-  setFinite(plots_[kPhi]->graph(1), [](const engine::StepMetrics& m) { return m.val_phi; });
+  setFinite(plots_[kPhi]->graph(1), [](const engine::StepMetrics& m) { return m.val_Phi; });
   setFinite(plots_[kMetric]->graph(1), [](const engine::StepMetrics& m) { return m.val_metric; });
   {
     const auto mean = smooth(series(getters[kReward]), smoothing_);
@@ -292,7 +292,7 @@ QString Dashboard::toCsv() const {
       "fluency_nll,gen_tok_per_s,step_seconds\n");
   auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 10) : QString(); };
   for (const auto& m : raw_) {
-    const QStringList row = {QString::number(m.step), num(m.phi), num(m.metric), num(m.val_phi),
+    const QStringList row = {QString::number(m.step), num(m.Phi), num(m.metric), num(m.val_Phi),
                              num(m.val_metric), num(m.reward_mean), num(m.reward_std),
                              num(m.policy_loss), num(m.clip_frac), num(m.kl), num(m.entropy),
                              num(m.fluency_nll), num(m.gen_tok_per_s), num(m.step_seconds)};

@@ -272,7 +272,7 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
                      .arg(r.metric_sd, 0, 'f', 4)
                      .arg(r.metric_min, 0, 'f', 4)
                      .arg(r.metric_max, 0, 'f', 4)
-                     .arg(v.phi, 0, 'f', 6)
+                     .arg(v.Phi, 0, 'f', 6)
                      .arg(metric);
   if (r.stored_metric)
     text += tr("<br>The run's own validation of this step: %3 %1, Φ_val %2.")
@@ -286,7 +286,7 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
   for (int i = 0; i < int(v.metrics.size()); ++i) repeatLabels << QString::number(i);
   repeats_table_->setVerticalHeaderLabels(repeatLabels);
   for (int i = 0; i < int(v.metrics.size()); ++i) {
-    repeats_table_->setItem(i, 0, new QTableWidgetItem(QString::number(v.phis[size_t(i)], 'f', 6)));
+    repeats_table_->setItem(i, 0, new QTableWidgetItem(QString::number(v.Phis[size_t(i)], 'f', 6)));
     repeats_table_->setItem(i, 1, new QTableWidgetItem(QString::number(v.metrics[size_t(i)], 'f', 4)));
   }
   const auto rates = session::pixel_hit_rates(v);

@@ -59,8 +59,8 @@ void eval_run(const EvalArgs& a) {
                res.threads == 1 ? "" : "s");
   const auto& v = res.validation;
   std::printf("%6s %12s %10s\n", "repeat", "phi_val", "metric");
-  for (size_t r = 0; r < v.metrics.size(); ++r) std::printf("%6zu %12.6f %10.4f\n", r, v.phis[r], v.metrics[r]);
-  std::printf("mean   %12.6f %10.4f  (sd %.4f, min %.4f, max %.4f)\n", v.phi, v.metric, res.metric_sd,
+  for (size_t r = 0; r < v.metrics.size(); ++r) std::printf("%6zu %12.6f %10.4f\n", r, v.Phis[r], v.metrics[r]);
+  std::printf("mean   %12.6f %10.4f  (sd %.4f, min %.4f, max %.4f)\n", v.Phi, v.metric, res.metric_sd,
               res.metric_min, res.metric_max);
   if (res.stored_metric)
     std::printf("stored validation of step %ld: phi_val %.6f, metric %.4f\n", long(res.step), *res.stored_phi,

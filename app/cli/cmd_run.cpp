@@ -64,7 +64,7 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
     char val[16] = "–";  // no validation yet
     if (std::isfinite(last_val)) std::snprintf(val, sizeof val, "%.3f", last_val);
     char buf[176];
-    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.phi, m.metric, val,
+    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.Phi, m.metric, val,
                   mark.c_str(), m.fluency_nll, m.step_seconds);
     bar.update(m.step, cfg.grpo.steps, buf);
   });

@@ -75,7 +75,7 @@ void show_run(const RunsArgs& a) {
   const size_t from = steps.size() > 10 ? steps.size() - 10 : 0;
   for (size_t i = from; i < steps.size(); ++i) {
     const auto& m = steps[i];
-    std::printf("%6ld %10.5f %8.4f %10s %8.3f %8.3f %7.2f\n", long(m.step), m.phi, m.metric,
+    std::printf("%6ld %10.5f %8.4f %10s %8.3f %8.3f %7.2f\n", long(m.step), m.Phi, m.metric,
                 num(m.val_metric, "%.4f").c_str(), m.fluency_nll, m.entropy, m.step_seconds);
   }
   if (!steps.empty()) {
@@ -102,7 +102,7 @@ void export_run(const RunsArgs& a) {
     out << "step,phi,metric,val_phi,val_metric,reward_mean,reward_std,policy_loss,clip_frac,kl,entropy,"
            "fluency_nll,gen_tok_per_s,step_seconds\n";
     for (const auto& m : st.steps(a.id)) {
-      out << m.step << ',' << num(m.phi, "%.9g") << ',' << num(m.metric) << ',' << num(m.val_phi, "%.9g") << ','
+      out << m.step << ',' << num(m.Phi, "%.9g") << ',' << num(m.metric) << ',' << num(m.val_Phi, "%.9g") << ','
           << num(m.val_metric) << ',' << num(m.reward_mean, "%.9g") << ',' << num(m.reward_std, "%.9g") << ','
           << num(m.policy_loss) << ',' << num(m.clip_frac) << ',' << num(m.kl) << ',' << num(m.entropy) << ','
           << num(m.fluency_nll) << ',' << num(m.gen_tok_per_s) << ',' << num(m.step_seconds) << '\n';

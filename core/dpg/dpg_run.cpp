@@ -134,118 +134,190 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
   return r;
 }
 
+// Stage 3–4's output: τ for every rollout (rows in rollout order), Φ and the train target's view.
+struct DpgRun::Rewards {
+  torch::Tensor tau;         ///< [n] float64: τ_i (DPG) or the run's Φ (naive)
+  torch::Tensor tau_tokens;  ///< [n, seq_len − 1] with token credit, else undefined
+  double Phi = 0;            ///< mean Φ over the inner runs
+  ObjectiveView train_view;  ///< the view of inner run 0's φ_T
+};
+
+// Stage 5's output: the padded batch, the sequence advantages (kept for the records) and the
+// advantages the update uses (per token with token credit).
+struct DpgRun::Advantages {
+  RolloutBatch batch;
+  torch::Tensor sequence;
+  torch::Tensor used;
+};
+
 StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   if (finished()) throw std::logic_error("DpgRun::step: the run has finished");
-  const auto& c = in_.config;
-  const int64_t s = next_step_, P = c.grpo.prompts_per_step, G = c.grpo.group_size, n = P * G;
+  const int64_t s = next_step_;
   const auto t_step = Clock::now();
-  auto is_cancelled = [cancel] { return cancel && cancel->load(); };
   StepRecord rec;
   auto& m = rec.metrics;
   m.step = s;
-  m.val_phi = m.val_metric = std::numeric_limits<double>::quiet_NaN();
+  m.val_Phi = m.val_metric = std::numeric_limits<double>::quiet_NaN();
 
-  // 1–2. Prompts and G responses each.
   auto t0 = Clock::now();
-  Rollouts ro = sample(in_.train_prompts, P, mix(c.seed, s, 1), true, c.grpo.temperature, cancel);
+  const Rollouts ro = sample_step(s, cancel);
   m.t_generate = since(t0);
   m.gen_tok_per_s = ro.seconds > 0 ? double(ro.new_tokens) / ro.seconds : 0.0;
 
-  // 3–4. The target trains on the responses, re-tokenised with its tokenizer; rewards.
   t0 = Clock::now();
+  const Rewards rw = reward(s, ro, cancel);
+  m.Phi = rw.Phi;
+  m.metric = rw.train_view.metric;
+  m.reward_mean = rw.tau.mean().item<double>();
+  m.reward_std = rw.tau.size(0) > 1 ? rw.tau.std().item<double>() : 0.0;
+  m.t_inner = since(t0);
+  if (cancel && cancel->load()) throw Cancelled();
+
+  // Not cancellable from here on: a cancelled step must leave θ untouched.
+  t0 = Clock::now();
+  const Advantages adv = advantages(ro, rw);
+  update(s, ro, adv, m);
+  m.t_update = since(t0);
+
+  record_samples(ro, rw, adv, rec);
+  validate_step(s, rec);
+  record_snapshots(s, rw.train_view, rec);
+  m.step_seconds = since(t_step);
+  ++next_step_;
+  return rec;
+}
+
+// 1–2. Prompts and G responses each.
+DpgRun::Rollouts DpgRun::sample_step(int64_t s, const std::atomic<bool>* cancel) const {
+  const auto& c = in_.config;
+  return sample(in_.train_prompts, c.grpo.prompts_per_step, mix(c.seed, s, 1), true,
+                c.grpo.temperature, cancel);
+}
+
+// The rows of inner run j of @p runs: a seeded shuffle of all rollouts (cross-group, one run), else
+// response j of each prompt.
+std::vector<int64_t> DpgRun::inner_run_rows(int64_t s, int64_t j, int64_t runs) const {
+  const auto& c = in_.config;
+  const int64_t P = c.grpo.prompts_per_step, G = c.grpo.group_size, n = P * G;
+  std::vector<int64_t> idx;
+  if (runs == 1) {
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(c.seed, s, 2));
+    auto perm = at::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
+    for (int64_t k = 0; k < n; ++k) idx.push_back(perm[k].item<int64_t>());
+  } else {
+    for (int64_t p = 0; p < P; ++p) idx.push_back(p * G + j);
+  }
+  return idx;
+}
+
+// 3–4. The target trains on the responses, re-tokenised with its tokenizer: τ from the metagradient
+// (DPG), or the dataset-level Φ(𝒜(D_j)) for every example of run j (naive).
+DpgRun::Rewards DpgRun::reward(int64_t s, const Rollouts& ro, const std::atomic<bool>* cancel) const {
+  const auto& c = in_.config;
+  const int64_t n = c.grpo.prompts_per_step * c.grpo.group_size;
+  const bool dpg = c.grpo.reward == config::Reward::Dpg;
+  const int64_t runs = c.datasets_per_step();
   const auto& tcfg = in_.target.config;
   const Objective& obj = objective_at(s);
-  PhiFn phi_fn = [&obj, &tcfg](const model::TensorMap& pT, const model::TensorMap& p0) {
+  const PhiFn Phi_fn = [&obj, &tcfg](const model::TensorMap& pT, const model::TensorMap& p0) {
     return obj.Phi(tcfg, pT, p0);
   };
-  auto rewards = torch::zeros({n}, torch::kFloat64);
-  const bool token_credit = c.grpo.credit == config::Credit::Token;
-  const bool dpg_reward = c.grpo.reward == config::Reward::Dpg;
-  torch::Tensor tau_tokens;  // [n, seq_len − 1] with token credit, rows in rollout order
-  const int64_t runs = c.datasets_per_step();
-  ObjectiveView train_view;
-  double phi_sum = 0;
+  auto is_cancelled = [cancel] { return cancel && cancel->load(); };
+  Rewards rw;
+  rw.tau = torch::zeros({n}, torch::kFloat64);
   for (int64_t j = 0; j < runs; ++j) {
-    // Run j's examples: a seeded shuffle of all rollouts (cross-group), else response j of each prompt.
-    std::vector<int64_t> idx;
-    if (runs == 1) {
-      auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(c.seed, s, 2));
-      auto perm = at::randperm(n, gen, torch::TensorOptions().dtype(torch::kLong));
-      for (int64_t k = 0; k < n; ++k) idx.push_back(perm[k].item<int64_t>());
-    } else {
-      for (int64_t p = 0; p < P; ++p) idx.push_back(p * G + j);
-    }
+    const auto idx = inner_run_rows(s, j, runs);
     std::vector<std::string> texts;
     for (auto i : idx) texts.push_back(ro.responses[size_t(i)]);
     auto data = make_inner_data(*in_.target.tokenizer, texts, c.target.seq_len);
     InnerTrainer trainer(tcfg, in_.target.params, c.inner, c.inner_batch());
-    model::TensorMap phi_T;
-    if (dpg_reward) {
-      MetagradOptions mo;
-      mo.schedule = c.inner.schedule;
-      mo.memory_budget_bytes = c.inner.memory_budget_bytes();
-      mo.cancelled = is_cancelled;
-      mo.per_token = token_credit;
-      auto r = metagrad(trainer, data, phi_fn, mo);
-      for (size_t k = 0; k < idx.size(); ++k) rewards[idx[k]] = r.tau[int64_t(k)].item<double>();
-      if (token_credit) {
-        if (!tau_tokens.defined()) tau_tokens = torch::zeros({n, r.tau_tokens.size(1)}, torch::kFloat64);
-        auto order = torch::tensor(idx, torch::kLong);
-        tau_tokens.index_copy_(0, order, r.tau_tokens);
-      }
-      phi_sum += r.Phi;
-      phi_T = std::move(r.params_T);
-    } else {  // naive: every example of run j gets the dataset-level Φ(𝒜(D_j))
-      phi_T = trainer.train(data, {}, is_cancelled);
-      torch::NoGradGuard ng;
-      const double phi = phi_fn(phi_T, trainer.params0()).item<double>();
-      if (!std::isfinite(phi)) throw NonFiniteError(0, "phi (naive reward)");
-      for (auto i : idx) rewards[i] = phi;
-      phi_sum += phi;
-    }
-    if (j == 0) train_view = obj.view(tcfg, phi_T, trainer.params0());
+    const auto params_T = dpg ? metagrad_rewards(trainer, data, Phi_fn, idx, is_cancelled, rw)
+                              : naive_rewards(trainer, data, Phi_fn, idx, is_cancelled, rw);
+    if (j == 0) rw.train_view = obj.view(tcfg, params_T, trainer.params0());
   }
-  m.phi = phi_sum / double(runs);
-  m.metric = train_view.metric;
-  m.reward_mean = rewards.mean().item<double>();
-  m.reward_std = n > 1 ? rewards.std().item<double>() : 0.0;
-  m.t_inner = since(t0);
-  if (is_cancelled()) throw Cancelled();
+  rw.Phi /= double(runs);
+  return rw;
+}
 
-  // 5. Advantages: per group (DPG) or over the whole batch (naive, "groupless"); with token credit,
-  //    Â_ij from the reward-to-go of τ_ij (its column 0 is the sequence advantage, kept for the records).
-  t0 = Clock::now();
+// τ of run @p idx's examples by the metagradient; adds its Φ to rw.Phi and returns φ_T.
+model::TensorMap DpgRun::metagrad_rewards(const InnerTrainer& trainer, const InnerData& data,
+                                          const PhiFn& Phi_fn, const std::vector<int64_t>& idx,
+                                          const std::function<bool()>& cancelled,
+                                          Rewards& rw) const {
+  const auto& c = in_.config;
+  const bool token_credit = c.grpo.credit == config::Credit::Token;
+  MetagradOptions mo;
+  mo.schedule = c.inner.schedule;
+  mo.memory_budget_bytes = c.inner.memory_budget_bytes();
+  mo.cancelled = cancelled;
+  mo.per_token = token_credit;
+  auto r = metagrad(trainer, data, Phi_fn, mo);
+  for (size_t k = 0; k < idx.size(); ++k) rw.tau[idx[k]] = r.tau[int64_t(k)].item<double>();
+  if (token_credit) {
+    if (!rw.tau_tokens.defined())
+      rw.tau_tokens = torch::zeros({rw.tau.size(0), r.tau_tokens.size(1)}, torch::kFloat64);
+    rw.tau_tokens.index_copy_(0, torch::tensor(idx, torch::kLong), r.tau_tokens);
+  }
+  rw.Phi += r.Phi;
+  return std::move(r.params_T);
+}
+
+// Every example of the run gets Φ(𝒜(D_j)); adds it to rw.Phi and returns φ_T.
+model::TensorMap DpgRun::naive_rewards(const InnerTrainer& trainer, const InnerData& data,
+                                       const PhiFn& Phi_fn, const std::vector<int64_t>& idx,
+                                       const std::function<bool()>& cancelled, Rewards& rw) const {
+  auto params_T = trainer.train(data, {}, cancelled);
+  torch::NoGradGuard ng;
+  const double Phi = Phi_fn(params_T, trainer.params0()).item<double>();
+  if (!std::isfinite(Phi)) throw NonFiniteError(0, "Φ (naive reward)");
+  for (auto i : idx) rw.tau[i] = Phi;
+  rw.Phi += Phi;
+  return params_T;
+}
+
+// 5. Advantages: per group (DPG) or over the whole batch (naive, "groupless"); with token credit,
+//    Â_ij from the reward-to-go of τ_ij (its column 0 is the sequence advantage, kept for the records).
+DpgRun::Advantages DpgRun::advantages(const Rollouts& ro, const Rewards& rw) const {
+  const auto& c = in_.config;
+  const auto& tok = *in_.generator.tokenizer;
+  const int64_t G = c.grpo.group_size;
+  Advantages a;
+  a.batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, tok.eos_id() >= 0 ? tok.eos_id() : 0);
+  a.sequence = c.grpo.reward == config::Reward::Dpg ? group_advantages(rw.tau, G) : batch_advantages(rw.tau);
+  if (c.grpo.credit != config::Credit::Token) {
+    a.used = a.sequence;
+    return a;
+  }
+  auto r = token_rewards(rw.tau_tokens, a.batch, ro.prompt_ids,
+                         response_token_bytes(tok, ro.response_ids), ro.responses);
+  a.used = token_advantages(r, a.batch.response_mask, G);
+  return a;
+}
+
+// 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches.
+void DpgRun::update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetrics& m) {
+  const auto& c = in_.config;
   const auto& gcfg = in_.generator.config;
-  const int64_t pad = in_.generator.tokenizer->eos_id() >= 0 ? in_.generator.tokenizer->eos_id() : 0;
-  auto batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, pad);
-  auto adv_seq = dpg_reward ? group_advantages(rewards, G) : batch_advantages(rewards);
-  auto adv = token_credit ? token_advantages(token_rewards(tau_tokens, batch, ro.prompt_ids,
-                                                           response_token_bytes(*in_.generator.tokenizer,
-                                                                                ro.response_ids),
-                                                           ro.responses),
-                                             batch.response_mask, G)
-                          : adv_seq;
-
-  // 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches.
+  const auto& batch = a.batch;
+  const int64_t n = batch.tokens.size(0);
   auto logp_old = align_logprobs(ro.logprobs, batch);
   torch::Tensor logp_ref;
   {
     torch::NoGradGuard ng;
     logp_ref = token_logprobs(gcfg, theta_ref_, batch.tokens, false, batch.offset).first;
     const double ntok = batch.response_mask.sum().clamp_min(1).item<double>();
-    m.fluency_nll = -(logp_ref * batch.response_mask).sum().item<double>() / ntok;  // NLL/token under θ₀
+    m.fluency_nll = -(logp_ref * batch.response_mask).sum().item<double>() / ntok;  // NLL/token, θ₀
     m.kl = kl_to_reference(logp_old, logp_ref, batch.response_mask).item<double>();
   }
-  const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * G;
+  const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * c.grpo.group_size;
   double loss_sum = 0, clip_sum = 0, ent_sum = 0, tok_sum = 0;
-  // Not cancellable from here on: a cancelled step must leave θ untouched.
   const PolicyTerms terms{c.grpo.clip, c.grpo.kl_at(s), c.grpo.entropy_coef};
   opt_.lr = c.grpo.lr_at(s);
   for (int64_t b = 0; b < n; b += mb_rows) {
     const int64_t e = std::min(n, b + mb_rows);
-    auto g = policy_gradient(gcfg, theta_, batch.tokens.narrow(0, b, e - b), batch.offset,
-                             batch.response_mask.narrow(0, b, e - b), logp_old.narrow(0, b, e - b),
-                             logp_ref.narrow(0, b, e - b), adv.narrow(0, b, e - b), terms, c.grpo.micro_batch);
+    auto rows = [b, e](const torch::Tensor& x) { return x.narrow(0, b, e - b); };
+    auto g = policy_gradient(gcfg, theta_, rows(batch.tokens), batch.offset, rows(batch.response_mask),
+                             rows(logp_old), rows(logp_ref), rows(a.used), terms, c.grpo.micro_batch);
     opt_.step(theta_, g.grads, c.grpo.grad_clip);
     loss_sum += g.loss * g.tokens;
     clip_sum += g.clip_frac * g.tokens;
@@ -255,41 +327,52 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   m.policy_loss = loss_sum / std::max(1.0, tok_sum);
   m.clip_frac = clip_sum / std::max(1.0, tok_sum);
   m.entropy = ent_sum / std::max(1.0, tok_sum);
-  m.t_update = since(t0);
+}
 
-  for (int64_t i = 0; i < n; ++i) {
-    rec.samples.push_back({i, ro.prompts[size_t(i)], ro.responses[size_t(i)], rewards[i].item<double>(),
-                           adv_seq[i].item<double>(), {}});
-    if (token_credit) {  // the byte columns of τ_ij (column j predicts byte j; the EOS column is left out)
-      const int64_t bytes = std::min<int64_t>(int64_t(ro.responses[size_t(i)].size()), tau_tokens.size(1));
-      auto row = tau_tokens[i].narrow(0, 0, bytes).to(torch::kFloat32).contiguous();
-      rec.samples.back().byte_tau.assign(row.data_ptr<float>(), row.data_ptr<float>() + bytes);
-    }
+// The rollouts with their τ and Â; with token credit, the byte columns of τ_ij (column j predicts
+// byte j; the EOS column is left out).
+void DpgRun::record_samples(const Rollouts& ro, const Rewards& rw, const Advantages& a,
+                            StepRecord& rec) const {
+  for (int64_t i = 0; i < rw.tau.size(0); ++i) {
+    const auto& response = ro.responses[size_t(i)];
+    rec.samples.push_back({i, ro.prompts[size_t(i)], response, rw.tau[i].item<double>(),
+                           a.sequence[i].item<double>(), {}});
+    if (!rw.tau_tokens.defined()) continue;
+    const int64_t bytes = std::min<int64_t>(int64_t(response.size()), rw.tau_tokens.size(1));
+    auto row = rw.tau_tokens[i].narrow(0, 0, bytes).to(torch::kFloat32).contiguous();
+    rec.samples.back().byte_tau.assign(row.data_ptr<float>(), row.data_ptr<float>() + bytes);
   }
+}
 
-  // 7. Validation on held-out prompts with T_val, and snapshots.
+// 7. Validation on held-out prompts with T_val (step 1, every validation.every steps, the last).
+void DpgRun::validate_step(int64_t s, StepRecord& rec) {
+  const auto& c = in_.config;
   const bool last = s == c.grpo.steps;
-  if (c.validation.every > 0 && (s == 1 || s % c.validation.every == 0 || last)) {
-    const Validation v = validate(s);
-    m.val_phi = v.phi;
-    m.val_metric = v.metric;
-    add_images(rec, v.view, "val_");
-    rec.validated = true;
-    if (better(m.val_metric, best_metric_, obj.metric_higher_is_better())) {
-      best_metric_ = m.val_metric;
-      best_step_ = s;
-      rec.new_best = true;
-    }
+  if (c.validation.every <= 0 || !(s == 1 || s % c.validation.every == 0 || last)) return;
+  const Validation v = validate(s);
+  auto& m = rec.metrics;
+  m.val_Phi = v.Phi;
+  m.val_metric = v.metric;
+  add_images(rec, v.view, "val_");
+  rec.validated = true;
+  if (better(m.val_metric, best_metric_, objective_at(s).metric_higher_is_better())) {
+    best_metric_ = m.val_metric;
+    best_step_ = s;
+    rec.new_best = true;
   }
-  // Y is stored where it can change: at step 1 and where a stage begins (a stage may draw another image).
+}
+
+// The train target's images. Y is stored where it can change: at step 1 and where a stage begins
+// (a stage may draw another image).
+void DpgRun::record_snapshots(int64_t s, const ObjectiveView& train_view, StepRecord& rec) const {
+  const auto& c = in_.config;
   const bool stage_begins = std::any_of(in_.stages.begin(), in_.stages.end(),
                                         [s](const ObjectiveStage& st) { return st.from_step == s; });
   if ((s == 1 || stage_begins) && !train_view.target.empty())
     rec.snapshots.push_back({"target", train_view.target});
-  if (c.snapshot_every > 0 && (s == 1 || s % c.snapshot_every == 0 || last)) add_images(rec, train_view, "");
-  m.step_seconds = since(t_step);
-  ++next_step_;
-  return rec;
+  const bool last = s == c.grpo.steps;
+  if (c.snapshot_every > 0 && (s == 1 || s % c.snapshot_every == 0 || last))
+    add_images(rec, train_view, "");
 }
 
 Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
@@ -306,14 +389,14 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
                          c.validation.temperature, cancel);
     auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
     InnerTrainer vtrainer(tcfg, in_.target.params, c.val_inner(), c.val_batch());
-    auto vphi_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
+    auto vparams_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
     if (cancel && cancel->load()) throw Cancelled();
     torch::NoGradGuard ng;
-    v.phis.push_back(obj.Phi(tcfg, vphi_T, vtrainer.params0()).item<double>());
-    auto view = obj.view(tcfg, vphi_T, vtrainer.params0());
+    v.Phis.push_back(obj.Phi(tcfg, vparams_T, vtrainer.params0()).item<double>());
+    auto view = obj.view(tcfg, vparams_T, vtrainer.params0());
     v.metrics.push_back(view.metric);
     if (!view.sign.empty()) v.signs.push_back(view.sign);
-    v.phi += v.phis.back() / double(R);
+    v.Phi += v.Phis.back() / double(R);
     v.metric += view.metric / double(R);
     if (r == 0) {
       v.view = std::move(view);

@@ -8,6 +8,7 @@
 /// checkpoint of step s continues exactly as the uninterrupted run would have.
 /// Plain C++ and LibTorch: no Qt, no store. The caller persists what step() returns.
 #include "core/config/run_config.h"
+#include "core/dpg/metagrad.h"
 #include "core/dpg/objective.h"
 #include "core/dpg/objective_view.h"
 #include "core/dpg/policy.h"
@@ -15,6 +16,7 @@
 #include "core/model/model_io.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,9 +42,9 @@ struct RunInputs {
 /// One validation (docs/method.md §6): validation.repeats independent sample sets of the
 /// held-out prompts at validation.temperature, each trained on for T_val inner steps.
 struct Validation {
-  double phi = 0;                      ///< mean Φ_val over the repeats
+  double Phi = 0;                      ///< mean Φ_val over the repeats
   double metric = 0;                   ///< mean readable metric over the repeats
-  std::vector<double> phis, metrics;   ///< one per repeat
+  std::vector<double> Phis, metrics;   ///< one per repeat
   ObjectiveView view;                  ///< repeat 0's images
   std::vector<Image> signs;            ///< each repeat's sign image, when the objective has one
   std::vector<std::string> responses;  ///< repeat 0's samples
@@ -73,11 +75,29 @@ class DpgRun {
 
   int64_t best_step() const { return best_step_; }
   double best_metric() const { return best_metric_; }
-  const model::TensorMap& generator_params() const { return theta_; }
   const RunInputs& inputs() const { return in_; }
 
  private:
   struct Rollouts;
+  struct Rewards;
+  struct Advantages;
+  // The stages of step(), in order.
+  Rollouts sample_step(int64_t s, const std::atomic<bool>* cancel) const;
+  Rewards reward(int64_t s, const Rollouts& ro, const std::atomic<bool>* cancel) const;
+  Advantages advantages(const Rollouts& ro, const Rewards& rw) const;
+  void update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetrics& m);
+  void record_samples(const Rollouts& ro, const Rewards& rw, const Advantages& a,
+                      StepRecord& rec) const;
+  void validate_step(int64_t s, StepRecord& rec);
+  void record_snapshots(int64_t s, const ObjectiveView& train_view, StepRecord& rec) const;
+  // Pieces of reward().
+  std::vector<int64_t> inner_run_rows(int64_t s, int64_t j, int64_t runs) const;
+  model::TensorMap metagrad_rewards(const InnerTrainer& trainer, const InnerData& data,
+                                    const PhiFn& Phi_fn, const std::vector<int64_t>& idx,
+                                    const std::function<bool()>& cancelled, Rewards& rw) const;
+  model::TensorMap naive_rewards(const InnerTrainer& trainer, const InnerData& data,
+                                 const PhiFn& Phi_fn, const std::vector<int64_t>& idx,
+                                 const std::function<bool()>& cancelled, Rewards& rw) const;
   Rollouts sample(const std::vector<std::string>& prompts, int64_t count, uint64_t seed,
                   bool random_prompts, double temperature, const std::atomic<bool>* cancel) const;
   std::vector<int64_t> prompt_ids(const std::string& prompt) const;

@@ -102,7 +102,7 @@ class Reverse {
     auto leaves = leaves_of(params_T);
     auto Phi = Phi_fn(tr_.to_map(leaves), tr_.params0());
     r_.Phi = Phi.item<double>();
-    if (!std::isfinite(r_.Phi)) throw NonFiniteError(0, "phi (the objective at φ_T)");
+    if (!std::isfinite(r_.Phi)) throw NonFiniteError(0, "Φ (the objective at φ_T)");
     auto grads = torch::autograd::grad({Phi}, leaves, {}, false, false, true);
     for (size_t k = 0; k < leaves.size(); ++k) {
       lam_.params.push_back(grads[k].defined() ? grads[k] : torch::zeros_like(leaves[k]));
@@ -246,7 +246,7 @@ void unrolled(const Pass& p, const PhiFn& Phi_fn) {
   t0 = Clock::now();
   auto Phi = Phi_fn(p.tr.to_map(s.params), p.tr.params0());
   p.r.Phi = Phi.item<double>();
-  if (!std::isfinite(p.r.Phi)) throw NonFiniteError(0, "phi (the objective at φ_T)");
+  if (!std::isfinite(p.r.Phi)) throw NonFiniteError(0, "Φ (the objective at φ_T)");
   p.r.tau = torch::autograd::grad({Phi}, {fo.w})[0].detach().to(torch::kFloat64);
   if (!torch::isfinite(p.r.tau).all().item<bool>()) throw NonFiniteError(0, "tau");
   p.r.timings.reverse_s = seconds_since(t0);

@@ -13,9 +13,9 @@ namespace dpg::engine {
 /// Scalars of one GRPO step (train) and, when validated at this step, the validation values.
 struct StepMetrics {
   int64_t step = 0;
-  double phi = 0.0;           ///< Φ of the target trained on this step's rollouts
+  double Phi = 0.0;           ///< Φ of the target trained on this step's rollouts
   double metric = 0.0;        ///< the objective's readable metric on the same target
-  double val_phi = 0.0;       ///< validation Φ (NaN when not validated at this step)
+  double val_Phi = 0.0;       ///< validation Φ (NaN when not validated at this step)
   double val_metric = 0.0;    ///< validation readable metric (NaN when not validated)
   double reward_mean = 0.0;   ///< mean τ over the rollouts
   double reward_std = 0.0;    ///< std of τ over the rollouts

@@ -55,7 +55,7 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
   out.checkpoint = checkpoint_file(st, req.db_path, req.run_id, out.step);
   for (const auto& m : st.steps(req.run_id, out.step - 1))  // from that step on, not the whole run
     if (m.step == out.step && std::isfinite(m.val_metric)) {
-      out.stored_phi = m.val_phi;
+      out.stored_phi = m.val_Phi;
       out.stored_metric = m.val_metric;
     }
 

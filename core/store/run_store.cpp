@@ -84,7 +84,7 @@ engine::StepMetrics read_step(const Statement& st) {
   engine::StepMetrics m;
   int c = 0;
   m.step = st.int64(c++);
-  for (double* field : {&m.phi, &m.metric, &m.val_phi, &m.val_metric, &m.reward_mean, &m.reward_std,
+  for (double* field : {&m.Phi, &m.metric, &m.val_Phi, &m.val_metric, &m.reward_mean, &m.reward_std,
                         &m.policy_loss, &m.clip_frac, &m.kl, &m.entropy, &m.fluency_nll,
                         &m.gen_tok_per_s, &m.step_seconds, &m.t_generate, &m.t_inner, &m.t_update})
     *field = st.real(c++);
@@ -347,12 +347,12 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
                             "?, ?, ?)";
     Statement st(db_, sql.c_str());
     const double nan = std::nan("");
-    const double val_phi = record.validated ? m.val_phi : nan;
+    const double val_phi = record.validated ? m.val_Phi : nan;
     const double val_metric = record.validated ? m.val_metric : nan;
     int c = 1;
     st.bind(c++, run_id);
     st.bind(c++, m.step);
-    for (double v : {m.phi, m.metric, val_phi, val_metric, m.reward_mean, m.reward_std,
+    for (double v : {m.Phi, m.metric, val_phi, val_metric, m.reward_mean, m.reward_std,
                      m.policy_loss, m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s,
                      m.step_seconds, m.t_generate, m.t_inner, m.t_update})
       st.bind(c++, v);
@@ -396,7 +396,7 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
   if (record.new_best) {
     Statement st(db_, "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? WHERE id = ?");
     st.bind(1, m.step).bind(2, record.validated ? m.val_metric : m.metric);
-    st.bind(3, record.validated ? m.val_phi : m.phi).bind(4, run_id).run();
+    st.bind(3, record.validated ? m.val_Phi : m.Phi).bind(4, run_id).run();
   }
   const std::string touch = std::string("UPDATE runs SET updated_at = ") + kNow + " WHERE id = ?";
   Statement(db_, touch.c_str()).bind(1, run_id).run();

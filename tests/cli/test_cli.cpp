@@ -52,7 +52,7 @@ void checkEval(const QString& db, int64_t id, const dpg::engine::StepMetrics& la
   QVERIFY2(e.code == 0, qPrintable(e.err));
   QVERIFY2(e.err.contains(QStringLiteral(", 1 thread\n")), qPrintable(e.err));  // the run's own (threads=1)
   const auto mean = evalMean(e.out);
-  QCOMPARE(QString::number(mean.first, 'f', 6), QString::number(last.val_phi, 'f', 6));
+  QCOMPARE(QString::number(mean.first, 'f', 6), QString::number(last.val_Phi, 'f', 6));
   QCOMPARE(QString::number(mean.second, 'f', 4), QString::number(last.val_metric, 'f', 4));
 
   auto e3 = run_dpg(base + QStringList{QStringLiteral("--set"), QStringLiteral("validation.repeats=3")});
@@ -149,8 +149,8 @@ class TestCli : public QObject {
     // Φ rises above its start: the mean of the last 10 steps beats the mean of the first 10.
     double first = 0, last = 0;
     for (int i = 0; i < 10; ++i) {
-      first += m[size_t(i)].phi / 10;
-      last += m[size_t(steps - 10 + i)].phi / 10;
+      first += m[size_t(i)].Phi / 10;
+      last += m[size_t(steps - 10 + i)].Phi / 10;
     }
     qInfo("phi: first 10 steps %.5f, last 10 steps %.5f", first, last);
     QVERIFY(last > first);
@@ -356,7 +356,7 @@ class TestCli : public QObject {
     QCOMPARE(b.size(), size_t(steps));
     for (size_t i = 0; i < a.size(); ++i) {
       QCOMPARE(a[i].step, b[i].step);
-      QCOMPARE(a[i].phi, b[i].phi);
+      QCOMPARE(a[i].Phi, b[i].Phi);
       QCOMPARE(a[i].reward_mean, b[i].reward_mean);
     }
     QCOMPARE(dpg::store::RunStore::open(killed.toStdString(), true).run(1)->status, dpg::store::RunStatus::Done);

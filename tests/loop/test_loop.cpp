@@ -97,7 +97,7 @@ class TestLoop : public QObject {
     QCOMPARE(resumed.size(), size_t(5));
     for (size_t i = 0; i < whole.size(); ++i) {
       QCOMPARE(resumed[i].step, whole[i].step);
-      QCOMPARE(resumed[i].phi, whole[i].phi);
+      QCOMPARE(resumed[i].Phi, whole[i].Phi);
       QCOMPARE(resumed[i].metric, whole[i].metric);
       QCOMPARE(resumed[i].reward_mean, whole[i].reward_mean);
       QCOMPARE(resumed[i].policy_loss, whole[i].policy_loss);
@@ -297,7 +297,7 @@ class TestLoop : public QObject {
     r->run_until(stop);
     const auto continued = store::RunStore::open(cont_db, true).steps(1);
     QCOMPARE(continued.size(), whole.size());
-    for (size_t i = 0; i < whole.size(); ++i) QCOMPARE(continued[i].phi, whole[i].phi);
+    for (size_t i = 0; i < whole.size(); ++i) QCOMPARE(continued[i].Phi, whole[i].Phi);
   }
 
   // An objective stage (here a focus from step 3) leaves steps 1-2 as they were, changes Φ from step 3 on (step 3
@@ -316,13 +316,13 @@ class TestLoop : public QObject {
     const auto resumed = run_all(cfg, resumed_db, plugins, /*stop_after=*/2);
     QCOMPARE(staged.size(), size_t(3));
     QCOMPARE(resumed.size(), size_t(3));
-    for (int i = 0; i < 2; ++i) QCOMPARE(staged[i].phi, plain[i].phi);
-    QVERIFY2(std::abs(staged[2].phi - plain[2].phi) > 1e-6,
+    for (int i = 0; i < 2; ++i) QCOMPARE(staged[i].Phi, plain[i].Phi);
+    QVERIFY2(std::abs(staged[2].Phi - plain[2].Phi) > 1e-6,
              qPrintable(QStringLiteral("step 3 Φ %1 with the stage, %2 without")
-                            .arg(staged[2].phi)
-                            .arg(plain[2].phi)));
+                            .arg(staged[2].Phi)
+                            .arg(plain[2].Phi)));
     QVERIFY(same_responses(plain_db, staged_db, 3));
-    for (int i = 0; i < 3; ++i) QCOMPARE(resumed[i].phi, staged[i].phi);
+    for (int i = 0; i < 3; ++i) QCOMPARE(resumed[i].Phi, staged[i].Phi);
     // A stage whose params the plugin rejects fails before the store is touched, naming the stage.
     cfg.objective.stages = nlohmann::json::parse(R"([{"from_step": 2, "params": {"sharpness": -1}}])");
     const auto bad_db = (dir.path() + QStringLiteral("/b.db")).toStdString();
@@ -386,7 +386,7 @@ class TestLoop : public QObject {
     auto st = store::RunStore::open(short_db, true);
     const auto continued = st.steps(1);
     QCOMPARE(continued.size(), size_t(5));
-    for (size_t i = 0; i < 5; ++i) QCOMPARE(continued[i].phi, whole[i].phi);
+    for (size_t i = 0; i < 5; ++i) QCOMPARE(continued[i].Phi, whole[i].Phi);
     QVERIFY(config::RunConfig::from_json(nlohmann::json::parse(st.run(1)->config_json)) == cfg);
     QVERIFY(st.run(1)->status == store::RunStatus::Done);
   }
@@ -405,7 +405,7 @@ class TestLoop : public QObject {
     auto one = run_all(cfg, one_db, plugins);
     cfg.validation.repeats = 2;
     auto two = run_all(cfg, two_db, plugins);
-    QCOMPARE(one[0].phi, two[0].phi);
+    QCOMPARE(one[0].Phi, two[0].Phi);
     const double other = 2 * two[0].val_metric - one[0].val_metric;  // repeat 1's pixel accuracy
     QVERIFY2(other >= -1e-9 && other <= 1 + 1e-9, qPrintable(QString::number(other)));
     QVERIFY2(std::abs(other * 42 - std::round(other * 42)) < 1e-6, qPrintable(QString::number(other * 42)));

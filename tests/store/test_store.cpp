@@ -81,9 +81,9 @@ engine::StepRecord make_record(int64_t step, int n_samples = 3) {
   engine::StepRecord r;
   auto& m = r.metrics;
   m.step = step;
-  m.phi = -1.0 / 3.0 - double(step);
+  m.Phi = -1.0 / 3.0 - double(step);
   m.metric = 0.123456789012345678;
-  m.val_phi = std::nan("");
+  m.val_Phi = std::nan("");
   m.val_metric = std::nan("");
   m.reward_mean = 1.2345e-9;
   m.reward_std = std::numeric_limits<double>::denorm_min();
@@ -177,9 +177,9 @@ class TestStore : public QObject {
     QCOMPARE(r.last_step, std::optional<int64_t>(1));
     const auto steps = store.steps(r.id);
     QCOMPARE(steps.size(), size_t(1));
-    QCOMPARE(steps[0].phi, -0.5);
+    QCOMPARE(steps[0].Phi, -0.5);
     QCOMPARE(steps[0].step_seconds, 0.7);
-    QVERIFY(std::isnan(steps[0].val_phi));  // columns added by version 2 read as "not recorded"
+    QVERIFY(std::isnan(steps[0].val_Phi));  // columns added by version 2 read as "not recorded"
     QVERIFY(std::isnan(steps[0].t_inner));
     QCOMPARE(store.samples(r.id, 1).at(0).response, std::string(" sat on the mat"));
     // New steps go on after the migration.
@@ -236,7 +236,7 @@ class TestStore : public QObject {
     const auto& a = rec.metrics;
     const auto& b = steps[0];
     QCOMPARE(b.step, a.step);
-    for (auto [x, y] : {std::pair{a.phi, b.phi},
+    for (auto [x, y] : {std::pair{a.Phi, b.Phi},
                         {a.metric, b.metric},
                         {a.reward_mean, b.reward_mean},
                         {a.reward_std, b.reward_std},
@@ -252,7 +252,7 @@ class TestStore : public QObject {
                         {a.t_update, b.t_update}})
       QVERIFY2(same_bits(x, y),
                QByteArray::number(x, 'g', 17) + " vs " + QByteArray::number(y, 'g', 17));
-    QVERIFY(std::isnan(b.val_phi) && std::isnan(b.val_metric));
+    QVERIFY(std::isnan(b.val_Phi) && std::isnan(b.val_metric));
 
     const auto samples = store.samples(id, 1);
     QCOMPARE(samples.size(), rec.samples.size());
@@ -348,14 +348,14 @@ class TestStore : public QObject {
       auto rec = make_record(s);
       rec.validated = true;
       rec.new_best = s < 3;
-      rec.metrics.val_phi = val[s - 1][0];
+      rec.metrics.val_Phi = val[s - 1][0];
       rec.metrics.val_metric = val[s - 1][1];
       store.commit_step(id, rec);
     }
     auto unvalidated = make_record(4);
-    unvalidated.metrics.val_phi = 0.0;  // not validated: val_* are not stored
+    unvalidated.metrics.val_Phi = 0.0;  // not validated: val_* are not stored
     store.commit_step(id, unvalidated);
-    QVERIFY(std::isnan(store.steps(id, 3).at(0).val_phi));
+    QVERIFY(std::isnan(store.steps(id, 3).at(0).val_Phi));
     QCOMPARE(store.steps(id, 2).at(0).val_metric, 0.7);
     r = *store.run(id);
     QCOMPARE(r.best_step, std::optional<int64_t>(2));

@@ -527,7 +527,7 @@ class TestWidgets : public QObject {
     auto m = [](int64_t step) {
       dpg::engine::StepMetrics s;
       s.step = step;
-      s.phi = double(step);
+      s.Phi = double(step);
       return s;
     };
     d.append(m(5));
