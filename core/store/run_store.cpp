@@ -80,6 +80,87 @@ const char* kStepColumns =
     "step, phi, metric, val_phi, val_metric, reward_mean, reward_std, policy_loss, clip_frac, kl, "
     "entropy, fluency_nll, gen_tok_per_s, step_seconds, t_generate, t_inner, t_update";
 
+// --- commit_step's pieces: each writes one table's rows of a step -----------------------------
+
+/// Every snapshot's data has rows × cols values.
+void check_snapshot_sizes(const std::string& path, const engine::StepRecord& record) {
+  for (const auto& s : record.snapshots)
+    if (s.image.rows < 0 || s.image.cols < 0 ||
+        s.image.data.size() != size_t(s.image.rows * s.image.cols))
+      throw std::invalid_argument(
+          path + ": snapshot '" + s.kind + "' of step " + std::to_string(record.metrics.step) +
+          " has " + std::to_string(s.image.data.size()) + " values for " +
+          std::to_string(s.image.rows) + "×" + std::to_string(s.image.cols));
+}
+
+/// The steps row; the validation columns are NULL unless the step was validated.
+void insert_step_row(sqlite3* db, const std::string& path, int64_t run_id,
+                     const engine::StepRecord& record) {
+  const auto& m = record.metrics;
+  const std::string sql = std::string("INSERT INTO steps (run_id, ") + kStepColumns +
+                          ", is_best) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                          "?, ?, ?)";
+  Statement st(db, sql.c_str());
+  const double nan = std::nan("");
+  const double val_Phi = record.validated ? m.val_Phi : nan;
+  const double val_metric = record.validated ? m.val_metric : nan;
+  int c = 1;
+  st.bind(c++, run_id);
+  st.bind(c++, m.step);
+  for (double v : {m.Phi, m.metric, val_Phi, val_metric, m.reward_mean, m.reward_std,
+                   m.policy_loss, m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s,
+                   m.step_seconds, m.t_generate, m.t_inner, m.t_update})
+    st.bind(c++, v);
+  st.bind(c++, int64_t(record.new_best ? 1 : 0));
+  try {
+    st.run();
+  } catch (const std::runtime_error&) {
+    if (st.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY)
+      fail(path, "step " + std::to_string(m.step) + " of run " + std::to_string(run_id) +
+                     " is already committed");
+    throw;
+  }
+}
+
+/// The samples rows (byte_tau NULL with sequence credit).
+void insert_samples(sqlite3* db, int64_t run_id, int64_t step,
+                    const std::vector<engine::Sample>& samples) {
+  if (samples.empty()) return;
+  Statement st(db,
+               "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage, byte_tau) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const auto& s : samples) {
+    st.bind(1, run_id).bind(2, step).bind(3, s.index).bind(4, s.prompt).bind(5, s.response);
+    st.bind(6, s.tau).bind(7, s.advantage);
+    if (s.byte_tau.empty()) st.bind_null(8);
+    else st.bind_blob(8, s.byte_tau.data(), s.byte_tau.size() * sizeof(float));
+    st.run();
+    st.reset();
+  }
+}
+
+/// The snapshots rows (float32 images).
+void insert_snapshots(sqlite3* db, int64_t run_id, int64_t step,
+                      const std::vector<engine::Snapshot>& snapshots) {
+  if (snapshots.empty()) return;
+  Statement st(db,
+               "INSERT INTO snapshots (run_id, step, kind, rows, cols, data) "
+               "VALUES (?, ?, ?, ?, ?, ?)");
+  for (const auto& s : snapshots) {
+    st.bind(1, run_id).bind(2, step).bind(3, s.kind).bind(4, s.image.rows);
+    st.bind(5, s.image.cols).bind_blob(6, s.image.data.data(), s.image.data.size() * 4).run();
+    st.reset();
+  }
+}
+
+/// Makes this step the run's best: its validation metric and Φ when validated, else its training ones.
+void set_best_step(sqlite3* db, int64_t run_id, const engine::StepRecord& record) {
+  const auto& m = record.metrics;
+  Statement st(db, "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? WHERE id = ?");
+  st.bind(1, m.step).bind(2, record.validated ? m.val_metric : m.metric);
+  st.bind(3, record.validated ? m.val_Phi : m.Phi).bind(4, run_id).run();
+}
+
 engine::StepMetrics read_step(const Statement& st) {
   engine::StepMetrics m;
   int c = 0;
@@ -327,77 +408,22 @@ std::optional<RunInfo> RunStore::run(int64_t run_id) const {
 
 void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
   require_writable("commit a step");
-  const auto& m = record.metrics;
-  for (const auto& s : record.snapshots)
-    if (s.image.rows < 0 || s.image.cols < 0 ||
-        s.image.data.size() != size_t(s.image.rows * s.image.cols))
-      throw std::invalid_argument(
-          path_ + ": snapshot '" + s.kind + "' of step " + std::to_string(m.step) + " has " +
-          std::to_string(s.image.data.size()) + " values for " + std::to_string(s.image.rows) +
-          "×" + std::to_string(s.image.cols));
+  check_snapshot_sizes(path_, record);
   // Hash outside the transaction: it reads the whole file.
   const std::string sha =
       record.checkpoint_path.empty() ? std::string() : sha256_file(record.checkpoint_path);
 
   Transaction tx(db_);
   require_run(run_id);
-  {
-    const std::string sql = std::string("INSERT INTO steps (run_id, ") + kStepColumns +
-                            ", is_best) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "?, ?, ?)";
-    Statement st(db_, sql.c_str());
-    const double nan = std::nan("");
-    const double val_phi = record.validated ? m.val_Phi : nan;
-    const double val_metric = record.validated ? m.val_metric : nan;
-    int c = 1;
-    st.bind(c++, run_id);
-    st.bind(c++, m.step);
-    for (double v : {m.Phi, m.metric, val_phi, val_metric, m.reward_mean, m.reward_std,
-                     m.policy_loss, m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s,
-                     m.step_seconds, m.t_generate, m.t_inner, m.t_update})
-      st.bind(c++, v);
-    st.bind(c++, int64_t(record.new_best ? 1 : 0));
-    try {
-      st.run();
-    } catch (const std::runtime_error&) {
-      if (st.last_code() == SQLITE_CONSTRAINT_PRIMARYKEY)
-        fail(path_, "step " + std::to_string(m.step) + " of run " + std::to_string(run_id) +
-                        " is already committed");
-      throw;
-    }
-  }
-  if (!record.samples.empty()) {
-    Statement st(db_,
-                 "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage, byte_tau) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    for (const auto& s : record.samples) {
-      st.bind(1, run_id).bind(2, m.step).bind(3, s.index).bind(4, s.prompt).bind(5, s.response);
-      st.bind(6, s.tau).bind(7, s.advantage);
-      if (s.byte_tau.empty()) st.bind_null(8);
-      else st.bind_blob(8, s.byte_tau.data(), s.byte_tau.size() * sizeof(float));
-      st.run();
-      st.reset();
-    }
-  }
-  if (!record.snapshots.empty()) {
-    Statement st(db_,
-                 "INSERT INTO snapshots (run_id, step, kind, rows, cols, data) "
-                 "VALUES (?, ?, ?, ?, ?, ?)");
-    for (const auto& s : record.snapshots) {
-      st.bind(1, run_id).bind(2, m.step).bind(3, s.kind).bind(4, s.image.rows);
-      st.bind(5, s.image.cols).bind_blob(6, s.image.data.data(), s.image.data.size() * 4).run();
-      st.reset();
-    }
-  }
+  insert_step_row(db_, path_, run_id, record);
+  insert_samples(db_, run_id, record.metrics.step, record.samples);
+  insert_snapshots(db_, run_id, record.metrics.step, record.snapshots);
   if (!record.checkpoint_path.empty()) {
     Statement st(db_, "INSERT INTO checkpoints (run_id, step, path, sha256) VALUES (?, ?, ?, ?)");
-    st.bind(1, run_id).bind(2, m.step).bind(3, record.checkpoint_path).bind(4, sha).run();
+    st.bind(1, run_id).bind(2, record.metrics.step).bind(3, record.checkpoint_path);
+    st.bind(4, sha).run();
   }
-  if (record.new_best) {
-    Statement st(db_, "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? WHERE id = ?");
-    st.bind(1, m.step).bind(2, record.validated ? m.val_metric : m.metric);
-    st.bind(3, record.validated ? m.val_Phi : m.Phi).bind(4, run_id).run();
-  }
+  if (record.new_best) set_best_step(db_, run_id, record);
   const std::string touch = std::string("UPDATE runs SET updated_at = ") + kNow + " WHERE id = ?";
   Statement(db_, touch.c_str()).bind(1, run_id).run();
   tx.commit();

@@ -4,10 +4,10 @@
 #include "core/store/sqlite_util.h"
 
 namespace dpg::store::detail {
+namespace {
 
-const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> list = {
-      {1, R"sql(
+// 1: runs, their steps, samples, snapshots and checkpoints.
+constexpr const char* kTables = R"sql(
 CREATE TABLE runs (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   name        TEXT NOT NULL,
@@ -62,8 +62,10 @@ CREATE TABLE checkpoints (
   PRIMARY KEY (run_id, step),
   FOREIGN KEY (run_id, step) REFERENCES steps(run_id, step) ON DELETE CASCADE
 ) WITHOUT ROWID;
-)sql"},
-      {2, R"sql(
+)sql";
+
+// 2: run status, best step and timestamps; per-step validation, fluency, stage timings and best mark.
+constexpr const char* kRunStatusAndValidation = R"sql(
 ALTER TABLE runs ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN status_message TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN best_step INTEGER;
@@ -77,16 +79,27 @@ ALTER TABLE steps ADD COLUMN t_generate REAL;
 ALTER TABLE steps ADD COLUMN t_inner REAL;
 ALTER TABLE steps ADD COLUMN t_update REAL;
 ALTER TABLE steps ADD COLUMN is_best INTEGER NOT NULL DEFAULT 0;
-)sql"},
-      // 3: the objective's readable-metric name ("pixel accuracy"), so views can title its curve; '' for runs
-      // made before it (resume fills it in).
-      {3, R"sql(
+)sql";
+
+// 3: the objective's readable-metric name ("pixel accuracy"), so views can title its curve; '' for runs
+// made before it (resume fills it in).
+constexpr const char* kMetricName = R"sql(
 ALTER TABLE runs ADD COLUMN metric_name TEXT NOT NULL DEFAULT '';
-)sql"},
-      // 4: token credit's per-byte τ of each sample (float32 array; NULL with sequence credit).
-      {4, R"sql(
+)sql";
+
+// 4: token credit's per-byte τ of each sample (float32 array; NULL with sequence credit).
+constexpr const char* kByteTau = R"sql(
 ALTER TABLE samples ADD COLUMN byte_tau BLOB;
-)sql"},
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, kTables},
+      {2, kRunStatusAndValidation},
+      {3, kMetricName},
+      {4, kByteTau},
   };
   return list;
 }

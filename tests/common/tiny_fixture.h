@@ -4,37 +4,11 @@
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/metagrad.h"
 #include "core/model/transformer.h"
+#include "tests/common/tiny_configs.h"
 
 #include <torch/torch.h>
 
 namespace dpg::test {
-
-inline model::ModelConfig tiny_gpt_config(int64_t vocab = 24, int64_t d = 8, int64_t layers = 2) {
-  model::ModelConfig c;
-  c.arch = model::Arch::Gpt2;
-  c.vocab_size = vocab;
-  c.n_layer = layers;
-  c.n_head = 2;
-  c.n_kv_head = 2;
-  c.d_model = d;
-  c.d_ff = 4 * d;
-  c.max_ctx = 16;
-  return c;
-}
-
-inline model::ModelConfig tiny_llama_config() {
-  model::ModelConfig c;
-  c.arch = model::Arch::Llama;
-  c.vocab_size = 24;
-  c.n_layer = 2;
-  c.n_head = 4;
-  c.n_kv_head = 2;
-  c.d_model = 8;
-  c.d_ff = 16;
-  c.max_ctx = 32;
-  c.tied_head = false;
-  return c;
-}
 
 /// n random sequences of length L; the last few positions of some rows are padding (mask 0).
 inline engine::InnerData random_data(int64_t n, int64_t L, int64_t vocab, uint64_t seed) {

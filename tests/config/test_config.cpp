@@ -5,6 +5,7 @@
 #include "core/config/schedule.h"
 #include "core/config/run_config.h"
 #include "core/model/errors.h"
+#include "tests/common/errors.h"
 
 #include <QtTest/QtTest>
 
@@ -20,12 +21,7 @@ namespace {
 /// The message of the ConfigError @p fn throws, or "" when it throws none.
 template <class F>
 std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return {};
+  return dpg::test::error_of<ConfigError>(fn);
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) {

@@ -5,6 +5,7 @@
 #include "core/dpg/policy.h"
 #include "core/model/byte_tokenizer.h"
 #include "core/model/transformer.h"
+#include "tests/common/tiny_configs.h"
 
 #include <QtTest>
 #include <torch/torch.h>
@@ -16,17 +17,9 @@ using namespace dpg::engine;
 namespace grpo_test {
 /// A small generator for the policy tests: vocabulary 40, d 16, 2 layers, 4 heads (2 key/value heads for Llama).
 dpg::model::ModelConfig policy_config(dpg::model::Arch arch) {
-  dpg::model::ModelConfig c;
-  c.arch = arch;
-  c.vocab_size = 40;
-  c.d_model = 16;
-  c.n_layer = 2;
-  c.n_head = 4;
-  c.n_kv_head = arch == dpg::model::Arch::Llama ? 2 : 4;
-  c.d_ff = 32;
-  c.max_ctx = 32;
-  c.tied_head = true;
-  return c;
+  const int64_t kv_heads = arch == dpg::model::Arch::Llama ? 2 : 4;
+  return dpg::test::tiny_config(arch, {.vocab = 40, .d_model = 16, .heads = 4, .kv_heads = kv_heads,
+                                       .d_ff = 32, .max_ctx = 32});
 }
 }  // namespace grpo_test
 using grpo_test::policy_config;

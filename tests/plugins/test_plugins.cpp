@@ -12,7 +12,9 @@
 #include "plugins/objectives/lmhead_bitmap/qr_scan.h"
 #include "plugins/objectives/text_likelihood/text_likelihood.h"
 #include "core/plugin/plugin_registry.h"
+#include "tests/common/errors.h"
 #include "tests/common/test_paths.h"
+#include "tests/common/tiny_configs.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -26,6 +28,8 @@
 
 using dpg::objective::Bitmap;
 using dpg::plugin::PluginRegistry;
+using dpg::test::contains;
+using dpg::test::error_of;
 using nlohmann::json;
 namespace model = dpg::model;
 
@@ -34,32 +38,10 @@ namespace {
 /// The objective plugins of this build tree.
 QString plugin_dir() { return dpg::test::build_dir() + QStringLiteral("/plugins/objectives"); }
 
-template <class F>
-std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return {};
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
-/// A GPT-2 config small enough for hand-made weights.
+/// A one-block GPT-2 config small enough for hand-made weights.
 model::ModelConfig tiny_config(int64_t vocab = 64, int64_t d_model = 24) {
-  model::ModelConfig c;
-  c.arch = model::Arch::Gpt2;
-  c.vocab_size = vocab;
-  c.n_layer = 1;
-  c.n_head = 2;
-  c.n_kv_head = 2;
-  c.d_model = d_model;
-  c.d_ff = 2 * d_model;
-  c.max_ctx = 32;
-  return c;
+  return dpg::test::tiny_config(model::Arch::Gpt2, {.vocab = vocab, .d_model = d_model, .layers = 1,
+                                                    .d_ff = 2 * d_model, .max_ctx = 32});
 }
 
 }  // namespace

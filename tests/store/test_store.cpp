@@ -7,6 +7,7 @@
 #include "plugins/objectives/lmhead_bitmap/qr_verdict.h"
 #include "core/store/run_store.h"
 #include "core/store/sha256.h"
+#include "tests/common/errors.h"
 #include "tests/common/test_paths.h"
 
 #include <sqlite3.h>
@@ -22,6 +23,8 @@
 
 using dpg::store::RunStatus;
 using dpg::store::RunStore;
+using dpg::test::contains;
+using dpg::test::error_of;
 namespace fs = std::filesystem;
 namespace engine = dpg::engine;
 
@@ -56,20 +59,6 @@ void exec_raw(const std::string& db_path, const std::string& sql) {
   sqlite3_free(err);
   sqlite3_close(db);
   QVERIFY2(rc == SQLITE_OK, message.c_str());
-}
-
-template <class F>
-std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return {};
-}
-
-bool contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
 }
 
 /// Bit-identical, except that SQLite stores −0.0 as 0.
