@@ -8,7 +8,7 @@
 #include "core/model/chat_template.h"
 #include "core/model/generate.h"
 #include "core/model/model_io.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 
 #include <torch/torch.h>
 #include <QDir>
@@ -46,7 +46,7 @@ const char* kPassages[] = {
 
 std::string find_smollm2() {
   try {
-    return dpg::model::smollm2_gguf_path();
+    return dpg::resources::smollm2_gguf_path();
   } catch (const std::exception&) {
     return {};
   }

@@ -9,7 +9,7 @@
 #include "core/dpg/metagrad.h"
 #include "core/model/file_util.h"
 #include "core/model/model_io.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "core/plugin/plugin_registry.h"
 
 #include <nlohmann/json.hpp>
@@ -88,7 +88,7 @@ void run_attribute(const AttributeArgs& a) {
   ic.dtype = *dtype;
   ic.optimizer = *optimizer;
   auto target =
-      model::load_model(model::resolve_model_path(a.model), engine::torch_dtype(ic.dtype));
+      model::load_model(resources::resolve_model_path(a.model), engine::torch_dtype(ic.dtype));
   const int64_t seq_len = a.seq_len > 0 ? a.seq_len : std::min<int64_t>(target.config.max_ctx + 1, 129);
   plugin::PluginRegistry registry;
   auto obj = registry.create(a.objective, params,

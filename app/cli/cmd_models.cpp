@@ -9,7 +9,7 @@
 #include "core/model/generate.h"
 #include "core/model/gguf.h"
 #include "core/model/model_io.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "core/model/tensor_map.h"
 
 #include <torch/torch.h>
@@ -34,7 +34,7 @@ std::string with_commas(int64_t n) {
 
 // The tokenizer alone: GGUF metadata or tokenizer.json, without dequantising any weights.
 std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& name) {
-  const std::string path = model::resolve_model_path(name);  // a file, a bundled model or "smollm2"
+  const std::string path = resources::resolve_model_path(name);  // a file, a bundled model or "smollm2"
   const fs::path p(path);
   if (p.extension() == ".gguf") return model::BpeTokenizer::from_gguf(model::GgufFile::open(path));
   const fs::path dir = fs::is_directory(p) ? p : p.parent_path();
@@ -44,7 +44,7 @@ std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& name) {
 }
 
 void inspect(const std::string& name) {
-  const std::string path = model::resolve_model_path(name);
+  const std::string path = resources::resolve_model_path(name);
   const auto m = model::load_model(path);
   const auto& c = m.config;
   std::ostringstream o;
@@ -85,7 +85,7 @@ struct GenerateArgs {
 
 void run_generate(const GenerateArgs& a) {
   if (a.threads > 0) torch::set_num_threads(int(a.threads));
-  const auto m = model::load_model(model::resolve_model_path(a.model));
+  const auto m = model::load_model(resources::resolve_model_path(a.model));
   const std::string prompt = a.chat ? model::chat_prompt(a.prompt, a.system) : a.prompt;
   model::GenerateOptions o;
   o.max_new_tokens = a.max_new;

@@ -4,10 +4,10 @@
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
 #include "core/model/byte_tokenizer.h"
-#include "core/model/corpus.h"
 #include "core/model/model_io.h"
-#include "core/model/pretrain.h"
 #include "core/model/transformer.h"
+#include "tools/corpus.h"
+#include "tools/pretrain.h"
 
 #include <QCryptographicHash>
 #include <torch/torch.h>
@@ -56,14 +56,14 @@ model::ModelConfig role_config(const PretrainArgs& a) {
 
 void run_pretrain(const PretrainArgs& a) {
   if (a.threads > 0) torch::set_num_threads(a.threads);
-  model::PretrainOptions o;
+  tools::PretrainOptions o;
   o.config = role_config(a);
   o.steps = a.steps > 0 ? a.steps : (a.role == "generator" ? 1800 : 1500);
   o.batch = a.batch > 0 ? a.batch : (a.role == "generator" ? 16 : 32);
   o.lr = a.role == "generator" ? 3e-3 : 1e-2;
   o.seed = a.seed;
-  model::CorpusStats stats;
-  auto docs = model::load_pretraining_corpus(&stats);
+  tools::CorpusStats stats;
+  auto docs = tools::load_pretraining_corpus(&stats);
   QCryptographicHash hash(QCryptographicHash::Sha256);
   for (const auto& d : docs) {
     hash.addData(QByteArrayView(d.data(), qsizetype(d.size())));
@@ -89,7 +89,7 @@ void run_pretrain(const PretrainArgs& a) {
   out.metadata["data_documents"] = std::to_string(docs.size());
 
   ProgressBar bar("pretrain " + a.role);
-  o.progress = [&](const model::PretrainProgress& p) {
+  o.progress = [&](const tools::PretrainProgress& p) {
     char buf[96];
     std::snprintf(buf, sizeof buf, "loss %.3f  val %.3f nats/byte", p.train_loss, p.val_loss);
     bar.update(p.step, p.steps, buf);
@@ -99,7 +99,7 @@ void run_pretrain(const PretrainArgs& a) {
     out.metadata["steps_done"] = std::to_string(step);
     model::save_model(a.out, out);  // atomic: a crash keeps the previous checkpoint
   };
-  auto res = model::pretrain(docs, o);
+  auto res = tools::pretrain(docs, o);
   out.params = res.params;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4f", res.val_loss);

@@ -2,7 +2,7 @@
 #include "core/config/presets.h"
 
 #include "core/model/errors.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 std::vector<PresetInfo> list_presets() {
   std::vector<PresetInfo> out;
   std::set<std::string> seen;
-  for (const auto& root : model::resource_roots()) {
+  for (const auto& root : resources::resource_roots()) {
     const fs::path dir = fs::path(root) / "presets";
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;
@@ -44,7 +44,7 @@ std::vector<PresetInfo> list_presets() {
 }
 
 RunConfig load_preset(const std::string& name) {
-  const auto path = model::find_resource("presets/" + name + ".json");
+  const auto path = resources::find_resource("presets/" + name + ".json");
   if (!path) {
     std::string known;
     for (const auto& p : list_presets()) known += (known.empty() ? "" : ", ") + p.name;

@@ -2,7 +2,7 @@
 #include "core/dpg/prompts.h"
 
 #include "core/model/file_util.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,7 +12,7 @@
 namespace dpg::engine {
 
 std::vector<std::string> load_prompts(const std::string& name) {
-  const std::string path = std::filesystem::exists(name) ? name : model::resource_path(name);
+  const std::string path = std::filesystem::exists(name) ? name : resources::resource_path(name);
   std::istringstream in(model::read_file_bytes(path));
   const bool jsonl = path.ends_with(".jsonl");
   std::vector<std::string> prompts;

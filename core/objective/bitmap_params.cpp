@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "core/objective/bitmap_params.h"
 
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 
 #include <filesystem>
 #include <stdexcept>
@@ -61,7 +61,7 @@ Bitmap bitmap_from_params(const std::string& objective, const nlohmann::json& p)
     std::string path = p["png"];
     if (path.empty()) param_error(objective, "png", "source png needs the path of the image");
     if (!std::filesystem::exists(path))
-      if (auto found = model::find_resource(path)) path = *found;
+      if (auto found = resources::find_resource(path)) path = *found;
     try {
       y = read_png(path);
     } catch (const std::runtime_error& e) {

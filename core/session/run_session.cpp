@@ -6,7 +6,7 @@
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "core/plugin/plugin_registry.h"
 
 #include <torch/torch.h>
@@ -53,8 +53,8 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::Pl
   cfg.validate();
   engine::RunInputs in;
   in.config = cfg;
-  in.generator = model::load_model(model::resolve_model_path(cfg.generator.model), torch::kFloat32);
-  in.target = model::load_model(model::resolve_model_path(cfg.target.model),
+  in.generator = model::load_model(resources::resolve_model_path(cfg.generator.model), torch::kFloat32);
+  in.target = model::load_model(resources::resolve_model_path(cfg.target.model),
                                 engine::torch_dtype(cfg.inner.dtype));
   auto make_objective = [&](const nlohmann::json& params) {
     return plugins.create(cfg.objective.kind, params,

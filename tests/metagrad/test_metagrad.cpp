@@ -8,7 +8,7 @@
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
 #include "core/model/model_io.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "tests/common/tiny_fixture.h"
 
 #include <QtTest>
@@ -317,7 +317,7 @@ class TestMetagrad : public QObject {
 
   // On the tiny preset's target and texts, float32 τ ranks examples like float64 τ (Spearman ≥ 0.99).
   void float32MatchesFloat64() {
-    const auto path = model::resource_path("models/tiny-target");
+    const auto path = resources::resource_path("models/tiny-target");
     auto m64 = model::load_model(path, torch::kFloat64);
     auto m32 = model::load_model(path, torch::kFloat32);
     auto texts = engine::load_prompts("prompts/tiny-train.txt");

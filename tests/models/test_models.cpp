@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "tests/models/test_models.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "tests/common/test_paths.h"
 
 #include <QDir>
@@ -18,7 +18,8 @@ std::string TestModels::fixture(const std::string& name) {
 
 std::string TestModels::smollm2_path() {
   try {
-    return dpg::model::smollm2_gguf_path();  // the engine's own lookup (DPG_SMOLLM2_GGUF, then the .venv)
+    // The product's own lookup: DPG_SMOLLM2_GGUF, $VIRTUAL_ENV, then the checkout's .venv.
+    return dpg::resources::smollm2_gguf_path();
   } catch (const std::runtime_error&) {
     return {};
   }

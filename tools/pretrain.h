@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Pretraining of the tiny byte-level GPTs on the bundled corpora (next-byte prediction).
+/// @file Pretraining of the tiny byte-level GPTs (the fixture models) on the corpora of
+/// tools/corpus.h: next-byte prediction.
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace dpg::model {
+namespace dpg::tools {
 
 struct PretrainProgress {
   int64_t step = 0, steps = 0;
@@ -19,7 +20,7 @@ struct PretrainProgress {
 };
 
 struct PretrainOptions {
-  ModelConfig config;            ///< a GPT-2 architecture with the byte vocabulary (257)
+  model::ModelConfig config;            ///< a GPT-2 architecture with the byte vocabulary (257)
   int64_t steps = 1000;
   int64_t batch = 16;            ///< windows per step
   double lr = 3e-3;              ///< peak; linear warm-up then cosine decay to lr/10
@@ -31,17 +32,17 @@ struct PretrainOptions {
   int64_t eval_every = 100;
   std::function<void(const PretrainProgress&)> progress;
   /// Called every eval_every steps with the current weights (e.g. to write a checkpoint).
-  std::function<void(int64_t step, const TensorMap&)> checkpoint;
+  std::function<void(int64_t step, const model::TensorMap&)> checkpoint;
   std::function<bool()> cancelled;
 };
 
 struct PretrainResult {
-  TensorMap params;
+  model::TensorMap params;
   double val_loss = 0;  ///< final, nats/byte
   double seconds = 0;
 };
 
-/// Trains from a fresh init. Throws Cancelled-like std::runtime_error("cancelled") when asked.
+/// Trains from a fresh init. Throws std::runtime_error("cancelled") when @p opt.cancelled says so.
 PretrainResult pretrain(const std::vector<std::string>& docs, const PretrainOptions& opt);
 
-}  // namespace dpg::model
+}  // namespace dpg::tools
