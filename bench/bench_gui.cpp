@@ -20,7 +20,8 @@
 #include <vector>
 
 int main(int argc, char** argv) {
-  qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
+  qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen")
+                                                                  : qgetenv("QT_QPA_PLATFORM"));
   QApplication app(argc, argv);
   QCoreApplication::setOrganizationName(QStringLiteral("dpg-workbench-bench"));
   const int steps = argc > 1 ? std::atoi(argv[1]) : 6;
@@ -48,10 +49,12 @@ int main(int argc, char** argv) {
     if (last >= 0) late_ms.push_back(std::max(0.0, (now - last) / 1e6 - 5.0));
     last = now;
   });
-  QObject::connect(w.engine(), &dpg::ui::EngineController::runFinished, &app, [&](qint64, const QString& status) {
-    std::printf("run %s after %d steps\n", qPrintable(status), w.dashboard()->pointCount());
-    app.quit();
-  });
+  QObject::connect(w.engine(), &dpg::ui::EngineController::runFinished, &app,
+                   [&](qint64, const QString& status) {
+                     std::printf("run %s after %d steps\n", qPrintable(status),
+                                 w.dashboard()->pointCount());
+                     app.quit();
+                   });
   QTimer::singleShot(0, [&] {
     clock.start();
     tick.start();
@@ -65,9 +68,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::sort(late_ms.begin(), late_ms.end());
-  auto pct = [&](double p) { return late_ms[std::min(late_ms.size() - 1, size_t(p * double(late_ms.size())))]; };
-  std::printf("ticks=%zu p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms (lateness beyond 5 ms)\n", late_ms.size(),
-              pct(0.5), pct(0.9), pct(0.99), late_ms.back());
+  auto pct = [&](double p) {
+    return late_ms[std::min(late_ms.size() - 1, size_t(p * double(late_ms.size())))];
+  };
+  std::printf("ticks=%zu p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms (lateness beyond 5 ms)\n",
+              late_ms.size(), pct(0.5), pct(0.9), pct(0.99), late_ms.back());
   std::printf("RESULT stall_p99_ms=%.2f\n", pct(0.99));
   return 0;
 }

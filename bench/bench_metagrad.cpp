@@ -38,9 +38,13 @@ int64_t status_kb_file(const char* file, const char* key) {
     if (line.rfind(key, 0) == 0) return std::stoll(line.substr(std::strlen(key)));
   return 0;
 }
-int64_t status_kb(const char* key) { return status_kb_file("/proc/self/status", key); }
+int64_t status_kb(const char* key) {
+  return status_kb_file("/proc/self/status", key);
+}
 // Resets the kernel's peak-RSS mark (VmHWM) so each run's peak can be read on its own.
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void reset_peak_rss() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -91,28 +95,40 @@ int main(int argc, char** argv) {
   bool quick = false;
   std::string models = "tiny,gpt10m";
   int64_t budget_mb = 6144;
-  std::string t_list, only;   // --schedules all,sqrt,...: run only these
+  std::string t_list, only;  // --schedules all,sqrt,...: run only these
   bool per_token = false;
-  double mem_fraction = 0.6;  // skip a schedule whose estimate exceeds this fraction of MemAvailable
+  double mem_fraction =
+      0.6;  // skip a schedule whose estimate exceeds this fraction of MemAvailable
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--quick") quick = true;
-    else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
-    else if (a == "--models" && i + 1 < argc) models = argv[++i];
-    else if (a == "--budget-mb" && i + 1 < argc) budget_mb = std::atoll(argv[++i]);
-    else if (a == "--T" && i + 1 < argc) t_list = argv[++i];
-    else if (a == "--schedules" && i + 1 < argc) only = "," + std::string(argv[++i]) + ",";
-    else if (a == "--mem-fraction" && i + 1 < argc) mem_fraction = std::atof(argv[++i]);
-    else if (a == "--per-token") per_token = true;  // τ_ij per predicted token (grpo.credit = token)
+    if (a == "--quick")
+      quick = true;
+    else if (a == "--reps" && i + 1 < argc)
+      reps = std::atoi(argv[++i]);
+    else if (a == "--models" && i + 1 < argc)
+      models = argv[++i];
+    else if (a == "--budget-mb" && i + 1 < argc)
+      budget_mb = std::atoll(argv[++i]);
+    else if (a == "--T" && i + 1 < argc)
+      t_list = argv[++i];
+    else if (a == "--schedules" && i + 1 < argc)
+      only = "," + std::string(argv[++i]) + ",";
+    else if (a == "--mem-fraction" && i + 1 < argc)
+      mem_fraction = std::atof(argv[++i]);
+    else if (a == "--per-token")
+      per_token = true;  // τ_ij per predicted token (grpo.credit = token)
     else {
       std::fprintf(stderr,
-                   "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M] [--T 8,32,96]\n"
-                   "                      [--schedules all,sqrt,all+graphs,sqrt+graphs,unroll] [--mem-fraction 0.6] [--per-token]\n");
+                   "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb "
+                   "M] [--T 8,32,96]\n"
+                   "                      [--schedules all,sqrt,all+graphs,sqrt+graphs,unroll] "
+                   "[--mem-fraction 0.6] [--per-token]\n");
       return 2;
     }
   }
   torch::manual_seed(0);
-  std::vector<Model> all = {{"tiny", gpt(32, 2, 2, 64), 8, 48}, {"gpt10m", gpt(384, 6, 6, 64), 2, 32}};
+  std::vector<Model> all = {{"tiny", gpt(32, 2, 2, 64), 8, 48},
+                            {"gpt10m", gpt(384, 6, 6, 64), 2, 32}};
   std::vector<int64_t> Ts = quick ? std::vector<int64_t>{8, 32} : std::vector<int64_t>{8, 32, 96};
   if (!t_list.empty()) {
     Ts.clear();
@@ -123,12 +139,15 @@ int main(int argc, char** argv) {
     }
   }
   const int64_t Tmax = *std::max_element(Ts.begin(), Ts.end());
-  // "Where memory allows": a schedule whose estimate exceeds 60 % (--mem-fraction) of the memory available now is skipped
-  // rather than run into swap or the OOM killer (the all schedules of the 10 M GPT at T = 96 need ~16 GB).
+  // "Where memory allows": a schedule whose estimate exceeds 60 % (--mem-fraction) of the memory
+  // available now is skipped rather than run into swap or the OOM killer (the all schedules of the
+  // 10 M GPT at T = 96 need ~16 GB).
   const int64_t avail = status_kb_file("/proc/meminfo", "MemAvailable:") << 10;
-  std::printf("threads %d, reps %d, budget %ld MiB\n", torch::get_num_threads(), reps, long(budget_mb));
-  std::printf("%-7s %4s %-12s %9s %9s %6s %8s %8s %8s %9s %9s  %s\n", "model", "T", "schedule", "t_plain", "t_meta",
-              "ratio", "fwd", "recomp", "dblbwd", "states_MB", "peakRSS_MB", "note");
+  std::printf("threads %d, reps %d, budget %ld MiB\n", torch::get_num_threads(), reps,
+              long(budget_mb));
+  std::printf("%-7s %4s %-12s %9s %9s %6s %8s %8s %8s %9s %9s  %s\n", "model", "T", "schedule",
+              "t_plain", "t_meta", "ratio", "fwd", "recomp", "dblbwd", "states_MB", "peakRSS_MB",
+              "note");
   std::map<std::string, double> result;
   for (const auto& m : all) {
     if (models.find(m.name) == std::string::npos) continue;
@@ -150,16 +169,18 @@ int main(int argc, char** argv) {
       auto [auto_choice, why] = engine::choose_schedule(tr, m.L, budget_mb << 20);
       for (auto s : {engine::Schedule::All, engine::Schedule::Sqrt, engine::Schedule::AllGraphs,
                      engine::Schedule::SqrtGraphs, engine::Schedule::Unroll}) {
-        if (!only.empty() && only.find("," + engine::schedule_name(s) + ",") == std::string::npos) continue;
+        if (!only.empty() && only.find("," + engine::schedule_name(s) + ",") == std::string::npos)
+          continue;
         const int64_t need = engine::estimate_memory(tr, m.L, s);
         if (s == engine::Schedule::Unroll && (need > (int64_t(budget_mb) << 20) || T > 32)) {
-          std::printf("%-7s %4ld %-12s %9s (skipped: full unroll needs ~%ld MiB)\n", m.name.c_str(), long(T),
-                      "unroll", "", long(need >> 20));
+          std::printf("%-7s %4ld %-12s %9s (skipped: full unroll needs ~%ld MiB)\n", m.name.c_str(),
+                      long(T), "unroll", "", long(need >> 20));
           continue;
         }
         if (avail > 0 && double(need) > mem_fraction * double(avail)) {
-          std::printf("%-7s %4ld %-12s %9s (skipped: needs ~%ld MiB, %ld MiB available)\n", m.name.c_str(), long(T),
-                      engine::schedule_name(s).c_str(), "", long(need >> 20), long(avail >> 20));
+          std::printf("%-7s %4ld %-12s %9s (skipped: needs ~%ld MiB, %ld MiB available)\n",
+                      m.name.c_str(), long(T), engine::schedule_name(s).c_str(), "",
+                      long(need >> 20), long(avail >> 20));
           continue;
         }
         engine::MetagradOptions o;
@@ -180,9 +201,10 @@ int main(int argc, char** argv) {
         }
         const double ratio = median(tm) / tp;
         const bool fits = need <= (int64_t(budget_mb) << 20);
-        std::printf("%-7s %4ld %-12s %9.3f %9.3f %6.2f %8.3f %8.3f %8.3f %9.1f %9.1f  %s%s\n", m.name.c_str(),
-                    long(T), engine::schedule_name(s).c_str(), tp, median(tm), ratio, median(fwd), median(rec),
-                    median(dbl), double(states) / 1048576.0, double(peak) / 1024.0, fits ? "" : "over budget ",
+        std::printf("%-7s %4ld %-12s %9.3f %9.3f %6.2f %8.3f %8.3f %8.3f %9.1f %9.1f  %s%s\n",
+                    m.name.c_str(), long(T), engine::schedule_name(s).c_str(), tp, median(tm),
+                    ratio, median(fwd), median(rec), median(dbl), double(states) / 1048576.0,
+                    double(peak) / 1024.0, fits ? "" : "over budget ",
                     s == auto_choice ? "<- auto" : "");
         std::fflush(stdout);
         const std::string key = m.name + "_T" + std::to_string(T) + "_" + engine::schedule_name(s);
@@ -196,14 +218,18 @@ int main(int argc, char** argv) {
   // RESULT for the largest model that ran.
   std::string big = models.find("gpt10m") != std::string::npos ? "gpt10m" : "tiny";
   const std::string Tbig = std::to_string(Tmax);
-  const double rss_hi = result[big + "_T" + Tbig + "_sqrt+graphs_rss"], rss_lo = result[big + "_T8_sqrt+graphs_rss"];
-  // Peak RSS is read from VmHWM after a reset; glibc reuses freed memory, so a run that fits in memory
-  // freed by the previous one shows little growth. The stored-state bytes are exact.
-  const double st_hi = result[big + "_T" + Tbig + "_sqrt+graphs_states"], st_lo = result[big + "_T8_sqrt+graphs_states"];
-  std::printf("RESULT ratio_T%s=%.2f ratio_T%s_sqrt=%.2f rss_ratio_T%s_vs_T8=%s state_ratio_T%s_vs_T8=%.2f\n",
-              Tbig.c_str(), result[big + "_T" + Tbig + "_auto"], Tbig.c_str(),
-              result[big + "_T" + Tbig + "_sqrt+graphs"], Tbig.c_str(),
-              rss_lo > 0 ? std::to_string(rss_hi / rss_lo).c_str() : "n/a", Tbig.c_str(),
-              st_lo > 0 ? st_hi / st_lo : 0.0);
+  const double rss_hi = result[big + "_T" + Tbig + "_sqrt+graphs_rss"],
+               rss_lo = result[big + "_T8_sqrt+graphs_rss"];
+  // Peak RSS is read from VmHWM after a reset; glibc reuses freed memory, so a run that fits in
+  // memory freed by the previous one shows little growth. The stored-state bytes are exact.
+  const double st_hi = result[big + "_T" + Tbig + "_sqrt+graphs_states"],
+               st_lo = result[big + "_T8_sqrt+graphs_states"];
+  std::printf(
+      "RESULT ratio_T%s=%.2f ratio_T%s_sqrt=%.2f rss_ratio_T%s_vs_T8=%s "
+      "state_ratio_T%s_vs_T8=%.2f\n",
+      Tbig.c_str(), result[big + "_T" + Tbig + "_auto"], Tbig.c_str(),
+      result[big + "_T" + Tbig + "_sqrt+graphs"], Tbig.c_str(),
+      rss_lo > 0 ? std::to_string(rss_hi / rss_lo).c_str() : "n/a", Tbig.c_str(),
+      st_lo > 0 ? st_hi / st_lo : 0.0);
   return 0;
 }

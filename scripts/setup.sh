@@ -13,7 +13,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 
 DEB_PKGS=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git clang-format
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6svg6 libgl-dev
   libqcustomplot-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
   libqrencode-dev libzbar-dev zbar-tools nlohmann-json3-dev libpng-dev

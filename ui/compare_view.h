@@ -31,7 +31,8 @@ class CompareView : public QWidget {
   /// The chosen curve's name as offered (it names the runs' own metric when they share one).
   QString curveName() const;
   int diffRows() const;
-  /// The schedule marks' labels on the curve plot, e.g. "lr 1e-04" (shared by every run) or "#2 stage 1: focus".
+  /// The schedule marks' labels on the curve plot, e.g. "lr 1e-04" (shared by every run) or "#2
+  /// stage 1: focus".
   QStringList scheduleLabels() const;
   /// Which inner run's sign images are shown (remembered by the main window).
   ImageSource imageSource() const;

@@ -30,19 +30,22 @@ ContinueDialog::ContinueDialog(const store::RunInfo& run, QWidget* parent)
     unreadable_ = qs(e.what());  // revalidate() shows why, and OK stays disabled
   }
   const int64_t stored_steps = stored_ ? stored_->grpo.steps : 0;
-  auto* intro = new QLabel(
-      tr("Runs the run on from its newest checkpoint, in the same store. Steps already made are kept, so only changes "
-         "that leave them as they were are allowed: more steps, and schedules that begin later, such as an objective "
-         "stage or a generator learning-rate drop. To change anything else, use <b>Use Config</b> and start a new "
-         "run."),
-      this);
+  auto* intro = new QLabel(tr("Runs the run on from its newest checkpoint, in the same store. "
+                              "Steps already made are kept, so only changes "
+                              "that leave them as they were are allowed: more steps, and schedules "
+                              "that begin later, such as an objective "
+                              "stage or a generator learning-rate drop. To change anything else, "
+                              "use <b>Use Config</b> and start a new "
+                              "run."),
+                           this);
   intro->setWordWrap(true);
 
   steps_ = new QSpinBox(this);
   steps_->setRange(int(std::min<int64_t>(made_ + 1, std::numeric_limits<int>::max())),
                    std::numeric_limits<int>::max());
   // A stopped run goes on to its own end; a finished one, by default, runs half as long again.
-  const int64_t suggested = stored_steps > made_ ? stored_steps : made_ + std::max<int64_t>(1, made_ / 2);
+  const int64_t suggested =
+      stored_steps > made_ ? stored_steps : made_ + std::max<int64_t>(1, made_ / 2);
   steps_->setValue(int(std::min<int64_t>(suggested, std::numeric_limits<int>::max())));
   steps_->setSuffix(tr(" steps in all"));
   steps_->setToolTip(tr("grpo.steps: the run's total length; it has made %1").arg(made_));
@@ -92,7 +95,9 @@ QStringList ContinueDialog::changes() const {
   return out;
 }
 
-QString ContinueDialog::statusText() const { return status_->text(); }
+QString ContinueDialog::statusText() const {
+  return status_->text();
+}
 
 void ContinueDialog::revalidate() {
   try {
@@ -101,14 +106,18 @@ void ContinueDialog::revalidate() {
     for (const auto& c : changes()) sets.push_back(c.toStdString());
     const auto next = config::continued_config(*stored_, sets, resume_);
     message_.clear();
-    QString text = resume_ > 0 ? tr("✔ Continues from the checkpoint of step %1 to step %2 (%3 steps).")
-                                     .arg(resume_)
-                                     .arg(next.grpo.steps)
-                                     .arg(next.grpo.steps - resume_)
-                               : tr("✔ Starts again from step 1, as there is no checkpoint, and runs to step %1.")
-                                     .arg(next.grpo.steps);
+    QString text =
+        resume_ > 0
+            ? tr("✔ Continues from the checkpoint of step %1 to step %2 (%3 steps).")
+                  .arg(resume_)
+                  .arg(next.grpo.steps)
+                  .arg(next.grpo.steps - resume_)
+            : tr("✔ Starts again from step 1, as there is no checkpoint, and runs to step %1.")
+                  .arg(next.grpo.steps);
     if (made_ > resume_)
-      text += resume_ > 0 ? tr(" Steps %1–%2, made after that checkpoint, are run again.").arg(resume_ + 1).arg(made_)
+      text += resume_ > 0 ? tr(" Steps %1–%2, made after that checkpoint, are run again.")
+                                .arg(resume_ + 1)
+                                .arg(made_)
                           : tr(" Its %1 stored steps are made again.").arg(made_);
     status_->setText(text);
     status_->setStyleSheet(QString());

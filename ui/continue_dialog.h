@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file ContinueDialog: runs a stored run on with changes (History → "Continue…"), the GUI face of
-/// `dpg resume ID --set key=value`: more steps (a finished run too), and optional changes such as a later objective
-/// stage or generator lr drop. Every edit is checked at once with config::continued_config (plain config
-/// arithmetic, no I/O) against the steps up to the newest checkpoint, as the engine checks them (steps after it are
-/// re-run); OK is enabled only for a continuation that leaves them as they were made, and the reason is shown
-/// otherwise. Should that checkpoint file have been damaged since, the engine resumes earlier and checks again.
+/// `dpg resume ID --set key=value`: more steps (a finished run too), and optional changes such as a
+/// later objective stage or generator lr drop. Every edit is checked at once with
+/// config::continued_config (plain config arithmetic, no I/O) against the steps up to the newest
+/// checkpoint, as the engine checks them (steps after it are re-run); OK is enabled only for a
+/// continuation that leaves them as they were made, and the reason is shown otherwise. Should that
+/// checkpoint file have been damaged since, the engine resumes earlier and checks again.
 #include "core/config/run_config.h"
 #include "core/store/run_store.h"
 
@@ -40,10 +41,12 @@ class ContinueDialog : public QDialog {
  private:
   void revalidate();
 
-  std::optional<config::RunConfig> stored_;  ///< the run's stored config, parsed once (none if unreadable)
-  QString unreadable_;                       ///< why it could not be read
+  std::optional<config::RunConfig>
+      stored_;          ///< the run's stored config, parsed once (none if unreadable)
+  QString unreadable_;  ///< why it could not be read
   int64_t made_ = 0;    ///< the run's highest stored step
-  int64_t resume_ = 0;  ///< its newest checkpoint's step, where the engine resumes (re-running any steps after it)
+  int64_t resume_ = 0;  ///< its newest checkpoint's step, where the engine resumes (re-running any
+                        ///< steps after it)
   QSpinBox* steps_ = nullptr;
   QPlainTextEdit* edits_ = nullptr;
   QLabel* status_ = nullptr;

@@ -46,13 +46,16 @@ QString credit_html(const std::string& response, const std::vector<float>& byte_
   if (scale <= 0) scale = credit_scale(byte_tau);
   QString html = QStringLiteral("<span style=\"white-space: pre-wrap; font-family: monospace\">");
   for (size_t j = 0; j < response.size();) {
-    const size_t len = std::min(size_t(utf8_length(static_cast<unsigned char>(response[j]))), response.size() - j);
+    const size_t len =
+        std::min(size_t(utf8_length(static_cast<unsigned char>(response[j]))), response.size() - j);
     QString ch = QString::fromUtf8(response.data() + j, qsizetype(len));
-    if (ch.size() != 1 && !(ch.size() == 2 && ch[0].isHighSurrogate())) ch = QString(QChar::ReplacementCharacter);
+    if (ch.size() != 1 && !(ch.size() == 2 && ch[0].isHighSurrogate()))
+      ch = QString(QChar::ReplacementCharacter);
     if (j + len <= byte_tau.size()) {
       double tau = 0;
       for (size_t k = j; k < j + len; ++k) tau += byte_tau[k];
-      const QString fg = std::abs(tau) / scale > 0.6 ? QStringLiteral("#ffffff") : QStringLiteral("#000000");
+      const QString fg =
+          std::abs(tau) / scale > 0.6 ? QStringLiteral("#ffffff") : QStringLiteral("#000000");
       html += QStringLiteral("<span style=\"background-color: %1; color: %2\">%3</span>")
                   .arg(credit_colour(tau, scale), fg, shown(ch));
     } else {

@@ -37,7 +37,8 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   slider_->setRange(0, 99);
   slider_->setValue(60);
   slider_->setMaximumWidth(220);
-  slider_->setToolTip(tr("Debiased exponential moving average (display only; raw values are kept)"));
+  slider_->setToolTip(
+      tr("Debiased exponential moving average (display only; raw values are kept)"));
   slider_label_ = new QLabel(QStringLiteral("0.60"));
   slider_label_->setMinimumWidth(40);
   bar->addWidget(slider_);
@@ -52,9 +53,14 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
 
   auto* grid = new QGridLayout;
   grid->setSpacing(4);
-  const QStringList titles = {tr("Φ (objective)"), tr("Readable metric"), tr("Reward τ: mean ± std"),
-                              tr("Fluency NLL / token"), tr("Policy loss"), tr("Clip fraction"),
-                              tr("Entropy"), tr("Step time (s)")};
+  const QStringList titles = {tr("Φ (objective)"),
+                              tr("Readable metric"),
+                              tr("Reward τ: mean ± std"),
+                              tr("Fluency NLL / token"),
+                              tr("Policy loss"),
+                              tr("Clip fraction"),
+                              tr("Entropy"),
+                              tr("Step time (s)")};
   for (int i = 0; i < kPlotCount; ++i) {
     auto* p = makePlot(titles[i], {});
     plots_.push_back(p);
@@ -90,14 +96,15 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
     p->plotLayout()->setRowStretchFactor(1, 0.001);
   }
   {
-    // With one mini-batch per step (and one epoch) the PPO ratio is exactly 1, so nothing is ever clipped: say
-    // so on the plot instead of leaving a flat zero line that looks broken.
+    // With one mini-batch per step (and one epoch) the PPO ratio is exactly 1, so nothing is ever
+    // clipped: say so on the plot instead of leaving a flat zero line that looks broken.
     auto* p = plots_[kClip];
     clip_note_ = new QCPItemText(p);
     clip_note_->setPositionAlignment(Qt::AlignTop | Qt::AlignHCenter);
     clip_note_->position->setType(QCPItemPosition::ptAxisRectRatio);
     clip_note_->position->setCoords(0.5, 0.06);
-    clip_note_->setText(tr("0 at every step: one mini-batch per step\nkeeps the PPO ratio at 1 (nothing to clip)"));
+    clip_note_->setText(
+        tr("0 at every step: one mini-batch per step\nkeeps the PPO ratio at 1 (nothing to clip)"));
     clip_note_->setFont(QFont(font().family(), 7));
     clip_note_->setColor(Qt::darkGray);
     clip_note_->setVisible(false);
@@ -166,7 +173,9 @@ void Dashboard::setMetricName(const std::string& metricName) {
   plots_[kMetric]->replot();
 }
 
-QString Dashboard::metricTitle() const { return metric_title_->text(); }
+QString Dashboard::metricTitle() const {
+  return metric_title_->text();
+}
 
 void Dashboard::setSchedule(const std::vector<config::ScheduleEvent>& events) {
   for (auto* item : schedule_items_) item->parentPlot()->removeItem(item);
@@ -175,7 +184,8 @@ void Dashboard::setSchedule(const std::vector<config::ScheduleEvent>& events) {
   const QColor ink(90, 90, 90);
   for (size_t i = 0; i < plots_.size(); ++i)
     for (const auto& e : events)
-      for (auto* item : add_schedule_mark(plots_[i], e, ink, /*labelled=*/i < 4))  // labels on the top row only
+      for (auto* item :
+           add_schedule_mark(plots_[i], e, ink, /*labelled=*/i < 4))  // labels on the top row only
         schedule_items_.push_back(item);
   scheduleReplot();
 }
@@ -197,14 +207,16 @@ void Dashboard::appendMany(const std::vector<engine::StepMetrics>& ms) {
 }
 
 void Dashboard::insertStep(const engine::StepMetrics& m) {
-  // raw_ stays sorted by step with no repeats. Steps nearly always arrive in order, but the reload of a resumed
-  // run's stored steps can answer after its first live step, and a watched run's reads can overlap.
+  // raw_ stays sorted by step with no repeats. Steps nearly always arrive in order, but the reload
+  // of a resumed run's stored steps can answer after its first live step, and a watched run's reads
+  // can overlap.
   if (raw_.empty() || m.step > raw_.back().step) {
     raw_.push_back(m);
     return;
   }
-  auto it = std::lower_bound(raw_.begin(), raw_.end(), m.step,
-                             [](const engine::StepMetrics& a, int64_t step) { return a.step < step; });
+  auto it =
+      std::lower_bound(raw_.begin(), raw_.end(), m.step,
+                       [](const engine::StepMetrics& a, int64_t step) { return a.step < step; });
   if (it == raw_.end() || it->step != m.step) raw_.insert(it, m);
 }
 
@@ -218,7 +230,9 @@ void Dashboard::scheduleReplot() {
   if (!replot_timer_.isActive()) replot_timer_.start();
 }
 
-int Dashboard::plottedPoints() const { return plots_[kPhi]->graph(0)->dataCount(); }
+int Dashboard::plottedPoints() const {
+  return plots_[kPhi]->graph(0)->dataCount();
+}
 
 void Dashboard::replot() {
   QVector<double> xs;
@@ -260,7 +274,8 @@ void Dashboard::replot() {
   setFinite(plots_[kMetric]->graph(1), [](const engine::StepMetrics& m) { return m.val_metric; });
   {
     const auto mean = smooth(series(getters[kReward]), smoothing_);
-    const auto sd = smooth(series([](const engine::StepMetrics& m) { return m.reward_std; }), smoothing_);
+    const auto sd =
+        smooth(series([](const engine::StepMetrics& m) { return m.reward_std; }), smoothing_);
     QVector<double> lo, hi;
     for (size_t i = 0; i < mean.size(); ++i) {
       lo.push_back(mean[i] - sd[i]);
@@ -269,18 +284,22 @@ void Dashboard::replot() {
     plots_[kReward]->graph(1)->setData(xs, lo, true);
     plots_[kReward]->graph(2)->setData(xs, hi, true);
   }
-  clip_note_->setVisible(!raw_.empty() && std::all_of(raw_.begin(), raw_.end(), [](const engine::StepMetrics& m) {
-    return m.clip_frac == 0.0;
-  }));
+  clip_note_->setVisible(!raw_.empty() &&
+                         std::all_of(raw_.begin(), raw_.end(), [](const engine::StepMetrics& m) {
+                           return m.clip_frac == 0.0;
+                         }));
   for (auto* p : plots_) {
     if (fit_) {
       p->rescaleAxes();
       auto r = p->yAxis->range();
       bool found = false;
       const QCPRange data = p->graph(0)->getValueRange(found);
-      if (found && data.size() < 1e-12) p->yAxis->setRange(data.center() - 0.5, data.center() + 0.5);
-      else p->yAxis->setRange(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size());
-      if (p->xAxis->range().size() < 1) p->xAxis->setRange(0, std::max(1.0, p->xAxis->range().upper + 1));
+      if (found && data.size() < 1e-12)
+        p->yAxis->setRange(data.center() - 0.5, data.center() + 0.5);
+      else
+        p->yAxis->setRange(r.lower - 0.05 * r.size(), r.upper + 0.05 * r.size());
+      if (p->xAxis->range().size() < 1)
+        p->xAxis->setRange(0, std::max(1.0, p->xAxis->range().upper + 1));
     }
     p->replot(QCustomPlot::rpQueuedReplot);
   }
@@ -292,10 +311,11 @@ QString Dashboard::toCsv() const {
       "fluency_nll,gen_tok_per_s,step_seconds\n");
   auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 10) : QString(); };
   for (const auto& m : raw_) {
-    const QStringList row = {QString::number(m.step), num(m.Phi), num(m.metric), num(m.val_Phi),
-                             num(m.val_metric), num(m.reward_mean), num(m.reward_std),
-                             num(m.policy_loss), num(m.clip_frac), num(m.kl), num(m.entropy),
-                             num(m.fluency_nll), num(m.gen_tok_per_s), num(m.step_seconds)};
+    const QStringList row = {
+        QString::number(m.step), num(m.Phi),         num(m.metric),     num(m.val_Phi),
+        num(m.val_metric),       num(m.reward_mean), num(m.reward_std), num(m.policy_loss),
+        num(m.clip_frac),        num(m.kl),          num(m.entropy),    num(m.fluency_nll),
+        num(m.gen_tok_per_s),    num(m.step_seconds)};
     out += row.join(QLatin1Char(',')) + QLatin1Char('\n');
   }
   return out;

@@ -43,8 +43,9 @@ class Dashboard : public QWidget {
   void setMetricName(const std::string& metricName);
   /// The readable-metric plot's title as shown (tests).
   QString metricTitle() const;
-  /// Marks the run's schedule (lr drop, objective stages) on every curve: a dashed line at each event's first
-  /// step, labelled on the top row of plots. Replaces the previous marks; clear() keeps them.
+  /// Marks the run's schedule (lr drop, objective stages) on every curve: a dashed line at each
+  /// event's first step, labelled on the top row of plots. Replaces the previous marks; clear()
+  /// keeps them.
   void setSchedule(const std::vector<config::ScheduleEvent>& events);
   /// Schedule lines drawn per plot (tests).
   int scheduleMarks() const { return int(schedule_.size()); }
@@ -66,7 +67,8 @@ class Dashboard : public QWidget {
   QCheckBox* log_time_ = nullptr;
   QCPItemText* clip_note_ = nullptr;  ///< shown while every clip fraction is 0
   std::vector<config::ScheduleEvent> schedule_;
-  std::vector<QCPAbstractItem*> schedule_items_;  ///< the lines and labels of schedule_, owned by their plots
+  std::vector<QCPAbstractItem*>
+      schedule_items_;  ///< the lines and labels of schedule_, owned by their plots
   double smoothing_ = 0.6;
   bool fit_ = true;
 };

@@ -25,10 +25,12 @@ void EngineWorker::drive(MakeSession make) {
     std::unique_ptr<session::RunSession> s = make();
     run_id = s->run_id();
     const auto& cfg = s->run().inputs().config;
-    // The config's thread count where it names one; otherwise the engine leaves one core to the GUI.
-    threads_->store(session::use_run_threads(0, cfg.threads, std::max(1, QThread::idealThreadCount() - 1)));
-    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps, qs(s->run().inputs().objective->metric_name()),
-                   config::schedule_events(cfg));
+    // The config's thread count where it names one; otherwise the engine leaves one core to the
+    // GUI.
+    threads_->store(
+        session::use_run_threads(0, cfg.threads, std::max(1, QThread::idealThreadCount() - 1)));
+    Q_EMIT started(run_id, s->run().next_step(), cfg.grpo.steps,
+                   qs(s->run().inputs().objective->metric_name()), config::schedule_events(cfg));
     s->run_until(*stop_, [this](const engine::StepRecord& r) { Q_EMIT stepDone(r); });
     auto info = s->store().run(run_id);
     QString status = info ? qs(store::status_name(info->status)) : QStringLiteral("stopped");
@@ -44,8 +46,12 @@ void EngineWorker::drive(MakeSession make) {
   }
 }
 
-void EngineWorker::startNew(const config::RunConfig& config, const QString& preset, const QString& dbPath) {
-  drive([&] { return session::RunSession::create(config, preset.toStdString(), dbPath.toStdString(), registry()); });
+void EngineWorker::startNew(const config::RunConfig& config, const QString& preset,
+                            const QString& dbPath) {
+  drive([&] {
+    return session::RunSession::create(config, preset.toStdString(), dbPath.toStdString(),
+                                       registry());
+  });
 }
 
 void EngineWorker::resumeRun(qint64 runId, const QString& dbPath, const QStringList& changes) {
@@ -62,10 +68,11 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
   connect(this, &EngineController::startRequested, worker_, &EngineWorker::startNew);
   connect(this, &EngineController::resumeRequested, worker_, &EngineWorker::resumeRun);
   connect(worker_, &EngineWorker::started, this,
-          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const ScheduleMarks& schedule) {
-    run_id_ = id;
-    Q_EMIT runStarted(id, first, total, metricName, schedule);
-  });
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName,
+                 const ScheduleMarks& schedule) {
+            run_id_ = id;
+            Q_EMIT runStarted(id, first, total, metricName, schedule);
+          });
   connect(worker_, &EngineWorker::stepDone, this, &EngineController::stepCompleted);
   connect(worker_, &EngineWorker::finished, this, [this](qint64 id, const QString& status) {
     setRunning(false);
@@ -120,7 +127,8 @@ void EngineController::pause() {
   stop_ = true;
 }
 
-void EngineController::resumeStored(qint64 runId, const QString& dbPath, const QStringList& changes) {
+void EngineController::resumeStored(qint64 runId, const QString& dbPath,
+                                    const QStringList& changes) {
   if (running_) return;
   run_id_ = runId;
   db_path_ = dbPath;

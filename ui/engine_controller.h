@@ -7,7 +7,8 @@
 ///   - Work goes in by queued signals connected to the worker's slots, carrying values: a new run's
 ///     RunConfig (a registered metatype, ui/types.h), validated once by the run setup before it is
 ///     sent; a stored run's id and changes. Results come out as queued signals carrying values
-///     (StepRecord, the schedule marks, strings). The GUI never touches tensors or the writable store.
+///     (StepRecord, the schedule marks, strings). The GUI never touches tensors or the writable
+///     store.
 ///   - Stop sets a std::atomic<bool> that the engine polls between stages and inner steps, so a
 ///     stop takes effect within about a second. Pause is stop-then-resume from the checkpoint the
 ///     session writes when it stops.
@@ -59,8 +60,8 @@ class EngineController : public QObject {
   bool isPaused() const { return paused_.load(); }
   qint64 runId() const { return run_id_; }
   QString dbPath() const { return db_path_; }
-  /// The intra-op threads the engine thread runs with, as that thread reads them back (0 before any run):
-  /// the run config's `threads`, or all cores but one for the GUI when it names none.
+  /// The intra-op threads the engine thread runs with, as that thread reads them back (0 before any
+  /// run): the run config's `threads`, or all cores but one for the GUI when it names none.
   int engineThreads() const { return threads_.load(); }
 
  public Q_SLOTS:
@@ -73,14 +74,16 @@ class EngineController : public QObject {
   void pause();
   /// Continues the paused (or any stopped) run.
   void resume();
-  /// Continues stored run @p runId of @p dbPath (stopped, paused or failed, e.g. from History) from its
-  /// newest checkpoint; runStarted reports its first re-run step. Ignored while a run is in progress.
-  /// @p changes (`key=value`) continue it with changed settings, a finished run too (RunSession::resume).
+  /// Continues stored run @p runId of @p dbPath (stopped, paused or failed, e.g. from History) from
+  /// its newest checkpoint; runStarted reports its first re-run step. Ignored while a run is in
+  /// progress.
+  /// @p changes (`key=value`) continue it with changed settings, a finished run too
+  /// (RunSession::resume).
   void resumeStored(qint64 runId, const QString& dbPath, const QStringList& changes = {});
 
  Q_SIGNALS:
-  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy"; @p schedule: the marks of the
-  /// config the engine runs (a continued run's include its changes).
+  /// @p metricName: the objective's readable metric, e.g. "pixel accuracy"; @p schedule: the marks
+  /// of the config the engine runs (a continued run's include its changes).
   void runStarted(qint64 runId, qint64 firstStep, qint64 totalSteps, const QString& metricName,
                   const dpg::ui::ScheduleMarks& schedule);
   void stepCompleted(const dpg::engine::StepRecord& record);
@@ -88,9 +91,10 @@ class EngineController : public QObject {
   void errorOccurred(const QString& message);
   void runningChanged(bool running);
   /// To the worker (queued): start a new run, or continue a stored one.
-  void startRequested(const dpg::config::RunConfig& config, const QString& preset, const QString& dbPath,
-                      QPrivateSignal);
-  void resumeRequested(qint64 runId, const QString& dbPath, const QStringList& changes, QPrivateSignal);
+  void startRequested(const dpg::config::RunConfig& config, const QString& preset,
+                      const QString& dbPath, QPrivateSignal);
+  void resumeRequested(qint64 runId, const QString& dbPath, const QStringList& changes,
+                       QPrivateSignal);
 
  private:
   void launchResume(const QStringList& changes);

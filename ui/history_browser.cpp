@@ -49,31 +49,44 @@ const store::RunInfo* RunsModel::runById(qint64 id) const {
   return nullptr;
 }
 
-int RunsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(runs_.size()); }
-int RunsModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int RunsModel::rowCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : int(runs_.size());
+}
+int RunsModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant RunsModel::data(const QModelIndex& index, int role) const {
   const auto* r = runAt(index.row());
   if (!r) return {};
   if (role == Qt::DisplayRole || role == Qt::EditRole) {
     switch (index.column()) {
-      case Id: return qlonglong(r->id);
-      case Name: return qs(r->name);
-      case Preset: return qs(r->preset);
-      case Status: return qs(session::status_label(*r));
+      case Id:
+        return qlonglong(r->id);
+      case Name:
+        return qs(r->name);
+      case Preset:
+        return qs(r->preset);
+      case Status:
+        return qs(session::status_label(*r));
       case BestMetric:
-        if (!std::isfinite(r->best_metric) || !r->best_step) return role == Qt::EditRole ? QVariant(-1e300) : QVariant();
-        return role == Qt::EditRole ? QVariant(r->best_metric)
-                                    : QVariant(tr("%1 @ %2").arg(r->best_metric, 0, 'f', 3).arg(*r->best_step));
-      case LastStep: return r->last_step ? QVariant(qlonglong(*r->last_step)) : QVariant();
+        if (!std::isfinite(r->best_metric) || !r->best_step)
+          return role == Qt::EditRole ? QVariant(-1e300) : QVariant();
+        return role == Qt::EditRole
+                   ? QVariant(r->best_metric)
+                   : QVariant(tr("%1 @ %2").arg(r->best_metric, 0, 'f', 3).arg(*r->best_step));
+      case LastStep:
+        return r->last_step ? QVariant(qlonglong(*r->last_step)) : QVariant();
       case Date: {
         auto dt = QDateTime::fromString(qs(r->created_at), Qt::ISODate);
-        return dt.isValid() ? dt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm")) : qs(r->created_at);
+        return dt.isValid() ? dt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                            : qs(r->created_at);
       }
     }
   }
   if (role == Qt::ToolTipRole && index.column() == BestMetric && r->best_step) {
-    // The objective's own metric when the store has it (schema 3), so "0.931" says what it measures.
+    // The objective's own metric when the store has it (schema 3), so "0.931" says what it
+    // measures.
     return tr("Best validation %1: %2 at step %3")
         .arg(metric_noun(r->metric_name))
         .arg(r->best_metric, 0, 'f', 4)
@@ -84,26 +97,35 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     const qint64 total = planned_steps(*r);
     QString tip = total > 0 ? tr("%1 of %2 steps made").arg(*r->last_step).arg(total)
                             : tr("%1 steps made").arg(*r->last_step);
-    tip += r->last_checkpoint ? tr("; newest checkpoint at step %1, where a resume starts").arg(*r->last_checkpoint)
-                              : tr("; no checkpoint yet, so a resume starts from step 1");
+    tip +=
+        r->last_checkpoint
+            ? tr("; newest checkpoint at step %1, where a resume starts").arg(*r->last_checkpoint)
+            : tr("; no checkpoint yet, so a resume starts from step 1");
     return tip;
   }
-  if (role == Qt::ToolTipRole && index.column() == Status && r->status == store::RunStatus::Running) {
-    return r->interrupted ? tr("Marked running, but no process holds it: it was killed or crashed. Resume continues it "
+  if (role == Qt::ToolTipRole && index.column() == Status &&
+      r->status == store::RunStatus::Running) {
+    return r->interrupted ? tr("Marked running, but no process holds it: it was killed or crashed. "
+                               "Resume continues it "
                                "from its newest checkpoint; every step committed before stays.")
                           : tr("Being run now, here or by another process (e.g. dpg run).");
   }
   if (role == Qt::ToolTipRole) {
     QString tip = qs(r->notes);
-    if (!r->status_message.empty()) tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + qs(r->status_message);
+    if (!r->status_message.empty())
+      tip += (tip.isEmpty() ? QString() : QStringLiteral("\n")) + qs(r->status_message);
     return tip.isEmpty() ? QVariant() : QVariant(tip);
   }
   if (role == Qt::ForegroundRole && index.column() == Status) {
     switch (r->status) {
-      case store::RunStatus::Running: return r->interrupted ? QColor(160, 90, 0) : QColor(0, 120, 0);
-      case store::RunStatus::Failed: return QColor(180, 0, 0);
-      case store::RunStatus::Done: return QColor(30, 60, 160);
-      default: return {};
+      case store::RunStatus::Running:
+        return r->interrupted ? QColor(160, 90, 0) : QColor(0, 120, 0);
+      case store::RunStatus::Failed:
+        return QColor(180, 0, 0);
+      case store::RunStatus::Done:
+        return QColor(30, 60, 160);
+      default:
+        return {};
     }
   }
   return {};
@@ -112,18 +134,26 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
 QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
   if (role != Qt::DisplayRole || o != Qt::Horizontal) return {};
   switch (section) {
-    case Id: return tr("#");
-    case Name: return tr("Name");
-    case Preset: return tr("Preset");
-    case Status: return tr("Status");
-    case BestMetric: return tr("Best metric");
-    case LastStep: return tr("Steps");
-    case Date: return tr("Created");
+    case Id:
+      return tr("#");
+    case Name:
+      return tr("Name");
+    case Preset:
+      return tr("Preset");
+    case Status:
+      return tr("Status");
+    case BestMetric:
+      return tr("Best metric");
+    case LastStep:
+      return tr("Steps");
+    case Date:
+      return tr("Created");
   }
   return {};
 }
 
-HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(parent), reader_(reader) {
+HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
+    : QWidget(parent), reader_(reader) {
   auto* top = new QVBoxLayout(this);
   auto* bar = new QHBoxLayout;
   filter_ = new QLineEdit(this);
@@ -134,21 +164,26 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   compare_ = new QPushButton(tr("Compare"), this);
   rename_ = new QPushButton(tr("Rename…"), this);
   revalidate_ = new QPushButton(tr("Re-validate…"), this);
-  revalidate_->setToolTip(tr("Validate a stored checkpoint of the run again, with more repeats or other settings "
-                             "(read-only)"));
+  revalidate_->setToolTip(
+      tr("Validate a stored checkpoint of the run again, with more repeats or other settings "
+         "(read-only)"));
   resume_ = new QPushButton(tr("Resume"), this);
-  resume_->setToolTip(tr("Continue a stopped, paused or failed run from its newest checkpoint, with its own "
-                         "config and random state (as dpg resume)"));
+  resume_->setToolTip(
+      tr("Continue a stopped, paused or failed run from its newest checkpoint, with its own "
+         "config and random state (as dpg resume)"));
   continue_ = new QPushButton(tr("Continue…"), this);
-  continue_->setToolTip(tr("Run a stored run on, a finished one too: more steps, or changes that begin later (an "
-                           "objective stage, a learning-rate drop), keeping every step it made (as dpg resume --set)"));
+  continue_->setToolTip(tr(
+      "Run a stored run on, a finished one too: more steps, or changes that begin later (an "
+      "objective stage, a learning-rate drop), keeping every step it made (as dpg resume --set)"));
   use_config_ = new QPushButton(tr("Use Config"), this);
-  use_config_->setToolTip(tr("Load the run's config into the run setup and the designer, to start a new run from "
-                             "it with changes"));
+  use_config_->setToolTip(
+      tr("Load the run's config into the run setup and the designer, to start a new run from "
+         "it with changes"));
   delete_ = new QPushButton(tr("Delete…"), this);
   open_->setToolTip(tr("Show the run's curves, images and samples (live while it runs)"));
   compare_->setToolTip(tr("Select 2 to 4 runs to overlay their curves and diff their configs"));
-  for (auto* b : {open_, compare_, resume_, continue_, use_config_, revalidate_, rename_, delete_}) bar->addWidget(b);
+  for (auto* b : {open_, compare_, resume_, continue_, use_config_, revalidate_, rename_, delete_})
+    bar->addWidget(b);
   top->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Vertical, this);
@@ -190,7 +225,8 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   top->addWidget(split, 1);
 
   connect(filter_, &QLineEdit::textChanged, this, [this](const QString& t) {
-    proxy_->setFilterRegularExpression(QRegularExpression(t, QRegularExpression::CaseInsensitiveOption));
+    proxy_->setFilterRegularExpression(
+        QRegularExpression(t, QRegularExpression::CaseInsensitiveOption));
   });
   connect(reader_, &StoreReader::runsListed, this, [this](const RunList& runs) {
     const auto sel = selectedRunIds();
@@ -209,7 +245,8 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
     auto ids = selectedRunIds();
     if (!ids.isEmpty()) Q_EMIT openRequested(ids.front());
   });
-  connect(compare_, &QPushButton::clicked, this, [this] { Q_EMIT compareRequested(selectedRunIds()); });
+  connect(compare_, &QPushButton::clicked, this,
+          [this] { Q_EMIT compareRequested(selectedRunIds()); });
   connect(revalidate_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.size() == 1) Q_EMIT revalidateRequested(ids.front());
@@ -232,7 +269,8 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
     const auto* run = model_->runById(ids.front());
     const QString old = run ? qs(run->name) : QString();
     bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Rename run"), tr("New name:"), QLineEdit::Normal, old, &ok);
+    const QString name =
+        QInputDialog::getText(this, tr("Rename run"), tr("New name:"), QLineEdit::Normal, old, &ok);
     if (ok && !name.trimmed().isEmpty()) reader_->requestRename(ids.front(), name.trimmed());
   });
   connect(delete_, &QPushButton::clicked, this, [this] {
@@ -240,7 +278,8 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
     if (ids.isEmpty()) return;
     QMessageBox box(QMessageBox::Warning, tr("Delete runs"),
                     tr("Delete %n run(s) with their steps, samples, snapshots and checkpoints? "
-                       "This cannot be undone.", nullptr, int(ids.size())),
+                       "This cannot be undone.",
+                       nullptr, int(ids.size())),
                     QMessageBox::Cancel, this);
     auto* del = box.addButton(tr("Delete"), QMessageBox::DestructiveRole);
     box.setDefaultButton(QMessageBox::Cancel);
@@ -260,7 +299,9 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent) : QWidget(p
   updateButtons();
 }
 
-void HistoryBrowser::refresh() { reader_->requestRuns(); }
+void HistoryBrowser::refresh() {
+  reader_->requestRuns();
+}
 
 QList<qint64> HistoryBrowser::selectedRunIds() const {
   QList<qint64> ids;
@@ -275,7 +316,8 @@ void HistoryBrowser::selectRuns(const QList<qint64>& ids) {
   for (int row = 0; row < model_->rowCount(); ++row)
     if (ids.contains(model_->runAt(row)->id)) {
       const QModelIndex idx = proxy_->mapFromSource(model_->index(row, 0));
-      table_->selectionModel()->select(idx, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+      table_->selectionModel()->select(idx,
+                                       QItemSelectionModel::Select | QItemSelectionModel::Rows);
     }
   updateButtons();
 }
@@ -286,11 +328,12 @@ void HistoryBrowser::updateButtons() {
   rename_->setEnabled(n == 1);
   revalidate_->setEnabled(n == 1);
   use_config_->setEnabled(n == 1);
-  // A "running" run is live here or in another process unless nobody holds its lease (interrupted); a done one has
-  // nothing left to resume.
+  // A "running" run is live here or in another process unless nobody holds its lease (interrupted);
+  // a done one has nothing left to resume.
   const auto* run = n == 1 ? model_->runById(selectedRunIds().front()) : nullptr;
   const bool live = run && session::is_live(*run);
-  resume_->setEnabled(run && (run->status == store::RunStatus::Stopped || run->status == store::RunStatus::Paused ||
+  resume_->setEnabled(run && (run->status == store::RunStatus::Stopped ||
+                              run->status == store::RunStatus::Paused ||
                               run->status == store::RunStatus::Failed || run->interrupted));
   continue_->setEnabled(run && !live && run->last_step.value_or(0) > 0);
   const auto ids = selectedRunIds();

@@ -14,7 +14,8 @@ QImage sign_image(const engine::Image& image, int scale) {
   QImage out(int(image.cols) * scale, int(image.rows) * scale, QImage::Format_RGB32);
   for (int y = 0; y < out.height(); ++y)
     for (int x = 0; x < out.width(); ++x)
-      out.setPixel(x, y, image.at(y / scale, x / scale) > 0 ? qRgb(20, 20, 20) : qRgb(250, 250, 250));
+      out.setPixel(x, y,
+                   image.at(y / scale, x / scale) > 0 ? qRgb(20, 20, 20) : qRgb(250, 250, 250));
   return out;
 }
 
@@ -22,7 +23,8 @@ bool sign_comparable(const engine::Image& sign, const engine::Image& target) {
   return !sign.empty() && !target.empty() && sign.rows == target.rows && sign.cols == target.cols;
 }
 
-std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign, const engine::Image& target) {
+std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign,
+                                                 const engine::Image& target) {
   std::vector<std::pair<int, int>> wrong;
   if (!sign_comparable(sign, target)) return wrong;
   for (int r = 0; r < int(sign.rows); ++r)
@@ -31,7 +33,8 @@ std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign, cons
   return wrong;
 }
 
-QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<int, int>>& wrong, int scale) {
+QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<int, int>>& wrong,
+                         int scale) {
   QImage out = sign_image(sign, scale);
   if (out.isNull() || wrong.empty()) return out;
   QPainter p(&out);
@@ -40,7 +43,8 @@ QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<
   p.setBrush(Qt::NoBrush);
   const int inset = pen / 2 + std::max(1, scale / 10);
   for (auto [r, c] : wrong)
-    p.drawRect(QRect(c * scale, r * scale, scale, scale).adjusted(inset, inset, -inset - 1, -inset - 1));
+    p.drawRect(
+        QRect(c * scale, r * scale, scale, scale).adjusted(inset, inset, -inset - 1, -inset - 1));
   return out;
 }
 

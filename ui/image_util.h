@@ -14,11 +14,14 @@ namespace dpg::ui {
 QImage sign_image(const engine::Image& image, int scale = 1);
 /// Whether @p sign can be counted against @p target: both present and of the same shape.
 bool sign_comparable(const engine::Image& sign, const engine::Image& target);
-/// Cells (row, col) where @p sign disagrees with the ±1 @p target (sign · target ≤ 0: a zero change counts as wrong,
-/// as in the pixel-accuracy metric); empty when either is empty or the shapes differ.
-std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign, const engine::Image& target);
+/// Cells (row, col) where @p sign disagrees with the ±1 @p target (sign · target ≤ 0: a zero change
+/// counts as wrong, as in the pixel-accuracy metric); empty when either is empty or the shapes
+/// differ.
+std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign,
+                                                 const engine::Image& target);
 /// sign_image with a red frame around each cell of @p wrong.
-QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<int, int>>& wrong, int scale);
+QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<int, int>>& wrong,
+                         int scale);
 /// A heatmap as blue (negative) – white – red (positive), symmetric around 0.
 QImage diverging_image(const engine::Image& image, int scale = 1);
 

@@ -66,9 +66,10 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent), judges_(any_plugin_ju
   auto* grid = new QGridLayout;
   target_label_ = imageLabel(this);
   sign_label_ = imageLabel(this);
-  sign_label_->setToolTip(tr("The sign of each pixel's change after T inner steps, from the run chosen under "
-                             "\"Images\" (the caption says which). A red frame marks a pixel whose sign differs "
-                             "from the target Y"));
+  sign_label_->setToolTip(
+      tr("The sign of each pixel's change after T inner steps, from the run chosen under "
+         "\"Images\" (the caption says which). A red frame marks a pixel whose sign differs "
+         "from the target Y"));
   plot_ = new QCustomPlot(this);
   plot_->setMinimumSize(260, 180);
   map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
@@ -117,16 +118,18 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent), judges_(any_plugin_ju
   step_label_->setMinimumWidth(110);
   source_box_ = new QComboBox(this);
   source_box_->addItems(image_source_labels());
-  source_box_->setToolTip(tr("Which inner run's images to show. A snapshot step stores its training run's "
-                             "images and, when it validates, its validation's (fresh samples of held-out "
-                             "prompts). \"Validation steps only\" keeps the slider on one kind"));
+  source_box_->setToolTip(
+      tr("Which inner run's images to show. A snapshot step stores its training run's "
+         "images and, when it validates, its validation's (fresh samples of held-out "
+         "prompts). \"Validation steps only\" keeps the slider on one kind"));
   bar->addWidget(play_);
   bar->addWidget(slider_, 1);
   bar->addWidget(step_label_);
   bar->addWidget(new QLabel(tr("Images:"), this));
   bar->addWidget(source_box_);
   top->addLayout(bar);
-  connect(source_box_, &QComboBox::currentIndexChanged, this, [this](int i) { setSource(Source(i)); });
+  connect(source_box_, &QComboBox::currentIndexChanged, this,
+          [this](int i) { setSource(Source(i)); });
 
   play_timer_.setInterval(250);
   connect(&play_timer_, &QTimer::timeout, this, [this] {
@@ -136,8 +139,10 @@ LmHeadView::LmHeadView(QWidget* parent) : QWidget(parent), judges_(any_plugin_ju
   });
   connect(play_, &QToolButton::toggled, this, [this](bool on) {
     play_->setIcon(style()->standardIcon(on ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
-    if (on) play_timer_.start();
-    else play_timer_.stop();
+    if (on)
+      play_timer_.start();
+    else
+      play_timer_.stop();
   });
   connect(slider_, &QSlider::valueChanged, this, [this](int index) {
     const auto steps = shownSteps();
@@ -178,8 +183,12 @@ void LmHeadView::setSource(Source source) {
   render();
 }
 
-QString LmHeadView::signCaption() const { return sign_caption_->text(); }
-QString LmHeadView::signCaptionTip() const { return sign_caption_->toolTip(); }
+QString LmHeadView::signCaption() const {
+  return sign_caption_->text();
+}
+QString LmHeadView::signCaptionTip() const {
+  return sign_caption_->toolTip();
+}
 
 void LmHeadView::clear() {
   sets_.clear();
@@ -210,7 +219,8 @@ void LmHeadView::addSnapshot(const SnapshotSet& set) {
   if (!set.has_training() && !set.has_validation() && set.target.empty()) return;
   if (!set.target.empty() && (set.target.data != target_.data || target_.empty())) {
     target_ = set.target;
-    judge_ = judges_ ? judges_(target_) : nullptr;  // a QR judge scans 21 × 21: well under a millisecond
+    judge_ =
+        judges_ ? judges_(target_) : nullptr;  // a QR judge scans 21 × 21: well under a millisecond
   }
   auto& slot = sets_[set.step];
   slot = set;
@@ -249,10 +259,8 @@ void LmHeadView::render() {
   auto it = sets_.find(current_step_);
   if (it == sets_.end()) return;
   const SnapshotSet& s = it->second;
-  step_label_->setText(tr("step %1 (%2 of %3)")
-                           .arg(s.step)
-                           .arg(slider_->value() + 1)
-                           .arg(shownSteps().size()));
+  step_label_->setText(
+      tr("step %1 (%2 of %3)").arg(s.step).arg(slider_->value() + 1).arg(shownSteps().size()));
   const QSize box = target_label_->size() - QSize(8, 8);
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   if (!target.empty()) target_label_->setPixmap(scaledPixmap(target, box));
@@ -267,12 +275,14 @@ void LmHeadView::render() {
     sign_label_->setPixmap(QPixmap::fromImage(sign_image_marked(*sign, wrong, scale)));
     const int total = int(sign->rows * sign->cols);
     const QString which = validation ? tr("validation") : tr("training");
-    QString text = comparable
-                       ? tr("sign(P_T − P_0), %1: %2 of %3 right").arg(which).arg(total - wrong_pixels_).arg(total)
-                       : tr("sign(P_T − P_0), %1").arg(which);
-    // The plugin's verdict, e.g. for a QR target whether this image scans, the test a phone would make
-    // (docs/results.md (c)). On a line of its own, shorter than the first, so that the caption stays narrower than
-    // its column; the tooltip has the long form.
+    QString text = comparable ? tr("sign(P_T − P_0), %1: %2 of %3 right")
+                                    .arg(which)
+                                    .arg(total - wrong_pixels_)
+                                    .arg(total)
+                              : tr("sign(P_T − P_0), %1").arg(which);
+    // The plugin's verdict, e.g. for a QR target whether this image scans, the test a phone would
+    // make (docs/results.md (c)). On a line of its own, shorter than the first, so that the caption
+    // stays narrower than its column; the tooltip has the long form.
     QString tip;
     if (judge_) {
       const auto verdict = judge_->judge(*sign);
@@ -309,7 +319,8 @@ void LmHeadView::render() {
 
 void LmHeadView::resizeEvent(QResizeEvent* e) {
   QWidget::resizeEvent(e);
-  if (current_step_ >= 0) QTimer::singleShot(0, this, &LmHeadView::render);  // after the layout settles
+  if (current_step_ >= 0)
+    QTimer::singleShot(0, this, &LmHeadView::render);  // after the layout settles
 }
 
 QImage LmHeadView::exportImage() const {
@@ -319,7 +330,8 @@ QImage LmHeadView::exportImage() const {
   const engine::Image& target = s.target.empty() ? target_ : s.target;
   const int scale = 12, gap = 16;
   const auto [sign, delta] = source_images(s, source_);
-  QImage a = sign_image(target, scale), b = sign_image(*sign, scale), c = diverging_image(*delta, scale);
+  QImage a = sign_image(target, scale), b = sign_image(*sign, scale),
+         c = diverging_image(*delta, scale);
   const int w = a.width() + b.width() + c.width() + 4 * gap;
   const int h = std::max({a.height(), b.height(), c.height()}) + 2 * gap;
   QImage out(std::max(w, 1), std::max(h, 1), QImage::Format_RGB32);

@@ -54,7 +54,8 @@ class LmHeadView : public QWidget {
   int heatmapCells() const;
   int64_t currentStep() const { return current_step_; }
   void showStep(int64_t step);
-  /// Pixels of the shown sign image that disagree with Y (framed in red); -1 when there is no ±1 target to compare.
+  /// Pixels of the shown sign image that disagree with Y (framed in red); -1 when there is no ±1
+  /// target to compare.
   int wrongPixels() const { return wrong_pixels_; }
   /// The three images side by side, for export.
   QImage exportImage() const;

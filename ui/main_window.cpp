@@ -10,9 +10,9 @@
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
-#include "ui/revalidate_dialog.h"
 #include "ui/lmhead_view.h"
 #include "ui/objective_kinds.h"
+#include "ui/revalidate_dialog.h"
 #include "ui/run_setup.h"
 #include "ui/samples_view.h"
 #include "ui/store_reader.h"
@@ -31,8 +31,8 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QUndoStack>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -42,7 +42,9 @@ namespace dpg::ui {
 namespace {
 /// The splitters whose sizes the window keeps between sessions, with their QSettings keys.
 constexpr std::pair<const char*, const char*> kSplitters[] = {
-    {"designSplitter", "window/design"}, {"runSplitter", "window/run"}, {"samplesSplitter", "window/samples"}};
+    {"designSplitter", "window/design"},
+    {"runSplitter", "window/run"},
+    {"samplesSplitter", "window/samples"}};
 }  // namespace
 
 MainWindow::MainWindow(const QString& dbPath, QWidget* parent) : QMainWindow(parent) {
@@ -129,7 +131,8 @@ void MainWindow::buildStatusBar() {
     l->setMinimumWidth(120);
     statusBar()->addPermanentWidget(l);
   }
-  // Where this window's runs live, always in view; the tooltip adds where its settings are remembered.
+  // Where this window's runs live, always in view; the tooltip adds where its settings are
+  // remembered.
   auto* store = new QLabel(tr("Store: %1").arg(db_path_));
   store->setObjectName(QStringLiteral("storeLabel"));
   store->setToolTip(tr("Runs: %1\nSettings: %2").arg(db_path_, QSettings().fileName()));
@@ -138,18 +141,19 @@ void MainWindow::buildStatusBar() {
 
 void MainWindow::connectEngine() {
   connect(engine_, &EngineController::runStarted, this,
-          [this](qint64 id, qint64 first, qint64 total, const QString& metricName, const ScheduleMarks& schedule) {
-    total_steps_ = total;
-    steps_this_session_ = 0;
-    clock_.restart();
-    if (shown_run_ != id) resetRunViews(id);
-    dashboard_->setMetricName(metricName.toStdString());
-    dashboard_->setSchedule(schedule);
-    shown_is_live_ = true;
-    if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
-    history_->refresh();
-    updateStatus();
-  });
+          [this](qint64 id, qint64 first, qint64 total, const QString& metricName,
+                 const ScheduleMarks& schedule) {
+            total_steps_ = total;
+            steps_this_session_ = 0;
+            clock_.restart();
+            if (shown_run_ != id) resetRunViews(id);
+            dashboard_->setMetricName(metricName.toStdString());
+            dashboard_->setSchedule(schedule);
+            shown_is_live_ = true;
+            if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
+            history_->refresh();
+            updateStatus();
+          });
   connect(engine_, &EngineController::stepCompleted, this, &MainWindow::onStep);
   connect(engine_, &EngineController::runFinished, this, [this](qint64 id, const QString& status) {
     statusBar()->showMessage(tr("Run %1.").arg(status), 5000);
@@ -178,21 +182,25 @@ void MainWindow::connectStore() {
     }
     updateStatus();
   });
-  connect(reader_, &StoreReader::snapshotsLoaded, this, [this](qint64 id, const SnapshotList& sets) {
-    if (id != shown_run_) return;
-    lmhead_->addSnapshots(sets);
-    if (!sets.empty()) last_snapshot_step_ = std::max<qint64>(last_snapshot_step_, sets.back().step);
-  });
-  connect(reader_, &StoreReader::samplesLoaded, this, [this](qint64 id, qint64 step, const SampleList& s) {
-    if (id == shown_run_) samples_->setSamples(step, s);
-  });
-  connect(reader_, &StoreReader::error, this, [this](const QString& m) {
-    statusBar()->showMessage(tr("Store: %1").arg(m), 5000);
-  });
-  connect(reader_, &StoreReader::samplesExported, this, [this](qint64 id, const QString& path, qint64 lines) {
-    statusBar()->showMessage(
-        tr("Wrote %n sample(s) of run #%1 to %2.", nullptr, int(lines)).arg(id).arg(path), 8000);
-  });
+  connect(reader_, &StoreReader::snapshotsLoaded, this,
+          [this](qint64 id, const SnapshotList& sets) {
+            if (id != shown_run_) return;
+            lmhead_->addSnapshots(sets);
+            if (!sets.empty())
+              last_snapshot_step_ = std::max<qint64>(last_snapshot_step_, sets.back().step);
+          });
+  connect(reader_, &StoreReader::samplesLoaded, this,
+          [this](qint64 id, qint64 step, const SampleList& s) {
+            if (id == shown_run_) samples_->setSamples(step, s);
+          });
+  connect(reader_, &StoreReader::error, this,
+          [this](const QString& m) { statusBar()->showMessage(tr("Store: %1").arg(m), 5000); });
+  connect(reader_, &StoreReader::samplesExported, this,
+          [this](qint64 id, const QString& path, qint64 lines) {
+            statusBar()->showMessage(
+                tr("Wrote %n sample(s) of run #%1 to %2.", nullptr, int(lines)).arg(id).arg(path),
+                8000);
+          });
   connect(reader_, &StoreReader::actionFailed, this, [this](const QString& m) { showError(m); });
   connect(samples_, &SamplesView::stepRequested, this, [this](qint64 step) {
     if (shown_run_ >= 0) reader_->requestSamples(shown_run_, step);
@@ -203,7 +211,8 @@ void MainWindow::connectHistory() {
   connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
   connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
   connect(history_, &HistoryBrowser::revalidateRequested, this, &MainWindow::revalidateRun);
-  connect(history_, &HistoryBrowser::resumeRequested, this, [this](qint64 id) { resumeStoredRun(id); });
+  connect(history_, &HistoryBrowser::resumeRequested, this,
+          [this](qint64 id) { resumeStoredRun(id); });
   connect(history_, &HistoryBrowser::continueRequested, this, &MainWindow::continueRun);
   connect(history_, &HistoryBrowser::configRequested, this, &MainWindow::useRunConfig);
 }
@@ -218,7 +227,8 @@ void MainWindow::restoreLayout() {
   tabs_->setCurrentIndex(settings.value(QStringLiteral("window/tab"), 0).toInt());
   const auto source = [&](const char* key) {
     const int v = settings.value(QLatin1String(key), 0).toInt();
-    return v >= 0 && v <= int(ImageSource::Training) ? ImageSource(v) : ImageSource::PreferValidation;
+    return v >= 0 && v <= int(ImageSource::Training) ? ImageSource(v)
+                                                     : ImageSource::PreferValidation;
   };
   lmhead_->setSource(source("run/imageSource"));
   compare_->setImageSource(source("compare/imageSource"));
@@ -242,10 +252,11 @@ MainWindow::~MainWindow() = default;
 QWidget* MainWindow::buildStartPage() {
   auto* page = new QWidget;
   auto* l = new QVBoxLayout(page);
-  auto* title = new QLabel(tr("<h2>DPG Workbench</h2><p>Dataset Policy Gradient: train a generator whose "
-                              "samples, used as training data, write a chosen image into a target "
-                              "model's LM head.</p><p>Pick a preset to start from (double-click), then "
-                              "adjust the objective in <b>Design</b> and press <b>Start</b> (F5).</p>"));
+  auto* title =
+      new QLabel(tr("<h2>DPG Workbench</h2><p>Dataset Policy Gradient: train a generator whose "
+                    "samples, used as training data, write a chosen image into a target "
+                    "model's LM head.</p><p>Pick a preset to start from (double-click), then "
+                    "adjust the objective in <b>Design</b> and press <b>Start</b> (F5).</p>"));
   title->setWordWrap(true);
   title->setTextFormat(Qt::RichText);
   l->addWidget(title);
@@ -308,7 +319,8 @@ void MainWindow::buildRunMenu() {
 
 void MainWindow::buildViewAndHelpMenus() {
   auto* view = menuBar()->addMenu(tr("&View"));
-  const QStringList names = {tr("Start"), tr("Design"), tr("Run"), tr("Samples"), tr("History"), tr("Compare")};
+  const QStringList names = {tr("Start"),   tr("Design"),  tr("Run"),
+                             tr("Samples"), tr("History"), tr("Compare")};
   for (int i = 0; i < names.size(); ++i) {
     auto* a = view->addAction(names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
     a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
@@ -347,11 +359,15 @@ void MainWindow::startRun() {
   tabs_->setCurrentIndex(RunTab);
 }
 
-void MainWindow::stopRun() { engine_->stop(); }
+void MainWindow::stopRun() {
+  engine_->stop();
+}
 
 void MainWindow::pauseResume() {
-  if (engine_->isRunning()) engine_->pause();
-  else engine_->resume();
+  if (engine_->isRunning())
+    engine_->pause();
+  else
+    engine_->resume();
 }
 
 void MainWindow::resetRunViews(qint64 runId) {
@@ -395,7 +411,8 @@ void MainWindow::openRun(qint64 runId) {
   reader_->requestSteps(runId, -1);
   reader_->requestSnapshots(runId, -1);
   if (const auto* r = history_->model()->runById(runId)) {
-    run_label_->setText(tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(session::status_label(*r))));
+    run_label_->setText(
+        tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(session::status_label(*r))));
     dashboard_->setMetricName(r->metric_name);
     dashboard_->setSchedule(config::schedule_events_of(r->config_json));
     total_steps_ = planned_steps(*r);
@@ -408,9 +425,11 @@ void MainWindow::pollShownRun() {
   bool running = false;
   if (const auto* r = history_->model()->runById(shown_run_)) {
     running = r->status == store::RunStatus::Running;
-    run_label_->setText(tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r->name), qs(session::status_label(*r))));
+    run_label_->setText(
+        tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r->name), qs(session::status_label(*r))));
   }
-  // One more read after the run leaves "running": its last steps may have landed just before the status flip.
+  // One more read after the run leaves "running": its last steps may have landed just before the
+  // status flip.
   const bool fetch = running || shown_was_running_;
   shown_was_running_ = running;
   if (!fetch) return;
@@ -450,7 +469,10 @@ void MainWindow::updateStatus() {
                                        : tr("%1 steps/min, %2 threads").arg(rate).arg(threads));
     const double left = double(total_steps_ - last_step_) * 60.0 / std::max(1e-6, perMin);
     const int s = int(std::lround(left));
-    eta_label_->setText(tr("ETA %1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0')));
+    eta_label_->setText(tr("ETA %1:%2:%3")
+                            .arg(s / 3600)
+                            .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+                            .arg(s % 60, 2, 10, QLatin1Char('0')));
   } else {
     speed_label_->clear();
     eta_label_->clear();
@@ -474,8 +496,8 @@ void MainWindow::useRunConfig(qint64 runId) {
   if (!r) return;
   try {
     loadConfig(config::RunConfig::from_json(nlohmann::json::parse(r->config_json)));
-    statusBar()->showMessage(tr("The run setup now holds run #%1's config; Start begins a new run.").arg(runId),
-                             6000);
+    statusBar()->showMessage(
+        tr("The run setup now holds run #%1's config; Start begins a new run.").arg(runId), 6000);
   } catch (const std::exception& e) {
     showError(tr("Run #%1's stored config cannot be used: %2").arg(runId).arg(qs(e.what())));
   }
@@ -496,8 +518,8 @@ void MainWindow::resumeStoredRun(qint64 runId, const QStringList& changes) {
     showError(tr("A run is in progress: stop it before resuming another."));
     return;
   }
-  // Always from empty views: resuming drops the steps after the newest checkpoint and runs them again, and
-  // runStarted then reloads what the store keeps.
+  // Always from empty views: resuming drops the steps after the newest checkpoint and runs them
+  // again, and runStarted then reloads what the store keeps.
   resetRunViews(runId);
   if (const auto* r = history_->model()->runById(runId))
     run_label_->setText(tr("Resuming run #%1 %2…").arg(runId).arg(qs(r->name)));
@@ -508,8 +530,8 @@ void MainWindow::resumeStoredRun(qint64 runId, const QStringList& changes) {
 
 void MainWindow::closeEvent(QCloseEvent* e) {
   if (engine_->isRunning() && interactive_) {
-    const auto answer = QMessageBox::question(this, tr("Quit"),
-                                              tr("A run is in progress. Stop it and quit? It can be resumed later."));
+    const auto answer = QMessageBox::question(
+        this, tr("Quit"), tr("A run is in progress. Stop it and quit? It can be resumed later."));
     if (answer != QMessageBox::Yes) {
       e->ignore();
       return;

@@ -59,17 +59,20 @@ class MainWindow : public QMainWindow {
   void startRun();
   void stopRun();
   void pauseResume();
-  /// Opens another run store in a new window (File › Open Store…) and closes this one unless its run is live.
+  /// Opens another run store in a new window (File › Open Store…) and closes this one unless its
+  /// run is live.
   MainWindow* openStore(const QString& dbPath);
   /// Shows a stored run in the Run and Samples tabs, following it live while it runs.
   void openRun(qint64 runId);
   void compareRuns(const QList<qint64>& runIds);
-  /// Opens the non-modal re-validation dialog for a run in the History list (nullptr if it is not there).
+  /// Opens the non-modal re-validation dialog for a run in the History list (nullptr if it is not
+  /// there).
   RevalidateDialog* revalidateRun(qint64 runId);
-  /// Continues a stored run (History › Resume) and shows it live; @p changes (`key=value`) run it on with
-  /// changed settings (History › Continue…).
+  /// Continues a stored run (History › Resume) and shows it live; @p changes (`key=value`) run it
+  /// on with changed settings (History › Continue…).
   void resumeStoredRun(qint64 runId, const QStringList& changes = {});
-  /// Opens the Continue dialog for a run in the History list; its Continue button calls resumeStoredRun.
+  /// Opens the Continue dialog for a run in the History list; its Continue button calls
+  /// resumeStoredRun.
   ContinueDialog* continueRun(qint64 runId);
   /// Loads a stored run's config into the run setup and the designer (History › Use Config).
   void useRunConfig(qint64 runId);
@@ -81,7 +84,8 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* e) override;
 
  private:
-  // Construction: one builder a page, the menus and the status bar, then the connections a view at a time.
+  // Construction: one builder a page, the menus and the status bar, then the connections a view at
+  // a time.
   QWidget* buildStartPage();
   QWidget* buildDesignPage();
   QWidget* buildRunPage();
@@ -132,7 +136,7 @@ class MainWindow : public QMainWindow {
   QTimer poll_;
   QElapsedTimer clock_;
   qint64 shown_run_ = -1;
-  bool shown_is_live_ = false;  ///< the shown run is the one this window's engine drives
+  bool shown_is_live_ = false;      ///< the shown run is the one this window's engine drives
   bool shown_was_running_ = false;  ///< the shown (store-followed) run was running at the last poll
   qint64 last_step_ = 0;
   qint64 last_snapshot_step_ = 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// MainWindow's File menu: run configs to and from JSON files, and the exports (LM-head images, curves, samples,
-// the designed target bitmap).
+// MainWindow's File menu: run configs to and from JSON files, and the exports (LM-head images,
+// curves, samples, the designed target bitmap).
 #include "ui/main_window.h"
 
 #include "ui/dashboard.h"
@@ -21,14 +21,16 @@ namespace dpg::ui {
 
 void MainWindow::buildFileMenu() {
   auto* file = menuBar()->addMenu(tr("&File"));
-  auto* newRun = file->addAction(tr("&New Run from Preset…"), this, [this] { tabs_->setCurrentIndex(StartTab); });
+  auto* newRun = file->addAction(tr("&New Run from Preset…"), this,
+                                 [this] { tabs_->setCurrentIndex(StartTab); });
   newRun->setShortcut(QKeySequence::New);
   auto* open = file->addAction(tr("&Open Config…"), this, &MainWindow::openConfig);
   open->setShortcut(QKeySequence::Open);
   auto* save = file->addAction(tr("&Save Config…"), this, &MainWindow::saveConfig);
   file->addAction(tr("Open S&tore…"), this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Open run store"), QFileInfo(db_path_).path(),
-                                                   tr("Run stores (*.db);;All files (*)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Open run store"), QFileInfo(db_path_).path(),
+                                     tr("Run stores (*.db);;All files (*)"));
     if (!f.isEmpty()) openStore(f);
   });
   save->setShortcut(QKeySequence::Save);
@@ -39,8 +41,8 @@ void MainWindow::buildFileMenu() {
   exp->addAction(tr("&Samples (JSON Lines)…"), this, &MainWindow::exportSamples);
   exp->addAction(tr("Con&fig (JSON)…"), this, &MainWindow::saveConfig);
   exp->addAction(tr("&Target Bitmap (PNG)…"), this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export target"), QStringLiteral("target.png"),
-                                                   tr("PNG images (*.png)"));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Export target"), QStringLiteral("target.png"), tr("PNG images (*.png)"));
     if (f.isEmpty()) return;
     try {
       designer_->exportPng(f);
@@ -54,7 +56,8 @@ void MainWindow::buildFileMenu() {
 }
 
 void MainWindow::openConfig() {
-  const QString f = QFileDialog::getOpenFileName(this, tr("Open config"), {}, tr("Run configs (*.json)"));
+  const QString f =
+      QFileDialog::getOpenFileName(this, tr("Open config"), {}, tr("Run configs (*.json)"));
   if (f.isEmpty()) return;
   try {
     loadConfig(config::load_run_config(f.toStdString()));
@@ -66,11 +69,12 @@ void MainWindow::openConfig() {
 void MainWindow::saveConfig() {
   try {
     const auto cfg = setup_->config();
-    const QString f = QFileDialog::getSaveFileName(this, tr("Save config"), QStringLiteral("run.json"),
-                                                   tr("Run configs (*.json)"));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Save config"), QStringLiteral("run.json"), tr("Run configs (*.json)"));
     if (f.isEmpty()) return;
     QFile out(f);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) throw std::runtime_error(out.errorString().toStdString());
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+      throw std::runtime_error(out.errorString().toStdString());
     out.write(QByteArray::fromStdString(cfg.to_json().dump(2) + "\n"));
   } catch (const std::exception& e) {
     showError(qs(e.what()));
@@ -83,14 +87,14 @@ void MainWindow::exportImages() {
     showError(tr("No LM-head snapshot to export yet."));
     return;
   }
-  const QString f = QFileDialog::getSaveFileName(this, tr("Export images"), QStringLiteral("lmhead.png"),
-                                                 tr("PNG images (*.png)"));
+  const QString f = QFileDialog::getSaveFileName(
+      this, tr("Export images"), QStringLiteral("lmhead.png"), tr("PNG images (*.png)"));
   if (!f.isEmpty() && !img.save(f, "PNG")) showError(tr("Could not write %1").arg(f));
 }
 
 void MainWindow::exportCsv() {
-  const QString f = QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("curves.csv"),
-                                                 tr("CSV files (*.csv)"));
+  const QString f = QFileDialog::getSaveFileName(
+      this, tr("Export curves"), QStringLiteral("curves.csv"), tr("CSV files (*.csv)"));
   if (f.isEmpty()) return;
   QFile out(f);
   if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
@@ -105,9 +109,9 @@ void MainWindow::exportSamples() {
     showError(tr("No run is shown: start one, or open one from History."));
     return;
   }
-  const QString f = QFileDialog::getSaveFileName(this, tr("Export samples"),
-                                                 QStringLiteral("run%1-samples.jsonl").arg(shown_run_),
-                                                 tr("JSON Lines (*.jsonl);;All files (*)"));
+  const QString f = QFileDialog::getSaveFileName(
+      this, tr("Export samples"), QStringLiteral("run%1-samples.jsonl").arg(shown_run_),
+      tr("JSON Lines (*.jsonl);;All files (*)"));
   if (!f.isEmpty()) exportSamplesTo(f);
 }
 

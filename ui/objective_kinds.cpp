@@ -10,7 +10,8 @@ namespace {
 
 /// The bitmap designer's kinds, from the GUI thread's registry (metadata only: no plugin loaded).
 const std::vector<std::string>& bitmapKinds() {
-  static const std::vector<std::string> kinds = plugin::PluginRegistry().kinds_with_designer("bitmap");
+  static const std::vector<std::string> kinds =
+      plugin::PluginRegistry().kinds_with_designer("bitmap");
   return kinds;
 }
 

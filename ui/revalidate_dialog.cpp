@@ -40,8 +40,12 @@ struct RevalidateDialog::Listing {
   QString error;
 };
 
-RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& run, QWidget* parent)
-    : QDialog(parent), db_path_(dbPath), run_(run), mean_metric_(std::numeric_limits<double>::quiet_NaN()) {
+RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& run,
+                                   QWidget* parent)
+    : QDialog(parent),
+      db_path_(dbPath),
+      run_(run),
+      mean_metric_(std::numeric_limits<double>::quiet_NaN()) {
   setWindowTitle(tr("Re-validate run #%1").arg(run.id));
   config::RunConfig cfg;
   try {
@@ -50,11 +54,12 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
     // Defaults stand in; the worker reports the real problem when it parses the same config.
   }
   auto* top = new QVBoxLayout(this);
-  auto* intro = new QLabel(tr("<b>#%1 %2</b><br>Validates a stored generator checkpoint again on fresh samples of "
-                              "the held-out prompts. Read-only: the run is not changed. With the run's own settings "
-                              "the result repeats the stored validation of that step exactly.")
-                               .arg(run.id)
-                               .arg(qs(run.name).toHtmlEscaped()));
+  auto* intro = new QLabel(
+      tr("<b>#%1 %2</b><br>Validates a stored generator checkpoint again on fresh samples of "
+         "the held-out prompts. Read-only: the run is not changed. With the run's own settings "
+         "the result repeats the stored validation of that step exactly.")
+          .arg(run.id)
+          .arg(qs(run.name).toHtmlEscaped()));
   intro->setWordWrap(true);
   top->addWidget(intro);
 
@@ -62,15 +67,19 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   step_ = new QComboBox(this);
   step_->setObjectName(QStringLiteral("step"));
   const int64_t defaultStep = run.best_step.value_or(run.last_step.value_or(1));
-  step_->addItem(tr("%1 (loading the list…)").arg(defaultStep), QVariant::fromValue<qint64>(defaultStep));
-  step_->setToolTip(tr("The steps with a stored checkpoint: every checkpoint_every steps, each new best step, and "
-                       "the last step. Default: the best step."));
+  step_->addItem(tr("%1 (loading the list…)").arg(defaultStep),
+                 QVariant::fromValue<qint64>(defaultStep));
+  step_->setToolTip(tr(
+      "The steps with a stored checkpoint: every checkpoint_every steps, each new best step, and "
+      "the last step. Default: the best step."));
   repeats_ = new QSpinBox(this);
   repeats_->setObjectName(QStringLiteral("repeats"));
   repeats_->setRange(1, 500);
-  repeats_->setValue(int(cfg.validation.repeats));  // the run's own: the default repeats its validation exactly
-  repeats_->setToolTip(tr("Independent validations on fresh samples; their mean and spread are reported. "
-                          "10–20 give a standard error near 0.01 on 67-tiny."));
+  repeats_->setValue(
+      int(cfg.validation.repeats));  // the run's own: the default repeats its validation exactly
+  repeats_->setToolTip(
+      tr("Independent validations on fresh samples; their mean and spread are reported. "
+         "10–20 give a standard error near 0.01 on 67-tiny."));
   prompts_ = new QSpinBox(this);
   prompts_->setRange(1, 4096);
   prompts_->setValue(int(cfg.validation.prompts));
@@ -78,7 +87,8 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   t_val_ = new QSpinBox(this);
   t_val_->setRange(1, 4096);
   t_val_->setValue(int(cfg.validation.T));
-  t_val_->setToolTip(tr("Inner steps of the target on the validation samples (must divide their number)"));
+  t_val_->setToolTip(
+      tr("Inner steps of the target on the validation samples (must divide their number)"));
   temperature_ = new QDoubleSpinBox(this);
   temperature_->setRange(0.05, 5.0);
   temperature_->setSingleStep(0.05);
@@ -121,8 +131,9 @@ RevalidateDialog::RevalidateDialog(const QString& dbPath, const store::RunInfo& 
   repeats_table_->setMinimumWidth(220);
   tables->addWidget(repeats_table_, 1);
   auto* pixBox = new QVBoxLayout;
-  auto* pixCaption = new QLabel(tr("How often each pixel matched Y over the repeats (rows: hidden dims, columns: "
-                                   "tokens; ▪ = Y dark; red = often wrong)"));
+  auto* pixCaption =
+      new QLabel(tr("How often each pixel matched Y over the repeats (rows: hidden dims, columns: "
+                    "tokens; ▪ = Y dark; red = often wrong)"));
   pixCaption->setWordWrap(true);
   pixBox->addWidget(pixCaption);
   pixels_ = new QTableWidget(this);
@@ -173,10 +184,11 @@ void RevalidateDialog::showCheckpoints() {
   const int64_t chosen = step_->currentData().toLongLong();
   if (!listing_->error.isEmpty() || listing_->steps.empty()) {
     step_->setItemText(0, QString::number(chosen));
-    summary_->setText(listing_->error.isEmpty()
-                          ? tr("This run has no stored checkpoints yet.")
-                          : tr("<span style='color:#b00000'>Could not list the checkpoints: %1</span>")
-                                .arg(listing_->error.toHtmlEscaped()));
+    summary_->setText(
+        listing_->error.isEmpty()
+            ? tr("This run has no stored checkpoints yet.")
+            : tr("<span style='color:#b00000'>Could not list the checkpoints: %1</span>")
+                  .arg(listing_->error.toHtmlEscaped()));
     return;
   }
   auto steps = listing_->steps;
@@ -186,8 +198,9 @@ void RevalidateDialog::showCheckpoints() {
     QStringList marks;
     if (run_.best_step && s == *run_.best_step) marks << tr("best");
     if (run_.last_step && s == *run_.last_step) marks << tr("last");
-    const QString label = marks.isEmpty() ? QString::number(s)
-                                          : tr("%1  (%2)").arg(s).arg(marks.join(QStringLiteral(", ")));
+    const QString label = marks.isEmpty()
+                              ? QString::number(s)
+                              : tr("%1  (%2)").arg(s).arg(marks.join(QStringLiteral(", ")));
     step_->addItem(label, QVariant::fromValue<qint64>(s));
   }
   const int at = step_->findData(QVariant::fromValue<qint64>(chosen));
@@ -200,7 +213,9 @@ QList<qint64> RevalidateDialog::checkpointSteps() const {
   return steps;
 }
 
-QString RevalidateDialog::summary() const { return summary_->text(); }
+QString RevalidateDialog::summary() const {
+  return summary_->text();
+}
 
 void RevalidateDialog::start() {
   if (thread_) {  // the button reads "Cancel" while busy
@@ -212,10 +227,11 @@ void RevalidateDialog::start() {
   req.db_path = db_path_.toStdString();
   req.run_id = run_.id;
   req.step = step_->currentData().toLongLong();
-  req.sets = {"validation.repeats=" + std::to_string(repeats_->value()),
-              "validation.prompts=" + std::to_string(prompts_->value()),
-              "validation.T=" + std::to_string(t_val_->value()),
-              "validation.temperature=" + QString::number(temperature_->value(), 'g', 6).toStdString()};
+  req.sets = {
+      "validation.repeats=" + std::to_string(repeats_->value()),
+      "validation.prompts=" + std::to_string(prompts_->value()),
+      "validation.T=" + std::to_string(t_val_->value()),
+      "validation.temperature=" + QString::number(temperature_->value(), 'g', 6).toStdString()};
   outcome_ = std::make_shared<Outcome>();
   cancel_ = std::make_shared<std::atomic<bool>>(false);
   thread_ = QThread::create([req, out = outcome_, cancel = cancel_] {
@@ -233,7 +249,9 @@ void RevalidateDialog::start() {
   for (QWidget* w : fields_) w->setEnabled(false);
   run_button_->setText(tr("Cancel"));
   busy_->setVisible(true);
-  summary_->setText(tr("Validating the checkpoint of step %1, %2 time(s)…").arg(*req.step).arg(repeats_->value()));
+  summary_->setText(tr("Validating the checkpoint of step %1, %2 time(s)…")
+                        .arg(*req.step)
+                        .arg(repeats_->value()));
   thread_->start();
 }
 
@@ -253,27 +271,29 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
     return;
   }
   if (!o.ok) {
-    summary_->setText(tr("<span style='color:#b00000'>Could not re-validate: %1</span>").arg(o.error.toHtmlEscaped()));
+    summary_->setText(tr("<span style='color:#b00000'>Could not re-validate: %1</span>")
+                          .arg(o.error.toHtmlEscaped()));
     return;
   }
   const auto& r = o.result;
   const auto& v = r.validation;
   mean_metric_ = v.metric;
   const QString metric = metric_noun(run_.metric_name);
-  QString text = tr("Step %1: %2 validation(s) of %3 prompts × %4 samples, T_val %5, temperature %6.<br>"
-                    "<b>Mean %12 %7 ± %8</b> (sd over repeats; min %9, max %10), mean Φ_val %11.")
-                     .arg(r.step)
-                     .arg(v.metrics.size())
-                     .arg(r.config.validation.prompts)
-                     .arg(r.config.grpo.group_size)
-                     .arg(r.config.validation.T)
-                     .arg(r.config.validation.temperature)
-                     .arg(v.metric, 0, 'f', 4)
-                     .arg(r.metric_sd, 0, 'f', 4)
-                     .arg(r.metric_min, 0, 'f', 4)
-                     .arg(r.metric_max, 0, 'f', 4)
-                     .arg(v.Phi, 0, 'f', 6)
-                     .arg(metric);
+  QString text =
+      tr("Step %1: %2 validation(s) of %3 prompts × %4 samples, T_val %5, temperature %6.<br>"
+         "<b>Mean %12 %7 ± %8</b> (sd over repeats; min %9, max %10), mean Φ_val %11.")
+          .arg(r.step)
+          .arg(v.metrics.size())
+          .arg(r.config.validation.prompts)
+          .arg(r.config.grpo.group_size)
+          .arg(r.config.validation.T)
+          .arg(r.config.validation.temperature)
+          .arg(v.metric, 0, 'f', 4)
+          .arg(r.metric_sd, 0, 'f', 4)
+          .arg(r.metric_min, 0, 'f', 4)
+          .arg(r.metric_max, 0, 'f', 4)
+          .arg(v.Phi, 0, 'f', 6)
+          .arg(metric);
   if (r.stored_metric)
     text += tr("<br>The run's own validation of this step: %3 %1, Φ_val %2.")
                 .arg(*r.stored_metric, 0, 'f', 4)
@@ -287,7 +307,8 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
   repeats_table_->setVerticalHeaderLabels(repeatLabels);
   for (int i = 0; i < int(v.metrics.size()); ++i) {
     repeats_table_->setItem(i, 0, new QTableWidgetItem(QString::number(v.Phis[size_t(i)], 'f', 6)));
-    repeats_table_->setItem(i, 1, new QTableWidgetItem(QString::number(v.metrics[size_t(i)], 'f', 4)));
+    repeats_table_->setItem(i, 1,
+                            new QTableWidgetItem(QString::number(v.metrics[size_t(i)], 'f', 4)));
   }
   const auto rates = session::pixel_hit_rates(v);
   pixels_->setRowCount(int(rates.rows));
@@ -301,10 +322,12 @@ void RevalidateDialog::showOutcome(const Outcome& o) {
     for (int64_t col = 0; col < rates.cols; ++col) {
       const double hit = rates.at(row, col);
       const bool dark = v.view.target.at(row, col) > 0;
-      auto* item = new QTableWidgetItem(QStringLiteral("%1%2").arg(dark ? QStringLiteral("▪") : QString())
+      auto* item = new QTableWidgetItem(QStringLiteral("%1%2")
+                                            .arg(dark ? QStringLiteral("▪") : QString())
                                             .arg(int(std::lround(100 * hit))));
       item->setTextAlignment(Qt::AlignCenter);
-      item->setBackground(QColor(255, int(255 * (0.35 + 0.65 * hit)), int(255 * (0.35 + 0.65 * hit))));
+      item->setBackground(
+          QColor(255, int(255 * (0.35 + 0.65 * hit)), int(255 * (0.35 + 0.65 * hit))));
       item->setToolTip(tr("row %1, column %2: Y %3, right in %4 % of the repeats")
                            .arg(row)
                            .arg(col)

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file RevalidateDialog: re-validates a stored generator checkpoint (History → "Re-validate…"), the GUI
-/// face of `dpg eval`. The work runs in its own thread (session::evaluate_checkpoint, read-only); the dialog
-/// shows the metric per repeat, its mean ± sd, the run's own validation of that step, and for bitmap
-/// objectives how often each pixel came out right. The step list offers the steps that have a checkpoint (read
-/// from the store in a second short-lived thread). Closing the dialog cancels a validation in flight.
+/// @file RevalidateDialog: re-validates a stored generator checkpoint (History → "Re-validate…"),
+/// the GUI face of `dpg eval`. The work runs in its own thread (session::evaluate_checkpoint,
+/// read-only); the dialog shows the metric per repeat, its mean ± sd, the run's own validation of
+/// that step, and for bitmap objectives how often each pixel came out right. The step list offers
+/// the steps that have a checkpoint (read from the store in a second short-lived thread). Closing
+/// the dialog cancels a validation in flight.
 #include "core/store/run_store.h"
 
 #include <QDialog>
@@ -35,8 +36,8 @@ class RevalidateDialog : public QDialog {
   QString summary() const;
   /// Mean metric of the last result (NaN before one).
   double meanMetric() const { return mean_metric_; }
-  /// The steps the step list offers: the run's default step until the checkpoint list has loaded (in its own
-  /// thread), then every step with a stored checkpoint.
+  /// The steps the step list offers: the run's default step until the checkpoint list has loaded
+  /// (in its own thread), then every step with a stored checkpoint.
   QList<qint64> checkpointSteps() const;
   bool isLoadingCheckpoints() const { return loader_ != nullptr; }
 

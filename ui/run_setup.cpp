@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/run_setup.h"
 
-#include "ui/objective_kinds.h"
 #include "core/config/presets.h"
+#include "ui/objective_kinds.h"
 #include "ui/types.h"
 
 #include <QCheckBox>
@@ -31,7 +31,8 @@ nlohmann::json at_path(const nlohmann::json& j, const std::string& path) {
   size_t start = 0;
   while (true) {
     const size_t dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string key =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!cur->is_object() || !cur->contains(key)) return nullptr;
     cur = &(*cur)[key];
     if (dot == std::string::npos) return *cur;
@@ -113,7 +114,8 @@ RunSetup::RunSetup(QWidget* parent) : QWidget(parent) {
         QString f = QFileDialog::getOpenFileName(this, tr("Model file"), {},
                                                  tr("Models (*.gguf *.safetensors config.json)"));
         if (f.isEmpty()) return;
-        if (!f.endsWith(QStringLiteral(".gguf"))) f = QFileInfo(f).absolutePath();  // safetensors: the folder
+        if (!f.endsWith(QStringLiteral(".gguf")))
+          f = QFileInfo(f).absolutePath();  // safetensors: the folder
         le->setText(f);
       });
       sections[sec]->addRow(qs(label), row);
@@ -124,7 +126,8 @@ RunSetup::RunSetup(QWidget* parent) : QWidget(parent) {
   fl->addStretch();
   auto* scroll = new QScrollArea;
   scroll->setWidgetResizable(true);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // fields shrink to the pane; no sideways scrolling
+  scroll->setHorizontalScrollBarPolicy(
+      Qt::ScrollBarAlwaysOff);  // fields shrink to the pane; no sideways scrolling
   scroll->setWidget(form_host);
   top->addWidget(scroll, 1);
 
@@ -148,11 +151,14 @@ void RunSetup::setConfig(const config::RunConfig& cfg) {
   const auto j = cfg.to_json();
   for (auto& [path, editor] : editors_) {
     const auto v = at_path(j, path);
-    if (auto* cb = qobject_cast<QCheckBox*>(editor)) cb->setChecked(v.is_boolean() && v.get<bool>());
-    else if (auto* combo = qobject_cast<QComboBox*>(editor)) combo->setCurrentText(valueText(v));
+    if (auto* cb = qobject_cast<QCheckBox*>(editor))
+      cb->setChecked(v.is_boolean() && v.get<bool>());
+    else if (auto* combo = qobject_cast<QComboBox*>(editor))
+      combo->setCurrentText(valueText(v));
     else if (auto* le = qobject_cast<QLineEdit*>(editor)) {
       le->setText(v.is_null() ? QString() : valueText(v));
-      le->setCursorPosition(0);  // long values (description, objective params) show their start, not their end
+      le->setCursorPosition(
+          0);  // long values (description, objective params) show their start, not their end
     }
   }
   loading_ = false;
@@ -168,9 +174,12 @@ config::RunConfig RunSetup::config() const {
   for (const auto& path : order) {
     QWidget* editor = editors_.at(path);
     QString value;
-    if (auto* cb = qobject_cast<QCheckBox*>(editor)) value = cb->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
-    else if (auto* combo = qobject_cast<QComboBox*>(editor)) value = combo->currentText();
-    else if (auto* le = qobject_cast<QLineEdit*>(editor)) value = le->text();
+    if (auto* cb = qobject_cast<QCheckBox*>(editor))
+      value = cb->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
+    else if (auto* combo = qobject_cast<QComboBox*>(editor))
+      value = combo->currentText();
+    else if (auto* le = qobject_cast<QLineEdit*>(editor))
+      value = le->text();
     cfg.apply_override(path + "=" + value.toStdString());
   }
   return cfg;

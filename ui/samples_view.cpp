@@ -32,18 +32,24 @@ void SamplesModel::setSamples(const SampleList& samples) {
 int SamplesModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : int(samples_.size());
 }
-int SamplesModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int SamplesModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant SamplesModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= int(samples_.size())) return {};
   const auto& s = samples_[size_t(index.row())];
   if (role == Qt::DisplayRole || role == Qt::EditRole) {
     switch (index.column()) {
-      case Prompt: return qs(s.prompt);
-      case Response: return qs(s.response);
-      case Tau: return role == Qt::EditRole ? QVariant(s.tau) : QVariant(QString::number(s.tau, 'g', 4));
+      case Prompt:
+        return qs(s.prompt);
+      case Response:
+        return qs(s.response);
+      case Tau:
+        return role == Qt::EditRole ? QVariant(s.tau) : QVariant(QString::number(s.tau, 'g', 4));
       case Advantage:
-        return role == Qt::EditRole ? QVariant(s.advantage) : QVariant(QString::number(s.advantage, 'f', 3));
+        return role == Qt::EditRole ? QVariant(s.advantage)
+                                    : QVariant(QString::number(s.advantage, 'f', 3));
     }
   }
   if (role == Qt::ToolTipRole && index.column() <= Response)
@@ -59,10 +65,14 @@ QVariant SamplesModel::headerData(int section, Qt::Orientation o, int role) cons
   if (role != Qt::DisplayRole) return {};
   if (o == Qt::Vertical) return section + 1;
   switch (section) {
-    case Prompt: return tr("Prompt");
-    case Response: return tr("Response");
-    case Tau: return tr("τ (reward)");
-    case Advantage: return tr("Advantage");
+    case Prompt:
+      return tr("Prompt");
+    case Response:
+      return tr("Response");
+    case Tau:
+      return tr("τ (reward)");
+    case Advantage:
+      return tr("Advantage");
   }
   return {};
 }
@@ -113,29 +123,33 @@ SamplesView::SamplesView(QWidget* parent) : QWidget(parent) {
   split->setStretchFactor(0, 3);
   split->setStretchFactor(1, 1);
   top->addWidget(split, 1);
-  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SamplesView::showDetail);
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          &SamplesView::showDetail);
 
   auto* copy = new QAction(tr("Copy"), table_);
   copy->setShortcut(QKeySequence::Copy);
   copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   table_->addAction(copy);
   table_->setContextMenuPolicy(Qt::ActionsContextMenu);
-  connect(copy, &QAction::triggered, this, [this] { QApplication::clipboard()->setText(selectionText()); });
+  connect(copy, &QAction::triggered, this,
+          [this] { QApplication::clipboard()->setText(selectionText()); });
   connect(search_, &QLineEdit::textChanged, this, &SamplesView::setFilter);
   connect(go, &QPushButton::clicked, this, [this] { Q_EMIT stepRequested(step_box_->value()); });
 }
 
 void SamplesView::setFilter(const QString& text) {
   proxy_->setFilterRegularExpression(QRegularExpression(QRegularExpression::escape(text),
-                                                       QRegularExpression::CaseInsensitiveOption));
+                                                        QRegularExpression::CaseInsensitiveOption));
 }
 
 void SamplesView::setSamples(int64_t step, const SampleList& samples) {
-  // Keep the selected row's place (the table is sorted, by τ unless the user chose another column), else the top.
+  // Keep the selected row's place (the table is sorted, by τ unless the user chose another column),
+  // else the top.
   const int row = std::max(0, table_->currentIndex().row());
   model_->setSamples(samples);
   if (proxy_->rowCount() > 0)
-    table_->setCurrentIndex(proxy_->index(std::min(row, proxy_->rowCount() - 1), SamplesModel::Response));
+    table_->setCurrentIndex(
+        proxy_->index(std::min(row, proxy_->rowCount() - 1), SamplesModel::Response));
   showDetail();
   step_label_->setText(tr("Step %1: %2 rollouts").arg(step).arg(samples.size()));
   QSignalBlocker b(step_box_);
@@ -149,21 +163,29 @@ void SamplesView::showDetail() {
     return;
   }
   const auto& s = model_->samples()[size_t(current.row())];
-  QString html = tr("<p><b>Sample %1</b>: τ = %2, advantage %3</p><p style=\"color: #666666\">%4</p>")
-                     .arg(s.index + 1)
-                     .arg(s.tau, 0, 'g', 4)
-                     .arg(s.advantage, 0, 'f', 3)
-                     .arg(qs(s.prompt).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+  QString html =
+      tr("<p><b>Sample %1</b>: τ = %2, advantage %3</p><p style=\"color: #666666\">%4</p>")
+          .arg(s.index + 1)
+          .arg(s.tau, 0, 'g', 4)
+          .arg(s.advantage, 0, 'f', 3)
+          .arg(qs(s.prompt).toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
   if (s.byte_tau.empty()) {
-    html += QStringLiteral("<p style=\"white-space: pre-wrap; font-family: monospace; font-size: 12pt\">%1</p>")
-                .arg(qs(s.response).toHtmlEscaped());
-    html += tr("<p style=\"color: #666666\">Per-byte credit is stored for runs with grpo.credit = \"token\".</p>");
+    html +=
+        QStringLiteral(
+            "<p style=\"white-space: pre-wrap; font-family: monospace; font-size: 12pt\">%1</p>")
+            .arg(qs(s.response).toHtmlEscaped());
+    html +=
+        tr("<p style=\"color: #666666\">Per-byte credit is stored for runs with grpo.credit = "
+           "\"token\".</p>");
   } else {
     const double scale = credit_scale(s.byte_tau);
-    html += QStringLiteral("<p style=\"font-size: 12pt\">%1</p>").arg(credit_html(s.response, s.byte_tau, scale));
+    html += QStringLiteral("<p style=\"font-size: 12pt\">%1</p>")
+                .arg(credit_html(s.response, s.byte_tau, scale));
     html += tr("<p style=\"color: #666666\">Background: each byte's τ_ij (token credit), "
-               "<span style=\"background-color: %1; color: #ffffff\">&nbsp;red&nbsp;</span> where training on it raised Φ, "
-               "<span style=\"background-color: %2; color: #ffffff\">&nbsp;blue&nbsp;</span> where it lowered Φ; "
+               "<span style=\"background-color: %1; color: #ffffff\">&nbsp;red&nbsp;</span> where "
+               "training on it raised Φ, "
+               "<span style=\"background-color: %2; color: #ffffff\">&nbsp;blue&nbsp;</span> where "
+               "it lowered Φ; "
                "full colour at ±%3. Grey bytes lay past the target's context.</p>")
                 .arg(credit_colour(scale, scale), credit_colour(-scale, scale))
                 .arg(scale, 0, 'g', 3);
@@ -171,7 +193,9 @@ void SamplesView::showDetail() {
   detail_->setHtml(html);
 }
 
-QString SamplesView::detailHtml() const { return detail_->toHtml(); }
+QString SamplesView::detailHtml() const {
+  return detail_->toHtml();
+}
 
 void SamplesView::clear() {
   detail_->clear();
@@ -179,7 +203,9 @@ void SamplesView::clear() {
   step_label_->setText(tr("No samples yet."));
 }
 
-int SamplesView::rowCount() const { return proxy_->rowCount(); }
+int SamplesView::rowCount() const {
+  return proxy_->rowCount();
+}
 
 QString SamplesView::selectionText() const {
   std::set<int> rows;

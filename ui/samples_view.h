@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file SamplesView: the rollouts of one step (prompt, response, τ, advantage) in a sortable,
-/// searchable, copyable table, and the selected one in full below it, with token credit's per-byte τ as the
-/// background of each character.
+/// searchable, copyable table, and the selected one in full below it, with token credit's per-byte
+/// τ as the background of each character.
 #include "ui/types.h"
 
 #include <QAbstractTableModel>

@@ -12,8 +12,10 @@ void set_step_ticks(QCPAxis* axis) {
   axis->setTicker(ticker);
 }
 
-std::vector<QCPAbstractItem*> add_schedule_mark(QCustomPlot* plot, const config::ScheduleEvent& event,
-                                                const QColor& ink, bool labelled, const QString& prefix, int row) {
+std::vector<QCPAbstractItem*> add_schedule_mark(QCustomPlot* plot,
+                                                const config::ScheduleEvent& event,
+                                                const QColor& ink, bool labelled,
+                                                const QString& prefix, int row) {
   std::vector<QCPAbstractItem*> items;
   auto* line = new QCPItemStraightLine(plot);
   line->point1->setCoords(double(event.step), 0.0);

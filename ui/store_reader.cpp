@@ -22,7 +22,8 @@ StoreWorker::~StoreWorker() = default;
 
 store::RunStore* StoreWorker::store() {
   if (!store_) {
-    if (!QFileInfo::exists(QString::fromStdString(path_))) return nullptr;  // no run yet: try on the next poll
+    if (!QFileInfo::exists(QString::fromStdString(path_)))
+      return nullptr;  // no run yet: try on the next poll
     store_ = std::make_unique<store::RunStore>(store::RunStore::open(path_, true));
   }
   return store_.get();
@@ -59,7 +60,8 @@ std::optional<SampleList> StoreWorker::samples(qint64 runId, qint64 step) {
   return s->samples(runId, step);
 }
 
-std::optional<CompareList> StoreWorker::compare(const QList<qint64>& runIds, qint64 step, ImageSource source) {
+std::optional<CompareList> StoreWorker::compare(const QList<qint64>& runIds, qint64 step,
+                                                ImageSource source) {
   auto* s = store();
   if (!s) return std::nullopt;
   CompareList out;
@@ -84,7 +86,8 @@ CompareRun StoreWorker::compareRun(store::RunStore& s, const store::RunInfo& inf
     c.sign = *source_images(set, source, &c.validation).first;
     break;
   }
-  // Y is stored at step 1 and where a stage begins; the image is compared with the Y in force at its step.
+  // Y is stored at step 1 and where a stage begins; the image is compared with the Y in force at
+  // its step.
   const auto targetSteps = s.snapshot_steps(info.id, "target");
   const int64_t at = c.image_step >= 0 ? c.image_step
                      : step >= 0       ? step
@@ -110,7 +113,8 @@ void StoreWorker::deleteRun(qint64 runId) {
 qint64 StoreWorker::exportSamples(qint64 runId, const std::string& path) {
   auto* s = store();
   if (!s) throw std::runtime_error("the run store " + path_ + " does not exist yet");
-  if (!s->run(runId)) throw std::invalid_argument("no run " + std::to_string(runId) + " in the store");
+  if (!s->run(runId))
+    throw std::invalid_argument("no run " + std::to_string(runId) + " in the store");
   return qint64(store::write_samples_jsonl(*s, runId, path));
 }
 
@@ -131,15 +135,20 @@ StoreReader::~StoreReader() {
 
 template <class Work, class Answer, class Failed>
 void StoreReader::post(Work work, Answer answer, Failed failed) {
-  QMetaObject::invokeMethod(context_, [this, work, answer, failed] {
-    try {
-      if (auto value = work(*worker_))
-        QMetaObject::invokeMethod(this, [answer, v = std::move(*value)] { answer(v); }, Qt::QueuedConnection);
-    } catch (const std::exception& e) {
-      worker_->reset();  // a failed read reopens the store next time
-      QMetaObject::invokeMethod(this, [failed, m = qs(e.what())] { failed(m); }, Qt::QueuedConnection);
-    }
-  }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      context_,
+      [this, work, answer, failed] {
+        try {
+          if (auto value = work(*worker_))
+            QMetaObject::invokeMethod(
+                this, [answer, v = std::move(*value)] { answer(v); }, Qt::QueuedConnection);
+        } catch (const std::exception& e) {
+          worker_->reset();  // a failed read reopens the store next time
+          QMetaObject::invokeMethod(
+              this, [failed, m = qs(e.what())] { failed(m); }, Qt::QueuedConnection);
+        }
+      },
+      Qt::QueuedConnection);
 }
 
 template <class Work, class Answer>
@@ -173,25 +182,44 @@ void StoreReader::requestCompare(const QList<qint64>& ids, qint64 step, ImageSou
 }
 
 void StoreReader::requestRename(qint64 id, const QString& name) {
-  read([=](StoreWorker& w) { w.rename(id, name.toStdString()); return std::optional<bool>(); }, [](bool) {});
+  read(
+      [=](StoreWorker& w) {
+        w.rename(id, name.toStdString());
+        return std::optional<bool>();
+      },
+      [](bool) {});
   requestRuns();
 }
 
 void StoreReader::requestNotes(qint64 id, const QString& notes) {
-  read([=](StoreWorker& w) { w.setNotes(id, notes.toStdString()); return std::optional<bool>(); }, [](bool) {});
+  read(
+      [=](StoreWorker& w) {
+        w.setNotes(id, notes.toStdString());
+        return std::optional<bool>();
+      },
+      [](bool) {});
   requestRuns();
 }
 
 void StoreReader::requestDelete(qint64 id) {
-  post([=](StoreWorker& w) { w.deleteRun(id); return std::optional<bool>(); }, [](bool) {},
-       [=, this](const QString& m) { Q_EMIT actionFailed(tr("Could not delete run #%1: %2").arg(id).arg(m)); });
+  post(
+      [=](StoreWorker& w) {
+        w.deleteRun(id);
+        return std::optional<bool>();
+      },
+      [](bool) {},
+      [=, this](const QString& m) {
+        Q_EMIT actionFailed(tr("Could not delete run #%1: %2").arg(id).arg(m));
+      });
   requestRuns();
 }
 
 void StoreReader::requestExportSamples(qint64 id, const QString& path) {
   post([=](StoreWorker& w) { return std::optional(w.exportSamples(id, path.toStdString())); },
        [=, this](qint64 lines) { Q_EMIT samplesExported(id, path, lines); },
-       [this](const QString& m) { Q_EMIT actionFailed(tr("Could not export the samples: %1").arg(m)); });
+       [this](const QString& m) {
+         Q_EMIT actionFailed(tr("Could not export the samples: %1").arg(m));
+       });
 }
 
 }  // namespace dpg::ui

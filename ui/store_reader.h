@@ -17,9 +17,9 @@
 
 namespace dpg::ui {
 
-/// The reader thread's side: its read-only connection and the reads and edits, in plain C++. Every call runs in
-/// the reader's thread and answers by value; a failed read throws. No signals: the answers reach the GUI as
-/// StoreReader's signals, declared once, there.
+/// The reader thread's side: its read-only connection and the reads and edits, in plain C++. Every
+/// call runs in the reader's thread and answers by value; a failed read throws. No signals: the
+/// answers reach the GUI as StoreReader's signals, declared once, there.
 class StoreWorker {
  public:
   explicit StoreWorker(std::string path) : path_(std::move(path)) {}
@@ -27,7 +27,8 @@ class StoreWorker {
 
   /// Every run, those whose process died marked interrupted (none before the store file exists).
   RunList runs();
-  /// The reads below answer nothing (nullopt) before the store file exists: the next poll asks again.
+  /// The reads below answer nothing (nullopt) before the store file exists: the next poll asks
+  /// again.
   std::optional<MetricsList> steps(qint64 runId, qint64 sinceStep);
   std::optional<SnapshotList> snapshots(qint64 runId, qint64 sinceStep);
   std::optional<SampleList> samples(qint64 runId, qint64 step);
@@ -43,13 +44,14 @@ class StoreWorker {
 
  private:
   store::RunStore* store();
-  CompareRun compareRun(store::RunStore& s, const store::RunInfo& info, qint64 step, ImageSource source);
+  CompareRun compareRun(store::RunStore& s, const store::RunInfo& info, qint64 step,
+                        ImageSource source);
   std::string path_;
   std::unique_ptr<store::RunStore> store_;
 };
 
-/// GUI-thread facade of a StoreWorker. Every request returns at once; the answer is one of the signals below,
-/// emitted in the GUI thread.
+/// GUI-thread facade of a StoreWorker. Every request returns at once; the answer is one of the
+/// signals below, emitted in the GUI thread.
 class StoreReader : public QObject {
   Q_OBJECT
  public:
@@ -68,8 +70,8 @@ class StoreReader : public QObject {
   void requestRename(qint64 runId, const QString& name);
   void requestNotes(qint64 runId, const QString& notes);
   void requestDelete(qint64 runId);
-  /// Writes every stored sample of @p runId to @p path as JSON Lines (store::write_samples_jsonl), off the
-  /// GUI thread; answers with samplesExported or actionFailed.
+  /// Writes every stored sample of @p runId to @p path as JSON Lines (store::write_samples_jsonl),
+  /// off the GUI thread; answers with samplesExported or actionFailed.
   void requestExportSamples(qint64 runId, const QString& path);
 
  Q_SIGNALS:
@@ -79,14 +81,16 @@ class StoreReader : public QObject {
   void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);
   void compareLoaded(const dpg::ui::CompareList& runs);
   void samplesExported(qint64 runId, const QString& path, qint64 lines);
-  /// A user-requested action (an export, a deletion) failed, with a whole sentence for a message box (poll
-  /// errors only reach the status bar).
+  /// A user-requested action (an export, a deletion) failed, with a whole sentence for a message
+  /// box (poll errors only reach the status bar).
   void actionFailed(const QString& message);
   void error(const QString& message);
 
  private:
-  /// Runs @p work (StoreWorker& -> std::optional<T>) in the reader's thread and hands a value it returns to
-  /// @p answer in the GUI thread. A throw resets the connection and reaches the GUI as @p failed(its message).
+  /// Runs @p work (StoreWorker& -> std::optional<T>) in the reader's thread and hands a value it
+  /// returns to
+  /// @p answer in the GUI thread. A throw resets the connection and reaches the GUI as @p
+  /// failed(its message).
   template <class Work, class Answer, class Failed>
   void post(Work work, Answer answer, Failed failed);
   /// post() for the reads: a failure is a status-bar error.

@@ -26,11 +26,16 @@ SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snap
   SnapshotSet s;
   s.step = step;
   for (const auto& snap : snapshots) {
-    if (snap.kind == "target") s.target = snap.image;
-    else if (snap.kind == "sign") s.sign = snap.image;
-    else if (snap.kind == "delta") s.delta = snap.image;
-    else if (snap.kind == "val_sign") s.val_sign = snap.image;
-    else if (snap.kind == "val_delta") s.val_delta = snap.image;
+    if (snap.kind == "target")
+      s.target = snap.image;
+    else if (snap.kind == "sign")
+      s.sign = snap.image;
+    else if (snap.kind == "delta")
+      s.delta = snap.image;
+    else if (snap.kind == "val_sign")
+      s.val_sign = snap.image;
+    else if (snap.kind == "val_delta")
+      s.val_delta = snap.image;
   }
   return s;
 }
@@ -42,14 +47,18 @@ QStringList image_source_labels() {
 
 bool shows(const SnapshotSet& set, ImageSource source) {
   switch (source) {
-    case ImageSource::Validation: return set.has_validation();
-    case ImageSource::Training: return set.has_training();
-    case ImageSource::PreferValidation: break;
+    case ImageSource::Validation:
+      return set.has_validation();
+    case ImageSource::Training:
+      return set.has_training();
+    case ImageSource::PreferValidation:
+      break;
   }
   return set.has_validation() || set.has_training();
 }
 
-std::pair<const engine::Image*, const engine::Image*> source_images(const SnapshotSet& set, ImageSource source,
+std::pair<const engine::Image*, const engine::Image*> source_images(const SnapshotSet& set,
+                                                                    ImageSource source,
                                                                     bool* validation) {
   const bool val = source == ImageSource::Validation ||
                    (source == ImageSource::PreferValidation && set.has_validation());

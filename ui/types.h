@@ -21,15 +21,17 @@ namespace dpg::ui {
 struct SnapshotSet {
   int64_t step = 0;
   engine::Image target;
-  engine::Image sign;       ///< the step's training run (kind "sign")
-  engine::Image delta;      ///< the step's training run (kind "delta")
-  engine::Image val_sign;   ///< the step's validation, repeat 0 ("val_sign"); empty when it did not validate
+  engine::Image sign;   ///< the step's training run (kind "sign")
+  engine::Image delta;  ///< the step's training run (kind "delta")
+  engine::Image
+      val_sign;  ///< the step's validation, repeat 0 ("val_sign"); empty when it did not validate
   engine::Image val_delta;  ///< the step's validation, repeat 0 ("val_delta")
   bool has_validation() const { return !val_sign.empty() || !val_delta.empty(); }
   bool has_training() const { return !sign.empty() || !delta.empty(); }
 };
 
-/// A run's schedule marks (lr and KL drops, objective stages) in step order, as the curves show them.
+/// A run's schedule marks (lr and KL drops, objective stages) in step order, as the curves show
+/// them.
 using ScheduleMarks = std::vector<config::ScheduleEvent>;
 using MetricsList = std::vector<engine::StepMetrics>;
 using SampleList = std::vector<engine::Sample>;
@@ -43,8 +45,9 @@ struct CompareRun {
   int64_t image_step = -1;  ///< the snapshot step shown (the newest at or before the chosen one)
   engine::Image sign;
   engine::Image target;
-  bool validation = false;  ///< the sign image is the validation's (repeat 0), not the training run's
-  ScheduleMarks schedule;   ///< lr drop and stages (none when the config cannot be read)
+  bool validation =
+      false;  ///< the sign image is the validation's (repeat 0), not the training run's
+  ScheduleMarks schedule;  ///< lr drop and stages (none when the config cannot be read)
 };
 using CompareList = std::vector<CompareRun>;
 
@@ -63,20 +66,24 @@ enum class ImageSource {
 QStringList image_source_labels();
 /// Whether @p set holds an image for @p source.
 bool shows(const SnapshotSet& set, ImageSource source);
-/// The sign and delta images of @p set for @p source; @p validation (if given) says whether they are
-/// the validation's. Either image may be empty.
-std::pair<const engine::Image*, const engine::Image*> source_images(const SnapshotSet& set, ImageSource source,
+/// The sign and delta images of @p set for @p source; @p validation (if given) says whether they
+/// are the validation's. Either image may be empty.
+std::pair<const engine::Image*, const engine::Image*> source_images(const SnapshotSet& set,
+                                                                    ImageSource source,
                                                                     bool* validation = nullptr);
 
 /// The snapshot set of a StepRecord (kinds "target", "sign"/"val_sign", "delta"/"val_delta").
 SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snapshots);
 
-inline QString qs(const std::string& s) { return QString::fromStdString(s); }
+inline QString qs(const std::string& s) {
+  return QString::fromStdString(s);
+}
 
 /// A plot title for the objective's readable metric: its stored name with a capital first letter
 /// ("Pixel accuracy"), or "Readable metric" for runs stored before the store kept the name.
 QString metric_title(const std::string& metric_name);
-/// The metric's name inside a sentence ("pixel accuracy"), or "metric" when the run has none stored.
+/// The metric's name inside a sentence ("pixel accuracy"), or "metric" when the run has none
+/// stored.
 QString metric_noun(const std::string& metric_name);
 /// The run's planned length, grpo.steps of its stored config, or 0 when that cannot be read.
 qint64 planned_steps(const store::RunInfo& run);

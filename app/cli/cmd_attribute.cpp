@@ -9,11 +9,11 @@
 #include "core/dpg/metagrad.h"
 #include "core/model/file_util.h"
 #include "core/model/model_io.h"
-#include "core/resources/resources.h"
 #include "core/plugin/plugin_registry.h"
+#include "core/resources/resources.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -52,9 +52,13 @@ std::vector<std::string> read_texts(const std::string& path) {
     } catch (const std::exception& e) {
       throw std::runtime_error(path + ":" + std::to_string(lineno) + ": not JSON");
     }
-    if (j.is_string()) texts.push_back(j.get<std::string>());
-    else if (j.is_object() && j.contains("text") && j["text"].is_string()) texts.push_back(j["text"].get<std::string>());
-    else throw std::runtime_error(path + ":" + std::to_string(lineno) + ": expected {\"text\": \"...\"} or a JSON string");
+    if (j.is_string())
+      texts.push_back(j.get<std::string>());
+    else if (j.is_object() && j.contains("text") && j["text"].is_string())
+      texts.push_back(j["text"].get<std::string>());
+    else
+      throw std::runtime_error(path + ":" + std::to_string(lineno) +
+                               ": expected {\"text\": \"...\"} or a JSON string");
   }
   if (texts.empty()) throw std::runtime_error(path + ": no examples (empty file)");
   return texts;
@@ -66,8 +70,9 @@ void run_attribute(const AttributeArgs& a) {
   const int64_t B = a.B > 0 ? a.B : int64_t(texts.size()) / a.T;
   if (a.T < 1) throw std::invalid_argument("--T must be at least 1");
   if (B < 1 || int64_t(texts.size()) < a.T * B) {
-    throw std::invalid_argument(a.data + ": " + std::to_string(texts.size()) + " examples, fewer than T·B = " +
-                                std::to_string(a.T) + "·" + std::to_string(std::max<int64_t>(B, 1)));
+    throw std::invalid_argument(a.data + ": " + std::to_string(texts.size()) +
+                                " examples, fewer than T·B = " + std::to_string(a.T) + "·" +
+                                std::to_string(std::max<int64_t>(B, 1)));
   }
   texts.resize(size_t(a.T * B));  // each example is used once; extra lines are left out
   nlohmann::json params;
@@ -89,10 +94,11 @@ void run_attribute(const AttributeArgs& a) {
   ic.optimizer = *optimizer;
   auto target =
       model::load_model(resources::resolve_model_path(a.model), engine::torch_dtype(ic.dtype));
-  const int64_t seq_len = a.seq_len > 0 ? a.seq_len : std::min<int64_t>(target.config.max_ctx + 1, 129);
+  const int64_t seq_len =
+      a.seq_len > 0 ? a.seq_len : std::min<int64_t>(target.config.max_ctx + 1, 129);
   plugin::PluginRegistry registry;
-  auto obj = registry.create(a.objective, params,
-                             plugin::TargetContext{target.tokenizer.get(), seq_len, &target.config});
+  auto obj = registry.create(
+      a.objective, params, plugin::TargetContext{target.tokenizer.get(), seq_len, &target.config});
   obj->check_compatible(target.config);
 
   torch::manual_seed(a.seed);
@@ -102,12 +108,17 @@ void run_attribute(const AttributeArgs& a) {
   engine::MetagradOptions mo;
   mo.schedule = engine::parse_schedule(a.schedule);
   ProgressBar bar("attribute");
-  mo.progress = [&](int64_t done, int64_t total, const std::string& phase) { bar.update(done, total, phase); };
+  mo.progress = [&](int64_t done, int64_t total, const std::string& phase) {
+    bar.update(done, total, phase);
+  };
   const auto cfg = target.config;
   const engine::Objective* objective = obj.get();
-  auto r = engine::metagrad(trainer, data, [&](const model::TensorMap& pT, const model::TensorMap& p0) {
-    return objective->Phi(cfg, pT, p0);
-  }, mo);
+  auto r = engine::metagrad(
+      trainer, data,
+      [&](const model::TensorMap& pT, const model::TensorMap& p0) {
+        return objective->Phi(cfg, pT, p0);
+      },
+      mo);
   auto before = obj->view(cfg, trainer.params0(), trainer.params0());
   auto after = obj->view(cfg, r.params_T, trainer.params0());
   bar.finish(r.schedule_reason);
@@ -129,8 +140,10 @@ void run_attribute(const AttributeArgs& a) {
                             {"schedule", engine::schedule_name(r.schedule)},
                             {"seconds", r.timings.total_s}};
   out << summary.dump() << "\n";
-  if (a.out.empty()) std::cout << out.str();
-  else model::write_file_atomic(a.out, out.str());
+  if (a.out.empty())
+    std::cout << out.str();
+  else
+    model::write_file_atomic(a.out, out.str());
 }
 
 }  // namespace
@@ -138,10 +151,15 @@ void run_attribute(const AttributeArgs& a) {
 void add_attribute_command(CLI::App& app) {
   auto a = std::make_shared<AttributeArgs>();
   auto* cmd = app.add_subcommand("attribute", "Exact per-example metagradients (data attribution)");
-  cmd->add_option("--data", a->data, "JSONL of training texts: {\"text\": ...} per line")->required();
-  cmd->add_option("--objective", a->objective, "Objective kind (lmhead_bitmap, lmhead_norm, text_likelihood)")->required();
-  cmd->add_option("--params", a->params, "Objective parameters as JSON, e.g. '{\"source\":\"67\"}'");
-  cmd->add_option("--model", a->model, "Target model (file, folder or bundled name)")->capture_default_str();
+  cmd->add_option("--data", a->data, "JSONL of training texts: {\"text\": ...} per line")
+      ->required();
+  cmd->add_option("--objective", a->objective,
+                  "Objective kind (lmhead_bitmap, lmhead_norm, text_likelihood)")
+      ->required();
+  cmd->add_option("--params", a->params,
+                  "Objective parameters as JSON, e.g. '{\"source\":\"67\"}'");
+  cmd->add_option("--model", a->model, "Target model (file, folder or bundled name)")
+      ->capture_default_str();
   cmd->add_option("--T", a->T, "Inner optimiser steps")->capture_default_str();
   cmd->add_option("--B", a->B, "Examples per step (default: all examples / T)");
   cmd->add_option("--optimizer", a->optimizer, "adamw or sgd")->capture_default_str();
@@ -150,7 +168,8 @@ void add_attribute_command(CLI::App& app) {
   cmd->add_option("--dtype", a->dtype, "float32 or float64")->capture_default_str();
   cmd->add_option("--seq-len", a->seq_len, "Padded length (default: the target's context + 1)");
   cmd->add_option("--micro-batch", a->micro_batch, "Examples per micro-batch (0 = whole step)");
-  cmd->add_option("--schedule", a->schedule, "auto, all, sqrt, all+graphs, sqrt+graphs, unroll")->capture_default_str();
+  cmd->add_option("--schedule", a->schedule, "auto, all, sqrt, all+graphs, sqrt+graphs, unroll")
+      ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Intra-op threads");
   cmd->add_option("--out", a->out, "Write the JSON lines here instead of stdout");
   cmd->callback([a] { run_attribute(*a); });

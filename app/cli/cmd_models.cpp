@@ -9,8 +9,8 @@
 #include "core/model/generate.h"
 #include "core/model/gguf.h"
 #include "core/model/model_io.h"
-#include "core/resources/resources.h"
 #include "core/model/tensor_map.h"
+#include "core/resources/resources.h"
 
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
@@ -34,7 +34,8 @@ std::string with_commas(int64_t n) {
 
 // The tokenizer alone: GGUF metadata or tokenizer.json, without dequantising any weights.
 std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& name) {
-  const std::string path = resources::resolve_model_path(name);  // a file, a bundled model or "smollm2"
+  const std::string path =
+      resources::resolve_model_path(name);  // a file, a bundled model or "smollm2"
   const fs::path p(path);
   if (p.extension() == ".gguf") return model::BpeTokenizer::from_gguf(model::GgufFile::open(path));
   const fs::path dir = fs::is_directory(p) ? p : p.parent_path();

@@ -9,8 +9,8 @@
 #include "tools/corpus.h"
 #include "tools/pretrain.h"
 
-#include <QCryptographicHash>
 #include <torch/torch.h>
+#include <QCryptographicHash>
 
 #include <cstdio>
 #include <memory>
@@ -47,8 +47,8 @@ model::ModelConfig role_config(const PretrainArgs& a) {
   if (a.n_layer > 0) c.n_layer = a.n_layer;
   if (a.n_head > 0) c.n_head = a.n_head;
   if (c.d_model % c.n_head != 0)
-    throw std::invalid_argument("--d-model " + std::to_string(c.d_model) + " is not a multiple of --heads " +
-                                std::to_string(c.n_head));
+    throw std::invalid_argument("--d-model " + std::to_string(c.d_model) +
+                                " is not a multiple of --heads " + std::to_string(c.n_head));
   c.n_kv_head = c.n_head;
   c.d_ff = 4 * c.d_model;
   return c;
@@ -70,8 +70,11 @@ void run_pretrain(const PretrainArgs& a) {
     hash.addData(QByteArrayView("\n", 1));
   }
   const std::string data_sha = hash.result().toHex().toStdString();
-  std::fprintf(stderr, "corpus: %ld WordNet examples, %ld fortunes, %ld Brown sentences, %ld bytes, sha256 %s\n",
-               long(stats.wordnet), long(stats.fortunes), long(stats.brown), long(stats.bytes), data_sha.c_str());
+  std::fprintf(
+      stderr,
+      "corpus: %ld WordNet examples, %ld fortunes, %ld Brown sentences, %ld bytes, sha256 %s\n",
+      long(stats.wordnet), long(stats.fortunes), long(stats.brown), long(stats.bytes),
+      data_sha.c_str());
   std::fprintf(stderr, "model: %s, %ld parameters\n", a.role.c_str(),
                long(model::parameter_count(model::init_params(o.config, 0))));
 
@@ -114,18 +117,22 @@ void run_pretrain(const PretrainArgs& a) {
 
 void add_pretrain_command(CLI::App& app) {
   auto a = std::make_shared<PretrainArgs>();
-  auto* cmd = app.add_subcommand("pretrain", "Pretrain a tiny byte-level GPT on the bundled corpora");
-  cmd->add_option("--role", a->role, "generator (~0.64 M params) or target (~36 k params)")->required();
+  auto* cmd =
+      app.add_subcommand("pretrain", "Pretrain a tiny byte-level GPT on the bundled corpora");
+  cmd->add_option("--role", a->role, "generator (~0.64 M params) or target (~36 k params)")
+      ->required();
   cmd->add_option("--out", a->out, "Output folder (model.safetensors + config.json)")->required();
   cmd->add_option("--steps", a->steps, "Optimiser steps (default: 1800 generator, 1500 target)");
   cmd->add_option("--batch", a->batch, "Windows per step (default: 16 generator, 32 target)");
   cmd->add_option("--seed", a->seed, "Seed");
   cmd->add_option("--threads", a->threads, "Intra-op threads (default: all cores)");
-  cmd->add_option("--d-model", a->d_model, "Hidden size (default: the role's, 128 generator, 32 target)")
+  cmd->add_option("--d-model", a->d_model,
+                  "Hidden size (default: the role's, 128 generator, 32 target)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--layers", a->n_layer, "Transformer blocks (default: 3 generator, 2 target)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--heads", a->n_head, "Attention heads; must divide --d-model (default: 4 generator, 2 target)")
+  cmd->add_option("--heads", a->n_head,
+                  "Attention heads; must divide --d-model (default: 4 generator, 2 target)")
       ->check(CLI::PositiveNumber);
   cmd->callback([a] { run_pretrain(*a); });
 }

@@ -10,8 +10,8 @@
 #include "core/store/verdict_summary.h"
 
 #include <atomic>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -20,7 +20,9 @@ namespace dpg::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};  // set by SIGINT/SIGTERM only (the CLI process's own state)
-extern "C" void on_signal(int) { g_stop.store(true); }
+extern "C" void on_signal(int) {
+  g_stop.store(true);
+}
 
 struct RunArgs {
   std::string preset;
@@ -31,7 +33,8 @@ struct RunArgs {
   int threads = 0;
 };
 
-/// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's count).
+/// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's
+/// count).
 void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& plugins) {
   const auto& cfg = s.run().inputs().config;
   session::use_run_threads(threads, cfg.threads);
@@ -44,9 +47,10 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
   double last_val = std::nan("");
   for (const auto& m : s.store().steps(s.run_id()))
     if (std::isfinite(m.val_metric)) last_val = m.val_metric;
-  // The objective's verdicts, when its plugin has some for this target (a QR code: "QR scans" / "QR no scan" on the
-  // bar), and their summary at the end. The stored steps are judged once here; each new validation is added as it
-  // comes (the target snapshot is stored with step 1, so a new run gets its judge from its first record).
+  // The objective's verdicts, when its plugin has some for this target (a QR code: "QR scans" / "QR
+  // no scan" on the bar), and their summary at the end. The stored steps are judged once here; each
+  // new validation is added as it comes (the target snapshot is stored with step 1, so a new run
+  // gets its judge from its first record).
   const auto judges = plugins.judges(cfg.objective.kind);
   auto verdicts = store::summarise_validations(s.store(), s.run_id(), judges);
   s.run_until(g_stop, [&](const engine::StepRecord& r) {
@@ -64,36 +68,44 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
     char val[16] = "–";  // no validation yet
     if (std::isfinite(last_val)) std::snprintf(val, sizeof val, "%.3f", last_val);
     char buf[176];
-    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.Phi, m.metric, val,
-                  mark.c_str(), m.fluency_nll, m.step_seconds);
+    std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.Phi,
+                  m.metric, val, mark.c_str(), m.fluency_nll, m.step_seconds);
     bar.update(m.step, cfg.grpo.steps, buf);
   });
   const bool done = s.run().finished();
-  bar.finish(done ? "finished" : "stopped (resume with: dpg resume " + std::to_string(s.run_id()) + ")");
+  bar.finish(done ? "finished"
+                  : "stopped (resume with: dpg resume " + std::to_string(s.run_id()) + ")");
   if (s.run().best_step() > 0)
     std::fprintf(stderr, "best validation metric %.4f at step %ld\n", s.run().best_metric(),
                  long(s.run().best_step()));
   else
-    std::fprintf(stderr, "no validation yet (validation.every = %ld)\n", long(cfg.validation.every));
-  if (const auto line = store::describe(verdicts); !line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
+    std::fprintf(stderr, "no validation yet (validation.every = %ld)\n",
+                 long(cfg.validation.every));
+  if (const auto line = store::describe(verdicts); !line.empty())
+    std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 void run_new(const RunArgs& a) {
   config::RunConfig cfg;
   std::string preset = a.preset;
-  if (!a.config.empty()) cfg = config::load_run_config(a.config);
-  else cfg = config::load_preset(preset.empty() ? (preset = "67-tiny") : preset);
+  if (!a.config.empty())
+    cfg = config::load_run_config(a.config);
+  else
+    cfg = config::load_preset(preset.empty() ? (preset = "67-tiny") : preset);
   for (const auto& kv : a.sets) cfg.apply_override(kv);
   cfg.validate();
   plugin::PluginRegistry plugins;
-  auto s = session::RunSession::create(cfg, preset, a.db.empty() ? session::default_db_path() : a.db, plugins);
+  auto s = session::RunSession::create(cfg, preset,
+                                       a.db.empty() ? session::default_db_path() : a.db, plugins);
   drive(*s, a.threads, plugins);
 }
 
 void run_resume(const RunArgs& a) {
   plugin::PluginRegistry plugins;
-  auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db, plugins, a.sets);
-  std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id), long(s->run().next_step()));
+  auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db,
+                                       plugins, a.sets);
+  std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id),
+               long(s->run().next_step()));
   for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
   drive(*s, a.threads, plugins);
 }
@@ -106,17 +118,20 @@ void add_run_commands(CLI::App& app) {
   run->add_option("--preset", a->preset, "Preset name (default 67-tiny; see resources/presets)");
   run->add_option("--config", a->config, "RunConfig JSON file (instead of a preset)");
   run->add_option("--set", a->sets, "Override a field: key=value (repeatable), e.g. grpo.steps=50");
-  run->add_option("--db", a->db, "Run database (default: $DPG_DB or ~/.local/share/dpg-workbench/runs.db)");
+  run->add_option("--db", a->db,
+                  "Run database (default: $DPG_DB or ~/.local/share/dpg-workbench/runs.db)");
   run->add_option("--threads", a->threads, "Intra-op threads");
   run->callback([a] { run_new(*a); });
 
   auto b = std::make_shared<RunArgs>();
-  auto* resume = app.add_subcommand("resume", "Resume a stopped run from its newest checkpoint, or continue a run");
+  auto* resume = app.add_subcommand(
+      "resume", "Resume a stopped run from its newest checkpoint, or continue a run");
   resume->add_option("id", b->run_id, "Run id")->required();
   resume->add_option("--db", b->db, "Run database");
-  resume->add_option("--set", b->sets,
-                     "Continue with a changed field, where it leaves the steps made as they were (repeatable): "
-                     "grpo.steps=N to run on, a later lr drop or objective stage");
+  resume->add_option(
+      "--set", b->sets,
+      "Continue with a changed field, where it leaves the steps made as they were (repeatable): "
+      "grpo.steps=N to run on, a later lr drop or objective stage");
   resume->add_option("--threads", b->threads, "Intra-op threads");
   resume->callback([b] { run_resume(*b); });
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // dpg runs list [--db PATH]            the runs in the store
-// dpg runs show ID [--db PATH]         one run: config, status, best step, verdicts (QR scans), recent steps
-// dpg export ID --png DIR --csv FILE --samples FILE
-//                                      LM-head images per snapshot step, the curves, every step's samples
+// dpg runs show ID [--db PATH]         one run: config, status, best step, verdicts (QR scans),
+// recent steps dpg export ID --png DIR --csv FILE --samples FILE
+//                                      LM-head images per snapshot step, the curves, every step's
+//                                      samples
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
 #include "core/session/run_lease.h"
@@ -45,10 +46,12 @@ void list_runs(const RunsArgs& a) {
   auto st = open_ro(a.db);
   auto runs = st.list_runs();
   session::mark_interrupted(st.path(), runs);
-  std::printf("%4s  %-20s %-12s %-11s %6s %10s  %s\n", "id", "name", "preset", "status", "step", "best", "created");
+  std::printf("%4s  %-20s %-12s %-11s %6s %10s  %s\n", "id", "name", "preset", "status", "step",
+              "best", "created");
   for (const auto& r : runs) {
-    std::printf("%4ld  %-20.20s %-12.12s %-11s %6s %10s  %s\n", long(r.id), r.name.c_str(), r.preset.c_str(),
-                session::status_label(r).c_str(), r.last_step ? std::to_string(*r.last_step).c_str() : "-",
+    std::printf("%4ld  %-20.20s %-12.12s %-11s %6s %10s  %s\n", long(r.id), r.name.c_str(),
+                r.preset.c_str(), session::status_label(r).c_str(),
+                r.last_step ? std::to_string(*r.last_step).c_str() : "-",
                 r.best_step ? num(r.best_metric, "%.4f").c_str() : "-", r.created_at.c_str());
   }
 }
@@ -58,20 +61,23 @@ void show_run(const RunsArgs& a) {
   auto r = st.run(a.id);
   if (!r) throw std::invalid_argument("no run " + std::to_string(a.id) + " in " + st.path());
   r->interrupted = session::is_interrupted(st.path(), *r);
-  const std::string why = r->interrupted ? "(killed or crashed; `dpg resume " + std::to_string(a.id) +
-                                               "` continues it from its newest checkpoint)"
-                                         : r->status_message;
-  std::printf("run %ld: %s\nstatus: %s %s\npreset: %s\ncreated: %s\nnotes: %s\n", long(r->id), r->name.c_str(),
-              session::status_label(*r).c_str(), why.c_str(), r->preset.c_str(),
+  const std::string why = r->interrupted
+                              ? "(killed or crashed; `dpg resume " + std::to_string(a.id) +
+                                    "` continues it from its newest checkpoint)"
+                              : r->status_message;
+  std::printf("run %ld: %s\nstatus: %s %s\npreset: %s\ncreated: %s\nnotes: %s\n", long(r->id),
+              r->name.c_str(), session::status_label(*r).c_str(), why.c_str(), r->preset.c_str(),
               r->created_at.c_str(), r->notes.c_str());
   if (!r->metric_name.empty()) std::printf("metric: %s\n", r->metric_name.c_str());
-  if (r->best_step) std::printf("best: step %ld, metric %.4f\n", long(*r->best_step), r->best_metric);
-  if (const auto line = store::describe(session::validation_verdicts(st, a.id, plugin::PluginRegistry()));
+  if (r->best_step)
+    std::printf("best: step %ld, metric %.4f\n", long(*r->best_step), r->best_metric);
+  if (const auto line =
+          store::describe(session::validation_verdicts(st, a.id, plugin::PluginRegistry()));
       !line.empty())
     std::printf("%s\n", line.c_str());
   auto steps = st.steps(a.id);
-  std::printf("steps: %zu\n%6s %10s %8s %10s %8s %8s %7s\n", steps.size(), "step", "phi", "metric", "val_metric",
-              "nll", "entropy", "sec");
+  std::printf("steps: %zu\n%6s %10s %8s %10s %8s %8s %7s\n", steps.size(), "step", "phi", "metric",
+              "val_metric", "nll", "entropy", "sec");
   const size_t from = steps.size() > 10 ? steps.size() - 10 : 0;
   for (size_t i = from; i < steps.size(); ++i) {
     const auto& m = steps[i];
@@ -82,14 +88,16 @@ void show_run(const RunsArgs& a) {
     std::printf("samples at step %ld:\n", long(steps.back().step));
     auto samples = st.samples(a.id, steps.back().step);
     for (size_t i = 0; i < samples.size() && i < 4; ++i)
-      std::printf("  [%+.2f] %s|%s\n", samples[i].advantage, samples[i].prompt.c_str(), samples[i].response.c_str());
+      std::printf("  [%+.2f] %s|%s\n", samples[i].advantage, samples[i].prompt.c_str(),
+                  samples[i].response.c_str());
   }
   std::printf("config: %s\n", nlohmann::json::parse(r->config_json).dump(2).c_str());
 }
 
 void export_run(const RunsArgs& a) {
   auto st = open_ro(a.db);
-  if (!st.run(a.id)) throw std::invalid_argument("no run " + std::to_string(a.id) + " in " + st.path());
+  if (!st.run(a.id))
+    throw std::invalid_argument("no run " + std::to_string(a.id) + " in " + st.path());
   if (a.png_dir.empty() && a.csv.empty() && a.samples.empty())
     throw std::invalid_argument("give --png DIR, --csv FILE and/or --samples FILE");
   if (!a.samples.empty()) {
@@ -99,13 +107,16 @@ void export_run(const RunsArgs& a) {
   if (!a.csv.empty()) {
     std::ofstream out(a.csv);
     if (!out) throw std::runtime_error(a.csv + ": cannot write");
-    out << "step,phi,metric,val_phi,val_metric,reward_mean,reward_std,policy_loss,clip_frac,kl,entropy,"
+    out << "step,phi,metric,val_phi,val_metric,reward_mean,reward_std,policy_loss,clip_frac,kl,"
+           "entropy,"
            "fluency_nll,gen_tok_per_s,step_seconds\n";
     for (const auto& m : st.steps(a.id)) {
-      out << m.step << ',' << num(m.Phi, "%.9g") << ',' << num(m.metric) << ',' << num(m.val_Phi, "%.9g") << ','
-          << num(m.val_metric) << ',' << num(m.reward_mean, "%.9g") << ',' << num(m.reward_std, "%.9g") << ','
-          << num(m.policy_loss) << ',' << num(m.clip_frac) << ',' << num(m.kl) << ',' << num(m.entropy) << ','
-          << num(m.fluency_nll) << ',' << num(m.gen_tok_per_s) << ',' << num(m.step_seconds) << '\n';
+      out << m.step << ',' << num(m.Phi, "%.9g") << ',' << num(m.metric) << ','
+          << num(m.val_Phi, "%.9g") << ',' << num(m.val_metric) << ',' << num(m.reward_mean, "%.9g")
+          << ',' << num(m.reward_std, "%.9g") << ',' << num(m.policy_loss) << ','
+          << num(m.clip_frac) << ',' << num(m.kl) << ',' << num(m.entropy) << ','
+          << num(m.fluency_nll) << ',' << num(m.gen_tok_per_s) << ',' << num(m.step_seconds)
+          << '\n';
     }
     std::fprintf(stderr, "wrote %s\n", a.csv.c_str());
   }
@@ -124,7 +135,8 @@ void export_run(const RunsArgs& a) {
     }
     std::fprintf(stderr, "wrote %d images to %s\n", written, a.png_dir.c_str());
     const auto verdicts = session::validation_verdicts(st, a.id, plugin::PluginRegistry());
-    if (const auto line = store::describe(verdicts); !line.empty()) std::fprintf(stderr, "%s\n", line.c_str());
+    if (const auto line = store::describe(verdicts); !line.empty())
+      std::fprintf(stderr, "%s\n", line.c_str());
   }
 }
 
@@ -143,17 +155,22 @@ void add_runs_commands(CLI::App& app) {
   show->callback([a] { show_run(*a); });
 
   auto e = std::make_shared<RunsArgs>();
-  auto* exp = app.add_subcommand("export", "Export a run's LM-head images (PNG), curves (CSV) and samples (JSON Lines)");
+  auto* exp = app.add_subcommand(
+      "export", "Export a run's LM-head images (PNG), curves (CSV) and samples (JSON Lines)");
   exp->add_option("id", e->id, "Run id")->required();
   exp->add_option("--png", e->png_dir, "Folder for the sign/target images per snapshot step");
-  exp->add_option("--border", e->border, "White cells around each image (4 = a QR code's quiet zone)")
+  exp->add_option("--border", e->border,
+                  "White cells around each image (4 = a QR code's quiet zone)")
       ->capture_default_str()
       ->check(CLI::Range(0, 64));
   exp->add_option("--csv", e->csv, "CSV file for the per-step curves");
-  exp->add_option("--scale", e->scale, "Pixels per LM-head cell in the PNGs")->capture_default_str();
-  exp->add_option("--samples", e->samples,
-                  "JSON Lines file of every step's samples (prompt, response, tau, advantage; byte_tau with token "
-                  "credit). A response that is not UTF-8 is written with U+FFFD and also as response_bytes");
+  exp->add_option("--scale", e->scale, "Pixels per LM-head cell in the PNGs")
+      ->capture_default_str();
+  exp->add_option(
+      "--samples", e->samples,
+      "JSON Lines file of every step's samples (prompt, response, tau, advantage; byte_tau with "
+      "token "
+      "credit). A response that is not UTF-8 is written with U+FFFD and also as response_bytes");
   exp->add_option("--db", e->db, "Run database");
   exp->callback([e] { export_run(*e); });
 }

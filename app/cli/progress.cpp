@@ -11,15 +11,20 @@ std::string format_duration(double s) {
   if (!(s >= 0) || s > 1e7) return "?";
   const int64_t t = int64_t(s + 0.5);
   char buf[32];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%ldh%02ldm", long(t / 3600), long(t % 3600 / 60));
-  else if (t >= 60) std::snprintf(buf, sizeof buf, "%ldm%02lds", long(t / 60), long(t % 60));
-  else std::snprintf(buf, sizeof buf, "%lds", long(t));
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", long(t / 3600), long(t % 3600 / 60));
+  else if (t >= 60)
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", long(t / 60), long(t % 60));
+  else
+    std::snprintf(buf, sizeof buf, "%lds", long(t));
   return buf;
 }
 
 ProgressBar::ProgressBar(std::string label)
-    : label_(std::move(label)), tty_(::isatty(STDERR_FILENO) != 0),
-      start_(std::chrono::steady_clock::now()), last_print_(start_) {}
+    : label_(std::move(label)),
+      tty_(::isatty(STDERR_FILENO) != 0),
+      start_(std::chrono::steady_clock::now()),
+      last_print_(start_) {}
 
 void ProgressBar::update(int64_t done, int64_t total, const std::string& text) {
   const auto now = std::chrono::steady_clock::now();
@@ -29,7 +34,8 @@ void ProgressBar::update(int64_t done, int64_t total, const std::string& text) {
     first_elapsed_ = elapsed;
   }
   // Without a terminal (a log file): the first update, then one every 5 s, and the last.
-  if (!tty_ && done != first_done_ && std::chrono::duration<double>(now - last_print_).count() < 5.0 && done < total)
+  if (!tty_ && done != first_done_ &&
+      std::chrono::duration<double>(now - last_print_).count() < 5.0 && done < total)
     return;
   last_print_ = now;
   // ETA from the rate since the first update (excludes start-up cost).

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Paths fixed when the project is configured: the checkout and build tree a binary was built from (the
-/// fallbacks that let an uninstalled build find its resources, .venv and plugins) and the install prefix's data and
-/// plugin folders. They are compiled into one small translation unit (build_paths.cpp) that includes neither LibTorch
-/// nor the precompiled header, so it is the only object that differs between two clones: everything else hits the
-/// ccache in a fresh clone. Plain C++.
+/// @file Paths fixed when the project is configured: the checkout and build tree a binary was built
+/// from (the fallbacks that let an uninstalled build find its resources, .venv and plugins) and the
+/// install prefix's data and plugin folders. They are compiled into one small translation unit
+/// (build_paths.cpp) that includes neither LibTorch nor the precompiled header, so it is the only
+/// object that differs between two clones: everything else hits the ccache in a fresh clone. Plain
+/// C++.
 
 namespace dpg::config {
 

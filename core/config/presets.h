@@ -2,9 +2,9 @@
 #pragma once
 /// @file Named run presets: JSON RunConfigs bundled under resources/presets/<name>.json.
 ///
-/// Presets are found through the resource resolver (core/resources/resources.h), so $DPG_DATA_DIR and
-/// an installed share/dpg-workbench/presets override the checkout's copies; the first root that has
-/// a name wins.
+/// Presets are found through the resource resolver (core/resources/resources.h), so $DPG_DATA_DIR
+/// and an installed share/dpg-workbench/presets override the checkout's copies; the first root that
+/// has a name wins.
 #include "core/config/run_config.h"
 
 #include <string>

@@ -75,7 +75,8 @@ void visit_grpo_update(Cfg& g, F& f) {
   f("grpo.minibatch_prompts", g.minibatch_prompts,
     "prompts per generator optimiser mini-batch (one epoch)");
   f("grpo.micro_batch", g.micro_batch,
-    "rollouts per forward/backward of the generator update, gradients summed (0 = the whole mini-batch; "
+    "rollouts per forward/backward of the generator update, gradients summed (0 = the whole "
+    "mini-batch; "
     "smaller uses less memory, same update)");
 }
 
@@ -217,7 +218,8 @@ void assign(const std::string& path, T& field, const json& v) {
   } else if constexpr (std::is_same_v<T, double>) {
     if (!v.is_number()) expected("a number");
     field = v.get<double>();
-  } else {  // a JSON field keeps the shape of its default: objective.params an object, objective.stages an array
+  } else {  // a JSON field keeps the shape of its default: objective.params an object,
+            // objective.stages an array
     const bool array = field.is_array();
     if (array ? !v.is_array() : !v.is_object()) expected(array ? "a JSON array" : "a JSON object");
     field = v;
@@ -350,7 +352,9 @@ json ObjectiveConfig::params_at(int64_t step) const {
   json p = params;
   if (!stages.is_array()) return p;
   for (const auto& stage : stages) {
-    if (!stage.is_object() || !stage.contains("from_step") || !stage["from_step"].is_number_integer()) continue;
+    if (!stage.is_object() || !stage.contains("from_step") ||
+        !stage["from_step"].is_number_integer())
+      continue;
     if (stage["from_step"].get<int64_t>() > step) break;  // ascending (validate())
     if (stage.contains("params")) p.merge_patch(stage["params"]);
   }
@@ -373,7 +377,8 @@ void validate_stages(const json& stages) {
   for (size_t i = 0; i < stages.size(); ++i) {
     const std::string at = "objective.stages[" + std::to_string(i) + "]";
     const json& stage = stages[i];
-    if (!stage.is_object()) fail(at, "expected {\"from_step\": s, \"params\": {...}}, got " + short_dump(stage));
+    if (!stage.is_object())
+      fail(at, "expected {\"from_step\": s, \"params\": {...}}, got " + short_dump(stage));
     for (const auto& [key, value] : stage.items())
       if (key != "from_step" && key != "params")
         fail(at + "." + key, "unknown key (a stage has from_step and params)");
@@ -385,7 +390,8 @@ void validate_stages(const json& stages) {
                : "must be after the previous stage's step " + std::to_string(previous_from));
     previous_from = from.get<int64_t>();
     if (!stage.contains("params") || !stage["params"].is_object())
-      fail(at + ".params", "must be a JSON object of plugin parameters to merge into objective.params");
+      fail(at + ".params",
+           "must be a JSON object of plugin parameters to merge into objective.params");
   }
 }
 
@@ -407,7 +413,8 @@ void validate_grpo_rollouts(const GrpoConfig& g) {
   need(g.reward != Reward::Dpg || g.group_size >= 2, "grpo.group_size",
        "must be at least 2: DPG advantages are normalised within a group of responses");
   need(g.credit == Credit::Sequence || g.reward == Reward::Dpg, "grpo.credit",
-       "token credit needs the dpg reward (per-token metagradients); naive has one reward per dataset");
+       "token credit needs the dpg reward (per-token metagradients); naive has one reward per "
+       "dataset");
   need(g.reward != Reward::Naive || !g.cross_group, "grpo.cross_group",
        "must be false for the naive reward: it scores G separate datasets, one per response slot");
 }
@@ -505,7 +512,8 @@ void RunConfig::apply_override(const std::string& assignment) {
     const std::string before = objective.kind;
     assign(key, objective.kind, parse_override_value<std::string>(key, text));
     // The old plugin's parameters mean nothing to a different plugin.
-    if (objective.kind != before) objective.params = json::object(), objective.stages = json::array();
+    if (objective.kind != before)
+      objective.params = json::object(), objective.stages = json::array();
     return;
   }
 

@@ -83,9 +83,13 @@ struct GrpoConfig {
 
   /// The generator learning rate of GRPO step `step` (1-based): a function of the step alone, so a
   /// resumed run continues on the same schedule.
-  double lr_at(int64_t step) const { return lr_drop_step > 0 && step > lr_drop_step ? lr_after_drop : lr; }
+  double lr_at(int64_t step) const {
+    return lr_drop_step > 0 && step > lr_drop_step ? lr_after_drop : lr;
+  }
   /// The KL coefficient β_KL of GRPO step `step`, on the same kind of schedule as lr_at.
-  double kl_at(int64_t step) const { return kl_drop_step > 0 && step > kl_drop_step ? kl_after_drop : kl_coef; }
+  double kl_at(int64_t step) const {
+    return kl_drop_step > 0 && step > kl_drop_step ? kl_after_drop : kl_coef;
+  }
 };
 
 /// Held-out validation (docs/method.md §6). Fields: "validation.*".
@@ -149,10 +153,10 @@ struct RunConfig {
 
 /// One documented field of RunConfig, for help texts and the run-setup form.
 struct FieldInfo {
-  std::string path;                  ///< dotted name, e.g. "grpo.lr"
-  std::string type;                  ///< "int" | "uint" | "float" | "bool" | "string" | "object" (any JSON)
-  std::string doc;                   ///< one line
-  nlohmann::json value;              ///< the default
+  std::string path;      ///< dotted name, e.g. "grpo.lr"
+  std::string type;      ///< "int" | "uint" | "float" | "bool" | "string" | "object" (any JSON)
+  std::string doc;       ///< one line
+  nlohmann::json value;  ///< the default
   std::vector<std::string> choices;  ///< allowed values of an enumerated string field
 };
 /// All fields in declaration order.

@@ -31,12 +31,18 @@ Schedule parse_schedule(const std::string& n) {
 int64_t estimate_memory(int64_t T, const StepSizes& z, Schedule s) {
   const int64_t k = sqrt_segment(T), S = z.state, G = z.graph, Gmb = z.micro_graph;
   switch (s) {
-    case Schedule::AllGraphs: return T * (S + G);
-    case Schedule::SqrtGraphs: return (T / k + 1) * S + k * (S + G);
-    case Schedule::All: return T * S + Gmb;
-    case Schedule::Sqrt: return (T / k + 1 + k) * S + Gmb;
-    case Schedule::Unroll: return T * (S + G) + T * S;
-    case Schedule::Auto: break;
+    case Schedule::AllGraphs:
+      return T * (S + G);
+    case Schedule::SqrtGraphs:
+      return (T / k + 1) * S + k * (S + G);
+    case Schedule::All:
+      return T * S + Gmb;
+    case Schedule::Sqrt:
+      return (T / k + 1 + k) * S + Gmb;
+    case Schedule::Unroll:
+      return T * (S + G) + T * S;
+    case Schedule::Auto:
+      break;
   }
   return 0;
 }
@@ -45,10 +51,9 @@ std::pair<Schedule, std::string> choose_schedule(int64_t T, const StepSizes& z, 
   for (auto s : {Schedule::AllGraphs, Schedule::SqrtGraphs, Schedule::All, Schedule::Sqrt}) {
     const int64_t need = estimate_memory(T, z, s);
     if (need <= budget || s == Schedule::Sqrt) {
-      const std::string of_budget =
-          budget == config::kNoMemoryLimit
-              ? std::string(", no memory limit")
-              : " of the " + std::to_string(budget >> 20) + " MiB budget";
+      const std::string of_budget = budget == config::kNoMemoryLimit
+                                        ? std::string(", no memory limit")
+                                        : " of the " + std::to_string(budget >> 20) + " MiB budget";
       std::string why =
           schedule_name(s) + ": needs ~" + std::to_string(need >> 20) + " MiB" + of_budget;
       if (need > budget)
@@ -86,7 +91,7 @@ CheckpointPlan checkpoint_plan(int64_t T, Schedule s, const StepSizes& sizes, in
   }
   const bool sqrt = p.schedule == Schedule::Sqrt || p.schedule == Schedule::SqrtGraphs;
   const int64_t k = sqrt ? sqrt_segment(T) : 1;
-  p.stored_with_g = !sqrt;                              // all: s_{t−1} and g_t of every step
+  p.stored_with_g = !sqrt;  // all: s_{t−1} and g_t of every step
   p.forward_graphs = p.schedule == Schedule::AllGraphs;
   p.segment_graphs = p.schedule == Schedule::SqrtGraphs;
   for (int64_t t = 1; t <= T; t += k) p.stored.push_back(t);  // sqrt: s_0, s_k, s_2k, …

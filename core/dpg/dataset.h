@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Texts to 𝒜's input: the target's tokens, padded with EOS to a fixed length, and the loss mask.
+/// @file Texts to 𝒜's input: the target's tokens, padded with EOS to a fixed length, and the loss
+/// mask.
 #include "core/dpg/inner_trainer.h"
 #include "core/model/tokenizer.h"
 

@@ -21,7 +21,9 @@ namespace dpg::engine {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 // splitmix64 of (seed, step, stream): independent, reproducible streams per step.
 uint64_t mix(uint64_t seed, int64_t step, uint64_t stream) {
@@ -36,7 +38,9 @@ void add_images(StepRecord& rec, const ObjectiveView& v, const std::string& pref
   if (!v.sign.empty()) rec.snapshots.push_back({prefix + "sign", v.sign});
 }
 
-bool better(double a, double b, bool higher) { return higher ? a > b : a < b; }
+bool better(double a, double b, bool higher) {
+  return higher ? a > b : a < b;
+}
 
 }  // namespace
 
@@ -55,21 +59,24 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
   if (!in_.objective) throw model::ConfigError("objective: none given");
   in_.objective->check_compatible(in_.target.config);
   if (in_.stages.size() != in_.config.objective.stages.size())
-    throw model::ConfigError("objective.stages: " + std::to_string(in_.config.objective.stages.size()) +
-                             " in the config, " + std::to_string(in_.stages.size()) + " objectives given");
+    throw model::ConfigError(
+        "objective.stages: " + std::to_string(in_.config.objective.stages.size()) +
+        " in the config, " + std::to_string(in_.stages.size()) + " objectives given");
   for (size_t i = 0; i < in_.stages.size(); ++i) {
     const auto& st = in_.stages[i];
     if (!st.objective || st.objective->kind() != in_.objective->kind() ||
         st.from_step != in_.config.objective.stages[i]["from_step"].get<int64_t>())
-      throw model::ConfigError("objective.stages[" + std::to_string(i) + "]: no " + in_.objective->kind() +
-                               " objective from its from_step given");
+      throw model::ConfigError("objective.stages[" + std::to_string(i) + "]: no " +
+                               in_.objective->kind() + " objective from its from_step given");
     st.objective->check_compatible(in_.target.config);
   }
-  // Token credit sums the target's per-byte τ over the bytes each generator token wrote, so the target must
-  // read bytes; the generator may be byte-level or byte-level BPE (policy.h, token_rewards).
+  // Token credit sums the target's per-byte τ over the bytes each generator token wrote, so the
+  // target must read bytes; the generator may be byte-level or byte-level BPE (policy.h,
+  // token_rewards).
   if (in_.config.grpo.credit == config::Credit::Token && in_.target.tokenizer->kind() != "byte")
-    throw model::ConfigError("grpo.credit: token credit needs a byte-level target tokenizer (this run's target is " +
-                             in_.target.tokenizer->kind() + "); use \"sequence\"");
+    throw model::ConfigError(
+        "grpo.credit: token credit needs a byte-level target tokenizer (this run's target is " +
+        in_.target.tokenizer->kind() + "); use \"sequence\"");
   for (const auto& [n, t] : in_.generator.params) {
     theta_[n] = t.detach().to(torch::kFloat32).clone();
     theta_ref_[n] = t.detach().to(torch::kFloat32).clone();
@@ -91,7 +98,8 @@ const Objective& DpgRun::objective_at(int64_t step) const {
 
 std::vector<int64_t> DpgRun::prompt_ids(const std::string& prompt) const {
   const auto& tok = *in_.generator.tokenizer;
-  if (in_.config.generator.chat) return tok.encode(model::chat_prompt(prompt), /*parse_special=*/true);
+  if (in_.config.generator.chat)
+    return tok.encode(model::chat_prompt(prompt), /*parse_special=*/true);
   std::vector<int64_t> ids;
   if (tok.bos_id() >= 0) ids.push_back(tok.bos_id());
   auto body = tok.encode(prompt);
@@ -119,12 +127,14 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
     }
   model::GenerateOptions go;
   go.max_new_tokens = in_.config.grpo.max_new_tokens;
-  go.min_new_tokens = in_.config.grpo.min_new_tokens;  // generate() caps it at max_new_tokens by itself
+  go.min_new_tokens =
+      in_.config.grpo.min_new_tokens;  // generate() caps it at max_new_tokens by itself
   go.temperature = temperature;
   go.top_p = in_.config.grpo.top_p;
   go.seed = seed + 1;
   go.cancel = cancel;
-  auto res = model::generate(in_.generator.config, theta_, *in_.generator.tokenizer, r.prompt_ids, go);
+  auto res =
+      model::generate(in_.generator.config, theta_, *in_.generator.tokenizer, r.prompt_ids, go);
   if (cancel && cancel->load()) throw Cancelled();
   r.response_ids = std::move(res.tokens);
   r.logprobs = std::move(res.logprobs);
@@ -212,7 +222,8 @@ std::vector<int64_t> DpgRun::inner_run_rows(int64_t s, int64_t j, int64_t runs) 
 
 // 3–4. The target trains on the responses, re-tokenised with its tokenizer: τ from the metagradient
 // (DPG), or the dataset-level Φ(𝒜(D_j)) for every example of run j (naive).
-DpgRun::Rewards DpgRun::reward(int64_t s, const Rollouts& ro, const std::atomic<bool>* cancel) const {
+DpgRun::Rewards DpgRun::reward(int64_t s, const Rollouts& ro,
+                               const std::atomic<bool>* cancel) const {
   const auto& c = in_.config;
   const int64_t n = c.grpo.prompts_per_step * c.grpo.group_size;
   const bool dpg = c.grpo.reward == config::Reward::Dpg;
@@ -276,14 +287,17 @@ model::TensorMap DpgRun::naive_rewards(const InnerTrainer& trainer, const InnerD
 }
 
 // 5. Advantages: per group (DPG) or over the whole batch (naive, "groupless"); with token credit,
-//    Â_ij from the reward-to-go of τ_ij (its column 0 is the sequence advantage, kept for the records).
+//    Â_ij from the reward-to-go of τ_ij (its column 0 is the sequence advantage, kept for the
+//    records).
 DpgRun::Advantages DpgRun::advantages(const Rollouts& ro, const Rewards& rw) const {
   const auto& c = in_.config;
   const auto& tok = *in_.generator.tokenizer;
   const int64_t G = c.grpo.group_size;
   Advantages a;
-  a.batch = make_rollout_batch(ro.prompt_ids, ro.response_ids, tok.eos_id() >= 0 ? tok.eos_id() : 0);
-  a.sequence = c.grpo.reward == config::Reward::Dpg ? group_advantages(rw.tau, G) : batch_advantages(rw.tau);
+  a.batch =
+      make_rollout_batch(ro.prompt_ids, ro.response_ids, tok.eos_id() >= 0 ? tok.eos_id() : 0);
+  a.sequence =
+      c.grpo.reward == config::Reward::Dpg ? group_advantages(rw.tau, G) : batch_advantages(rw.tau);
   if (c.grpo.credit != config::Credit::Token) {
     a.used = a.sequence;
     return a;
@@ -316,8 +330,9 @@ void DpgRun::update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetr
   for (int64_t b = 0; b < n; b += mb_rows) {
     const int64_t e = std::min(n, b + mb_rows);
     auto rows = [b, e](const torch::Tensor& x) { return x.narrow(0, b, e - b); };
-    auto g = policy_gradient(gcfg, theta_, rows(batch.tokens), batch.offset, rows(batch.response_mask),
-                             rows(logp_old), rows(logp_ref), rows(a.used), terms, c.grpo.micro_batch);
+    auto g =
+        policy_gradient(gcfg, theta_, rows(batch.tokens), batch.offset, rows(batch.response_mask),
+                        rows(logp_old), rows(logp_ref), rows(a.used), terms, c.grpo.micro_batch);
     opt_.step(theta_, g.grads, c.grpo.grad_clip);
     loss_sum += g.loss * g.tokens;
     clip_sum += g.clip_frac * g.tokens;
@@ -335,8 +350,12 @@ void DpgRun::record_samples(const Rollouts& ro, const Rewards& rw, const Advanta
                             StepRecord& rec) const {
   for (int64_t i = 0; i < rw.tau.size(0); ++i) {
     const auto& response = ro.responses[size_t(i)];
-    rec.samples.push_back({i, ro.prompts[size_t(i)], response, rw.tau[i].item<double>(),
-                           a.sequence[i].item<double>(), {}});
+    rec.samples.push_back({i,
+                           ro.prompts[size_t(i)],
+                           response,
+                           rw.tau[i].item<double>(),
+                           a.sequence[i].item<double>(),
+                           {}});
     if (!rw.tau_tokens.defined()) continue;
     const int64_t bytes = std::min<int64_t>(int64_t(response.size()), rw.tau_tokens.size(1));
     auto row = rw.tau_tokens[i].narrow(0, 0, bytes).to(torch::kFloat32).contiguous();
@@ -366,8 +385,9 @@ void DpgRun::validate_step(int64_t s, StepRecord& rec) {
 // (a stage may draw another image).
 void DpgRun::record_snapshots(int64_t s, const ObjectiveView& train_view, StepRecord& rec) const {
   const auto& c = in_.config;
-  const bool stage_begins = std::any_of(in_.stages.begin(), in_.stages.end(),
-                                        [s](const ObjectiveStage& st) { return st.from_step == s; });
+  const bool stage_begins =
+      std::any_of(in_.stages.begin(), in_.stages.end(),
+                  [s](const ObjectiveStage& st) { return st.from_step == s; });
   if ((s == 1 || stage_begins) && !train_view.target.empty())
     rec.snapshots.push_back({"target", train_view.target});
   const bool last = s == c.grpo.steps;
@@ -376,8 +396,9 @@ void DpgRun::record_snapshots(int64_t s, const ObjectiveView& train_view, StepRe
 }
 
 Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
-  // R independent validations (repeat 0 keeps the single-validation stream); Φ_val and the metric are their
-  // means, the images come from repeat 0. One validation of 64 samples is noisy (±0.2 pixel accuracy on 67-tiny).
+  // R independent validations (repeat 0 keeps the single-validation stream); Φ_val and the metric
+  // are their means, the images come from repeat 0. One validation of 64 samples is noisy (±0.2
+  // pixel accuracy on 67-tiny).
   const auto& c = in_.config;
   const auto& tcfg = in_.target.config;
   const Objective& obj = objective_at(s);
@@ -385,8 +406,9 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
   const uint64_t stream0 = mix(c.seed, s, 3);
   Validation v;
   for (int64_t r = 0; r < R; ++r) {
-    Rollouts vr = sample(in_.val_prompts, c.validation.prompts, r == 0 ? stream0 : mix(stream0, r, 0), false,
-                         c.validation.temperature, cancel);
+    Rollouts vr =
+        sample(in_.val_prompts, c.validation.prompts, r == 0 ? stream0 : mix(stream0, r, 0), false,
+               c.validation.temperature, cancel);
     auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
     InnerTrainer vtrainer(tcfg, in_.target.params, c.val_inner(), c.val_batch());
     auto vparams_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
@@ -414,8 +436,10 @@ void DpgRun::save_checkpoint(const std::string& path) const {
   char best[64];
   std::snprintf(best, sizeof best, "%.17g", best_metric_);
   model::write_safetensors(path, t,
-                           {{"next_step", std::to_string(next_step_)}, {"adam_t", std::to_string(opt_.t)},
-                            {"best_step", std::to_string(best_step_)}, {"best_metric", best},
+                           {{"next_step", std::to_string(next_step_)},
+                            {"adam_t", std::to_string(opt_.t)},
+                            {"best_step", std::to_string(best_step_)},
+                            {"best_metric", best},
                             {"format", "dpg-generator-checkpoint-1"}});
 }
 
@@ -425,14 +449,19 @@ void DpgRun::load_checkpoint(const std::string& path) {
     throw model::FormatError(path, -1, "not a DPG generator checkpoint");
   model::TensorMap theta, m, v;
   for (auto& [n, x] : f.tensors) {
-    if (n.starts_with("theta/")) theta[n.substr(6)] = x;
-    else if (n.starts_with("adam_m/")) m[n.substr(7)] = x;
-    else if (n.starts_with("adam_v/")) v[n.substr(7)] = x;
+    if (n.starts_with("theta/"))
+      theta[n.substr(6)] = x;
+    else if (n.starts_with("adam_m/"))
+      m[n.substr(7)] = x;
+    else if (n.starts_with("adam_v/"))
+      v[n.substr(7)] = x;
   }
-  if (theta.size() != theta_.size()) throw model::FormatError(path, -1, "checkpoint does not match the generator");
+  if (theta.size() != theta_.size())
+    throw model::FormatError(path, -1, "checkpoint does not match the generator");
   for (auto& [n, x] : theta) {
     if (!theta_.count(n) || theta_[n].sizes() != x.sizes())
-      throw model::FormatError(path, -1, "checkpoint tensor '" + n + "' does not match the generator");
+      throw model::FormatError(path, -1,
+                               "checkpoint tensor '" + n + "' does not match the generator");
   }
   theta_ = theta;
   opt_.m = m;

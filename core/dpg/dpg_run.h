@@ -31,10 +31,10 @@ struct ObjectiveStage {
 
 struct RunInputs {
   config::RunConfig config;
-  model::LoadedModel generator;  ///< θ₀, float32
-  model::LoadedModel target;     ///< φ₀
+  model::LoadedModel generator;                ///< θ₀, float32
+  model::LoadedModel target;                   ///< φ₀
   std::shared_ptr<const Objective> objective;  ///< Φ from step 1
-  std::vector<ObjectiveStage> stages;          ///< later Φs, ascending from_step (config.objective.stages)
+  std::vector<ObjectiveStage> stages;  ///< later Φs, ascending from_step (config.objective.stages)
   std::vector<std::string> train_prompts;
   std::vector<std::string> val_prompts;
 };
@@ -61,8 +61,9 @@ class DpgRun {
   /// a cancelled step changes nothing.
   StepRecord step(const std::atomic<bool>* cancel = nullptr);
 
-  /// Validates the current generator as step @p step's validation does. Every sample stream is seeded
-  /// from (seed, step, repeat), so validating a checkpoint of step s repeats the run's own validation.
+  /// Validates the current generator as step @p step's validation does. Every sample stream is
+  /// seeded from (seed, step, repeat), so validating a checkpoint of step s repeats the run's own
+  /// validation.
   Validation validate(int64_t step, const std::atomic<bool>* cancel = nullptr) const;
 
   /// Writes θ, the generator's AdamW state and the run position, atomically and durably.

@@ -11,8 +11,10 @@ namespace dpg::engine {
 class NonFiniteError : public std::runtime_error {
  public:
   NonFiniteError(int64_t step, const std::string& quantity)
-      : std::runtime_error("non-finite " + quantity + (step > 0 ? " at inner step " + std::to_string(step) : "")),
-        step_(step), quantity_(quantity) {}
+      : std::runtime_error("non-finite " + quantity +
+                           (step > 0 ? " at inner step " + std::to_string(step) : "")),
+        step_(step),
+        quantity_(quantity) {}
   int64_t step() const { return step_; }
   const std::string& quantity() const { return quantity_; }
 

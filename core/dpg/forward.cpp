@@ -54,8 +54,7 @@ std::vector<int64_t> weight_shape(int64_t rows, const InnerData& d, bool per_tok
 
 void add_micro_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, int64_t b, int64_t e,
                      StepGraph& graph, bool per_token) {
-  auto w = torch::ones(weight_shape(e - b, d, per_token),
-                       torch::TensorOptions().dtype(tr.dtype()))
+  auto w = torch::ones(weight_shape(e - b, d, per_token), torch::TensorOptions().dtype(tr.dtype()))
                .requires_grad_(true);
   auto l = tr.loss(graph.params_leaf, d, b, e, w);
   if (!std::isfinite(l.item<double>())) throw NonFiniteError(t, "inner loss");

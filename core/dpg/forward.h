@@ -19,7 +19,7 @@ using TensorList = std::vector<torch::Tensor>;
 /// g_t with its first-order graph: leaves φ_{t−1} and one w leaf (at w = 1) per micro-batch.
 struct StepGraph {
   TensorList params_leaf;
-  TensorList w_leaf;          ///< one [e − b] (or per-token [e − b, L − 1]) leaf per micro-batch
+  TensorList w_leaf;  ///< one [e − b] (or per-token [e − b, L − 1]) leaf per micro-batch
   std::vector<TensorList> g;  ///< one gradient list per micro-batch, create_graph
   std::vector<std::pair<int64_t, int64_t>> ranges;
 };
@@ -48,8 +48,8 @@ struct ForwardOptions {
   bool final_update = true;     ///< false: stop after g_last (a recomputed segment needs no s_last)
   torch::Tensor w;              ///< example weights [n] or [n, L − 1]; undefined = ones
   bool per_token = false;       ///< kept graphs carry per-token w leaves
-  std::function<bool()> cancelled;                  ///< polled before each step; raises Cancelled
-  std::function<void(int64_t t)> step_done;         ///< after each step
+  std::function<bool()> cancelled;           ///< polled before each step; raises Cancelled
+  std::function<void(int64_t t)> step_done;  ///< after each step
 };
 
 /// Runs steps first..last from @p s = s_{first−1} and returns s_last (s_{last−1} without the final

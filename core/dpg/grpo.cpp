@@ -7,7 +7,8 @@ namespace dpg::engine {
 
 torch::Tensor group_advantages(const torch::Tensor& rewards, int64_t group_size, double eps) {
   TORCH_CHECK(group_size > 0 && rewards.numel() % group_size == 0,
-              "group_advantages: ", rewards.numel(), " rewards do not split into groups of ", group_size);
+              "group_advantages: ", rewards.numel(), " rewards do not split into groups of ",
+              group_size);
   auto r = rewards.to(torch::kFloat64).reshape({-1, group_size});
   auto mean = r.mean(1, true);
   auto std = group_size > 1 ? r.std(1, /*unbiased=*/true, true) : torch::zeros_like(mean);
@@ -18,15 +19,17 @@ torch::Tensor token_advantages(const torch::Tensor& token_rewards, const torch::
                                int64_t group_size, double eps) {
   TORCH_CHECK(token_rewards.dim() == 2 && token_rewards.sizes() == mask.sizes(),
               "token_advantages: rewards and mask must both be [N, Lr]");
-  TORCH_CHECK(group_size > 0 && token_rewards.size(0) % group_size == 0, "token_advantages: ",
-              token_rewards.size(0), " rows do not split into groups of ", group_size);
+  TORCH_CHECK(group_size > 0 && token_rewards.size(0) % group_size == 0,
+              "token_advantages: ", token_rewards.size(0), " rows do not split into groups of ",
+              group_size);
   const int64_t n = token_rewards.size(0), L = token_rewards.size(1);
   auto m = mask.to(torch::kFloat64).reshape({-1, group_size, L});
   auto r = token_rewards.to(torch::kFloat64) * mask.to(torch::kFloat64);
   auto rtg = r.flip({1}).cumsum(1).flip({1}).reshape({-1, group_size, L});  // R_ij = Σ_{k≥j} r_ik
-  auto base = (rtg * m).sum(1, true) / m.sum(1, true).clamp_min(1.0);      // group mean per position
-  auto r0 = rtg.select(2, 0);                                               // R_i0 = τ_i
-  auto std = group_size > 1 ? r0.std(1, /*unbiased=*/true, true) : torch::zeros_like(r0.narrow(1, 0, 1));
+  auto base = (rtg * m).sum(1, true) / m.sum(1, true).clamp_min(1.0);  // group mean per position
+  auto r0 = rtg.select(2, 0);                                          // R_i0 = τ_i
+  auto std =
+      group_size > 1 ? r0.std(1, /*unbiased=*/true, true) : torch::zeros_like(r0.narrow(1, 0, 1));
   return ((rtg - base) / (std.unsqueeze(2) + eps) * m).reshape({n, L});
 }
 

@@ -62,7 +62,8 @@ void InnerTrainer::check_data(const InnerData& data) const {
     throw ConfigError("inner data: mask must have the shape of tokens");
 }
 
-torch::Tensor InnerTrainer::token_losses(const std::vector<torch::Tensor>& params, const torch::Tensor& tokens,
+torch::Tensor InnerTrainer::token_losses(const std::vector<torch::Tensor>& params,
+                                         const torch::Tensor& tokens,
                                          const torch::Tensor& mask) const {
   const int64_t L = tokens.size(1);
   auto logits = model::forward(cfg_, to_map(params), tokens.narrow(1, 0, L - 1));
@@ -73,7 +74,8 @@ torch::Tensor InnerTrainer::token_losses(const std::vector<torch::Tensor>& param
 }
 
 torch::Tensor InnerTrainer::example_losses(const std::vector<torch::Tensor>& params,
-                                           const torch::Tensor& tokens, const torch::Tensor& mask) const {
+                                           const torch::Tensor& tokens,
+                                           const torch::Tensor& mask) const {
   return token_losses(params, tokens, mask).sum(1);  // ℓ_i = Σ_j ℓ_ij
 }
 
@@ -117,7 +119,8 @@ std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tenso
   return g;
 }
 
-OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor>& g, int64_t t) const {
+OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor>& g,
+                              int64_t t) const {
   OptState n;
   const double lr = ic_.lr;
   if (ic_.optimizer == InnerOptimizer::Sgd) {
@@ -126,9 +129,9 @@ OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor
   }
   const double c1 = 1.0 - std::pow(ic_.beta1, double(t)), c2 = 1.0 - std::pow(ic_.beta2, double(t));
   for (size_t k = 0; k < g.size(); ++k) {
-    auto m = ic_.beta1 * s.m[k] + (1.0 - ic_.beta1) * g[k];                // m = β1 m + (1−β1) g
-    auto v = ic_.beta2 * s.v[k] + (1.0 - ic_.beta2) * g[k] * g[k];         // v = β2 v + (1−β2) g²
-    auto d = torch::sqrt(v / c2 + ic_.eps_root) + ic_.eps;                 // √(v̂ + ε_root) + ε
+    auto m = ic_.beta1 * s.m[k] + (1.0 - ic_.beta1) * g[k];         // m = β1 m + (1−β1) g
+    auto v = ic_.beta2 * s.v[k] + (1.0 - ic_.beta2) * g[k] * g[k];  // v = β2 v + (1−β2) g²
+    auto d = torch::sqrt(v / c2 + ic_.eps_root) + ic_.eps;          // √(v̂ + ε_root) + ε
     n.params.push_back(s.params[k] - lr * ((m / c1) / d + ic_.weight_decay * s.params[k]));
     n.m.push_back(m);
     n.v.push_back(v);

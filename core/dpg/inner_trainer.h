@@ -63,15 +63,15 @@ class InnerTrainer {
   model::TensorMap to_map(const std::vector<torch::Tensor>& params) const;
   OptState initial_state() const;
 
-  /// Per-token ℓ_ij = mask_ij·nll_ij / L for rows of tokens/mask, shape [rows, L − 1] (differentiable in φ);
-  /// column j is the loss of predicting token j + 1.
+  /// Per-token ℓ_ij = mask_ij·nll_ij / L for rows of tokens/mask, shape [rows, L − 1]
+  /// (differentiable in φ); column j is the loss of predicting token j + 1.
   torch::Tensor token_losses(const std::vector<torch::Tensor>& params, const torch::Tensor& tokens,
                              const torch::Tensor& mask) const;
   /// Per-example ℓ_i = Σ_j ℓ_ij for rows of tokens/mask (differentiable in φ).
-  torch::Tensor example_losses(const std::vector<torch::Tensor>& params, const torch::Tensor& tokens,
-                               const torch::Tensor& mask) const;
-  /// (1/B)·Σ w_i ℓ_i over examples [begin, end) (a micro-batch of one step). @p w holds end − begin weights,
-  /// or [end − begin, L − 1] per-token weights: (1/B)·Σ_ij w_ij ℓ_ij (equal at w = 1).
+  torch::Tensor example_losses(const std::vector<torch::Tensor>& params,
+                               const torch::Tensor& tokens, const torch::Tensor& mask) const;
+  /// (1/B)·Σ w_i ℓ_i over examples [begin, end) (a micro-batch of one step). @p w holds end − begin
+  /// weights, or [end − begin, L − 1] per-token weights: (1/B)·Σ_ij w_ij ℓ_ij (equal at w = 1).
   torch::Tensor loss(const std::vector<torch::Tensor>& params, const InnerData& data, int64_t begin,
                      int64_t end, const torch::Tensor& w) const;
   /// Micro-batch ranges [begin, end) of 1-based step t.
@@ -79,8 +79,9 @@ class InnerTrainer {
 
   /// g_t = ∇_φ ℒ_t(φ, w) without a graph. @p w is the full [n] weight vector (undefined = ones).
   /// Throws NonFiniteError when the loss is not finite.
-  std::vector<torch::Tensor> gradient(const std::vector<torch::Tensor>& params, const InnerData& data,
-                                      int64_t t, const torch::Tensor& w = {}) const;
+  std::vector<torch::Tensor> gradient(const std::vector<torch::Tensor>& params,
+                                      const InnerData& data, int64_t t,
+                                      const torch::Tensor& w = {}) const;
   /// s_t from s_{t−1} and g_t (1-based t for bias correction). Functional; differentiable when the
   /// inputs carry graphs.
   OptState update(const OptState& s, const std::vector<torch::Tensor>& g, int64_t t) const;

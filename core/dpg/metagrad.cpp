@@ -274,15 +274,15 @@ int64_t graph_bytes(const InnerTrainer& tr, int64_t seq_len, int64_t examples) {
 }  // namespace
 
 StepSizes step_sizes(const InnerTrainer& tr, int64_t L) {
-  return {state_bytes(tr), graph_bytes(tr, L, tr.B()),
-          graph_bytes(tr, L, tr.micro())};
+  return {state_bytes(tr), graph_bytes(tr, L, tr.B()), graph_bytes(tr, L, tr.micro())};
 }
 
 int64_t estimate_memory(const InnerTrainer& tr, int64_t L, Schedule s) {
   return estimate_memory(tr.config().T, step_sizes(tr, L), s);
 }
 
-std::pair<Schedule, std::string> choose_schedule(const InnerTrainer& tr, int64_t L, int64_t budget) {
+std::pair<Schedule, std::string> choose_schedule(const InnerTrainer& tr, int64_t L,
+                                                 int64_t budget) {
   return choose_schedule(tr.config().T, step_sizes(tr, L), budget);
 }
 

@@ -26,9 +26,10 @@ struct MetagradOptions {
   Schedule schedule = Schedule::Auto;
   /// Auto picks the fastest schedule under this; config::kNoMemoryLimit: the fastest of all.
   int64_t memory_budget_bytes = int64_t(6) << 30;
-  std::string spill_dir;       ///< when set, stored states of all/sqrt go to disk here
-  bool closed_form_vjp = true; ///< false: back-propagate through the update with autograd
-  bool per_token = false;      ///< also give τ_ij, one weight per predicted token (MetagradResult::tau_tokens)
+  std::string spill_dir;        ///< when set, stored states of all/sqrt go to disk here
+  bool closed_form_vjp = true;  ///< false: back-propagate through the update with autograd
+  bool per_token =
+      false;  ///< also give τ_ij, one weight per predicted token (MetagradResult::tau_tokens)
   std::function<bool()> cancelled;  ///< polled between steps; raises Cancelled
   std::function<void(int64_t done, int64_t total, const std::string& phase)> progress;
 };
@@ -41,16 +42,17 @@ struct MetagradTimings {
 };
 
 struct MetagradResult {
-  torch::Tensor tau;             ///< [n] float64, τ_i = ∂Φ/∂w_i at w = 1
-  /// [n, L − 1] float64 with MetagradOptions::per_token: τ_ij = ∂Φ/∂w_ij at w = 1, where w_ij weights the loss
-  /// of predicting token j + 1 of example i; Σ_j τ_ij = τ_i (the loss is linear in w). Undefined otherwise.
+  torch::Tensor tau;  ///< [n] float64, τ_i = ∂Φ/∂w_i at w = 1
+  /// [n, L − 1] float64 with MetagradOptions::per_token: τ_ij = ∂Φ/∂w_ij at w = 1, where w_ij
+  /// weights the loss of predicting token j + 1 of example i; Σ_j τ_ij = τ_i (the loss is linear in
+  /// w). Undefined otherwise.
   torch::Tensor tau_tokens;
-  double Phi = 0;                ///< Φ(φ_T)
-  double Phi_initial = 0;        ///< Φ(φ_0)
-  model::TensorMap params_T;     ///< φ_T, the trained target, detached
+  double Phi = 0;                     ///< Φ(φ_T)
+  double Phi_initial = 0;             ///< Φ(φ_0)
+  model::TensorMap params_T;          ///< φ_T, the trained target, detached
   Schedule schedule = Schedule::All;  ///< the schedule that ran
-  std::string schedule_reason;   ///< why (Auto's choice and its memory estimate)
-  int64_t peak_stored_bytes = 0; ///< most bytes of stored states held at once
+  std::string schedule_reason;        ///< why (Auto's choice and its memory estimate)
+  int64_t peak_stored_bytes = 0;      ///< most bytes of stored states held at once
   MetagradTimings timings;
 };
 

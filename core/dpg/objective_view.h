@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The plain values an objective shows (images, readable metric). Kept free of LibTorch so that
-/// records.h, the store and the GUI's Q_OBJECT headers do not pull <torch/torch.h> into moc and every
-/// translation unit that only moves these values around.
+/// @file The plain values an objective shows (images, readable metric). Kept free of LibTorch so
+/// that records.h, the store and the GUI's Q_OBJECT headers do not pull <torch/torch.h> into moc
+/// and every translation unit that only moves these values around.
 #include <cstddef>
 #include <cstdint>
 #include <vector>

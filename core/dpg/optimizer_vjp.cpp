@@ -25,12 +25,12 @@ std::vector<torch::Tensor> optimizer_vjp(const InnerConfig& ic, const OptState& 
     auto r = torch::sqrt(v / c2 + ic.eps_root);
     auto d = r + ic.eps;
     const auto& pbar = lam.params[k];
-    auto mbar = lam.m[k] - (lr / c1) * pbar / d;                            // m̄'_tot
+    auto mbar = lam.m[k] - (lr / c1) * pbar / d;                             // m̄'_tot
     auto vbar = lam.v[k] + (lr / (2.0 * c1 * c2)) * pbar * m / (r * d * d);  // v̄'_tot
-    gbar[k] = (1.0 - b1) * mbar + (2.0 * (1.0 - b2)) * g[k] * vbar;         // ḡ
-    lam.params[k] = (1.0 - lr * ic.weight_decay) * pbar;                    // φ̄
-    lam.m[k] = b1 * mbar;                                                   // m̄
-    lam.v[k] = b2 * vbar;                                                   // v̄
+    gbar[k] = (1.0 - b1) * mbar + (2.0 * (1.0 - b2)) * g[k] * vbar;          // ḡ
+    lam.params[k] = (1.0 - lr * ic.weight_decay) * pbar;                     // φ̄
+    lam.m[k] = b1 * mbar;                                                    // m̄
+    lam.v[k] = b2 * vbar;                                                    // v̄
   }
   return gbar;
 }

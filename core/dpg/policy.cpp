@@ -18,11 +18,13 @@
 namespace dpg::engine {
 
 RolloutBatch make_rollout_batch(const std::vector<std::vector<int64_t>>& prompts,
-                                const std::vector<std::vector<int64_t>>& responses, int64_t pad_id) {
+                                const std::vector<std::vector<int64_t>>& responses,
+                                int64_t pad_id) {
   const int64_t n = int64_t(prompts.size());
   int64_t lmax = 2, shortest = std::numeric_limits<int64_t>::max();
   for (int64_t i = 0; i < n; ++i) {
-    lmax = std::max<int64_t>(lmax, int64_t(prompts[size_t(i)].size() + responses[size_t(i)].size()));
+    lmax =
+        std::max<int64_t>(lmax, int64_t(prompts[size_t(i)].size() + responses[size_t(i)].size()));
     shortest = std::min<int64_t>(shortest, int64_t(prompts[size_t(i)].size()));
   }
   RolloutBatch b;
@@ -51,7 +53,8 @@ torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch&
                             const std::vector<std::string>& texts) {
   const int64_t n = b.response_mask.size(0), cols = tau_tokens.size(1);
   if (tau_tokens.size(0) != n || int64_t(token_bytes.size()) != n || int64_t(texts.size()) != n)
-    throw std::invalid_argument("token_rewards: tau_tokens, token_bytes and texts must have one row per rollout");
+    throw std::invalid_argument(
+        "token_rewards: tau_tokens, token_bytes and texts must have one row per rollout");
   auto out = torch::zeros(b.response_mask.sizes(), torch::kFloat64);
   auto oa = out.accessor<double, 2>();
   auto tau = tau_tokens.to(torch::kFloat64).contiguous();
@@ -62,11 +65,13 @@ torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch&
     int64_t written = 0;
     for (int64_t k : bytes) written += k;
     if (written != len)
-      throw std::invalid_argument("token credit: response " + std::to_string(i) + "'s " + std::to_string(nr) +
-                                  " tokens decode to " + std::to_string(written) + " bytes, its text has " +
+      throw std::invalid_argument("token credit: response " + std::to_string(i) + "'s " +
+                                  std::to_string(nr) + " tokens decode to " +
+                                  std::to_string(written) + " bytes, its text has " +
                                   std::to_string(len));
     if (nr == 0) continue;
-    const int64_t first = int64_t(prompts[size_t(i)].size()) - 1 - b.offset;  // column of response token 0
+    const int64_t first =
+        int64_t(prompts[size_t(i)].size()) - 1 - b.offset;  // column of response token 0
     int64_t j = 0;  // byte j of the text; τ column j predicts it
     for (int64_t k = 0; k < nr; ++k)
       for (int64_t e = j + bytes[size_t(k)]; j < e; ++j)
@@ -76,8 +81,8 @@ torch::Tensor token_rewards(const torch::Tensor& tau_tokens, const RolloutBatch&
   return out;
 }
 
-std::vector<std::vector<int64_t>> response_token_bytes(const model::Tokenizer& tok,
-                                                       const std::vector<std::vector<int64_t>>& responses) {
+std::vector<std::vector<int64_t>> response_token_bytes(
+    const model::Tokenizer& tok, const std::vector<std::vector<int64_t>>& responses) {
   std::vector<std::vector<int64_t>> out;
   out.reserve(responses.size());
   for (const auto& ids : responses) {
@@ -109,7 +114,8 @@ std::pair<torch::Tensor, torch::Tensor> token_logprobs(const model::ModelConfig&
   return {logp, entropy};
 }
 
-torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs, const RolloutBatch& b) {
+torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs,
+                             const RolloutBatch& b) {
   auto out = torch::zeros(b.response_mask.sizes(), torch::kFloat32);
   auto oa = out.accessor<float, 2>();
   auto ma = b.response_mask.accessor<float, 2>();
@@ -122,14 +128,16 @@ torch::Tensor align_logprobs(const std::vector<std::vector<float>>& logprobs, co
 }
 
 PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::TensorMap& theta,
-                               const torch::Tensor& tokens, int64_t offset, const torch::Tensor& mask,
-                               const torch::Tensor& logp_old, const torch::Tensor& logp_ref,
-                               const torch::Tensor& advantages, const PolicyTerms& terms, int64_t micro_rows) {
+                               const torch::Tensor& tokens, int64_t offset,
+                               const torch::Tensor& mask, const torch::Tensor& logp_old,
+                               const torch::Tensor& logp_ref, const torch::Tensor& advantages,
+                               const PolicyTerms& terms, int64_t micro_rows) {
   const int64_t n = tokens.size(0);
   const int64_t step = micro_rows > 0 ? std::min(micro_rows, n) : n;
   PolicyGradient out;
   out.tokens = mask.sum().item<double>();
-  const double total = std::max(1.0, out.tokens);  // the token-means' denominator over the mini-batch
+  const double total =
+      std::max(1.0, out.tokens);  // the token-means' denominator over the mini-batch
   for (const auto& [name, t] : theta) out.grads[name] = torch::zeros_like(t);
   for (int64_t b = 0; b < n; b += step) {
     const int64_t e = std::min(n, b + step);
@@ -143,13 +151,16 @@ PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::Tenso
       leaf_list.push_back(leaves[name]);
     }
     const bool entropy_grad = terms.entropy_coef > 0;
-    auto [logp, ent] = token_logprobs(cfg, leaves, tokens.narrow(0, b, e - b), true, offset, entropy_grad);
+    auto [logp, ent] =
+        token_logprobs(cfg, leaves, tokens.narrow(0, b, e - b), true, offset, entropy_grad);
     const auto adv = advantages.narrow(0, b, e - b);
     auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv, m, terms.clip);
     auto loss = pl.loss;
-    if (terms.kl_coef > 0) loss = loss + terms.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), m);
+    if (terms.kl_coef > 0)
+      loss = loss + terms.kl_coef * kl_to_reference(logp, logp_ref.narrow(0, b, e - b), m);
     if (entropy_grad) loss = loss - terms.entropy_coef * mean_entropy(ent, m);  // bonus β_H·H̄
-    // Each term above is a token-mean over this micro-batch; its share ntok/total makes it one over the whole.
+    // Each term above is a token-mean over this micro-batch; its share ntok/total makes it one over
+    // the whole.
     const double share = ntok / total;
     if (!std::isfinite(loss.item<double>())) throw NonFiniteError(0, "policy loss");
     auto grads = torch::autograd::grad({loss * share}, leaf_list, {}, false, false, true);
@@ -166,7 +177,8 @@ PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::Tenso
   return out;
 }
 
-double GeneratorAdamW::step(model::TensorMap& params, const model::TensorMap& grads, double grad_clip) {
+double GeneratorAdamW::step(model::TensorMap& params, const model::TensorMap& grads,
+                            double grad_clip) {
   torch::NoGradGuard ng;
   double sq = 0;
   for (const auto& [n, g] : grads) sq += g.pow(2).sum().item<double>();

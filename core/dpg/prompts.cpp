@@ -29,7 +29,8 @@ std::vector<std::string> load_prompts(const std::string& name) {
       auto j = nlohmann::json::parse(line);
       prompts.push_back(j.is_string() ? j.get<std::string>() : j.at("prompt").get<std::string>());
     } catch (const std::exception& e) {
-      throw std::runtime_error(path + ":" + std::to_string(lineno) + ": expected {\"prompt\": \"...\"}");
+      throw std::runtime_error(path + ":" + std::to_string(lineno) +
+                               ": expected {\"prompt\": \"...\"}");
     }
   }
   if (prompts.empty()) throw std::runtime_error(path + ": no prompts");

@@ -13,19 +13,19 @@ namespace dpg::engine {
 /// Scalars of one GRPO step (train) and, when validated at this step, the validation values.
 struct StepMetrics {
   int64_t step = 0;
-  double Phi = 0.0;           ///< Φ of the target trained on this step's rollouts
-  double metric = 0.0;        ///< the objective's readable metric on the same target
-  double val_Phi = 0.0;       ///< validation Φ (NaN when not validated at this step)
-  double val_metric = 0.0;    ///< validation readable metric (NaN when not validated)
-  double reward_mean = 0.0;   ///< mean τ over the rollouts
-  double reward_std = 0.0;    ///< std of τ over the rollouts
-  double policy_loss = 0.0;   ///< clipped surrogate loss (token-mean)
-  double clip_frac = 0.0;     ///< fraction of tokens whose ratio was clipped
-  double kl = 0.0;            ///< KL to the frozen starting generator (token-mean estimate)
-  double entropy = 0.0;       ///< mean token entropy of the samples
-  double fluency_nll = 0.0;   ///< NLL per token of the samples under the frozen starting generator
-  double gen_tok_per_s = 0.0; ///< generation throughput
-  double step_seconds = 0.0;  ///< wall time of the whole step
+  double Phi = 0.0;            ///< Φ of the target trained on this step's rollouts
+  double metric = 0.0;         ///< the objective's readable metric on the same target
+  double val_Phi = 0.0;        ///< validation Φ (NaN when not validated at this step)
+  double val_metric = 0.0;     ///< validation readable metric (NaN when not validated)
+  double reward_mean = 0.0;    ///< mean τ over the rollouts
+  double reward_std = 0.0;     ///< std of τ over the rollouts
+  double policy_loss = 0.0;    ///< clipped surrogate loss (token-mean)
+  double clip_frac = 0.0;      ///< fraction of tokens whose ratio was clipped
+  double kl = 0.0;             ///< KL to the frozen starting generator (token-mean estimate)
+  double entropy = 0.0;        ///< mean token entropy of the samples
+  double fluency_nll = 0.0;    ///< NLL per token of the samples under the frozen starting generator
+  double gen_tok_per_s = 0.0;  ///< generation throughput
+  double step_seconds = 0.0;   ///< wall time of the whole step
   double t_generate = 0.0, t_inner = 0.0, t_update = 0.0;  ///< where the step's time went
 };
 
@@ -36,8 +36,9 @@ struct Sample {
   std::string response;
   double tau = 0.0;
   double advantage = 0.0;
-  /// With token credit: τ_ij for each byte j of the response that the target read (its context may cut the
-  /// response short), in text order; Σ_j τ_ij plus the EOS column's credit is τ. Empty with sequence credit.
+  /// With token credit: τ_ij for each byte j of the response that the target read (its context may
+  /// cut the response short), in text order; Σ_j τ_ij plus the EOS column's credit is τ. Empty with
+  /// sequence credit.
   std::vector<float> byte_tau;
 };
 

@@ -3,8 +3,8 @@
 
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace dpg::engine {
 namespace {
@@ -20,7 +20,8 @@ int64_t nbytes(const StoredStep& e) {
 
 StateStore::StateStore(std::string spill_dir) : dir_(std::move(spill_dir)) {
   if (!dir_.empty()) {
-    dir_ += "/dpg-states-" + std::to_string(::getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(this));
+    dir_ += "/dpg-states-" + std::to_string(::getpid()) + "-" +
+            std::to_string(reinterpret_cast<uintptr_t>(this));
     std::filesystem::create_directories(dir_);
   }
 }
@@ -32,7 +33,9 @@ StateStore::~StateStore() {
   }
 }
 
-std::string StateStore::file_for(int64_t t) const { return dir_ + "/s" + std::to_string(t) + ".pt"; }
+std::string StateStore::file_for(int64_t t) const {
+  return dir_ + "/s" + std::to_string(t) + ".pt";
+}
 
 void StateStore::put(int64_t t, StoredStep entry) {
   const int64_t n = nbytes(entry);

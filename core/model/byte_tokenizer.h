@@ -5,7 +5,8 @@
 
 namespace dpg::model {
 
-/// Id 256 is "<|endoftext|>", which serves as BOS, EOS and padding. Decoding is exact for any bytes.
+/// Id 256 is "<|endoftext|>", which serves as BOS, EOS and padding. Decoding is exact for any
+/// bytes.
 class ByteTokenizer final : public Tokenizer {
  public:
   static constexpr int64_t kEndOfText = 256;

@@ -102,9 +102,9 @@ Decoder::Decoder(const ModelConfig& cfg, const TensorMap& p, int64_t batch, int6
                      {}, batch);
       L.out = Linear(param(p, l + "self_attn.o_proj.weight"), {}, batch);
       L.norm2_w = param(p, l + "post_attention_layernorm.weight");
-      L.up =
-          Linear(torch::cat({param(p, l + "mlp.gate_proj.weight"), param(p, l + "mlp.up_proj.weight")}),
-                 {}, batch);
+      L.up = Linear(
+          torch::cat({param(p, l + "mlp.gate_proj.weight"), param(p, l + "mlp.up_proj.weight")}),
+          {}, batch);
       L.down = Linear(param(p, l + "mlp.down_proj.weight"), {}, batch);
     }
     layers_.push_back(std::move(L));

@@ -13,7 +13,9 @@ class FormatError : public std::runtime_error {
   FormatError(const std::string& file, int64_t offset, const std::string& reason)
       : std::runtime_error(file + (offset >= 0 ? " (offset " + std::to_string(offset) + ")" : "") +
                            ": " + reason),
-        file_(file), offset_(offset), reason_(reason) {}
+        file_(file),
+        offset_(offset),
+        reason_(reason) {}
   const std::string& file() const { return file_; }
   int64_t offset() const { return offset_; }
   const std::string& reason() const { return reason_; }

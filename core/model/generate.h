@@ -23,10 +23,11 @@ struct GenerateOptions {
   /// and <|endoftext|> where the vocabulary has them.
   std::vector<int64_t> stop_ids;
   bool stop_at_eos = true;  ///< false: every row gets exactly max_new_tokens (benchmarks)
-  /// Stop tokens cannot be sampled before this many new tokens (their logits are masked); the recorded
-  /// log-probs stay those of the unmasked model. Keeps RL from collapsing onto empty responses.
+  /// Stop tokens cannot be sampled before this many new tokens (their logits are masked); the
+  /// recorded log-probs stay those of the unmasked model. Keeps RL from collapsing onto empty
+  /// responses.
   int64_t min_new_tokens = 0;
-  int64_t pad_id = -1;      ///< left padding; -1: the tokenizer's pad, else its EOS, else 0
+  int64_t pad_id = -1;  ///< left padding; -1: the tokenizer's pad, else its EOS, else 0
   const std::atomic<bool>* cancel = nullptr;  ///< checked between steps; stops early when set
 };
 

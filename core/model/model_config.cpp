@@ -7,7 +7,9 @@
 
 namespace dpg::model {
 
-std::string arch_name(Arch arch) { return arch == Arch::Gpt2 ? "gpt2" : "llama"; }
+std::string arch_name(Arch arch) {
+  return arch == Arch::Gpt2 ? "gpt2" : "llama";
+}
 
 void ModelConfig::validate() const {
   auto need = [](bool ok, const char* field, const std::string& why) {
@@ -27,19 +29,30 @@ void ModelConfig::validate() const {
 nlohmann::json ModelConfig::to_hf_json() const {
   nlohmann::json j;
   if (arch == Arch::Gpt2) {
-    j = {{"model_type", "gpt2"},       {"architectures", {"GPT2LMHeadModel"}},
-         {"vocab_size", vocab_size},   {"n_layer", n_layer},
-         {"n_head", n_head},           {"n_embd", d_model},
-         {"n_inner", d_ff},            {"n_positions", max_ctx},
-         {"layer_norm_epsilon", norm_eps}, {"activation_function", "gelu_new"},
+    j = {{"model_type", "gpt2"},
+         {"architectures", {"GPT2LMHeadModel"}},
+         {"vocab_size", vocab_size},
+         {"n_layer", n_layer},
+         {"n_head", n_head},
+         {"n_embd", d_model},
+         {"n_inner", d_ff},
+         {"n_positions", max_ctx},
+         {"layer_norm_epsilon", norm_eps},
+         {"activation_function", "gelu_new"},
          {"tie_word_embeddings", true}};
   } else {
-    j = {{"model_type", "llama"},        {"architectures", {"LlamaForCausalLM"}},
-         {"vocab_size", vocab_size},     {"num_hidden_layers", n_layer},
-         {"num_attention_heads", n_head}, {"num_key_value_heads", n_kv_head},
-         {"hidden_size", d_model},       {"intermediate_size", d_ff},
-         {"max_position_embeddings", max_ctx}, {"rms_norm_eps", norm_eps},
-         {"rope_theta", rope_theta},     {"tie_word_embeddings", tied_head},
+    j = {{"model_type", "llama"},
+         {"architectures", {"LlamaForCausalLM"}},
+         {"vocab_size", vocab_size},
+         {"num_hidden_layers", n_layer},
+         {"num_attention_heads", n_head},
+         {"num_key_value_heads", n_kv_head},
+         {"hidden_size", d_model},
+         {"intermediate_size", d_ff},
+         {"max_position_embeddings", max_ctx},
+         {"rms_norm_eps", norm_eps},
+         {"rope_theta", rope_theta},
+         {"tie_word_embeddings", tied_head},
          {"hidden_act", "silu"}};
   }
   if (bos_id >= 0) j["bos_token_id"] = bos_id;
@@ -62,7 +75,8 @@ ModelConfig ModelConfig::from_hf_json(const nlohmann::json& j) {
     c.n_layer = num({"n_layer", "num_hidden_layers"}, 0);
     c.n_head = num({"n_head", "num_attention_heads"}, 0);
     c.n_kv_head = c.n_head;
-    c.d_ff = j.contains("n_inner") && j["n_inner"].is_number() ? j["n_inner"].get<int64_t>() : 4 * c.d_model;
+    c.d_ff = j.contains("n_inner") && j["n_inner"].is_number() ? j["n_inner"].get<int64_t>()
+                                                               : 4 * c.d_model;
     c.max_ctx = num({"n_positions", "n_ctx"}, 1024);
     c.norm_eps = j.value("layer_norm_epsilon", 1e-5);
     c.tied_head = true;

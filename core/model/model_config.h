@@ -10,7 +10,8 @@ namespace dpg::model {
 
 enum class Arch { Gpt2, Llama };
 
-/// Everything forward() needs besides the weights. Field names follow HF config.json where one exists.
+/// Everything forward() needs besides the weights. Field names follow HF config.json where one
+/// exists.
 struct ModelConfig {
   Arch arch = Arch::Gpt2;
   int64_t vocab_size = 0;
@@ -18,8 +19,8 @@ struct ModelConfig {
   int64_t n_head = 0;
   int64_t n_kv_head = 0;  ///< grouped-query attention (Llama); equals n_head for GPT-2
   int64_t d_model = 0;
-  int64_t d_ff = 0;       ///< MLP hidden size
-  int64_t max_ctx = 0;    ///< learned positions (GPT-2) or the trained context (Llama)
+  int64_t d_ff = 0;     ///< MLP hidden size
+  int64_t max_ctx = 0;  ///< learned positions (GPT-2) or the trained context (Llama)
   double norm_eps = 1e-5;
   double rope_theta = 10000.0;
   bool tied_head = true;  ///< LM head shares the token embedding

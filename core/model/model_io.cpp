@@ -9,8 +9,8 @@
 #include "core/model/safetensors.h"
 #include "core/model/transformer.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 
@@ -20,11 +20,16 @@ namespace {
 
 std::string type_name(torch::ScalarType t) {
   switch (t) {
-    case torch::kFloat32: return "F32";
-    case torch::kFloat64: return "F64";
-    case torch::kFloat16: return "F16";
-    case torch::kBFloat16: return "BF16";
-    default: return c10::toString(t);
+    case torch::kFloat32:
+      return "F32";
+    case torch::kFloat64:
+      return "F64";
+    case torch::kFloat16:
+      return "F16";
+    case torch::kBFloat16:
+      return "BF16";
+    default:
+      return c10::toString(t);
   }
 }
 
@@ -35,7 +40,8 @@ TensorMap normalise_names(const ModelConfig& cfg, TensorMap in) {
     std::string n = name;
     if (cfg.arch == Arch::Gpt2) {
       if (n.starts_with("transformer.")) n = n.substr(12);
-      if (n.ends_with(".attn.bias") || n.ends_with(".attn.masked_bias") || n == "lm_head.weight") continue;
+      if (n.ends_with(".attn.bias") || n.ends_with(".attn.masked_bias") || n == "lm_head.weight")
+        continue;
     } else if (cfg.tied_head && n == "lm_head.weight") {
       continue;
     }
@@ -47,7 +53,8 @@ TensorMap normalise_names(const ModelConfig& cfg, TensorMap in) {
 LoadedModel load_safetensors_model(const fs::path& weights, const fs::path& dir) {
   const fs::path cfg_path = dir / "config.json";
   if (!fs::exists(cfg_path)) {
-    throw FormatError(weights.string(), -1, "no config.json beside it (expected " + cfg_path.string() + ")");
+    throw FormatError(weights.string(), -1,
+                      "no config.json beside it (expected " + cfg_path.string() + ")");
   }
   nlohmann::json j;
   try {
@@ -71,11 +78,13 @@ LoadedModel load_safetensors_model(const fs::path& weights, const fs::path& dir)
   } else if (fs::exists(dir / "tokenizer.json")) {
     m.tokenizer = BpeTokenizer::from_tokenizer_json((dir / "tokenizer.json").string());
   } else {
-    throw FormatError(cfg_path.string(), -1,
-                      "no tokenizer: set \"dpg_tokenizer\": \"byte\" or put tokenizer.json beside it");
+    throw FormatError(
+        cfg_path.string(), -1,
+        "no tokenizer: set \"dpg_tokenizer\": \"byte\" or put tokenizer.json beside it");
   }
   if (j.contains("dpg_metadata") && j["dpg_metadata"].is_object())
-    for (auto& [k, v] : j["dpg_metadata"].items()) m.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
+    for (auto& [k, v] : j["dpg_metadata"].items())
+      m.metadata[k] = v.is_string() ? v.get<std::string>() : v.dump();
   return m;
 }
 
@@ -92,13 +101,15 @@ LoadedModel load_model(const std::string& path, torch::ScalarType dtype) {
   } else if (p.extension() == ".safetensors") {
     m = load_safetensors_model(p, p.parent_path());
   } else {
-    throw FormatError(path, -1, "unknown model format (expected .gguf, .safetensors, or a directory)");
+    throw FormatError(path, -1,
+                      "unknown model format (expected .gguf, .safetensors, or a directory)");
   }
   m.source = path;
   check_params(m.config, m.params, path);
   if (m.tokenizer && m.tokenizer->vocab_size() > m.config.vocab_size) {
-    throw FormatError(path, -1, "tokenizer has " + std::to_string(m.tokenizer->vocab_size()) +
-                                    " tokens but the model only " + std::to_string(m.config.vocab_size));
+    throw FormatError(path, -1,
+                      "tokenizer has " + std::to_string(m.tokenizer->vocab_size()) +
+                          " tokens but the model only " + std::to_string(m.config.vocab_size));
   }
   for (auto& [n, t] : m.params) t = t.to(dtype).contiguous();
   return m;

@@ -18,7 +18,7 @@ struct LoadedModel {
   std::shared_ptr<const Tokenizer> tokenizer;
   std::string source;                               ///< the path it came from
   std::map<std::string, std::string> tensor_types;  ///< name -> stored type ("Q4_1", "F32", ...)
-  std::map<std::string, std::string> metadata;      ///< free-form (training command, data hash, ...)
+  std::map<std::string, std::string> metadata;  ///< free-form (training command, data hash, ...)
 };
 
 /// Loads weights as @p dtype. Throws FormatError / ConfigError naming the file and the reason.

@@ -4,8 +4,8 @@
 #include "core/model/errors.h"
 #include "core/model/file_util.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 
@@ -17,11 +17,10 @@ struct DtypeInfo {
   torch::ScalarType type;
   int64_t size;
 };
-constexpr DtypeInfo kDtypes[] = {{"F64", torch::kFloat64, 8}, {"F32", torch::kFloat32, 4},
-                                 {"F16", torch::kFloat16, 2}, {"BF16", torch::kBFloat16, 2},
-                                 {"I64", torch::kInt64, 8},   {"I32", torch::kInt32, 4},
-                                 {"I8", torch::kInt8, 1},     {"U8", torch::kUInt8, 1},
-                                 {"BOOL", torch::kBool, 1}};
+constexpr DtypeInfo kDtypes[] = {
+    {"F64", torch::kFloat64, 8},   {"F32", torch::kFloat32, 4}, {"F16", torch::kFloat16, 2},
+    {"BF16", torch::kBFloat16, 2}, {"I64", torch::kInt64, 8},   {"I32", torch::kInt32, 4},
+    {"I8", torch::kInt8, 1},       {"U8", torch::kUInt8, 1},    {"BOOL", torch::kBool, 1}};
 
 const DtypeInfo* by_name(const std::string& n) {
   for (const auto& d : kDtypes)
@@ -38,12 +37,14 @@ const DtypeInfo* by_type(torch::ScalarType t) {
 
 SafetensorsFile read_safetensors(const std::string& path) {
   const std::string bytes = read_file_bytes(path);
-  if (bytes.size() < 8) throw FormatError(path, 0, "file is shorter than the 8-byte safetensors header size");
+  if (bytes.size() < 8)
+    throw FormatError(path, 0, "file is shorter than the 8-byte safetensors header size");
   uint64_t hlen = 0;
   std::memcpy(&hlen, bytes.data(), 8);
   if (hlen > bytes.size() - 8) {
-    throw FormatError(path, 0, "header size " + std::to_string(hlen) + " exceeds the file size " +
-                                   std::to_string(bytes.size()) + " (truncated or not safetensors)");
+    throw FormatError(path, 0,
+                      "header size " + std::to_string(hlen) + " exceeds the file size " +
+                          std::to_string(bytes.size()) + " (truncated or not safetensors)");
   }
   nlohmann::json header;
   try {
@@ -64,7 +65,9 @@ SafetensorsFile read_safetensors(const std::string& path) {
     }
     try {
       const auto* dt = by_name(info.at("dtype").get<std::string>());
-      if (!dt) throw FormatError(path, 8, "tensor '" + name + "' has unsupported dtype " + info["dtype"].dump());
+      if (!dt)
+        throw FormatError(path, 8,
+                          "tensor '" + name + "' has unsupported dtype " + info["dtype"].dump());
       auto shape = info.at("shape").get<std::vector<int64_t>>();
       auto offs = info.at("data_offsets").get<std::vector<int64_t>>();
       int64_t numel = 1;
@@ -102,7 +105,8 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
     const auto* dt = by_type(t.scalar_type());
     if (!dt) throw FormatError(path, -1, "cannot write tensor '" + name + "': unsupported dtype");
     int64_t n = t.numel() * dt->size;
-    header[name] = {{"dtype", dt->name}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + n}}};
+    header[name] = {
+        {"dtype", dt->name}, {"shape", t.sizes().vec()}, {"data_offsets", {offset, offset + n}}};
     offset += n;
     blobs.push_back(t);
   }
@@ -113,7 +117,8 @@ void write_safetensors(const std::string& path, const TensorMap& tensors,
   std::memcpy(buf.data(), &hlen, 8);
   buf += h;
   buf.reserve(buf.size() + size_t(offset));
-  for (const auto& t : blobs) buf.append(static_cast<const char*>(t.data_ptr()), size_t(t.nbytes()));
+  for (const auto& t : blobs)
+    buf.append(static_cast<const char*>(t.data_ptr()), size_t(t.nbytes()));
   write_file_atomic(path, buf);
 }
 

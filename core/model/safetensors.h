@@ -9,11 +9,12 @@
 namespace dpg::model {
 
 struct SafetensorsFile {
-  TensorMap tensors;                           ///< as stored (F32, F64, F16 and BF16 are kept as such)
+  TensorMap tensors;  ///< as stored (F32, F64, F16 and BF16 are kept as such)
   std::map<std::string, std::string> metadata;  ///< the "__metadata__" entry
 };
 
-/// Reads every tensor. Throws FormatError (file, offset, reason) on any truncation or inconsistency.
+/// Reads every tensor. Throws FormatError (file, offset, reason) on any truncation or
+/// inconsistency.
 SafetensorsFile read_safetensors(const std::string& path);
 /// Writes atomically (temporary file, fsync, rename). Tensors are written contiguous, in map order.
 void write_safetensors(const std::string& path, const TensorMap& tensors,

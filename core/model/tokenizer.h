@@ -12,7 +12,8 @@ class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
   /// Text to ids. Special-token strings in @p text are matched only when @p parse_special is set.
-  virtual std::vector<int64_t> encode(const std::string& text, bool parse_special = false) const = 0;
+  virtual std::vector<int64_t> encode(const std::string& text,
+                                      bool parse_special = false) const = 0;
   /// Ids to text; exact inverse of encode for any text without special tokens.
   virtual std::string decode(const std::vector<int64_t>& ids, bool skip_special = false) const = 0;
   virtual int64_t vocab_size() const = 0;

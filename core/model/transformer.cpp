@@ -46,7 +46,8 @@ torch::Tensor attention_bias(int64_t past, int64_t Lq, const torch::Tensor& key_
   if (key_mask.defined()) {
     // A query always sees its own key: a padded query would otherwise have no key at all, its
     // softmax would be NaN, and the NaN would reach real rows through 0 * NaN in later layers.
-    allowed = (allowed & key_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1)) | (kj == qi).unsqueeze(0).unsqueeze(0);
+    allowed = (allowed & key_mask.to(torch::kBool).unsqueeze(1).unsqueeze(1)) |
+              (kj == qi).unsqueeze(0).unsqueeze(0);
   }
   auto zero = torch::zeros({}, o);
   auto neg = torch::full({}, -std::numeric_limits<double>::infinity(), o);
@@ -86,7 +87,8 @@ std::pair<torch::Tensor, torch::Tensor> rope_tables(const torch::Tensor& positio
   ang = torch::cat({ang, ang}, -1).unsqueeze(1);                // [B, 1, L, hd]
   return {ang.cos().to(o.dtype()), ang.sin().to(o.dtype())};
 }
-torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+torch::Tensor apply_rope(const torch::Tensor& x, const torch::Tensor& cos,
+                         const torch::Tensor& sin) {
   auto half = x.size(-1) / 2;
   auto rot = torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
   return x * cos + rot * sin;
@@ -102,7 +104,8 @@ torch::Tensor positions_for(const torch::Tensor& tokens, const ForwardOptions& o
 // The positions the LM head is applied to (ForwardOptions::logits_from).
 torch::Tensor head_rows(const torch::Tensor& x, const ForwardOptions& opt) {
   if (opt.logits_from <= 0) return x;
-  if (opt.logits_from >= x.size(1)) throw ConfigError("forward: logits_from must be below the sequence length");
+  if (opt.logits_from >= x.size(1))
+    throw ConfigError("forward: logits_from must be below the sequence length");
   return x.narrow(1, opt.logits_from, x.size(1) - opt.logits_from);
 }
 
@@ -116,14 +119,17 @@ torch::Tensor gpt2_forward(const ModelConfig& c, const TensorMap& p, const torch
   for (int64_t i = 0; i < c.n_layer; ++i) {
     const std::string h = "h." + std::to_string(i) + ".";
     auto a = layer_norm(x, param(p, h + "ln_1.weight"), param(p, h + "ln_1.bias"), c.norm_eps);
-    auto qkv = torch::addmm(param(p, h + "attn.c_attn.bias"), a.flatten(0, 1), param(p, h + "attn.c_attn.weight"))
+    auto qkv = torch::addmm(param(p, h + "attn.c_attn.bias"), a.flatten(0, 1),
+                            param(p, h + "attn.c_attn.weight"))
                    .view({a.size(0), a.size(1), -1})
                    .chunk(3, -1);
-    auto [k, v] = with_cache(opt.cache, size_t(i), split_heads(qkv[1], c.n_head), split_heads(qkv[2], c.n_head));
+    auto [k, v] = with_cache(opt.cache, size_t(i), split_heads(qkv[1], c.n_head),
+                             split_heads(qkv[2], c.n_head));
     auto y = merge_heads(attend(split_heads(qkv[0], c.n_head), k, v, bias));
     x = x + torch::matmul(y, param(p, h + "attn.c_proj.weight")) + param(p, h + "attn.c_proj.bias");
     auto m = layer_norm(x, param(p, h + "ln_2.weight"), param(p, h + "ln_2.bias"), c.norm_eps);
-    m = gelu_tanh(torch::matmul(m, param(p, h + "mlp.c_fc.weight")) + param(p, h + "mlp.c_fc.bias"));
+    m = gelu_tanh(torch::matmul(m, param(p, h + "mlp.c_fc.weight")) +
+                  param(p, h + "mlp.c_fc.bias"));
     x = x + torch::matmul(m, param(p, h + "mlp.c_proj.weight")) + param(p, h + "mlp.c_proj.bias");
   }
   x = layer_norm(head_rows(x, opt), param(p, "ln_f.weight"), param(p, "ln_f.bias"), c.norm_eps);
@@ -141,8 +147,10 @@ torch::Tensor llama_forward(const ModelConfig& c, const TensorMap& p, const torc
   for (int64_t i = 0; i < c.n_layer; ++i) {
     const std::string l = "model.layers." + std::to_string(i) + ".";
     auto a = rms_norm(x, param(p, l + "input_layernorm.weight"), c.norm_eps);
-    auto q = apply_rope(split_heads(F::linear(a, param(p, l + "self_attn.q_proj.weight")), c.n_head), cos, sin);
-    auto k = apply_rope(split_heads(F::linear(a, param(p, l + "self_attn.k_proj.weight")), c.n_kv_head), cos, sin);
+    auto q = apply_rope(
+        split_heads(F::linear(a, param(p, l + "self_attn.q_proj.weight")), c.n_head), cos, sin);
+    auto k = apply_rope(
+        split_heads(F::linear(a, param(p, l + "self_attn.k_proj.weight")), c.n_kv_head), cos, sin);
     auto v = split_heads(F::linear(a, param(p, l + "self_attn.v_proj.weight")), c.n_kv_head);
     std::tie(k, v) = with_cache(opt.cache, size_t(i), k, v);
     if (rep > 1) {
@@ -152,7 +160,8 @@ torch::Tensor llama_forward(const ModelConfig& c, const TensorMap& p, const torc
     auto y = merge_heads(attend(q, k, v, bias));
     x = x + F::linear(y, param(p, l + "self_attn.o_proj.weight"));
     auto m = rms_norm(x, param(p, l + "post_attention_layernorm.weight"), c.norm_eps);
-    m = torch::silu(F::linear(m, param(p, l + "mlp.gate_proj.weight"))) * F::linear(m, param(p, l + "mlp.up_proj.weight"));
+    m = torch::silu(F::linear(m, param(p, l + "mlp.gate_proj.weight"))) *
+        F::linear(m, param(p, l + "mlp.up_proj.weight"));
     x = x + F::linear(m, param(p, l + "mlp.down_proj.weight"));
   }
   x = rms_norm(head_rows(x, opt), param(p, "model.norm.weight"), c.norm_eps);
@@ -226,10 +235,12 @@ void check_params(const ModelConfig& cfg, const TensorMap& params, const std::st
   auto shapes = expected_shapes(cfg);
   for (const auto& [name, shape] : shapes) {
     auto it = params.find(name);
-    if (it == params.end()) throw FormatError(source, -1, "missing tensor '" + name + "' required by the config");
+    if (it == params.end())
+      throw FormatError(source, -1, "missing tensor '" + name + "' required by the config");
     if (it->second.sizes().vec() != shape) {
-      throw FormatError(source, -1, "tensor '" + name + "' has shape " + c10::str(it->second.sizes()) +
-                                        " but the config implies " + c10::str(at::IntArrayRef(shape)));
+      throw FormatError(source, -1,
+                        "tensor '" + name + "' has shape " + c10::str(it->second.sizes()) +
+                            " but the config implies " + c10::str(at::IntArrayRef(shape)));
     }
   }
   if (params.size() != shapes.size()) {
@@ -249,8 +260,8 @@ TensorMap init_params(const ModelConfig& cfg, uint64_t seed, torch::ScalarType d
   const double resid = 0.02 / std::sqrt(2.0 * double(cfg.n_layer));
   for (const auto& [name, shape] : expected_shapes(cfg)) {
     torch::Tensor t;
-    bool norm = name.find("ln_") != std::string::npos || name.find("layernorm") != std::string::npos ||
-                name == "model.norm.weight";
+    bool norm = name.find("ln_") != std::string::npos ||
+                name.find("layernorm") != std::string::npos || name == "model.norm.weight";
     if (norm) {
       t = name.ends_with(".bias") ? torch::zeros(shape, o) : torch::ones(shape, o);
     } else if (name.ends_with(".bias")) {

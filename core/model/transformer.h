@@ -2,16 +2,17 @@
 #pragma once
 /// @file Functional causal LMs: forward(config, params, tokens) -> logits, for GPT-2 and Llama.
 ///
-/// Every weight comes from a TensorMap keyed by HF names, so the same function serves plain training,
-/// create_graph training (double backward) and sampling. Attention is always "math" attention
-/// (matmul + softmax): fused SDPA kernels have no double backward.
+/// Every weight comes from a TensorMap keyed by HF names, so the same function serves plain
+/// training, create_graph training (double backward) and sampling. Attention is always "math"
+/// attention (matmul + softmax): fused SDPA kernels have no double backward.
 ///
 /// GPT-2 names: wte.weight, wpe.weight, h.{i}.ln_1.{weight,bias}, h.{i}.attn.c_attn.{weight,bias},
 ///   h.{i}.attn.c_proj.{weight,bias}, h.{i}.ln_2.*, h.{i}.mlp.c_fc.*, h.{i}.mlp.c_proj.*, ln_f.*
 ///   (HF Conv1D layout: weight is [in, out]). The head is tied to wte.
 /// Llama names: model.embed_tokens.weight, model.layers.{i}.input_layernorm.weight,
 ///   model.layers.{i}.self_attn.{q,k,v,o}_proj.weight ([out, in]), post_attention_layernorm.weight,
-///   model.layers.{i}.mlp.{gate,up,down}_proj.weight, model.norm.weight, lm_head.weight (untied only).
+///   model.layers.{i}.mlp.{gate,up,down}_proj.weight, model.norm.weight, lm_head.weight (untied
+///   only).
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 
@@ -52,6 +53,7 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> expected_shapes(const 
 /// Throws ConfigError when @p params does not match @p cfg (missing, extra or mis-shaped tensors).
 void check_params(const ModelConfig& cfg, const TensorMap& params, const std::string& source);
 /// Fresh weights (GPT-2 style init, std 0.02) for @p cfg, from @p seed.
-TensorMap init_params(const ModelConfig& cfg, uint64_t seed, torch::ScalarType dtype = torch::kFloat32);
+TensorMap init_params(const ModelConfig& cfg, uint64_t seed,
+                      torch::ScalarType dtype = torch::kFloat32);
 
 }  // namespace dpg::model

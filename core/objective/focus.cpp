@@ -14,12 +14,14 @@ std::vector<FocusPixel> focus_from_json(const nlohmann::json& focus, int rows, i
   std::vector<FocusPixel> out;
   for (const auto& t : focus) {
     const std::string at = t.dump();
-    if (!t.is_array() || t.size() != 3) throw std::invalid_argument("expected [row, col, weight], got " + at);
+    if (!t.is_array() || t.size() != 3)
+      throw std::invalid_argument("expected [row, col, weight], got " + at);
     for (const auto& v : t)
-      if (!v.is_number()) throw std::invalid_argument("expected [row, col, weight] numbers, got " + at);
+      if (!v.is_number())
+        throw std::invalid_argument("expected [row, col, weight] numbers, got " + at);
     const double row = t[0], col = t[1], weight = t[2];
-    if (row != std::floor(row) || col != std::floor(col) || row < 0 || col < 0 || row >= double(rows) ||
-        col >= double(cols))
+    if (row != std::floor(row) || col != std::floor(col) || row < 0 || col < 0 ||
+        row >= double(rows) || col >= double(cols))
       throw std::invalid_argument(at + " is not a pixel of the " + std::to_string(rows) + "x" +
                                   std::to_string(cols) + " image");
     if (!(std::isfinite(weight) && weight >= 0))
@@ -36,8 +38,8 @@ nlohmann::json focus_to_json(const std::vector<FocusPixel>& focus) {
 }
 
 std::vector<FocusPixel> with_focus(std::vector<FocusPixel> focus, int row, int col, double weight) {
-  const auto it =
-      std::find_if(focus.begin(), focus.end(), [&](const FocusPixel& f) { return f.row == row && f.col == col; });
+  const auto it = std::find_if(focus.begin(), focus.end(),
+                               [&](const FocusPixel& f) { return f.row == row && f.col == col; });
   if (weight < 0) {
     if (it != focus.end()) focus.erase(it);
   } else if (it != focus.end()) {
@@ -55,7 +57,8 @@ double focus_weight(const std::vector<FocusPixel>& focus, int row, int col) {
 }
 
 bool is_focused(const std::vector<FocusPixel>& focus, int row, int col) {
-  return std::any_of(focus.begin(), focus.end(), [&](const FocusPixel& f) { return f.row == row && f.col == col; });
+  return std::any_of(focus.begin(), focus.end(),
+                     [&](const FocusPixel& f) { return f.row == row && f.col == col; });
 }
 
 }  // namespace dpg::objective

@@ -14,8 +14,9 @@ namespace dpg::plugin {
 
 /// One sign image judged against its target. @since VerdictPlugin/1.0
 struct Verdict {
-  bool pass = false;   ///< the image does what the target asks (a QR code scans as the target's)
-  std::string text;    ///< short, for a caption: "scans as “DPG”", "no scan: 21 codewords wrong, 8 repairable"
+  bool pass = false;  ///< the image does what the target asks (a QR code scans as the target's)
+  std::string text;  ///< short, for a caption: "scans as “DPG”", "no scan: 21 codewords wrong, 8
+                     ///< repairable"
   std::string detail;  ///< the long form for a tooltip or a report line; may be empty
 };
 

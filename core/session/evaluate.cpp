@@ -15,8 +15,10 @@ namespace dpg::session {
 namespace fs = std::filesystem;
 namespace {
 
-/// The checkpoint file of @p step: the stored path, else the same name beside this database (a copied store).
-std::string checkpoint_file(const store::RunStore& st, const std::string& db, int64_t id, int64_t step) {
+/// The checkpoint file of @p step: the stored path, else the same name beside this database (a
+/// copied store).
+std::string checkpoint_file(const store::RunStore& st, const std::string& db, int64_t id,
+                            int64_t step) {
   std::string have;
   for (const auto& ck : st.checkpoints(id)) {
     have += (have.empty() ? "" : ", ") + std::to_string(ck.step);
@@ -24,10 +26,12 @@ std::string checkpoint_file(const store::RunStore& st, const std::string& db, in
     if (fs::exists(ck.path)) return ck.path;
     const auto here = fs::path(checkpoint_dir(db, id)) / fs::path(ck.path).filename();
     if (fs::exists(here)) return here.string();
-    throw std::invalid_argument("the checkpoint of step " + std::to_string(step) + " is missing: " + ck.path);
+    throw std::invalid_argument("the checkpoint of step " + std::to_string(step) +
+                                " is missing: " + ck.path);
   }
-  throw std::invalid_argument("run " + std::to_string(id) + " has no checkpoint of step " + std::to_string(step) +
-                              (have.empty() ? std::string(" (it has none)") : " (steps with one: " + have + ")"));
+  throw std::invalid_argument(
+      "run " + std::to_string(id) + " has no checkpoint of step " + std::to_string(step) +
+      (have.empty() ? std::string(" (it has none)") : " (steps with one: " + have + ")"));
 }
 
 }  // namespace
@@ -36,11 +40,16 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
                                const std::atomic<bool>* cancel) {
   auto st = store::RunStore::open(req.db_path, /*read_only=*/true);
   auto info = st.run(req.run_id);
-  if (!info) throw std::invalid_argument("no run " + std::to_string(req.run_id) + " in " + req.db_path);
+  if (!info)
+    throw std::invalid_argument("no run " + std::to_string(req.run_id) + " in " + req.db_path);
   EvalResult out;
-  if (req.step) out.step = *req.step;
-  else if (info->best_step) out.step = *info->best_step;
-  else throw std::invalid_argument("run " + std::to_string(req.run_id) + " has no best step yet; name a step");
+  if (req.step)
+    out.step = *req.step;
+  else if (info->best_step)
+    out.step = *info->best_step;
+  else
+    throw std::invalid_argument("run " + std::to_string(req.run_id) +
+                                " has no best step yet; name a step");
 
   out.config = config::RunConfig::from_json(nlohmann::json::parse(info->config_json));
   for (const auto& kv : req.sets) {
@@ -49,7 +58,8 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
       throw std::invalid_argument("re-validation takes validation.* fields only, not '" + kv + "'");
     out.config.apply_override(kv);
   }
-  if (out.config.validation.every == 0) out.config.validation.every = 1;  // a run that never validated still can be
+  if (out.config.validation.every == 0)
+    out.config.validation.every = 1;  // a run that never validated still can be
   out.config.validate();
   out.threads = use_run_threads(req.threads, out.config.threads);
   out.checkpoint = checkpoint_file(st, req.db_path, req.run_id, out.step);
@@ -79,7 +89,8 @@ engine::Image pixel_hit_rates(const engine::Validation& v) {
   rates.cols = y.cols;
   rates.data.assign(y.data.size(), 0.0f);
   for (const auto& s : v.signs)
-    for (size_t i = 0; i < y.data.size(); ++i) rates.data[i] += s.data[i] == y.data[i] ? 1.0f : 0.0f;
+    for (size_t i = 0; i < y.data.size(); ++i)
+      rates.data[i] += s.data[i] == y.data[i] ? 1.0f : 0.0f;
   for (auto& r : rates.data) r /= float(v.signs.size());
   return rates;
 }

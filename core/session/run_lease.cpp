@@ -39,7 +39,8 @@ RunLease RunLease::acquire(const std::string& db_path, int64_t run_id) {
   fs::create_directories(fs::path(p).parent_path(), ec);
   const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
-    throw std::runtime_error("cannot claim run " + std::to_string(run_id) + ": " + p + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot claim run " + std::to_string(run_id) + ": " + p + ": " +
+                             std::strerror(errno));
   // held() takes the lock for a moment to look; a few tries ride over such a look.
   for (int attempt = 0;; ++attempt) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) break;
@@ -51,13 +52,17 @@ RunLease RunLease::acquire(const std::string& db_path, int64_t run_id) {
     const std::string pid = holder_pid(fd);
     ::close(fd);
     if (err != EWOULDBLOCK)
-      throw std::runtime_error("cannot claim run " + std::to_string(run_id) + ": " + p + ": " + std::strerror(err));
+      throw std::runtime_error("cannot claim run " + std::to_string(run_id) + ": " + p + ": " +
+                               std::strerror(err));
     throw RunBusyError("run " + std::to_string(run_id) + " is being run by " +
-                       (pid.empty() ? std::string("another process") : "process " + pid) + "; stop it there first");
+                       (pid.empty() ? std::string("another process") : "process " + pid) +
+                       "; stop it there first");
   }
-  // The lock alone is the lease; the pid only names the holder in others' messages, so a failed write is let be.
+  // The lock alone is the lease; the pid only names the holder in others' messages, so a failed
+  // write is let be.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  const bool named = ::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) == ssize_t(pid.size());
+  const bool named =
+      ::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) == ssize_t(pid.size());
   static_cast<void>(named);
   return RunLease(fd);
 }
@@ -70,7 +75,9 @@ bool RunLease::held(const std::string& db_path, int64_t run_id) {
   return busy;
 }
 
-RunLease::RunLease(RunLease&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+RunLease::RunLease(RunLease&& o) noexcept : fd_(o.fd_) {
+  o.fd_ = -1;
+}
 
 RunLease& RunLease::operator=(RunLease&& o) noexcept {
   if (this != &o) {
@@ -81,7 +88,9 @@ RunLease& RunLease::operator=(RunLease&& o) noexcept {
   return *this;
 }
 
-RunLease::~RunLease() { release(); }
+RunLease::~RunLease() {
+  release();
+}
 
 void RunLease::release() {
   if (fd_ < 0) return;

@@ -6,8 +6,8 @@
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
-#include "core/resources/resources.h"
 #include "core/plugin/plugin_registry.h"
+#include "core/resources/resources.h"
 
 #include <torch/torch.h>
 
@@ -21,9 +21,12 @@ namespace fs = std::filesystem;
 std::string default_db_path() {
   if (const char* e = std::getenv("DPG_DB"); e && *e) return e;
   fs::path base;
-  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) base = x;
-  else if (const char* h = std::getenv("HOME"); h && *h) base = fs::path(h) / ".local/share";
-  else base = fs::temp_directory_path();
+  if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+    base = x;
+  else if (const char* h = std::getenv("HOME"); h && *h)
+    base = fs::path(h) / ".local/share";
+  else
+    base = fs::temp_directory_path();
   return (base / "dpg-workbench" / "runs.db").string();
 }
 
@@ -34,31 +37,37 @@ int use_run_threads(int64_t requested, int64_t configured, int64_t fallback) {
 }
 
 std::string checkpoint_dir(const std::string& db_path, int64_t run_id) {
-  // Named after the database file, like SQLite's -wal and -shm: two stores in one folder both have a run 1.
+  // Named after the database file, like SQLite's -wal and -shm: two stores in one folder both have
+  // a run 1.
   const fs::path db(db_path);
-  return (db.parent_path() / (db.filename().string() + "-checkpoints") / ("run-" + std::to_string(run_id)))
+  return (db.parent_path() / (db.filename().string() + "-checkpoints") /
+          ("run-" + std::to_string(run_id)))
       .string();
 }
 
 void delete_run(const std::string& db_path, int64_t run_id) {
   auto lease = RunLease::acquire(db_path, run_id);
-  for (const auto& file : store::RunStore::open(db_path).delete_run(run_id)) std::remove(file.c_str());
+  for (const auto& file : store::RunStore::open(db_path).delete_run(run_id))
+    std::remove(file.c_str());
   std::remove(RunLease::path(db_path, run_id).c_str());
   lease.release();
   std::error_code ec;
   fs::remove(checkpoint_dir(db_path, run_id), ec);  // only if now empty
 }
 
-engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins) {
+engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
+                                  const plugin::PluginRegistry& plugins) {
   cfg.validate();
   engine::RunInputs in;
   in.config = cfg;
-  in.generator = model::load_model(resources::resolve_model_path(cfg.generator.model), torch::kFloat32);
+  in.generator =
+      model::load_model(resources::resolve_model_path(cfg.generator.model), torch::kFloat32);
   in.target = model::load_model(resources::resolve_model_path(cfg.target.model),
                                 engine::torch_dtype(cfg.inner.dtype));
   auto make_objective = [&](const nlohmann::json& params) {
-    return plugins.create(cfg.objective.kind, params,
-                          plugin::TargetContext{in.target.tokenizer.get(), cfg.target.seq_len, &in.target.config});
+    return plugins.create(
+        cfg.objective.kind, params,
+        plugin::TargetContext{in.target.tokenizer.get(), cfg.target.seq_len, &in.target.config});
   };
   in.objective = make_objective(cfg.objective.params);
   for (size_t i = 0; i < cfg.objective.stages.size(); ++i) {
@@ -82,18 +91,22 @@ RunSession::RunSession(store::RunStore store, int64_t run_id, std::string db_pat
       lease_(std::move(lease)),
       run_(std::move(run)) {}
 
-std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg, const std::string& preset,
+std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg,
+                                               const std::string& preset,
                                                const std::string& db_path,
                                                const plugin::PluginRegistry& plugins) {
-  auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));  // fail before touching the store
+  auto run = std::make_unique<engine::DpgRun>(
+      make_run_inputs(cfg, plugins));  // fail before touching the store
   // A bare file name ("runs.db") has no folder to make: create_directories("") would throw.
   if (const auto dir = fs::path(db_path).parent_path(); !dir.empty()) fs::create_directories(dir);
   auto store = store::RunStore::open(db_path);
-  const std::string name = cfg.name.empty() ? (preset.empty() ? std::string("run") : preset) : cfg.name;
-  const int64_t id =
-      store.create_run(name, preset, cfg.to_json().dump(), {}, run->inputs().objective->metric_name());
+  const std::string name =
+      cfg.name.empty() ? (preset.empty() ? std::string("run") : preset) : cfg.name;
+  const int64_t id = store.create_run(name, preset, cfg.to_json().dump(), {},
+                                      run->inputs().objective->metric_name());
   auto lease = RunLease::acquire(db_path, id);
-  return std::unique_ptr<RunSession>(new RunSession(std::move(store), id, db_path, std::move(lease), std::move(run)));
+  return std::unique_ptr<RunSession>(
+      new RunSession(std::move(store), id, db_path, std::move(lease), std::move(run)));
 }
 
 std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string& db_path,
@@ -102,7 +115,8 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   auto store = store::RunStore::open(db_path);
   auto info = store.run(run_id);
   RunLease lease;
-  if (info) {  // claimed before anything is read for the resume: a holder may still be committing steps
+  if (info) {  // claimed before anything is read for the resume: a holder may still be committing
+               // steps
     lease = RunLease::acquire(db_path, run_id);
     info = store.run(run_id);
   }
@@ -119,15 +133,18 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   }
   const auto cfg = sets.empty() ? stored : config::continued_config(stored, sets, resume_step);
   if (info->status == store::RunStatus::Done && cfg.grpo.steps <= resume_step) {
-    throw std::invalid_argument("run " + std::to_string(run_id) + " has finished; nothing to resume (continue it " +
-                                "with --set grpo.steps=N, N > " + std::to_string(resume_step) + ")");
+    throw std::invalid_argument(
+        "run " + std::to_string(run_id) + " has finished; nothing to resume (continue it " +
+        "with --set grpo.steps=N, N > " + std::to_string(resume_step) + ")");
   }
-  auto run = std::make_unique<engine::DpgRun>(make_run_inputs(cfg, plugins));  // fail before changing the store
+  auto run = std::make_unique<engine::DpgRun>(
+      make_run_inputs(cfg, plugins));  // fail before changing the store
   if (resume_step > 0) run->load_checkpoint(resume_path);
   store.truncate_after(run_id, resume_step);
   if (!sets.empty()) store.set_config(run_id, cfg.to_json().dump());
   const std::string metric = run->inputs().objective->metric_name();
-  if (info->metric_name != metric) store.set_metric_name(run_id, metric);  // runs made before schema 3
+  if (info->metric_name != metric)
+    store.set_metric_name(run_id, metric);  // runs made before schema 3
   return std::unique_ptr<RunSession>(
       new RunSession(std::move(store), run_id, db_path, std::move(lease), std::move(run)));
 }
@@ -154,15 +171,16 @@ void RunSession::run_until(const std::atomic<bool>& stop,
         break;  // the abandoned step changed nothing
       }
       const int64_t s = rec.metrics.step;
-      const bool due = (cfg.checkpoint_every > 0 && s % cfg.checkpoint_every == 0) || rec.new_best ||
-                       run_->finished() || stop.load();
+      const bool due = (cfg.checkpoint_every > 0 && s % cfg.checkpoint_every == 0) ||
+                       rec.new_best || run_->finished() || stop.load();
       if (due) rec.checkpoint_path = write_checkpoint(s);  // durable before the commit
       store_.commit_step(run_id_, rec);
       if (on_step) on_step(rec);
     }
     // A stop between checkpoints leaves later steps committed without one: resume re-runs them
     // from the newest checkpoint (deterministically, see the header).
-    store_.set_status(run_id_, run_->finished() ? store::RunStatus::Done : store::RunStatus::Stopped);
+    store_.set_status(run_id_,
+                      run_->finished() ? store::RunStatus::Done : store::RunStatus::Stopped);
   } catch (const std::exception& e) {
     store_.set_status(run_id_, store::RunStatus::Failed, e.what());
     throw;

@@ -28,30 +28,33 @@ namespace dpg::session {
 std::string default_db_path();
 /// Where the checkpoints of run @p run_id live, beside the database: DB-checkpoints/run-ID.
 std::string checkpoint_dir(const std::string& db_path, int64_t run_id);
-/// Sets the calling thread's intra-op threads for a run's work: @p requested (e.g. --threads) if > 0, else the run
-/// config's @p configured `threads` if > 0 (a run's float sums, and so its steps and validations, depend on it),
-/// else @p fallback if > 0, else leaves the count. Returns the count now in force in this thread (OpenMP keeps one
-/// per thread, so only the thread that does the work can read it).
+/// Sets the calling thread's intra-op threads for a run's work: @p requested (e.g. --threads) if >
+/// 0, else the run config's @p configured `threads` if > 0 (a run's float sums, and so its steps
+/// and validations, depend on it), else @p fallback if > 0, else leaves the count. Returns the
+/// count now in force in this thread (OpenMP keeps one per thread, so only the thread that does the
+/// work can read it).
 int use_run_threads(int64_t requested, int64_t configured, int64_t fallback = 0);
 
-/// Deletes run @p run_id with its checkpoint files and folder. Holds the run's lease meanwhile, so a run live in
-/// another process is refused (RunBusyError) and left whole.
+/// Deletes run @p run_id with its checkpoint files and folder. Holds the run's lease meanwhile, so
+/// a run live in another process is refused (RunBusyError) and left whole.
 void delete_run(const std::string& db_path, int64_t run_id);
 
 /// Builds the engine's inputs: loads models, prompts and the objective (through the plugins).
-engine::RunInputs make_run_inputs(const config::RunConfig& cfg, const plugin::PluginRegistry& plugins);
+engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
+                                  const plugin::PluginRegistry& plugins);
 
 class RunSession {
  public:
-  /// A new run in the store (status "created"). Both this and resume() take the run's lease (run_lease.h) and hold
-  /// it while the session lives, so no other process can step, resume or delete the run meanwhile.
+  /// A new run in the store (status "created"). Both this and resume() take the run's lease
+  /// (run_lease.h) and hold it while the session lives, so no other process can step, resume or
+  /// delete the run meanwhile.
   static std::unique_ptr<RunSession> create(const config::RunConfig& cfg, const std::string& preset,
                                             const std::string& db_path,
                                             const plugin::PluginRegistry& plugins);
-  /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while another session
-  /// holds it). @p sets (`key=value`) continue it with changed settings where they leave the steps up to that
-  /// checkpoint as made (config/continuation.h), e.g. grpo.steps=2000 for a finished run or a new objective stage;
-  /// the store then holds the new config.
+  /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while
+  /// another session holds it). @p sets (`key=value`) continue it with changed settings where they
+  /// leave the steps up to that checkpoint as made (config/continuation.h), e.g. grpo.steps=2000
+  /// for a finished run or a new objective stage; the store then holds the new config.
   static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
                                             const plugin::PluginRegistry& plugins,
                                             const std::vector<std::string>& sets = {});

@@ -11,7 +11,8 @@ namespace dpg::store {
 namespace {
 bool valid_utf8(const std::string& text) {
   try {
-    (void)nlohmann::json(text).dump();  // the strict handler throws on a byte sequence that is not UTF-8
+    (void)nlohmann::json(text)
+        .dump();  // the strict handler throws on a byte sequence that is not UTF-8
     return true;
   } catch (const nlohmann::json::type_error&) {
     return false;
@@ -23,9 +24,11 @@ size_t write_samples_jsonl(const RunStore& store, int64_t run_id, std::ostream& 
   size_t lines = 0;
   for (const auto& m : store.steps(run_id))
     for (const auto& smp : store.samples(run_id, m.step)) {
-      nlohmann::json j = {{"step", m.step},           {"index", smp.index}, {"prompt", smp.prompt},
-                          {"response", smp.response}, {"tau", smp.tau},     {"advantage", smp.advantage}};
-      if (!smp.byte_tau.empty()) j["byte_tau"] = smp.byte_tau;  // token credit: τ_ij per response byte
+      nlohmann::json j = {{"step", m.step},       {"index", smp.index},
+                          {"prompt", smp.prompt}, {"response", smp.response},
+                          {"tau", smp.tau},       {"advantage", smp.advantage}};
+      if (!smp.byte_tau.empty())
+        j["byte_tau"] = smp.byte_tau;  // token credit: τ_ij per response byte
       if (!valid_utf8(smp.response)) {
         std::vector<int> bytes;
         for (unsigned char c : smp.response) bytes.push_back(c);

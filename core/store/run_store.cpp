@@ -107,9 +107,9 @@ void insert_step_row(sqlite3* db, const std::string& path, int64_t run_id,
   int c = 1;
   st.bind(c++, run_id);
   st.bind(c++, m.step);
-  for (double v : {m.Phi, m.metric, val_Phi, val_metric, m.reward_mean, m.reward_std,
-                   m.policy_loss, m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s,
-                   m.step_seconds, m.t_generate, m.t_inner, m.t_update})
+  for (double v : {m.Phi, m.metric, val_Phi, val_metric, m.reward_mean, m.reward_std, m.policy_loss,
+                   m.clip_frac, m.kl, m.entropy, m.fluency_nll, m.gen_tok_per_s, m.step_seconds,
+                   m.t_generate, m.t_inner, m.t_update})
     st.bind(c++, v);
   st.bind(c++, int64_t(record.new_best ? 1 : 0));
   try {
@@ -126,14 +126,17 @@ void insert_step_row(sqlite3* db, const std::string& path, int64_t run_id,
 void insert_samples(sqlite3* db, int64_t run_id, int64_t step,
                     const std::vector<engine::Sample>& samples) {
   if (samples.empty()) return;
-  Statement st(db,
-               "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage, byte_tau) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement st(
+      db,
+      "INSERT INTO samples (run_id, step, idx, prompt, response, tau, advantage, byte_tau) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   for (const auto& s : samples) {
     st.bind(1, run_id).bind(2, step).bind(3, s.index).bind(4, s.prompt).bind(5, s.response);
     st.bind(6, s.tau).bind(7, s.advantage);
-    if (s.byte_tau.empty()) st.bind_null(8);
-    else st.bind_blob(8, s.byte_tau.data(), s.byte_tau.size() * sizeof(float));
+    if (s.byte_tau.empty())
+      st.bind_null(8);
+    else
+      st.bind_blob(8, s.byte_tau.data(), s.byte_tau.size() * sizeof(float));
     st.run();
     st.reset();
   }
@@ -153,7 +156,8 @@ void insert_snapshots(sqlite3* db, int64_t run_id, int64_t step,
   }
 }
 
-/// Makes this step the run's best: its validation metric and Φ when validated, else its training ones.
+/// Makes this step the run's best: its validation metric and Φ when validated, else its training
+/// ones.
 void set_best_step(sqlite3* db, int64_t run_id, const engine::StepRecord& record) {
   const auto& m = record.metrics;
   Statement st(db, "UPDATE runs SET best_step = ?, best_metric = ?, best_phi = ? WHERE id = ?");
@@ -172,11 +176,14 @@ engine::StepMetrics read_step(const Statement& st) {
   return m;
 }
 
-/// The runs columns read_run() expects; a schema-2 file (read-only, so not migrated) has no metric_name yet.
+/// The runs columns read_run() expects; a schema-2 file (read-only, so not migrated) has no
+/// metric_name yet.
 std::string run_columns(int version) {
   return std::string(
-             "id, name, created_at, updated_at, status, status_message, preset, config_json, app_version, "
-             "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE s.run_id = "
+             "id, name, created_at, updated_at, status, status_message, preset, config_json, "
+             "app_version, "
+             "notes, best_step, best_metric, best_phi, (SELECT max(step) FROM steps s WHERE "
+             "s.run_id = "
              "r.id), ") +
          (version >= 3 ? "metric_name" : "''") +
          ", (SELECT max(step) FROM checkpoints c WHERE c.run_id = r.id)";
@@ -272,8 +279,8 @@ RunStore RunStore::open(const std::string& path, bool read_only) {
                      "; this version reads up to " + std::to_string(kSchemaVersion) + ")");
     if (version < kOldestReadOnlySchema)
       fail(path, "uses the older schema " + std::to_string(version) + " (this version reads " +
-                     std::to_string(kOldestReadOnlySchema) + " to " + std::to_string(kSchemaVersion) +
-                     "); open it read-write once to migrate it");
+                     std::to_string(kOldestReadOnlySchema) + " to " +
+                     std::to_string(kSchemaVersion) + "); open it read-write once to migrate it");
   } else {
     {
       Statement wal(db, "PRAGMA journal_mode = WAL");
@@ -474,8 +481,9 @@ std::vector<engine::Sample> RunStore::samples(int64_t run_id, int64_t step) cons
     out.push_back({st.int64(0), st.text(1), st.text(2), st.real(3), st.real(4), {}});
     const auto bytes = st.blob(5);
     if (bytes.size() % sizeof(float) != 0)
-      fail(path_, "sample " + std::to_string(st.int64(0)) + " of step " + std::to_string(step) + ": byte_tau has " +
-                      std::to_string(bytes.size()) + " bytes, not a whole number of floats");
+      fail(path_, "sample " + std::to_string(st.int64(0)) + " of step " + std::to_string(step) +
+                      ": byte_tau has " + std::to_string(bytes.size()) +
+                      " bytes, not a whole number of floats");
     out.back().byte_tau.resize(bytes.size() / sizeof(float));
     if (!bytes.empty()) std::memcpy(out.back().byte_tau.data(), bytes.data(), bytes.size());
   }
@@ -483,7 +491,9 @@ std::vector<engine::Sample> RunStore::samples(int64_t run_id, int64_t step) cons
 }
 
 std::vector<int64_t> RunStore::snapshot_steps(int64_t run_id, const std::string& kind) const {
-  Statement st(db_, "SELECT DISTINCT step FROM snapshots WHERE run_id = ? AND (?2 = '' OR kind = ?2) ORDER BY step");
+  Statement st(db_,
+               "SELECT DISTINCT step FROM snapshots WHERE run_id = ? AND (?2 = '' OR kind = ?2) "
+               "ORDER BY step");
   st.bind(1, run_id).bind(2, kind);
   std::vector<int64_t> out;
   while (st.step()) out.push_back(st.int64(0));

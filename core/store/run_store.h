@@ -46,15 +46,18 @@ struct RunInfo {
   std::string config_json;     ///< the full RunConfig as JSON
   std::string app_version;     ///< DPG Workbench version that created the run
   std::string notes;
-  std::string metric_name;  ///< the objective's readable metric, e.g. "pixel accuracy" ('' before schema 3)
+  std::string
+      metric_name;  ///< the objective's readable metric, e.g. "pixel accuracy" ('' before schema 3)
   std::optional<int64_t> best_step;  ///< the last step committed with StepRecord::new_best
   double best_metric = 0.0;          ///< its readable (validation) metric (NaN if none)
   double best_phi = 0.0;             ///< its (validation) Φ (NaN if none)
   std::optional<int64_t> last_step;  ///< highest committed step
-  /// Step of the newest checkpoint row: where a resume starts unless that file has since been damaged.
+  /// Step of the newest checkpoint row: where a resume starts unless that file has since been
+  /// damaged.
   std::optional<int64_t> last_checkpoint;
-  /// Not stored: marked running, yet no process holds the run (killed or crashed); it resumes like a stopped one.
-  /// Only session::mark_interrupted sets it, from the run's lease (core/session/run_lease.h).
+  /// Not stored: marked running, yet no process holds the run (killed or crashed); it resumes like
+  /// a stopped one. Only session::mark_interrupted sets it, from the run's lease
+  /// (core/session/run_lease.h).
   bool interrupted = false;
 };
 
@@ -101,7 +104,8 @@ class RunStore {
   void set_status(int64_t run_id, RunStatus status, const std::string& message = {});
   void rename(int64_t run_id, const std::string& name);
   void set_notes(int64_t run_id, const std::string& notes);
-  /// Replaces the stored RunConfig JSON (a run continued with changed settings, config/continuation.h).
+  /// Replaces the stored RunConfig JSON (a run continued with changed settings,
+  /// config/continuation.h).
   void set_config(int64_t run_id, const std::string& config_json);
   /// Deletes the run and, by cascade, its steps, samples, snapshots and checkpoint rows. Returns
   /// the checkpoint paths it recorded, so the caller may delete those files.

@@ -64,7 +64,8 @@ CREATE TABLE checkpoints (
 ) WITHOUT ROWID;
 )sql";
 
-// 2: run status, best step and timestamps; per-step validation, fluency, stage timings and best mark.
+// 2: run status, best step and timestamps; per-step validation, fluency, stage timings and best
+// mark.
 constexpr const char* kRunStatusAndValidation = R"sql(
 ALTER TABLE runs ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE runs ADD COLUMN status_message TEXT NOT NULL DEFAULT '';
@@ -81,8 +82,8 @@ ALTER TABLE steps ADD COLUMN t_update REAL;
 ALTER TABLE steps ADD COLUMN is_best INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-// 3: the objective's readable-metric name ("pixel accuracy"), so views can title its curve; '' for runs
-// made before it (resume fills it in).
+// 3: the objective's readable-metric name ("pixel accuracy"), so views can title its curve; '' for
+// runs made before it (resume fills it in).
 constexpr const char* kMetricName = R"sql(
 ALTER TABLE runs ADD COLUMN metric_name TEXT NOT NULL DEFAULT '';
 )sql";

@@ -2,11 +2,12 @@
 #pragma once
 /// @file Where the source tree and the build tree of a test run are, found at run time.
 ///
-/// The test sources carry no absolute paths (they used to get them as compile definitions), one of the reasons a
-/// fresh clone in another folder missed the ccache; with the others fixed too (docs/performance.md, "Clone-to-clone
-/// ccache hits") a second clone hits 61 of 62 compilations. CTest sets DPG_TEST_SOURCE_DIR and
-/// DPG_TEST_BUILD_DIR (tests/CMakeLists.txt); a test executable started by hand finds the build tree from its own
-/// location (<build>/bin) and the source tree from that build's CMakeCache.txt.
+/// The test sources carry no absolute paths (they used to get them as compile definitions), one of
+/// the reasons a fresh clone in another folder missed the ccache; with the others fixed too
+/// (docs/performance.md, "Clone-to-clone ccache hits") a second clone hits 61 of 62 compilations.
+/// CTest sets DPG_TEST_SOURCE_DIR and DPG_TEST_BUILD_DIR (tests/CMakeLists.txt); a test executable
+/// started by hand finds the build tree from its own location (<build>/bin) and the source tree
+/// from that build's CMakeCache.txt.
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -37,10 +38,16 @@ inline QString source_dir() {
 }
 
 /// <build>/bin: the dpg CLI and the app.
-inline QString bin_dir() { return build_dir() + QStringLiteral("/bin"); }
+inline QString bin_dir() {
+  return build_dir() + QStringLiteral("/bin");
+}
 /// tests/data in the source tree.
-inline QString data_dir() { return source_dir() + QStringLiteral("/tests/data"); }
+inline QString data_dir() {
+  return source_dir() + QStringLiteral("/tests/data");
+}
 /// The project's virtual environment's python (scripts/setup.sh makes it).
-inline QString venv_python() { return source_dir() + QStringLiteral("/.venv/bin/python"); }
+inline QString venv_python() {
+  return source_dir() + QStringLiteral("/.venv/bin/python");
+}
 
 }  // namespace dpg::test

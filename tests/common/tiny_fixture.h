@@ -29,7 +29,9 @@ inline engine::InnerData random_data(int64_t n, int64_t L, int64_t vocab, uint64
 inline engine::PhiFn bitmap_Phi(const model::ModelConfig& cfg, int64_t rows, int64_t cols,
                                 int64_t tok_off, uint64_t seed, double s = 20.0) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
-  auto y = (at::randint(0, 2, {rows, cols}, gen, torch::TensorOptions().dtype(torch::kLong)) * 2 - 1).to(torch::kFloat64);
+  auto y =
+      (at::randint(0, 2, {rows, cols}, gen, torch::TensorOptions().dtype(torch::kLong)) * 2 - 1)
+          .to(torch::kFloat64);
   return [cfg, rows, cols, tok_off, y, s](const model::TensorMap& pT, const model::TensorMap& p0) {
     auto head = model::lm_head_weight(cfg, pT), head0 = model::lm_head_weight(cfg, p0);
     auto P = head.narrow(0, tok_off, cols).narrow(1, 0, rows).t();

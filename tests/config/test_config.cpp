@@ -2,8 +2,8 @@
 // RunConfig: JSON round trips, --set overrides, validation messages that name the field, presets.
 #include "core/config/continuation.h"
 #include "core/config/presets.h"
-#include "core/config/schedule.h"
 #include "core/config/run_config.h"
+#include "core/config/schedule.h"
 #include "core/model/errors.h"
 #include "tests/common/errors.h"
 
@@ -170,17 +170,20 @@ class TestConfig : public QObject {
                            << "grpo.top_p: must be in (0, 1]";
     QTest::newRow("minibatch") << "grpo.minibatch_prompts=17"
                                << "grpo.minibatch_prompts: must be between 1 and prompts_per_step";
-    QTest::newRow("micro_batch") << "grpo.micro_batch=-2"
-                                 << "grpo.micro_batch: must be 0 (the whole mini-batch) or positive";
+    QTest::newRow("micro_batch")
+        << "grpo.micro_batch=-2"
+        << "grpo.micro_batch: must be 0 (the whole mini-batch) or positive";
     QTest::newRow("lr_drop_step") << "grpo.lr_drop_step=-1"
                                   << "grpo.lr_drop_step: must be 0 (no drop) or a step number";
     QTest::newRow("kl_drop_step") << "grpo.kl_drop_step=-3"
                                   << "grpo.kl_drop_step: must be 0 (no drop) or a step number";
-    QTest::newRow("kl_after_drop") << "grpo.kl_after_drop=-0.1" << "grpo.kl_after_drop: must be";
+    QTest::newRow("kl_after_drop") << "grpo.kl_after_drop=-0.1"
+                                   << "grpo.kl_after_drop: must be";
     QTest::newRow("lr_after_drop") << "grpo.lr_after_drop=0"
                                    << "grpo.lr_after_drop: must be a positive number";
-    QTest::newRow("stage step 1") << R"(objective.stages=[{"from_step": 1, "params": {}}])"
-                                  << "objective.stages[0].from_step: must be a step number of at least 2";
+    QTest::newRow("stage step 1")
+        << R"(objective.stages=[{"from_step": 1, "params": {}}])"
+        << "objective.stages[0].from_step: must be a step number of at least 2";
     QTest::newRow("stage order")
         << R"(objective.stages=[{"from_step": 9, "params": {}}, {"from_step": 9, "params": {}}])"
         << "objective.stages[1].from_step: must be after the previous stage's step 9";
@@ -294,9 +297,11 @@ class TestConfig : public QObject {
     QCOMPARE(c.objective.params_at(4),
              json::parse(R"({"source": "67", "sharpness": 20, "focus": [[0, 5, 3]]})"));
     QCOMPARE(c.objective.params_at(8), c.objective.params_at(4));
-    QCOMPARE(c.objective.params_at(9), json::parse(R"({"source": "67", "sharpness": 40})"));  // null removes
+    QCOMPARE(c.objective.params_at(9),
+             json::parse(R"({"source": "67", "sharpness": 40})"));  // null removes
     QCOMPARE(RunConfig::from_json(c.to_json()).objective.stages, c.objective.stages);
-    auto e = error_of([] { RunConfig::from_json(json::parse(R"({"objective": {"stages": {}}})")); });
+    auto e =
+        error_of([] { RunConfig::from_json(json::parse(R"({"objective": {"stages": {}}})")); });
     QVERIFY2(starts_with(e, "objective.stages: expected a JSON array"), e.c_str());
     c.apply_override("objective.kind=lmhead_norm");
     QCOMPARE(c.objective.stages, json::array());
@@ -309,47 +314,70 @@ class TestConfig : public QObject {
     stored.grpo.steps = 100;
     stored.objective.params["sharpness"] = 20;
     using dpg::config::continued_config;
-    const auto longer = continued_config(stored, {"grpo.steps=300", "name=longer", "validation.every=10"}, 100);
+    const auto longer =
+        continued_config(stored, {"grpo.steps=300", "name=longer", "validation.every=10"}, 100);
     QCOMPARE(longer.grpo.steps, int64_t(300));
     QCOMPARE(longer.name, std::string("longer"));
     const auto staged = continued_config(
-        stored, {"grpo.steps=300", R"(objective.stages=[{"from_step": 101, "params": {"focus": [[0, 5, 3]]}}])",
-                 "grpo.lr_drop_step=100", "grpo.lr_after_drop=1e-4"},
+        stored,
+        {"grpo.steps=300",
+         R"(objective.stages=[{"from_step": 101, "params": {"focus": [[0, 5, 3]]}}])",
+         "grpo.lr_drop_step=100", "grpo.lr_after_drop=1e-4"},
         100);
     QCOMPARE(staged.objective.params_at(101).at("focus").size(), size_t(1));
     QCOMPARE(staged.grpo.lr_at(101), 1e-4);
     // The KL may drop from the step after the steps made (the fourteenth session's half-KL tail),
     // not before.
-    const auto kl = continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=100", "grpo.kl_after_drop=0.005"},
-                                     100);
+    const auto kl = continued_config(
+        stored, {"grpo.steps=300", "grpo.kl_drop_step=100", "grpo.kl_after_drop=0.005"}, 100);
     QCOMPARE(kl.grpo.kl_at(100), 0.0);
     QCOMPARE(kl.grpo.kl_at(101), 0.005);
     // Nothing made yet (no checkpoint): anything valid may change.
     QCOMPARE(continued_config(stored, {"inner.T=16"}, 0).inner.T, int64_t(16));
 
-    auto e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.kl_coef=0.01"}, 100); });
-    QVERIFY2(starts_with(e, "grpo.kl_coef: cannot change when continuing a run: its steps 1-100 were made with 0"),
-             e.c_str());
-    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "threads=2"}, 100); });  // other float sums
+    auto e = error_of([&] {
+      continued_config(stored, {"grpo.steps=300", "grpo.kl_coef=0.01"}, 100);
+    });
+    QVERIFY2(
+        starts_with(
+            e,
+            "grpo.kl_coef: cannot change when continuing a run: its steps 1-100 were made with 0"),
+        e.c_str());
+    e = error_of([&] {
+      continued_config(stored, {"grpo.steps=300", "threads=2"}, 100);
+    });  // other float sums
     QVERIFY2(starts_with(e, "threads: cannot change"), e.c_str());
     e = error_of([&] { continued_config(stored, {"objective.params.sharpness=40"}, 100); });
     QVERIFY2(starts_with(e, "objective.params: cannot change"), e.c_str());
     e = error_of([&] { continued_config(stored, {"grpo.steps=100"}, 100); });
     QVERIFY2(starts_with(e, "grpo.steps: must be more than the 100 steps already made"), e.c_str());
-    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.lr_drop_step=50"}, 100); });
-    QVERIFY2(starts_with(e, "grpo.lr_drop_step: would change the generator learning rate of step 51"), e.c_str());
-    e = error_of([&] { continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=60", "grpo.kl_after_drop=1"}, 100); });
-    QVERIFY2(starts_with(e, "grpo.kl_drop_step: would change the KL coefficient of step 61"), e.c_str());
-    // A drop to the value already in force changes no step made.
-    continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=60", "grpo.kl_after_drop=0"}, 100);
     e = error_of([&] {
-      continued_config(stored,
-                       {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 5}}])"}, 100);
+      continued_config(stored, {"grpo.steps=300", "grpo.lr_drop_step=50"}, 100);
+    });
+    QVERIFY2(
+        starts_with(e, "grpo.lr_drop_step: would change the generator learning rate of step 51"),
+        e.c_str());
+    e = error_of([&] {
+      continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=60", "grpo.kl_after_drop=1"},
+                       100);
+    });
+    QVERIFY2(starts_with(e, "grpo.kl_drop_step: would change the KL coefficient of step 61"),
+             e.c_str());
+    // A drop to the value already in force changes no step made.
+    continued_config(stored, {"grpo.steps=300", "grpo.kl_drop_step=60", "grpo.kl_after_drop=0"},
+                     100);
+    e = error_of([&] {
+      continued_config(
+          stored,
+          {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 5}}])"},
+          100);
     });
     QVERIFY2(starts_with(e, "objective.stages: would change the objective of step 90"), e.c_str());
     // A stage that changes nothing before the steps made is fine, even if it begins earlier.
-    continued_config(stored, {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 20}}])"},
-                     100);
+    continued_config(
+        stored,
+        {"grpo.steps=300", R"(objective.stages=[{"from_step": 90, "params": {"sharpness": 20}}])"},
+        100);
     e = error_of([&] { continued_config(stored, {"grpo.steps=300", "inner.T=7"}, 100); });
     QVERIFY2(starts_with(e, "inner.T: must divide"), e.c_str());  // validated first
   }
@@ -359,7 +387,8 @@ class TestConfig : public QObject {
   void scheduleEventsInStepOrder() {
     RunConfig c;
     QVERIFY(dpg::config::schedule_events(c).empty());
-    c.apply_override(R"(objective.stages=[{"from_step": 50, "params": {"focus": [[0, 1, 2]], "sharpness": 9}},
+    c.apply_override(
+        R"(objective.stages=[{"from_step": 50, "params": {"focus": [[0, 1, 2]], "sharpness": 9}},
                                           {"from_step": 300, "params": {}}])");
     c.apply_override("grpo.lr_drop_step=99");
     c.apply_override("grpo.lr_after_drop=1e-4");

@@ -7,19 +7,21 @@
 #include "core/model/transformer.h"
 #include "tests/common/tiny_configs.h"
 
-#include <QtTest>
 #include <torch/torch.h>
+#include <QtTest>
 
 #include <cmath>
 
 using namespace dpg::engine;
 
 namespace grpo_test {
-/// A small generator for the policy tests: vocabulary 40, d 16, 2 layers, 4 heads (2 key/value heads for Llama).
+/// A small generator for the policy tests: vocabulary 40, d 16, 2 layers, 4 heads (2 key/value
+/// heads for Llama).
 dpg::model::ModelConfig policy_config(dpg::model::Arch arch) {
   const int64_t kv_heads = arch == dpg::model::Arch::Llama ? 2 : 4;
-  return dpg::test::tiny_config(arch, {.vocab = 40, .d_model = 16, .heads = 4, .kv_heads = kv_heads,
-                                       .d_ff = 32, .max_ctx = 32});
+  return dpg::test::tiny_config(
+      arch,
+      {.vocab = 40, .d_model = 16, .heads = 4, .kv_heads = kv_heads, .d_ff = 32, .max_ctx = 32});
 }
 }  // namespace grpo_test
 using grpo_test::policy_config;
@@ -31,7 +33,8 @@ class TestGrpo : public QObject {
     auto r = torch::tensor({1.0, 2.0, 3.0, 4.0, 10.0, 10.0, 10.0, 10.0}, torch::kFloat64);
     auto a = group_advantages(r, 4);
     const double sd = std::sqrt(5.0 / 3.0);  // unbiased std of 1, 2, 3, 4
-    const double expect[] = {-1.5 / (sd + 1e-6), -0.5 / (sd + 1e-6), 0.5 / (sd + 1e-6), 1.5 / (sd + 1e-6), 0, 0, 0, 0};
+    const double expect[] = {
+        -1.5 / (sd + 1e-6), -0.5 / (sd + 1e-6), 0.5 / (sd + 1e-6), 1.5 / (sd + 1e-6), 0, 0, 0, 0};
     for (int i = 0; i < 8; ++i) QVERIFY(std::abs(a[i].item<double>() - expect[i]) < 1e-12);
   }
   void groupOfOneHasZeroAdvantage() {
@@ -57,12 +60,16 @@ class TestGrpo : public QObject {
     //  ratio 1.1, Â=+2 → inside the clip range → 2.2
     // loss = −(1.2 − 0.8 + 2.2)/3, clip fraction 2/3.
     auto old = torch::zeros({2, 2}, torch::kFloat64);
-    auto lnew = torch::tensor({{std::log(1.5), std::log(1.1)}, {std::log(0.5), 5.0}}, torch::kFloat64).requires_grad_(true);
+    auto lnew =
+        torch::tensor({{std::log(1.5), std::log(1.1)}, {std::log(0.5), 5.0}}, torch::kFloat64)
+            .requires_grad_(true);
     auto adv = torch::tensor({1.0, -1.0}, torch::kFloat64);
     auto mask = torch::tensor({{1.0, 1.0}, {1.0, 0.0}}, torch::kFloat64);
     // Row 0 has Â=+1 for both tokens; make the second token's Â=+2 by a separate row instead:
-    auto lnew3 = torch::tensor({{std::log(1.5)}, {std::log(0.5)}, {std::log(1.1)}}, torch::kFloat64).requires_grad_(true);
-    auto pl = clipped_policy_loss(lnew3, torch::zeros({3, 1}, torch::kFloat64), torch::tensor({1.0, -1.0, 2.0}, torch::kFloat64),
+    auto lnew3 = torch::tensor({{std::log(1.5)}, {std::log(0.5)}, {std::log(1.1)}}, torch::kFloat64)
+                     .requires_grad_(true);
+    auto pl = clipped_policy_loss(lnew3, torch::zeros({3, 1}, torch::kFloat64),
+                                  torch::tensor({1.0, -1.0, 2.0}, torch::kFloat64),
                                   torch::ones({3, 1}, torch::kFloat64), 0.2);
     QVERIFY(std::abs(pl.loss.item<double>() - (-(1.2 - 0.8 + 2.2) / 3.0)) < 1e-12);
     QVERIFY(std::abs(pl.clip_frac - 2.0 / 3.0) < 1e-12);
@@ -101,7 +108,8 @@ class TestGrpo : public QObject {
     QVERIFY(torch::allclose(g, -a / 5.0, 0, 1e-12));
   }
   void tokenRewardsOnTheBatch() {
-    // Prompts of 2 and 3 tokens (offset 1); response 0 = "xy" + the stop token, response 1 = "z" cut by length.
+    // Prompts of 2 and 3 tokens (offset 1); response 0 = "xy" + the stop token, response 1 = "z"
+    // cut by length.
     const std::vector<std::vector<int64_t>> prompts = {{1, 2}, {1, 2, 3}};
     const std::vector<std::vector<int64_t>> responses = {{'x', 'y', 256}, {'z'}};
     const std::vector<std::string> texts = {"xy", "z"};
@@ -111,9 +119,11 @@ class TestGrpo : public QObject {
     auto tau = torch::tensor({{1.0, 2.0, 3.0, 4.0}, {5.0, 6.0, 7.0, 8.0}}, torch::kFloat64);
     const dpg::model::ByteTokenizer bytes;
     const auto token_bytes = response_token_bytes(bytes, responses);
-    QCOMPARE(token_bytes, (std::vector<std::vector<int64_t>>{{1, 1, 0}, {1}}));  // the stop token writes nothing
+    QCOMPARE(token_bytes,
+             (std::vector<std::vector<int64_t>>{{1, 1, 0}, {1}}));  // the stop token writes nothing
     auto r = token_rewards(tau, b, prompts, token_bytes, texts);
-    // Row 0: x←1, y←2, stop token←3 (EOS column); column 3 is padding. Row 1: z←5 + 6 (its EOS column).
+    // Row 0: x←1, y←2, stop token←3 (EOS column); column 3 is padding. Row 1: z←5 + 6 (its EOS
+    // column).
     auto want = torch::tensor({{1.0, 2.0, 3.0}, {0.0, 11.0, 0.0}}, torch::kFloat64);
     QVERIFY(torch::equal(r, want));
     QVERIFY(torch::equal((r != 0).to(torch::kFloat64) * b.response_mask.to(torch::kFloat64),
@@ -122,14 +132,16 @@ class TestGrpo : public QObject {
     try {
       token_rewards(tau, b, prompts, {{1, 1, 0}, {1, 1, 1}}, texts);  // "zzz" where the text is "z"
     } catch (const std::invalid_argument& e) {
-      threw = QString::fromUtf8(e.what()).contains(QStringLiteral("response 1's 3 tokens decode to 3 bytes, its text has 1"));
+      threw = QString::fromUtf8(e.what()).contains(
+          QStringLiteral("response 1's 3 tokens decode to 3 bytes, its text has 1"));
     }
     QVERIFY(threw);
   }
 
   /// A byte-level BPE generator: each token gets the τ of every byte it wrote.
   void tokenRewardsOfMultiByteTokens() {
-    struct Pieces final : dpg::model::Tokenizer {  // ids 0 "ab", 1 "c", 2 "def", 3 a special stop token
+    struct Pieces final
+        : dpg::model::Tokenizer {  // ids 0 "ab", 1 "c", 2 "def", 3 a special stop token
       std::vector<int64_t> encode(const std::string&, bool) const override { return {}; }
       std::string decode(const std::vector<int64_t>& ids, bool skip_special) const override {
         static const char* piece[] = {"ab", "c", "def", "<stop>"};
@@ -147,15 +159,18 @@ class TestGrpo : public QObject {
       std::string kind() const override { return "bpe"; }
     } tok;
     const std::vector<std::vector<int64_t>> prompts = {{9, 9}, {9, 9}};
-    const std::vector<std::vector<int64_t>> responses = {{0, 1, 2, 3}, {2, 0}};  // "abcdef" + stop, "defab"
+    const std::vector<std::vector<int64_t>> responses = {{0, 1, 2, 3},
+                                                         {2, 0}};  // "abcdef" + stop, "defab"
     const std::vector<std::string> texts = {"abcdef", "defab"};
     const auto token_bytes = response_token_bytes(tok, responses);
     QCOMPARE(token_bytes, (std::vector<std::vector<int64_t>>{{2, 1, 3, 0}, {3, 2}}));
     auto b = make_rollout_batch(prompts, responses, 3);
     // The target's context holds 5 bytes: "f" and both EOS columns are cut off.
-    auto tau = torch::tensor({{1.0, 2.0, 4.0, 8.0, 16.0}, {32.0, 64.0, 128.0, 256.0, 512.0}}, torch::kFloat64);
+    auto tau = torch::tensor({{1.0, 2.0, 4.0, 8.0, 16.0}, {32.0, 64.0, 128.0, 256.0, 512.0}},
+                             torch::kFloat64);
     auto r = token_rewards(tau, b, prompts, token_bytes, texts);
-    // Row 0: "ab" ← 1 + 2, "c" ← 4, "de(f)" ← 8 + 16, stop ← 0. Row 1: "def" ← 32 + 64 + 128, "ab" ← 256 + 512.
+    // Row 0: "ab" ← 1 + 2, "c" ← 4, "de(f)" ← 8 + 16, stop ← 0. Row 1: "def" ← 32 + 64 + 128, "ab"
+    // ← 256 + 512.
     auto want = torch::tensor({{3.0, 4.0, 24.0, 0.0}, {224.0, 768.0, 0.0, 0.0}}, torch::kFloat64);
     QVERIFY(torch::equal(r, want));
   }
@@ -168,13 +183,15 @@ class TestGrpo : public QObject {
     QCOMPARE(kl_to_reference(lp, lp, torch::ones({1, 1}, torch::kFloat64)).item<double>(), 0.0);
   }
 
-  /// The entropy bonus's H̄: masked token mean of per-position entropies, by hand; its gradient through
-  /// softmax logits points towards the uniform distribution (raising H).
+  /// The entropy bonus's H̄: masked token mean of per-position entropies, by hand; its gradient
+  /// through softmax logits points towards the uniform distribution (raising H).
   void meanEntropyByHand() {
     auto ent = torch::tensor({{1.0, 2.0, 4.0}, {0.5, 8.0, 3.0}}, torch::kFloat64);
     auto mask = torch::tensor({{1.0, 1.0, 0.0}, {1.0, 0.0, 1.0}}, torch::kFloat64);
-    QVERIFY(std::abs(mean_entropy(ent, mask).item<double>() - (1.0 + 2.0 + 0.5 + 3.0) / 4.0) < 1e-12);
-    QCOMPARE(mean_entropy(ent, torch::zeros_like(mask)).item<double>(), 0.0);  // empty mask: 0, not NaN
+    QVERIFY(std::abs(mean_entropy(ent, mask).item<double>() - (1.0 + 2.0 + 0.5 + 3.0) / 4.0) <
+            1e-12);
+    QCOMPARE(mean_entropy(ent, torch::zeros_like(mask)).item<double>(),
+             0.0);  // empty mask: 0, not NaN
     auto logits = torch::tensor({{{2.0, 0.0, -1.0}}}, torch::kFloat64).requires_grad_(true);
     const auto logp = torch::log_softmax(logits, -1);
     const auto h = -(logp.exp() * logp).sum(-1);
@@ -193,7 +210,8 @@ class TestGrpo : public QObject {
       const std::vector<std::vector<int64_t>> prompts{{1, 2, 3, 4, 5}, {6, 7, 8}, {9, 10, 11, 12}};
       const std::vector<std::vector<int64_t>> responses{{13, 14}, {15, 16, 17, 18}, {19}};
       auto b = make_rollout_batch(prompts, responses, 0);
-      QCOMPARE(b.offset, int64_t(2));  // shortest prompt 3 → its first response token is predicted at 2
+      QCOMPARE(b.offset,
+               int64_t(2));  // shortest prompt 3 → its first response token is predicted at 2
       auto [lp, ent] = token_logprobs(c, p, b.tokens, true, b.offset);
       auto [lp_all, ent_all] = token_logprobs(c, p, b.tokens, true, 0);
       QCOMPARE(lp.size(1), lp_all.size(1) - b.offset);
@@ -203,19 +221,23 @@ class TestGrpo : public QObject {
       QCOMPARE(b.response_mask.sum().item<double>(), 7.0);
       auto logp_old = align_logprobs({{-1.f, -2.f}, {-3.f, -4.f, -5.f, -6.f}, {-7.f}}, b);
       QCOMPARE((logp_old * b.response_mask).sum().item<double>(), -28.0);
-      QCOMPARE(logp_old[1][0].item<double>(), -3.0);  // prompt of 3: its first response token is predicted at 2
+      QCOMPARE(logp_old[1][0].item<double>(),
+               -3.0);  // prompt of 3: its first response token is predicted at 2
       QCOMPARE(logp_old[0][2].item<double>(), -1.0);  // prompt of 5: predicted at 4 = offset + 2
     }
   }
 
-  /// grpo.micro_batch: the update's gradient, loss, clip fraction and entropy are the same whether the rows go
-  /// through forward and backward all at once or a few at a time (micro-batches of unequal token counts, one of
-  /// them without any response token), with every loss term on: clipping, KL and the entropy bonus.
+  /// grpo.micro_batch: the update's gradient, loss, clip fraction and entropy are the same whether
+  /// the rows go through forward and backward all at once or a few at a time (micro-batches of
+  /// unequal token counts, one of them without any response token), with every loss term on:
+  /// clipping, KL and the entropy bonus.
   void microBatchedPolicyGradientEqualsWhole() {
     const auto c = policy_config(dpg::model::Arch::Llama);
     const auto theta = dpg::model::init_params(c, 5, torch::kFloat64);
-    const std::vector<std::vector<int64_t>> prompts{{1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10}, {11, 12, 13}, {14, 15, 16}};
-    const std::vector<std::vector<int64_t>> responses{{17, 18, 19}, {20}, {21, 22, 23, 24, 25}, {}, {26, 27}};
+    const std::vector<std::vector<int64_t>> prompts{
+        {1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10}, {11, 12, 13}, {14, 15, 16}};
+    const std::vector<std::vector<int64_t>> responses{
+        {17, 18, 19}, {20}, {21, 22, 23, 24, 25}, {}, {26, 27}};
     auto b = make_rollout_batch(prompts, responses, 0);
     const auto mask = b.response_mask.to(torch::kFloat64);
     torch::manual_seed(11);
@@ -229,35 +251,42 @@ class TestGrpo : public QObject {
     const auto logp_ref = logp_now + 0.5 * torch::randn(logp_now.sizes(), torch::kFloat64);
     const auto adv = torch::randn(logp_now.sizes(), torch::kFloat64) * mask;
     const PolicyTerms terms{0.2, 0.1, 0.01};
-    const auto whole = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, terms, 0);
+    const auto whole =
+        policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, terms, 0);
     QCOMPARE(whole.tokens, 11.0);
     QVERIFY(whole.clip_frac > 0.0 && whole.clip_frac < 1.0);
     double norm = 0;
     for (const auto& [name, g] : whole.grads) norm += g.pow(2).sum().item<double>();
     QVERIFY(norm > 1e-6);
     for (int64_t micro : {1, 2, 3}) {
-      const auto part = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, terms, micro);
+      const auto part = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv,
+                                        terms, micro);
       QCOMPARE(part.grads.size(), whole.grads.size());
       for (const auto& [name, g] : whole.grads)
-        QVERIFY2(torch::allclose(part.grads.at(name), g, 1e-10, 1e-14), qPrintable(QString::fromStdString(name)));
+        QVERIFY2(torch::allclose(part.grads.at(name), g, 1e-10, 1e-14),
+                 qPrintable(QString::fromStdString(name)));
       QVERIFY(std::abs(part.loss - whole.loss) < 1e-12);
       QVERIFY(std::abs(part.clip_frac - whole.clip_frac) < 1e-12);
       QVERIFY(std::abs(part.entropy_sum - whole.entropy_sum) < 1e-10);
       QCOMPARE(part.tokens, whole.tokens);
     }
-    // Without the weighting by each micro-batch's share of the tokens the gradients would differ: the check
-    // above can fail. Two micro-batches' plain token-means summed are not the mini-batch's.
+    // Without the weighting by each micro-batch's share of the tokens the gradients would differ:
+    // the check above can fail. Two micro-batches' plain token-means summed are not the
+    // mini-batch's.
     PolicyTerms plain = terms;
     plain.kl_coef = plain.entropy_coef = 0;
-    const auto a = policy_gradient(c, theta, b.tokens.narrow(0, 0, 2), b.offset, mask.narrow(0, 0, 2),
-                                   logp_old.narrow(0, 0, 2), logp_ref.narrow(0, 0, 2), adv.narrow(0, 0, 2), plain);
-    const auto z = policy_gradient(c, theta, b.tokens.narrow(0, 2, 3), b.offset, mask.narrow(0, 2, 3),
-                                   logp_old.narrow(0, 2, 3), logp_ref.narrow(0, 2, 3), adv.narrow(0, 2, 3), plain);
-    const auto w = policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, plain, 2);
+    const auto a = policy_gradient(c, theta, b.tokens.narrow(0, 0, 2), b.offset,
+                                   mask.narrow(0, 0, 2), logp_old.narrow(0, 0, 2),
+                                   logp_ref.narrow(0, 0, 2), adv.narrow(0, 0, 2), plain);
+    const auto z = policy_gradient(c, theta, b.tokens.narrow(0, 2, 3), b.offset,
+                                   mask.narrow(0, 2, 3), logp_old.narrow(0, 2, 3),
+                                   logp_ref.narrow(0, 2, 3), adv.narrow(0, 2, 3), plain);
+    const auto w =
+        policy_gradient(c, theta, b.tokens, b.offset, mask, logp_old, logp_ref, adv, plain, 2);
     const auto& key = whole.grads.begin()->first;
     QVERIFY(!torch::allclose(a.grads.at(key) + z.grads.at(key), w.grads.at(key), 1e-6, 1e-12));
-    QVERIFY(torch::allclose((a.grads.at(key) * a.tokens + z.grads.at(key) * z.tokens) / w.tokens, w.grads.at(key),
-                            1e-10, 1e-14));
+    QVERIFY(torch::allclose((a.grads.at(key) * a.tokens + z.grads.at(key) * z.tokens) / w.tokens,
+                            w.grads.at(key), 1e-10, 1e-14));
   }
 };
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The DPG loop through RunSession with the bundled tiny models:
-//  - a live run is leased to its session; once nobody holds it, a run marked running reads "interrupted";
-//  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted run; a finished
+//  - a live run is leased to its session; once nobody holds it, a run marked running reads
+//  "interrupted";
+//  - stop then resume continues at the next step, and the resumed curve equals an uninterrupted
+//  run; a finished
 //    run continues with more steps and a new stage;
 //  - the store holds every step with its samples and snapshots;
 //  - the naive baseline and non-cross-group batching run;
-//  - token credit, the entropy bonus, validation repeats, the generator lr drop and objective stages change what
+//  - token credit, the entropy bonus, validation repeats, the generator lr drop and objective
+//  stages change what
 //    they should.
 #include "core/config/presets.h"
 #include "core/model/errors.h"
@@ -14,10 +17,10 @@
 #include "core/session/run_lease.h"
 #include "core/session/run_session.h"
 
+#include <torch/torch.h>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <torch/torch.h>
 
 using namespace dpg;
 
@@ -51,16 +54,19 @@ std::vector<engine::StepMetrics> run_all(const config::RunConfig& cfg, const std
   if (stop_after > 0) {
     s.reset();
     stop.store(false);
-    store::RunStore::open(db).set_metric_name(id, "");  // as a run stored before schema 3 had the column
+    store::RunStore::open(db).set_metric_name(
+        id, "");  // as a run stored before schema 3 had the column
     auto r = session::RunSession::resume(id, db, plugins);
     if (r->run().next_step() > stop_after + 1) qFatal("resume skipped steps");
-    if (r->store().run(id)->metric_name != "pixel accuracy") qFatal("resume did not record the metric name");
+    if (r->store().run(id)->metric_name != "pixel accuracy")
+      qFatal("resume did not record the metric name");
     r->run_until(stop);
   }
   return store::RunStore::open(db, true).steps(id);
 }
 
-/// Whether run 1 of two stores sampled the same responses at @p step (both must hold that step's samples).
+/// Whether run 1 of two stores sampled the same responses at @p step (both must hold that step's
+/// samples).
 bool same_responses(const std::string& db_a, const std::string& db_b, int64_t step) {
   const auto a = store::RunStore::open(db_a, true).samples(1, step);
   const auto b = store::RunStore::open(db_b, true).samples(1, step);
@@ -80,7 +86,8 @@ class TestLoop : public QObject {
 
   // Two stores in one folder each have a run 1: their checkpoints must not share a folder.
   void checkpointFoldersAreNamedAfterTheStore() {
-    const auto a = session::checkpoint_dir("/data/a.db", 1), b = session::checkpoint_dir("/data/b.db", 1);
+    const auto a = session::checkpoint_dir("/data/a.db", 1),
+               b = session::checkpoint_dir("/data/b.db", 1);
     QCOMPARE(QString::fromStdString(a), QStringLiteral("/data/a.db-checkpoints/run-1"));
     QVERIFY(a != b);
     QVERIFY(session::checkpoint_dir("/data/a.db", 2) != a);
@@ -104,8 +111,8 @@ class TestLoop : public QObject {
     }
   }
 
-  // A session holds its run's lease: a resume elsewhere is refused and changes nothing; once the holder is gone, a
-  // run still marked running reads "interrupted" and resumes.
+  // A session holds its run's lease: a resume elsewhere is refused and changes nothing; once the
+  // holder is gone, a run still marked running reads "interrupted" and resumes.
   void liveRunIsLeasedInterruptedRunResumes() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -119,10 +126,12 @@ class TestLoop : public QObject {
       session::RunSession::resume(id, db, plugins);
       QFAIL("a resume of a run held elsewhere went ahead");
     } catch (const session::RunBusyError& e) {
-      QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("by process %1;").arg(QCoreApplication::applicationPid())),
+      QVERIFY2(QString::fromUtf8(e.what()).contains(
+                   QStringLiteral("by process %1;").arg(QCoreApplication::applicationPid())),
                e.what());
     }
-    QCOMPARE(store::RunStore::open(db, true).steps(id).size(), size_t(2));  // not truncated to the checkpoint
+    QCOMPARE(store::RunStore::open(db, true).steps(id).size(),
+             size_t(2));  // not truncated to the checkpoint
     QVERIFY_THROWS_EXCEPTION(session::RunBusyError, session::RunLease::acquire(db, id));
 
     // As after kill -9: the status says running, nobody holds the lease.
@@ -184,8 +193,8 @@ class TestLoop : public QObject {
     QVERIFY(dpg[0].reward_std > 0);
   }
 
-  // grpo.credit = token: step 1 samples and scores exactly as sequence credit (Σ_j τ_ij = τ_i), then the
-  // per-token advantages send the generator elsewhere.
+  // grpo.credit = token: step 1 samples and scores exactly as sequence credit (Σ_j τ_ij = τ_i),
+  // then the per-token advantages send the generator elsewhere.
   void tokenCredit() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -206,9 +215,10 @@ class TestLoop : public QObject {
       abs_tau = std::max(abs_tau, std::abs(s1[i].tau));
     }
     QVERIFY(abs_tau > 0);
-    QVERIFY2(tau_diff <= 1e-6 * abs_tau, qPrintable(QStringLiteral("step-1 tau differs by %1").arg(tau_diff)));
-    // Token credit stores each response byte's τ_ij (min_new_tokens = max_new_tokens: every response is 24 bytes,
-    // all inside the target's context); sequence credit stores none.
+    QVERIFY2(tau_diff <= 1e-6 * abs_tau,
+             qPrintable(QStringLiteral("step-1 tau differs by %1").arg(tau_diff)));
+    // Token credit stores each response byte's τ_ij (min_new_tokens = max_new_tokens: every
+    // response is 24 bytes, all inside the target's context); sequence credit stores none.
     bool any_nonzero = false;
     for (size_t i = 0; i < t1.size(); ++i) {
       QCOMPARE(s1[i].byte_tau.size(), size_t(0));
@@ -219,8 +229,9 @@ class TestLoop : public QObject {
     QVERIFY(!same_responses(seq_db, tok_db, 2));
   }
 
-  // grpo.entropy_coef > 0 changes the generator's update (the bonus has a gradient), so step 2 samples
-  // differently; step 1, sampled before any update, is the same. Entropy rises against the plain run.
+  // grpo.entropy_coef > 0 changes the generator's update (the bonus has a gradient), so step 2
+  // samples differently; step 1, sampled before any update, is the same. Entropy rises against the
+  // plain run.
   void entropyBonusChangesTheUpdate() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -230,16 +241,19 @@ class TestLoop : public QObject {
     run_all(cfg, plain_db, plugins);
     cfg.grpo.entropy_coef = 1.0;
     run_all(cfg, bonus_db, plugins);
-    auto plain = store::RunStore::open(plain_db, true), bonus = store::RunStore::open(bonus_db, true);
+    auto plain = store::RunStore::open(plain_db, true),
+         bonus = store::RunStore::open(bonus_db, true);
     QVERIFY(same_responses(plain_db, bonus_db, 1));
     QVERIFY(!same_responses(plain_db, bonus_db, 2));
     const auto ps = plain.steps(1), bs = bonus.steps(1);
     QVERIFY2(bs.back().entropy > ps.back().entropy,
-             qPrintable(QStringLiteral("entropy %1 (bonus) vs %2").arg(bs.back().entropy).arg(ps.back().entropy)));
+             qPrintable(QStringLiteral("entropy %1 (bonus) vs %2")
+                            .arg(bs.back().entropy)
+                            .arg(ps.back().entropy)));
   }
 
-  // dpg eval --pixels counts the repeats whose whole sign image equals Y: here repeats 0 and 2, not repeat 1
-  // (one pixel off), and none for an objective without a sign image.
+  // dpg eval --pixels counts the repeats whose whole sign image equals Y: here repeats 0 and 2, not
+  // repeat 1 (one pixel off), and none for an objective without a sign image.
   void wholeImageRepeatsCountsExactMatches() {
     engine::Validation v;
     v.view.target = {2, 2, {1.f, -1.f, -1.f, 1.f}};
@@ -249,8 +263,9 @@ class TestLoop : public QObject {
     QCOMPARE(session::whole_image_repeats(v), int64_t(0));
   }
 
-  // grpo.lr_drop_step = 2 changes the update of step 3 on: steps 1-3 sample exactly what a constant-lr run
-  // samples (step 3's rollouts come from the generator after steps 1-2), step 4's rollouts differ.
+  // grpo.lr_drop_step = 2 changes the update of step 3 on: steps 1-3 sample exactly what a
+  // constant-lr run samples (step 3's rollouts come from the generator after steps 1-2), step 4's
+  // rollouts differ.
   void lrDropTakesEffectAfterItsStep() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -267,8 +282,9 @@ class TestLoop : public QObject {
     QVERIFY(!same_responses(plain_db, drop_db, 4));
   }
 
-  // A KL drop after step 2 leaves steps 1-3 as they were (step 3's loss is the first to use it, so θ differs from
-  // step 4 on), and a run continued with the drop from its step-2 checkpoint equals the run that had it from the start.
+  // A KL drop after step 2 leaves steps 1-3 as they were (step 3's loss is the first to use it, so
+  // θ differs from step 4 on), and a run continued with the drop from its step-2 checkpoint equals
+  // the run that had it from the start.
   void klDropTakesEffectAfterItsStep() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -285,7 +301,8 @@ class TestLoop : public QObject {
     QVERIFY(!same_responses(plain_db, drop_db, 4));
     QCOMPARE(whole[2].kl, plain[2].kl);  // the reported KL is a measurement, not the coefficient
 
-    // The same drop added when continuing the plain run from its step-2 checkpoint (checkpoint_every 2).
+    // The same drop added when continuing the plain run from its step-2 checkpoint
+    // (checkpoint_every 2).
     const auto cont_db = (dir.path() + QStringLiteral("/c.db")).toStdString();
     std::atomic<bool> stop{false};
     {
@@ -293,16 +310,17 @@ class TestLoop : public QObject {
       s->run_until(stop, [&](const engine::StepRecord& r) { stop.store(r.metrics.step == 2); });
     }
     stop.store(false);
-    auto r = session::RunSession::resume(1, cont_db, plugins, {"grpo.kl_drop_step=2", "grpo.kl_after_drop=0"});
+    auto r = session::RunSession::resume(1, cont_db, plugins,
+                                         {"grpo.kl_drop_step=2", "grpo.kl_after_drop=0"});
     r->run_until(stop);
     const auto continued = store::RunStore::open(cont_db, true).steps(1);
     QCOMPARE(continued.size(), whole.size());
     for (size_t i = 0; i < whole.size(); ++i) QCOMPARE(continued[i].Phi, whole[i].Phi);
   }
 
-  // An objective stage (here a focus from step 3) leaves steps 1-2 as they were, changes Φ from step 3 on (step 3
-  // samples the same texts, since θ after step 2 is the same), and a run stopped before the stage and resumed
-  // equals the uninterrupted staged run.
+  // An objective stage (here a focus from step 3) leaves steps 1-2 as they were, changes Φ from
+  // step 3 on (step 3 samples the same texts, since θ after step 2 is the same), and a run stopped
+  // before the stage and resumed equals the uninterrupted staged run.
   void objectiveStageTakesEffectAtItsStep() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -311,7 +329,8 @@ class TestLoop : public QObject {
     const auto staged_db = (dir.path() + QStringLiteral("/s.db")).toStdString();
     const auto resumed_db = (dir.path() + QStringLiteral("/r.db")).toStdString();
     const auto plain = run_all(cfg, plain_db, plugins);
-    cfg.objective.stages = nlohmann::json::parse(R"([{"from_step": 3, "params": {"focus": [[0, 5, 8], [2, 1, 8]]}}])");
+    cfg.objective.stages =
+        nlohmann::json::parse(R"([{"from_step": 3, "params": {"focus": [[0, 5, 8], [2, 1, 8]]}}])");
     const auto staged = run_all(cfg, staged_db, plugins);
     const auto resumed = run_all(cfg, resumed_db, plugins, /*stop_after=*/2);
     QCOMPARE(staged.size(), size_t(3));
@@ -324,9 +343,11 @@ class TestLoop : public QObject {
     QVERIFY(same_responses(plain_db, staged_db, 3));
     for (int i = 0; i < 3; ++i) QCOMPARE(resumed[i].Phi, staged[i].Phi);
     // A stage whose params the plugin rejects fails before the store is touched, naming the stage.
-    cfg.objective.stages = nlohmann::json::parse(R"([{"from_step": 2, "params": {"sharpness": -1}}])");
+    cfg.objective.stages =
+        nlohmann::json::parse(R"([{"from_step": 2, "params": {"sharpness": -1}}])");
     const auto bad_db = (dir.path() + QStringLiteral("/b.db")).toStdString();
-    QVERIFY_THROWS_EXCEPTION(model::ConfigError, session::RunSession::create(cfg, "67-tiny", bad_db, plugins));
+    QVERIFY_THROWS_EXCEPTION(model::ConfigError,
+                             session::RunSession::create(cfg, "67-tiny", bad_db, plugins));
     std::string why;
     try {
       session::make_run_inputs(cfg, plugins);
@@ -337,16 +358,16 @@ class TestLoop : public QObject {
     QVERIFY(!QFileInfo::exists(QString::fromStdString(bad_db)));
   }
 
-  // A stage that draws another image stores its Y where it begins, so the views and the comparison judge each step's
-  // sign image against the image in force at that step.
+  // A stage that draws another image stores its Y where it begins, so the views and the comparison
+  // judge each step's sign image against the image in force at that step.
   void imageStageStoresItsTarget() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
     auto cfg = short_config(2);
     cfg.validation.every = 0;
-    cfg.objective.stages =
-        nlohmann::json::array({{{"from_step", 2},
-                                {"params", {{"source", "bitmap"}, {"bits", nlohmann::json::array({"#.#", ".#."})}}}}});
+    cfg.objective.stages = nlohmann::json::array(
+        {{{"from_step", 2},
+          {"params", {{"source", "bitmap"}, {"bits", nlohmann::json::array({"#.#", ".#."})}}}}});
     const auto db = (dir.path() + QStringLiteral("/i.db")).toStdString();
     run_all(cfg, db, plugins);
     auto st = store::RunStore::open(db, true);
@@ -357,11 +378,13 @@ class TestLoop : public QObject {
     QCOMPARE(y.cols, int64_t(3));
     const std::vector<float> want{1, -1, 1, -1, 1, -1};
     for (int64_t i = 0; i < 6; ++i) QCOMPARE(y.at(i / 3, i % 3), want[size_t(i)]);
-    QCOMPARE(st.snapshot(1, 2, "sign")->rows, int64_t(2));  // the step's sign image is of the new patch
+    QCOMPARE(st.snapshot(1, 2, "sign")->rows,
+             int64_t(2));  // the step's sign image is of the new patch
   }
 
-  // A finished run continued with more steps and a new stage equals a run made with that config from the start,
-  // and its store then holds the new config; a change to a step already made is refused and changes nothing.
+  // A finished run continued with more steps and a new stage equals a run made with that config
+  // from the start, and its store then holds the new config; a change to a step already made is
+  // refused and changes nothing.
   void finishedRunContinuesWithAStage() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -370,13 +393,17 @@ class TestLoop : public QObject {
     const auto whole_db = (dir.path() + QStringLiteral("/whole.db")).toStdString();
     run_all(cfg, short_db, plugins);
     const std::string stage = R"([{"from_step": 4, "params": {"focus": [[0, 5, 8]]}}])";
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, session::RunSession::resume(1, short_db, plugins));  // finished
-    QVERIFY_THROWS_EXCEPTION(model::ConfigError,
-                             session::RunSession::resume(1, short_db, plugins, {"grpo.steps=5", "grpo.kl_coef=0.5"}));
-    QCOMPARE(store::RunStore::open(short_db, true).steps(1).size(), size_t(3));  // the refusal changed nothing
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             session::RunSession::resume(1, short_db, plugins));  // finished
+    QVERIFY_THROWS_EXCEPTION(
+        model::ConfigError,
+        session::RunSession::resume(1, short_db, plugins, {"grpo.steps=5", "grpo.kl_coef=0.5"}));
+    QCOMPARE(store::RunStore::open(short_db, true).steps(1).size(),
+             size_t(3));  // the refusal changed nothing
     {
       std::atomic<bool> stop{false};
-      auto s = session::RunSession::resume(1, short_db, plugins, {"grpo.steps=5", "objective.stages=" + stage});
+      auto s = session::RunSession::resume(1, short_db, plugins,
+                                           {"grpo.steps=5", "objective.stages=" + stage});
       QCOMPARE(s->run().next_step(), int64_t(4));
       s->run_until(stop);
     }
@@ -391,9 +418,10 @@ class TestLoop : public QObject {
     QVERIFY(st.run(1)->status == store::RunStatus::Done);
   }
 
-  // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single validation, so a
-  // 2-repeat run's step-1 metric is the mean of the 1-repeat metric and another pixel accuracy (a multiple of
-  // 1/42 in [0, 1]), and the images stay those of repeat 0. Training is untouched.
+  // validation.repeats = R averages R validations on fresh samples; repeat 0 is the single
+  // validation, so a 2-repeat run's step-1 metric is the mean of the 1-repeat metric and another
+  // pixel accuracy (a multiple of 1/42 in [0, 1]), and the images stay those of repeat 0. Training
+  // is untouched.
   void validationRepeatsAverage() {
     QTemporaryDir dir;
     plugin::PluginRegistry plugins;
@@ -408,10 +436,13 @@ class TestLoop : public QObject {
     QCOMPARE(one[0].Phi, two[0].Phi);
     const double other = 2 * two[0].val_metric - one[0].val_metric;  // repeat 1's pixel accuracy
     QVERIFY2(other >= -1e-9 && other <= 1 + 1e-9, qPrintable(QString::number(other)));
-    QVERIFY2(std::abs(other * 42 - std::round(other * 42)) < 1e-6, qPrintable(QString::number(other * 42)));
-    // With this seed the second sample set scores differently, so an ignored repeats field fails here.
-    QVERIFY2(std::abs(other - one[0].val_metric) > 0.5 / 42,
-             qPrintable(QStringLiteral("repeat 1 %1, repeat 0 %2").arg(other).arg(one[0].val_metric)));
+    QVERIFY2(std::abs(other * 42 - std::round(other * 42)) < 1e-6,
+             qPrintable(QString::number(other * 42)));
+    // With this seed the second sample set scores differently, so an ignored repeats field fails
+    // here.
+    QVERIFY2(
+        std::abs(other - one[0].val_metric) > 0.5 / 42,
+        qPrintable(QStringLiteral("repeat 1 %1, repeat 0 %2").arg(other).arg(one[0].val_metric)));
     const auto a = store::RunStore::open(one_db, true).snapshot(1, 1, "val_sign");
     const auto b = store::RunStore::open(two_db, true).snapshot(1, 1, "val_sign");
     QVERIFY(a.has_value() && b.has_value());

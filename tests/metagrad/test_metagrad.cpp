@@ -2,17 +2,17 @@
 // Exactness proofs of the metagradient engine (float64 tiny models):
 // finite differences, schedule / micro-batch / VJP invariance, the linear check, AdamW parity,
 // and typed errors on non-finite values.
+#include "core/dpg/dataset.h"
 #include "core/dpg/errors.h"
 #include "core/dpg/metagrad.h"
-#include "core/dpg/dataset.h"
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
 #include "core/model/model_io.h"
 #include "core/resources/resources.h"
 #include "tests/common/tiny_fixture.h"
 
-#include <QtTest>
 #include <torch/torch.h>
+#include <QtTest>
 
 #include <filesystem>
 
@@ -22,7 +22,8 @@ using engine::InnerOptimizer;
 using engine::InnerTrainer;
 using engine::Schedule;
 
-// A named namespace, not an anonymous one: the test class (external linkage) has lambdas that capture these types.
+// A named namespace, not an anonymous one: the test class (external linkage) has lambdas that
+// capture these types.
 namespace metagrad_test {
 
 InnerConfig inner(InnerOptimizer opt, int64_t T) {
@@ -97,7 +98,8 @@ class TestMetagrad : public QObject {
     QFETCH(bool, likelihood);
     const int64_t B = 3;
     auto s = make_setup(T, B, 100 + uint64_t(T), likelihood);
-    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T), B);
+    InnerTrainer tr(s.cfg, s.params0,
+                    inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T), B);
     auto r = engine::metagrad(tr, s.data, s.Phi);
     QVERIFY(r.tau.size(0) == T * B);
     auto gen = at::make_generator<at::CPUGeneratorImpl>(7);
@@ -119,15 +121,19 @@ class TestMetagrad : public QObject {
       const std::vector<double> hs = {1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6};
       std::vector<double> ds;
       for (double h : hs) ds.push_back(stencil(h));
-      auto spread = [&](size_t k) { return std::abs(ds[k] - ds[k - 1]) + std::abs(ds[k + 1] - ds[k]); };
+      auto spread = [&](size_t k) {
+        return std::abs(ds[k] - ds[k - 1]) + std::abs(ds[k + 1] - ds[k]);
+      };
       size_t best = 1;
       for (size_t k = 2; k + 1 < ds.size(); ++k)
         if (spread(k) < spread(best)) best = k;
       const double fd = ds[best];
       const double tau = r.tau[i].item<double>();
       const double rel = std::abs(fd - tau) / std::max(std::abs(tau), 1e-12);
-      if (rel > 1e-6) for (size_t k = 0; k < hs.size(); ++k) qWarning("  h %g fd %.15g", hs[k], ds[k]);
-      if (rel > 1e-6) qWarning("example %lld: tau %.15g fd %.15g rel %.3g", (long long)i, tau, fd, rel);
+      if (rel > 1e-6)
+        for (size_t k = 0; k < hs.size(); ++k) qWarning("  h %g fd %.15g", hs[k], ds[k]);
+      if (rel > 1e-6)
+        qWarning("example %lld: tau %.15g fd %.15g rel %.3g", (long long)i, tau, fd, rel);
       QVERIFY2(rel <= 1e-6, qPrintable(QStringLiteral("rel err %1 at example %2").arg(rel).arg(i)));
     }
   }
@@ -142,7 +148,8 @@ class TestMetagrad : public QObject {
     QFETCH(int, optimizer);
     const int64_t T = 7, B = 2;
     auto s = make_setup(T, B, 11, true);
-    InnerTrainer tr(s.cfg, s.params0, inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T), B);
+    InnerTrainer tr(s.cfg, s.params0,
+                    inner(optimizer == 0 ? InnerOptimizer::AdamW : InnerOptimizer::Sgd, T), B);
     engine::MetagradOptions o;
     o.schedule = Schedule::Unroll;
     auto ref = engine::metagrad(tr, s.data, s.Phi, o);
@@ -161,8 +168,9 @@ class TestMetagrad : public QObject {
     }
   }
 
-  // Per-token τ_ij: every schedule agrees with the unroll, the rows sum to τ_i, masked tokens get exactly 0,
-  // and sampled entries match a fourth-order finite difference of Φ in the token's weight.
+  // Per-token τ_ij: every schedule agrees with the unroll, the rows sum to τ_i, masked tokens get
+  // exactly 0, and sampled entries match a fourth-order finite difference of Φ in the token's
+  // weight.
   void perTokenTau() {
     const int64_t T = 3, B = 2;
     auto s = make_setup(T, B, 41, false);
@@ -190,11 +198,13 @@ class TestMetagrad : public QObject {
     }
     o.schedule = Schedule::All;
     o.closed_form_vjp = false;
-    QVERIFY(max_abs_diff(engine::metagrad(tr, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <= 1e-12);
+    QVERIFY(max_abs_diff(engine::metagrad(tr, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <=
+            1e-12);
     o.closed_form_vjp = true;
     ic.micro_batch = 1;
     InnerTrainer split(s.cfg, s.params0, ic, B);
-    QVERIFY(max_abs_diff(engine::metagrad(split, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <= 1e-10);
+    QVERIFY(max_abs_diff(engine::metagrad(split, s.data, s.Phi, o).tau_tokens, ref.tau_tokens) <=
+            1e-10);
     // Finite differences on three unmasked tokens.
     int checked = 0;
     for (int64_t i = 0; i < T * B && checked < 3; i += 2) {
@@ -210,7 +220,9 @@ class TestMetagrad : public QObject {
       const double tau = ref.tau_tokens[i][j].item<double>();
       QVERIFY(std::abs(tau) > 0);
       const double rel = std::abs(fd - tau) / std::abs(tau);
-      QVERIFY2(rel <= 1e-6, qPrintable(QStringLiteral("token (%1, %2): tau %3 fd %4").arg(i).arg(j).arg(tau).arg(fd)));
+      QVERIFY2(rel <= 1e-6,
+               qPrintable(
+                   QStringLiteral("token (%1, %2): tau %3 fd %4").arg(i).arg(j).arg(tau).arg(fd)));
       ++checked;
     }
     QCOMPARE(checked, 3);
@@ -246,7 +258,8 @@ class TestMetagrad : public QObject {
       for (auto sch : {Schedule::All, Schedule::AllGraphs, Schedule::Sqrt}) {
         o.schedule = sch;
         auto r = engine::metagrad(split, s.data, s.Phi, o);
-        QVERIFY2(max_abs_diff(r.tau, ref.tau) <= 1e-10, qPrintable(QStringLiteral("mb %1").arg(mb)));
+        QVERIFY2(max_abs_diff(r.tau, ref.tau) <= 1e-10,
+                 qPrintable(QStringLiteral("mb %1").arg(mb)));
         QVERIFY(std::abs(r.Phi - ref.Phi) <= 1e-12);
       }
     }
@@ -262,7 +275,8 @@ class TestMetagrad : public QObject {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(5);
     std::vector<double> dPhi, pred;
     for (int k = 0; k < 20; ++k) {
-      auto delta = at::normal(0.0, 1e-3, {T * B}, gen, torch::TensorOptions().dtype(torch::kFloat64));
+      auto delta =
+          at::normal(0.0, 1e-3, {T * B}, gen, torch::TensorOptions().dtype(torch::kFloat64));
       dPhi.push_back(Phi_at(tr, s, 1.0 + delta) - Phi1);
       pred.push_back((r.tau * delta).sum().item<double>());
     }
@@ -281,7 +295,8 @@ class TestMetagrad : public QObject {
     InnerTrainer tr(s.cfg, s.params0, ic, B);
     auto ours = tr.train(s.data);
     std::vector<torch::Tensor> params;
-    for (const auto& n : tr.names()) params.push_back(tr.params0().at(n).clone().requires_grad_(true));
+    for (const auto& n : tr.names())
+      params.push_back(tr.params0().at(n).clone().requires_grad_(true));
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(ic.lr)
                                         .betas({ic.beta1, ic.beta2})
                                         .eps(ic.eps)
@@ -315,7 +330,8 @@ class TestMetagrad : public QObject {
     QVERIFY(ref.tau.abs().max().item<double>() > 0);
   }
 
-  // On the tiny preset's target and texts, float32 τ ranks examples like float64 τ (Spearman ≥ 0.99).
+  // On the tiny preset's target and texts, float32 τ ranks examples like float64 τ (Spearman ≥
+  // 0.99).
   void float32MatchesFloat64() {
     const auto path = resources::resource_path("models/tiny-target");
     auto m64 = model::load_model(path, torch::kFloat64);
@@ -324,9 +340,9 @@ class TestMetagrad : public QObject {
     texts.resize(64);
     auto data = engine::make_inner_data(*m64.tokenizer, texts, 64);
     // The "67" bitmap of docs/method.md §5.1 at token offset 33, hidden dims 0–5.
-    const std::vector<std::vector<double>> y67 = {{1, 1, 1, 1, -1, -1, -1}, {-1, -1, -1, 1, 1, 1, -1},
-                                                  {-1, 1, 1, 1, 1, 1, -1},  {-1, -1, -1, 1, 1, 1, -1},
-                                                  {-1, 1, -1, 1, 1, 1, -1}, {-1, -1, -1, 1, 1, 1, 1}};
+    const std::vector<std::vector<double>> y67 = {
+        {1, 1, 1, 1, -1, -1, -1},  {-1, -1, -1, 1, 1, 1, -1}, {-1, 1, 1, 1, 1, 1, -1},
+        {-1, -1, -1, 1, 1, 1, -1}, {-1, 1, -1, 1, 1, 1, -1},  {-1, -1, -1, 1, 1, 1, 1}};
     auto y = torch::zeros({6, 7}, torch::kFloat64);
     for (int r = 0; r < 6; ++r)
       for (int c = 0; c < 7; ++c) y[r][c] = y67[size_t(r)][size_t(c)];

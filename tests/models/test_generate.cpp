@@ -144,8 +144,8 @@ void TestModels::generate_sampling_is_seeded() {
 }
 
 /// min_new_tokens masks the stop tokens for the first tokens only, and the recorded log-probs stay
-/// those of the unmasked model. With every token but the last made a stop token, a row must take that
-/// last token min_new_tokens times and then stop; without the option it stops at once.
+/// those of the unmasked model. With every token but the last made a stop token, a row must take
+/// that last token min_new_tokens times and then stop; without the option it stops at once.
 void TestModels::generate_min_new_tokens_masks_stops() {
   const auto tiny = load_model(fixture("tiny_gpt2"));
   const int64_t V = tiny.config.vocab_size;

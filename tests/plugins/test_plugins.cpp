@@ -6,12 +6,12 @@
 #include "core/model/byte_tokenizer.h"
 #include "core/model/transformer.h"
 #include "core/objective/bitmap.h"
+#include "core/plugin/plugin_registry.h"
 #include "plugins/objectives/lmhead_bitmap/lmhead_bitmap.h"
-#include "plugins/objectives/lmhead_norm/lmhead_norm.h"
 #include "plugins/objectives/lmhead_bitmap/qr_damage.h"
 #include "plugins/objectives/lmhead_bitmap/qr_scan.h"
+#include "plugins/objectives/lmhead_norm/lmhead_norm.h"
 #include "plugins/objectives/text_likelihood/text_likelihood.h"
-#include "core/plugin/plugin_registry.h"
 #include "tests/common/errors.h"
 #include "tests/common/test_paths.h"
 #include "tests/common/tiny_configs.h"
@@ -36,12 +36,15 @@ namespace model = dpg::model;
 namespace {
 
 /// The objective plugins of this build tree.
-QString plugin_dir() { return dpg::test::build_dir() + QStringLiteral("/plugins/objectives"); }
+QString plugin_dir() {
+  return dpg::test::build_dir() + QStringLiteral("/plugins/objectives");
+}
 
 /// A one-block GPT-2 config small enough for hand-made weights.
 model::ModelConfig tiny_config(int64_t vocab = 64, int64_t d_model = 24) {
-  return dpg::test::tiny_config(model::Arch::Gpt2, {.vocab = vocab, .d_model = d_model, .layers = 1,
-                                                    .d_ff = 2 * d_model, .max_ctx = 32});
+  return dpg::test::tiny_config(
+      model::Arch::Gpt2,
+      {.vocab = vocab, .d_model = d_model, .layers = 1, .d_ff = 2 * d_model, .max_ctx = 32});
 }
 
 }  // namespace
@@ -107,13 +110,13 @@ class TestPlugins : public QObject {
     qunsetenv("DPG_PLUGIN_DIR");
     QCOMPARE(dirs.at(0), std::string("/nonexistent/first"));
     QCOMPARE(dirs.at(1), std::string("/nonexistent/second"));
-    QVERIFY(std::find(dirs.begin(), dirs.end(),
-                      QDir::cleanPath(plugin_dir()).toStdString()) !=
+    QVERIFY(std::find(dirs.begin(), dirs.end(), QDir::cleanPath(plugin_dir()).toStdString()) !=
             dirs.end());
   }
 
   void badPluginsAreRefusedBeforeInstantiation() {
-    const PluginRegistry registry({(dpg::test::build_dir() + QStringLiteral("/test-plugins")).toStdString()});
+    const PluginRegistry registry(
+        {(dpg::test::build_dir() + QStringLiteral("/test-plugins")).toStdString()});
     QCOMPARE(registry.plugins().size(), size_t(2));
     QVERIFY(registry.kinds().empty());
     std::string api_error, iid_error;
@@ -156,10 +159,11 @@ class TestPlugins : public QObject {
   }
 
   void everyPluginCreatesADifferentiablePhi() {
-    // As Okular loads each of its generators: every plugin library of the build tree loads, says the
-    // id its objective.json declares, describes its parameters as JSON, and creates an objective with
-    // its defaults (or its objective.json "example", for one that needs a reference) on the tiny
-    // target, whose Φ is finite and has a finite gradient with respect to the trained parameters.
+    // As Okular loads each of its generators: every plugin library of the build tree loads, says
+    // the id its objective.json declares, describes its parameters as JSON, and creates an
+    // objective with its defaults (or its objective.json "example", for one that needs a reference)
+    // on the tiny target, whose Φ is finite and has a finite gradient with respect to the trained
+    // parameters.
     const PluginRegistry registry({plugin_dir().toStdString()});
     const model::ByteTokenizer tokenizer;
     auto cfg = tiny_config(257, 32);
@@ -250,15 +254,17 @@ class TestPlugins : public QObject {
     QTest::newRow("sharpness") << "lmhead_bitmap"
                                << R"({"sharpness": 0})"
                                << "lmhead_bitmap: sharpness: must be a positive number";
-    QTest::newRow("focus outside") << "lmhead_bitmap"
-                                   << R"({"focus": [[6, 0, 2]]})"
-                                   << "lmhead_bitmap: focus: [6,0,2] is not a pixel of the 6x7 image";
+    QTest::newRow("focus outside")
+        << "lmhead_bitmap"
+        << R"({"focus": [[6, 0, 2]]})"
+        << "lmhead_bitmap: focus: [6,0,2] is not a pixel of the 6x7 image";
     QTest::newRow("focus triple") << "lmhead_bitmap"
                                   << R"({"focus": [[1, 2]]})"
                                   << "lmhead_bitmap: focus: expected [row, col, weight], got [1,2]";
-    QTest::newRow("focus weight") << "lmhead_bitmap"
-                                  << R"({"focus": [[1, 2, -1]]})"
-                                  << "lmhead_bitmap: focus: [1,2,-1]: the weight must be a finite number >= 0";
+    QTest::newRow("focus weight")
+        << "lmhead_bitmap"
+        << R"({"focus": [[1, 2, -1]]})"
+        << "lmhead_bitmap: focus: [1,2,-1]: the weight must be a finite number >= 0";
     QTest::newRow("focus type") << "lmhead_bitmap"
                                 << R"({"focus": [[1, 2, "x"]]})"
                                 << "lmhead_bitmap: focus: expected an array of arrays of numbers";
@@ -301,9 +307,9 @@ class TestPlugins : public QObject {
     for (const auto& preset : dpg::config::list_presets()) {
       const auto cfg = dpg::config::load_preset(preset.name);
       try {
-        const auto objective = registry.create(
-            cfg.objective.kind, cfg.objective.params,
-            dpg::plugin::TargetContext{&tokenizer, cfg.target.seq_len, nullptr});
+        const auto objective =
+            registry.create(cfg.objective.kind, cfg.objective.params,
+                            dpg::plugin::TargetContext{&tokenizer, cfg.target.seq_len, nullptr});
         QCOMPARE(objective->kind(), cfg.objective.kind);
         if (preset.name.find("tiny") != std::string::npos) {  // the tiny target, docs/method.md §8
           auto target = tiny_config(257, 32);
@@ -363,7 +369,8 @@ class TestPlugins : public QObject {
     QCOMPARE(g.abs().gt(0).sum().item<int64_t>(), int64_t(42));
   }
 
-  /// A focus turns Φ into a weighted mean of the per-pixel softplus terms (hand-computed), and leaves the metric.
+  /// A focus turns Φ into a weighted mean of the per-pixel softplus terms (hand-computed), and
+  /// leaves the metric.
   void bitmapFocusWeightsPhi() {
     const auto cfg = tiny_config();
     auto plain = dpg::objective::LmHeadBitmapObjective::create({{"source", "67"}});
@@ -436,8 +443,8 @@ class TestPlugins : public QObject {
     const auto cfg = tiny_config(257, 16);
     const auto params = model::init_params(cfg, 7, torch::kFloat64);
     const model::ByteTokenizer tok;
-    const json prepared = dpg::objective::prepare_text_likelihood_params(
-        {{"text", "3f1c2a9e-7b4d"}}, tok, 10);
+    const json prepared =
+        dpg::objective::prepare_text_likelihood_params({{"text", "3f1c2a9e-7b4d"}}, tok, 10);
     QCOMPARE(prepared["seq_len"].get<int64_t>(), int64_t(10));
     const auto ids = prepared["ids"].get<std::vector<std::vector<int64_t>>>();
     QCOMPARE(ids.size(), size_t(1));
@@ -591,7 +598,9 @@ class TestPlugins : public QObject {
       QVERIFY(clean.has_value());
       QCOMPARE(clean->ec_level, level);
       QCOMPARE(clean->repairable, repairs);
-      QCOMPARE(clean->codewords_wrong + clean->finder_wrong + clean->format_wrong + clean->timing_wrong, 0);
+      QCOMPARE(
+          clean->codewords_wrong + clean->finder_wrong + clean->format_wrong + clean->timing_wrong,
+          0);
     }
     const Bitmap y = dpg::objective::make_qr("DPG", {'H', 1});
     Bitmap inverted = y;
@@ -602,13 +611,15 @@ class TestPlugins : public QObject {
     QCOMPARE(all->finder_wrong, 192);
     QCOMPARE(all->format_wrong, 30);
     QCOMPARE(all->timing_wrong, 10);
-    // Against zbar: level H repairs any 8 whole codewords drawn wrong, and not 9; if the codeword map were wrong, the
-    // inverted modules would fall into more real codewords and 8 would not scan.
+    // Against zbar: level H repairs any 8 whole codewords drawn wrong, and not 9; if the codeword
+    // map were wrong, the inverted modules would fall into more real codewords and 8 would not
+    // scan.
     const auto with_codewords_inverted = [&](int k) {
       Bitmap x = y;
       for (int r = 0; r < 21; ++r)
         for (int c = 0; c < 21; ++c)
-          if (const int cw = qr_codeword_of(r, c); cw >= 0 && cw % 3 == 0 && cw / 3 < k) x.set(r, c, !y.dark(r, c));
+          if (const int cw = qr_codeword_of(r, c); cw >= 0 && cw % 3 == 0 && cw / 3 < k)
+            x.set(r, c, !y.dark(r, c));
       return x;
     };
     const Bitmap eight = with_codewords_inverted(8), nine = with_codewords_inverted(9);
@@ -617,7 +628,8 @@ class TestPlugins : public QObject {
     QCOMPARE(qr_damage(y, nine)->codewords_wrong, 9);
     QVERIFY(dpg::objective::scan_qr(nine).empty());
     QCOMPARE(QString::fromStdString(describe(*qr_damage(y, eight))),
-             QStringLiteral("8 of 26 codewords wrong (level H repairs 8), 0 of 192 finder modules wrong"));
+             QStringLiteral(
+                 "8 of 26 codewords wrong (level H repairs 8), 0 of 192 finder modules wrong"));
     QVERIFY(!qr_damage(y, Bitmap(6, 7)).has_value());
     QVERIFY(!qr_damage(dpg::objective::sixty_seven(), y).has_value());
   }

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The SQLite run store: schema and migrations, exact round trips, a reader beside a writer,
-// clear errors for unusable files, cascading deletes, and which stored validation sign images scan as a QR code.
+// clear errors for unusable files, cascading deletes, and which stored validation sign images scan
+// as a QR code.
 #include "core/config/version.h"
 #include "core/objective/bitmap.h"
-#include "core/store/verdict_summary.h"
-#include "plugins/objectives/lmhead_bitmap/qr_verdict.h"
 #include "core/store/run_store.h"
 #include "core/store/sha256.h"
+#include "core/store/verdict_summary.h"
+#include "plugins/objectives/lmhead_bitmap/qr_verdict.h"
 #include "tests/common/errors.h"
 #include "tests/common/test_paths.h"
 
@@ -85,11 +86,12 @@ engine::StepRecord make_record(int64_t step, int n_samples = 3) {
   m.step_seconds = 0.7;
   m.t_generate = 0.27, m.t_inner = 0.17, m.t_update = 0.25;
   for (int i = 0; i < n_samples; ++i)
-    r.samples.push_back({i, "The quick " + std::to_string(i), "brown fox — «ünïcödé» \n\t\"'",
-                         1e-9 * (i + 1), -0.5 + i,
-                         // token credit's per-byte τ on every other sample, none (sequence credit) on the rest
-                         i % 2 == 0 ? std::vector<float>{1e-12f, -0.0f, 3.5f, -std::numeric_limits<float>::max()}
-                                    : std::vector<float>{}});
+    r.samples.push_back(
+        {i, "The quick " + std::to_string(i), "brown fox — «ünïcödé» \n\t\"'", 1e-9 * (i + 1),
+         -0.5 + i,
+         // token credit's per-byte τ on every other sample, none (sequence credit) on the rest
+         i % 2 == 0 ? std::vector<float>{1e-12f, -0.0f, 3.5f, -std::numeric_limits<float>::max()}
+                    : std::vector<float>{}});
   engine::Image img;
   img.rows = 2, img.cols = 3;
   img.data = {1.0f, -1.0f, 0.5f, std::numeric_limits<float>::min(), -0.0f, 3.1415927f};
@@ -146,11 +148,14 @@ class TestStore : public QObject {
 
   void migratesFromVersion1() {
     const auto path = file("v1.db");
-    exec_raw(path, read_text(fs::path(dpg::test::data_dir().toStdString()) / "store" / "schema_v1.sql"));
+    exec_raw(path,
+             read_text(fs::path(dpg::test::data_dir().toStdString()) / "store" / "schema_v1.sql"));
     QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(1));
     // A reader cannot migrate, and says so.
     const auto e = error_of([&] { RunStore::open(path, true); });
-    QVERIFY2(contains(e, "older schema 1") && contains(e, "reads 2 to") && contains(e, "read-write once"), e.c_str());
+    QVERIFY2(contains(e, "older schema 1") && contains(e, "reads 2 to") &&
+                 contains(e, "read-write once"),
+             e.c_str());
 
     RunStore store = RunStore::open(path);
     QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
@@ -178,10 +183,12 @@ class TestStore : public QObject {
 
   void readsSchema2AsIsAndMigratesIt() {
     const auto path = file("v2.db");
-    exec_raw(path, read_text(fs::path(dpg::test::data_dir().toStdString()) / "store" / "schema_v2.sql"));
+    exec_raw(path,
+             read_text(fs::path(dpg::test::data_dir().toStdString()) / "store" / "schema_v2.sql"));
     QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(2));
     {
-      // A reader cannot migrate, but reads schema 2 as it is: the metric name it lacks reads as empty.
+      // A reader cannot migrate, but reads schema 2 as it is: the metric name it lacks reads as
+      // empty.
       RunStore reader = RunStore::open(path, true);
       QCOMPARE(reader.schema_version(), 2);
       const auto r = reader.run(1);
@@ -195,7 +202,8 @@ class TestStore : public QObject {
       QCOMPARE(samples.size(), size_t(1));
       QVERIFY(samples[0].byte_tau.empty());
     }
-    QCOMPARE(query_int(path, "PRAGMA user_version"), int64_t(2));  // the reader left the file as it was
+    QCOMPARE(query_int(path, "PRAGMA user_version"),
+             int64_t(2));  // the reader left the file as it was
 
     RunStore store = RunStore::open(path);
     QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
@@ -486,12 +494,14 @@ class TestStore : public QObject {
     const auto path = file("qr.db");
     RunStore store = RunStore::open(path);
     const auto qr = dpg::objective::make_qr("DPG", {'H', 1});
-    auto flipped = qr;  // 6 data modules wrong: level H still reads it (docs/results.md (c): 15 flips mostly do)
+    auto flipped = qr;  // 6 data modules wrong: level H still reads it (docs/results.md (c): 15
+                        // flips mostly do)
     for (int k = 0; k < 6; ++k) flipped.set(12 + k, 20 - k, !qr.dark(12 + k, 20 - k));
     const dpg::objective::Bitmap blank(21, 21);
     const int64_t id = store.create_run("qr", "qr-tiny", "{}");
     // Step 1 carries the target; validations at 2 (scans), 3 (blank), 4 (a few modules off, scans).
-    const std::vector<std::pair<int, const dpg::objective::Bitmap*>> vals = {{2, &qr}, {3, &blank}, {4, &flipped}};
+    const std::vector<std::pair<int, const dpg::objective::Bitmap*>> vals = {
+        {2, &qr}, {3, &blank}, {4, &flipped}};
     auto first = make_record(1);
     first.snapshots.push_back({"target", qr.to_image()});
     store.commit_step(id, first);
@@ -500,15 +510,16 @@ class TestStore : public QObject {
       rec.snapshots.push_back({"val_sign", bits->to_image()});
       store.commit_step(id, rec);
     }
-    // The verdicts are the lmhead_bitmap plugin's (a QR target scans or not); the store only counts them.
+    // The verdicts are the lmhead_bitmap plugin's (a QR target scans or not); the store only counts
+    // them.
     const dpg::plugin::JudgeFactory judges = dpg::objective::qr_judge;
     const auto s = dpg::store::summarise_validations(store, id, judges);
     QVERIFY(s.judge);
     QCOMPARE(s.judge->terms().passes_many, std::string("decode to \"DPG\""));
     QCOMPARE(s.validations, int64_t(3));
     QCOMPARE(s.pass_steps, (std::vector<int64_t>{2, 4}));
-    QCOMPARE(dpg::store::describe(s),
-             std::string("QR: 2 of 3 validation sign images decode to \"DPG\" (first at step 2, last at step 4)"));
+    QCOMPARE(dpg::store::describe(s), std::string("QR: 2 of 3 validation sign images decode to "
+                                                  "\"DPG\" (first at step 2, last at step 4)"));
 
     // A target that is not a QR code (the "67"): nothing to scan, nothing said.
     const int64_t plain = store.create_run("67", "67-tiny", "{}");
@@ -525,9 +536,12 @@ class TestStore : public QObject {
     rec.snapshots.push_back({"target", qr.to_image()});
     rec.snapshots.push_back({"val_sign", blank.to_image()});
     store.commit_step(stuck, rec);
-    QCOMPARE(dpg::store::describe(dpg::store::summarise_validations(store, stuck, judges)),
-             std::string("QR: none of 1 validation sign image decodes to \"DPG\"; step 1: 26 of 26 codewords wrong "
-                         "(level H repairs 8), 99 of 192 finder modules wrong"));  // a blank misses 99 dark ones
+    QCOMPARE(
+        dpg::store::describe(dpg::store::summarise_validations(store, stuck, judges)),
+        std::string(
+            "QR: none of 1 validation sign image decodes to \"DPG\"; step 1: 26 of 26 codewords "
+            "wrong "
+            "(level H repairs 8), 99 of 192 finder modules wrong"));  // a blank misses 99 dark ones
   }
 };
 

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The tools library that builds the fixture models: each corpus reader on hand-written files in its
-// source's format, and the pretraining loop (schedule, progress and checkpoints, determinism, cancel).
+// source's format, and the pretraining loop (schedule, progress and checkpoints, determinism,
+// cancel).
 #include "core/model/byte_tokenizer.h"
 #include "tests/common/errors.h"
 #include "tests/common/tiny_configs.h"
 #include "tools/corpus.h"
 #include "tools/pretrain.h"
 
+#include <torch/torch.h>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
-#include <torch/torch.h>
 
 #include <filesystem>
 #include <fstream>
@@ -79,8 +80,9 @@ class TestTools : public QObject {
     QTemporaryDir dir;
     const fs::path d = dir.path().toStdString();
     write(d / "zen", "Last file's fortune, long enough.\n%\n");
-    write(d / "people", "First fortune, long enough.\n%\nshort\n%\n  Indented\n  second   one\n%\n" +
-                            std::string(601, 'x') + "\n%\n");
+    write(d / "people",
+          "First fortune, long enough.\n%\nshort\n%\n  Indented\n  second   one\n%\n" +
+              std::string(601, 'x') + "\n%\n");
     write(d / "people.dat", "An index file that is not read.\n%\n");
     write(d / "art", "An art file that is not read at all.\n%\n");
     write(d / "off" / "rude", "A fortune in a subfolder, not read.\n%\n");
@@ -121,14 +123,16 @@ class TestTools : public QObject {
     QCOMPARE(seen[0].lr, o.lr * 1.0 / 5.0);
     QVERIFY(std::abs(seen[2].lr - o.lr / 10) < 1e-12);
     QVERIFY2(seen[2].val_loss < seen[0].val_loss - 1.0,
-             qPrintable(QStringLiteral("val loss %1 -> %2").arg(seen[0].val_loss).arg(seen[2].val_loss)));
+             qPrintable(
+                 QStringLiteral("val loss %1 -> %2").arg(seen[0].val_loss).arg(seen[2].val_loss)));
     QCOMPARE(a.val_loss, seen[2].val_loss);
 
     o.progress = nullptr;
     o.checkpoint = nullptr;
     const auto b = tools::pretrain(tiny_corpus(), o);
     QCOMPARE(a.params.size(), b.params.size());
-    for (const auto& [name, t] : a.params) QVERIFY2(torch::equal(t, b.params.at(name)), name.c_str());
+    for (const auto& [name, t] : a.params)
+      QVERIFY2(torch::equal(t, b.params.at(name)), name.c_str());
   }
 
   void pretrainRefusesATinyCorpusAndStopsWhenCancelled() {

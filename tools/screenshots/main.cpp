@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
   QCommandLineParser cli;
   cli.setApplicationDescription(QStringLiteral("Screenshots of the DPG workbench's views"));
   cli.addHelpOption();
-  QCommandLineOption db(QStringLiteral("db"), QStringLiteral("Run store for the tour's runs (SQLite file)."),
+  QCommandLineOption db(QStringLiteral("db"),
+                        QStringLiteral("Run store for the tour's runs (SQLite file)."),
                         QStringLiteral("path"));
-  QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Folder for the PNGs."), QStringLiteral("dir"));
-  QCommandLineOption steps(QStringLiteral("steps"), QStringLiteral("GRPO steps of each run."), QStringLiteral("n"),
-                           QStringLiteral("16"));
+  QCommandLineOption out(QStringLiteral("out"), QStringLiteral("Folder for the PNGs."),
+                         QStringLiteral("dir"));
+  QCommandLineOption steps(QStringLiteral("steps"), QStringLiteral("GRPO steps of each run."),
+                           QStringLiteral("n"), QStringLiteral("16"));
   cli.addOptions({db, out, steps});
   cli.process(app);
   if (!cli.isSet(out)) {

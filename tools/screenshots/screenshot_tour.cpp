@@ -4,18 +4,18 @@
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
 #include "ui/continue_dialog.h"
-#include "ui/revalidate_dialog.h"
-#include "ui/engine_controller.h"
 #include "ui/designer/objective_designer.h"
+#include "ui/engine_controller.h"
 #include "ui/history_browser.h"
 #include "ui/main_window.h"
+#include "ui/revalidate_dialog.h"
 #include "ui/run_setup.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QTabWidget>
 #include <QPlainTextEdit>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
@@ -28,12 +28,16 @@ ScreenshotTour::ScreenshotTour(MainWindow* window, QString outDir, int steps)
 void ScreenshotTour::start() {
   QDir().mkpath(dir_);
   w_->setInteractive(false);
-  connect(w_->engine(), &EngineController::runFinished, this, [this](qint64 id, const QString& status) {
-    std::fprintf(stderr, "screenshots: run %lld %s\n", static_cast<long long>(id), qPrintable(status));
-    ids_ << id;
-    if (++runs_done_ < 2) QTimer::singleShot(200, this, [this] { startRun(1); });
-    else QTimer::singleShot(1500, this, &ScreenshotTour::grabAll);
-  });
+  connect(w_->engine(), &EngineController::runFinished, this,
+          [this](qint64 id, const QString& status) {
+            std::fprintf(stderr, "screenshots: run %lld %s\n", static_cast<long long>(id),
+                         qPrintable(status));
+            ids_ << id;
+            if (++runs_done_ < 2)
+              QTimer::singleShot(200, this, [this] { startRun(1); });
+            else
+              QTimer::singleShot(1500, this, &ScreenshotTour::grabAll);
+          });
   QTimer::singleShot(500, this, [this] {
     grab(MainWindow::StartTab, QStringLiteral("start.png"));
     // The designer with two focused pixels, so the shot shows the focus frames and weights.
@@ -44,21 +48,22 @@ void ScreenshotTour::start() {
 }
 
 nlohmann::json ScreenshotTour::tourStages() const {
-  return nlohmann::json::array({{{"from_step", steps_ / 2 + 1}, {"params", {{"focus", {{2, 2, 5.0}, {3, 5, 5.0}}}}}}});
+  return nlohmann::json::array(
+      {{{"from_step", steps_ / 2 + 1}, {"params", {{"focus", {{2, 2, 5.0}, {3, 5, 5.0}}}}}}});
 }
 
 void ScreenshotTour::startRun(int index) {
   auto cfg = config::load_preset(config::kDefaultPreset);
-  // The same run with sequence and with token credit: the comparison's config diff is the credit, and the
-  // Samples shot (of the second run) shows the per-byte credit.
+  // The same run with sequence and with token credit: the comparison's config diff is the credit,
+  // and the Samples shot (of the second run) shows the per-byte credit.
   cfg.name = index == 0 ? "67 sequence credit" : "67 token credit";
   cfg.grpo.credit = index == 0 ? config::Credit::Sequence : config::Credit::Token;
   cfg.grpo.steps = steps_;
   cfg.validation.every = 4;
   cfg.snapshot_every = 2;
   cfg.checkpoint_every = 0;
-  // Both runs share a schedule, so the Run shot shows its marks and the comparison's diff stays the credit: a
-  // two-pixel focus from halfway, and a lower generator lr for the last quarter.
+  // Both runs share a schedule, so the Run shot shows its marks and the comparison's diff stays the
+  // credit: a two-pixel focus from halfway, and a lower generator lr for the last quarter.
   cfg.objective.stages = tourStages();
   cfg.grpo.lr_drop_step = steps_ * 3 / 4;
   cfg.grpo.lr_after_drop = 1e-4;
@@ -114,16 +119,19 @@ void ScreenshotTour::grabRevalidate() {
 }
 
 void ScreenshotTour::grabContinue() {
-  // The Continue dialog of the first (finished) run, asked for a second objective stage that begins after its
-  // last step (the run's own stage stays as it was, or the dialog would refuse the change).
+  // The Continue dialog of the first (finished) run, asked for a second objective stage that begins
+  // after its last step (the run's own stage stays as it was, or the dialog would refuse the
+  // change).
   auto* d = w_->continueRun(ids_.front());
   if (!d) {
     qApp->quit();
     return;
   }
   auto stages = tourStages();
-  stages.push_back({{"from_step", d->stepsBox()->minimum()}, {"params", {{"focus", {{0, 5, 3.0}, {0, 3, 3.0}}}}}});
-  d->changesBox()->setPlainText(QStringLiteral("objective.stages=") + QString::fromStdString(stages.dump()));
+  stages.push_back({{"from_step", d->stepsBox()->minimum()},
+                    {"params", {{"focus", {{0, 5, 3.0}, {0, 3, 3.0}}}}}});
+  d->changesBox()->setPlainText(QStringLiteral("objective.stages=") +
+                                QString::fromStdString(stages.dump()));
   QTimer::singleShot(300, this, [this, d] {
     const QString path = dir_ + QStringLiteral("/continue.png");
     d->grab().save(path, "PNG");

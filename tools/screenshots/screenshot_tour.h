@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file ScreenshotTour: drives a MainWindow through two short runs and grabs every main view
-/// into PNGs (dpg-screenshots; scripts/screenshots.sh runs it under xvfb-run). Quits the application
-/// when done.
+/// into PNGs (dpg-screenshots; scripts/screenshots.sh runs it under xvfb-run). Quits the
+/// application when done.
 #include <nlohmann/json.hpp>
 
 #include <QObject>

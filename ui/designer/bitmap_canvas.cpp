@@ -16,9 +16,12 @@ BitmapCanvas::BitmapCanvas(QUndoStack* undo, QWidget* parent) : QWidget(parent),
   setMinimumSize(200, 200);
   setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   setCursor(Qt::CrossCursor);
-  setFocusPolicy(Qt::StrongFocus);  // a click gives it the keyboard, so the P / E / F tool keys work
-  setToolTip(tr("Left-drag paints (erases with the Erase tool); right-drag erases. With the Focus tool a click "
-                "weights a pixel in Φ; a second click or a right click removes the weight"));
+  setFocusPolicy(
+      Qt::StrongFocus);  // a click gives it the keyboard, so the P / E / F tool keys work
+  setToolTip(
+      tr("Left-drag paints (erases with the Erase tool); right-drag erases. With the Focus tool a "
+         "click "
+         "weights a pixel in Φ; a second click or a right click removes the weight"));
 }
 
 void BitmapCanvas::setFocusPixels(std::vector<objective::FocusPixel> focus) {
@@ -41,7 +44,8 @@ void BitmapCanvas::setCell(int r, int c, bool dark) {
 
 QRect BitmapCanvas::gridRect() const {
   if (bitmap_.empty()) return {};
-  const int cell = std::max(1, std::min((width() - 2) / bitmap_.cols(), (height() - 2) / bitmap_.rows()));
+  const int cell =
+      std::max(1, std::min((width() - 2) / bitmap_.cols(), (height() - 2) / bitmap_.rows()));
   const int w = cell * bitmap_.cols(), h = cell * bitmap_.rows();
   return {(width() - w) / 2, (height() - h) / 2, w, h};
 }
@@ -72,27 +76,31 @@ void BitmapCanvas::paintEvent(QPaintEvent*) {
                  bitmap_.dark(r, c) ? QColor(25, 25, 25) : QColor(250, 250, 250));
   if (cell >= 6) {
     p.setPen(QColor(200, 200, 200));
-    for (int r = 0; r <= bitmap_.rows(); ++r) p.drawLine(g.left(), g.top() + r * cell, g.left() + g.width(), g.top() + r * cell);
-    for (int c = 0; c <= bitmap_.cols(); ++c) p.drawLine(g.left() + c * cell, g.top(), g.left() + c * cell, g.top() + g.height());
+    for (int r = 0; r <= bitmap_.rows(); ++r)
+      p.drawLine(g.left(), g.top() + r * cell, g.left() + g.width(), g.top() + r * cell);
+    for (int c = 0; c <= bitmap_.cols(); ++c)
+      p.drawLine(g.left() + c * cell, g.top(), g.left() + c * cell, g.top() + g.height());
   }
   p.setPen(QColor(120, 120, 120));
   p.drawRect(g.adjusted(0, 0, -1, -1));
-  // Focused pixels: an amber frame (readable on dark and light cells) and, when the cell is large enough, the weight.
+  // Focused pixels: an amber frame (readable on dark and light cells) and, when the cell is large
+  // enough, the weight.
   const QColor amber(240, 160, 32);
   const int frame = std::max(2, cell / 12);
   QFont small = font();
   small.setPixelSize(std::max(8, cell / 3));
   p.setFont(small);
   for (const auto& f : focus_) {
-    if (f.row >= bitmap_.rows() || f.col >= bitmap_.cols()) continue;  // outside after a resize: the designer says so
+    if (f.row >= bitmap_.rows() || f.col >= bitmap_.cols())
+      continue;  // outside after a resize: the designer says so
     const QRect cr(g.left() + f.col * cell, g.top() + f.row * cell, cell, cell);
     p.setPen(QPen(amber, frame));
     p.setBrush(Qt::NoBrush);
     p.drawRect(cr.adjusted(frame / 2 + 1, frame / 2 + 1, -frame / 2 - 1, -frame / 2 - 1));
     if (cell >= 22) {
       p.setPen(amber);
-      p.drawText(cr.adjusted(frame + 2, frame, -frame - 2, -frame), Qt::AlignRight | Qt::AlignBottom,
-                 QStringLiteral("×%1").arg(f.weight, 0, 'g', 3));
+      p.drawText(cr.adjusted(frame + 2, frame, -frame - 2, -frame),
+                 Qt::AlignRight | Qt::AlignBottom, QStringLiteral("×%1").arg(f.weight, 0, 'g', 3));
     }
   }
 }
@@ -128,9 +136,11 @@ void BitmapCanvas::focusClick(QPoint pos, bool remove) {
   // A second click with the same weight removes the pixel, as a right click does.
   if (listed && objective::focus_weight(focus_, r, c) == focus_weight_) remove = true;
   if (remove && !listed) return;
-  const QString what = remove ? tr("Unfocus (%1, %2)").arg(r).arg(c)
-                              : tr("Focus (%1, %2) ×%3").arg(r).arg(c).arg(focus_weight_, 0, 'g', 3);
-  undo_->push(new FocusCommand(this, objective::with_focus(focus_, r, c, remove ? -1.0 : focus_weight_), what));
+  const QString what = remove
+                           ? tr("Unfocus (%1, %2)").arg(r).arg(c)
+                           : tr("Focus (%1, %2) ×%3").arg(r).arg(c).arg(focus_weight_, 0, 'g', 3);
+  undo_->push(new FocusCommand(
+      this, objective::with_focus(focus_, r, c, remove ? -1.0 : focus_weight_), what));
 }
 
 void BitmapCanvas::mouseReleaseEvent(QMouseEvent*) {
@@ -138,7 +148,8 @@ void BitmapCanvas::mouseReleaseEvent(QMouseEvent*) {
   stroking_ = false;
   if (stroke_.empty()) return;
   std::vector<std::pair<int, int>> cells;
-  for (auto it = stroke_.rbegin(); it != stroke_.rend(); ++it) bitmap_.set(it->r, it->c, it->before);
+  for (auto it = stroke_.rbegin(); it != stroke_.rend(); ++it)
+    bitmap_.set(it->r, it->c, it->before);
   for (const auto& ch : stroke_) cells.emplace_back(ch.r, ch.c);
   stroke_.clear();
   undo_->push(new PaintCommand(this, std::move(cells), stroke_value_));  // redo() re-applies

@@ -2,9 +2,9 @@
 #pragma once
 /// @file BitmapCanvas: the designer's grid. Click-drag paints (left button) or erases (right
 /// button, or left with the erase tool); each finished stroke becomes one PaintCommand on the undo
-/// stack. With the focus tool a click gives a cell the current focus weight in Φ (a second click, or a
-/// right click, removes it): one FocusCommand. Focused cells carry an amber frame and their weight.
-/// The canvas only draws and reports; edits go through QUndoCommands.
+/// stack. With the focus tool a click gives a cell the current focus weight in Φ (a second click,
+/// or a right click, removes it): one FocusCommand. Focused cells carry an amber frame and their
+/// weight. The canvas only draws and reports; edits go through QUndoCommands.
 #include "core/objective/bitmap.h"
 #include "core/objective/focus.h"
 

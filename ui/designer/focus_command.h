@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file FocusCommand: one change of the per-pixel focus (a click of the Focus tool, a load or "Clear focus").
+/// @file FocusCommand: one change of the per-pixel focus (a click of the Focus tool, a load or
+/// "Clear focus").
 #include "core/objective/focus.h"
 
 #include <QUndoCommand>

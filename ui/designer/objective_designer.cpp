@@ -2,8 +2,8 @@
 #include "ui/designer/objective_designer.h"
 
 #include "core/model/model_config.h"
-#include "core/resources/resources.h"
 #include "core/objective/bitmap_params.h"
+#include "core/resources/resources.h"
 #include "ui/designer/bitmap_canvas.h"
 #include "ui/designer/focus_command.h"
 #include "ui/designer/invert_command.h"
@@ -47,7 +47,8 @@ objective::Bitmap fitToMax(const objective::Bitmap& b) {
   return b.resampled(std::max(1, int(b.rows() * s)), std::max(1, int(b.cols() * s)));
 }
 /// A text-only tool button appended to @p row.
-QToolButton* addToolButton(QWidget* parent, QHBoxLayout* row, const QString& text, const QString& tip) {
+QToolButton* addToolButton(QWidget* parent, QHBoxLayout* row, const QString& text,
+                           const QString& tip) {
   auto* b = new QToolButton(parent);
   b->setText(text);
   b->setToolTip(tip);
@@ -98,15 +99,18 @@ ObjectiveDesigner::ObjectiveDesigner(QWidget* parent) : QWidget(parent) {
 }
 
 void ObjectiveDesigner::addDrawingTools(QHBoxLayout* tools) {
-  // Three exclusive tools; P, E and F switch between them while the keyboard focus is inside the designer (not
-  // window-wide, so the run setup beside it keeps those keys).
+  // Three exclusive tools; P, E and F switch between them while the keyboard focus is inside the
+  // designer (not window-wide, so the run setup beside it keeps those keys).
   auto* toolGroup = new QButtonGroup(this);
   const std::pair<BitmapCanvas::Tool, std::array<QString, 3>> toolSpecs[] = {
-      {BitmapCanvas::Tool::Paint, {tr("Paint"), tr("Left-drag paints dark cells (P)"), QStringLiteral("P")}},
+      {BitmapCanvas::Tool::Paint,
+       {tr("Paint"), tr("Left-drag paints dark cells (P)"), QStringLiteral("P")}},
       {BitmapCanvas::Tool::Erase,
        {tr("Erase"), tr("Left-drag erases (right-drag always erases) (E)"), QStringLiteral("E")}},
       {BitmapCanvas::Tool::Focus,
-       {tr("Focus"), tr("Click a pixel to give it the focus weight in Φ; click again or right-click to remove (F)"),
+       {tr("Focus"),
+        tr("Click a pixel to give it the focus weight in Φ; click again or right-click to remove "
+           "(F)"),
         QStringLiteral("F")}},
   };
   for (const auto& [tool, spec] : toolSpecs) {
@@ -121,7 +125,8 @@ void ObjectiveDesigner::addDrawingTools(QHBoxLayout* tools) {
     addAction(key);
   }
   toolGroup->setExclusive(true);
-  connect(toolGroup, &QButtonGroup::idClicked, this, [this](int id) { canvas_->setTool(BitmapCanvas::Tool(id)); });
+  connect(toolGroup, &QButtonGroup::idClicked, this,
+          [this](int id) { canvas_->setTool(BitmapCanvas::Tool(id)); });
   focus_weight_ = new QDoubleSpinBox(this);
   focus_weight_->setRange(0, 1000);
   focus_weight_->setDecimals(2);
@@ -135,12 +140,12 @@ void ObjectiveDesigner::addDrawingTools(QHBoxLayout* tools) {
 }
 
 void ObjectiveDesigner::addEditButtons(QHBoxLayout* tools) {
-  connect(addToolButton(this, tools, tr("Clear focus"), tr("Remove every focus weight")), &QToolButton::clicked,
-          this, &ObjectiveDesigner::clearFocus);
-  connect(addToolButton(this, tools, tr("Invert"), tr("Swap dark and light")), &QToolButton::clicked, this,
-          &ObjectiveDesigner::invert);
-  connect(addToolButton(this, tools, tr("Clear"), tr("All cells light")), &QToolButton::clicked, this,
-          &ObjectiveDesigner::clearGrid);
+  connect(addToolButton(this, tools, tr("Clear focus"), tr("Remove every focus weight")),
+          &QToolButton::clicked, this, &ObjectiveDesigner::clearFocus);
+  connect(addToolButton(this, tools, tr("Invert"), tr("Swap dark and light")),
+          &QToolButton::clicked, this, &ObjectiveDesigner::invert);
+  connect(addToolButton(this, tools, tr("Clear"), tr("All cells light")), &QToolButton::clicked,
+          this, &ObjectiveDesigner::clearGrid);
   auto* undoB = addToolButton(this, tools, tr("Undo"), tr("Undo (Ctrl+Z)"));
   auto* redoB = addToolButton(this, tools, tr("Redo"), tr("Redo (Ctrl+Shift+Z)"));
   connect(undoB, &QToolButton::clicked, undo_, &QUndoStack::undo);
@@ -171,7 +176,8 @@ QWidget* ObjectiveDesigner::buildGridBox() {
   gl->addWidget(cols_);
   auto* resize = new QPushButton(tr("Resize"));
   gl->addWidget(resize);
-  connect(resize, &QPushButton::clicked, this, [this] { resizeGrid(rows_->value(), cols_->value()); });
+  connect(resize, &QPushButton::clicked, this,
+          [this] { resizeGrid(rows_->value(), cols_->value()); });
   return grid;
 }
 
@@ -188,11 +194,13 @@ QWidget* ObjectiveDesigner::buildSourcesBox() {
 }
 
 void ObjectiveDesigner::addQrRows(QFormLayout* pl) {
-  // Defaults as in the qr-tiny preset: a short payload at EC level H survives the most wrong modules
-  // (docs/results.md (c): 15 of 441 flipped still scan, against 5 for "dpg workbench" at level L).
+  // Defaults as in the qr-tiny preset: a short payload at EC level H survives the most wrong
+  // modules (docs/results.md (c): 15 of 441 flipped still scan, against 5 for "dpg workbench" at
+  // level L).
   qr_text_ = new QLineEdit(QStringLiteral("DPG"));
   qr_ec_ = new QComboBox;
-  qr_ec_->addItems({QStringLiteral("L"), QStringLiteral("M"), QStringLiteral("Q"), QStringLiteral("H")});
+  qr_ec_->addItems(
+      {QStringLiteral("L"), QStringLiteral("M"), QStringLiteral("Q"), QStringLiteral("H")});
   qr_ec_->setCurrentText(QStringLiteral("H"));
   qr_version_ = new QSpinBox;
   qr_version_->setRange(0, 11);  // 11 = 61×61, the largest that fits 64×64
@@ -244,7 +252,8 @@ void ObjectiveDesigner::addPngRow(QFormLayout* pl) {
   pngRow->addWidget(exportB);
   pl->addRow(pngRow);
   connect(importB, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Import PNG"), {}, tr("PNG images (*.png)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Import PNG"), {}, tr("PNG images (*.png)"));
     if (f.isEmpty()) return;
     try {
       importPng(f, threshold_->value());
@@ -254,8 +263,8 @@ void ObjectiveDesigner::addPngRow(QFormLayout* pl) {
     }
   });
   connect(exportB, &QPushButton::clicked, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Export PNG"), QStringLiteral("target.png"),
-                                                   tr("PNG images (*.png)"));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Export PNG"), QStringLiteral("target.png"), tr("PNG images (*.png)"));
     if (f.isEmpty()) return;
     try {
       exportPng(f);
@@ -292,7 +301,9 @@ QWidget* ObjectiveDesigner::buildPatchBox() {
   return patch;
 }
 
-const objective::Bitmap& ObjectiveDesigner::bitmap() const { return canvas_->bitmap(); }
+const objective::Bitmap& ObjectiveDesigner::bitmap() const {
+  return canvas_->bitmap();
+}
 
 void ObjectiveDesigner::setBitmapUndoable(const objective::Bitmap& b, const QString& what) {
   undo_->push(new ReplaceBitmapCommand(canvas_, fitToMax(b), what));
@@ -312,22 +323,28 @@ void ObjectiveDesigner::clearFocus() {
   if (!canvas_->focus().empty()) undo_->push(new FocusCommand(canvas_, {}, tr("Clear focus")));
 }
 
-void ObjectiveDesigner::invert() { undo_->push(new InvertCommand(canvas_)); }
+void ObjectiveDesigner::invert() {
+  undo_->push(new InvertCommand(canvas_));
+}
 
 void ObjectiveDesigner::clearGrid() {
   setBitmapUndoable(objective::Bitmap(bitmap().rows(), bitmap().cols()), tr("Clear"));
 }
 
-void ObjectiveDesigner::loadSixtySeven() { setBitmapUndoable(objective::sixty_seven(), tr("\"67\"")); }
+void ObjectiveDesigner::loadSixtySeven() {
+  setBitmapUndoable(objective::sixty_seven(), tr("\"67\""));
+}
 
 void ObjectiveDesigner::makeQr(const QString& text, char ecLevel, int version) {
   auto b = objective::make_qr(text.toStdString(), {ecLevel, version});
   if (b.rows() > kMaxSide)
-    throw std::invalid_argument("QR code is " + std::to_string(b.rows()) + " modules a side; the grid holds 64");
+    throw std::invalid_argument("QR code is " + std::to_string(b.rows()) +
+                                " modules a side; the grid holds 64");
   setBitmapUndoable(b, tr("QR code"));
 }
 
-void ObjectiveDesigner::makeText(const QString& text, const QFont& baseFont, int threshold, int rows) {
+void ObjectiveDesigner::makeText(const QString& text, const QFont& baseFont, int threshold,
+                                 int rows) {
   if (text.isEmpty()) return;
   rows = std::clamp(rows, 5, kMaxSide);
   QFont font = baseFont;
@@ -350,7 +367,8 @@ void ObjectiveDesigner::makeText(const QString& text, const QFont& baseFont, int
 }
 
 void ObjectiveDesigner::importPng(const QString& path, int threshold) {
-  setBitmapUndoable(objective::read_png(path.toStdString(), threshold), tr("Import %1").arg(QFileInfo(path).fileName()));
+  setBitmapUndoable(objective::read_png(path.toStdString(), threshold),
+                    tr("Import %1").arg(QFileInfo(path).fileName()));
 }
 
 void ObjectiveDesigner::exportPng(const QString& path, int scale) const {
@@ -386,7 +404,8 @@ QString ObjectiveDesigner::validationMessage() const {
   if (b.dark_count() == 0 || b.dark_count() == b.rows() * b.cols())
     return tr("the target image is all one colour");
   if (hidden_ > 0 && dim_offset_->value() + h > hidden_) {
-    if (dim_offset_->value() == 0) return tr("patch needs %1 hidden dims; this target has %2").arg(h).arg(hidden_);
+    if (dim_offset_->value() == 0)
+      return tr("patch needs %1 hidden dims; this target has %2").arg(h).arg(hidden_);
     return tr("patch needs hidden dims %1..%2; this target has %3")
         .arg(dim_offset_->value())
         .arg(dim_offset_->value() + h - 1)
@@ -412,22 +431,27 @@ void ObjectiveDesigner::refresh() {
     rows_->setValue(b.rows());
     cols_->setValue(b.cols());
   }
-  size_label_->setText(tr("%1 rows × %2 columns, %3 dark").arg(b.rows()).arg(b.cols()).arg(b.dark_count()));
+  size_label_->setText(
+      tr("%1 rows × %2 columns, %3 dark").arg(b.rows()).arg(b.cols()).arg(b.dark_count()));
   QString patch = tr("Patch: token ids %1–%2 (columns), hidden dims %3–%4 (rows).")
                       .arg(token_offset_->value())
                       .arg(token_offset_->value() + b.cols() - 1)
                       .arg(dim_offset_->value())
                       .arg(dim_offset_->value() + b.rows() - 1);
   if (hidden_ > 0)
-    patch += QLatin1Char(' ') + tr("Target %1: vocabulary %2, hidden size %3.").arg(model_name_).arg(vocab_).arg(hidden_);
+    patch +=
+        QLatin1Char(' ') +
+        tr("Target %1: vocabulary %2, hidden size %3.").arg(model_name_).arg(vocab_).arg(hidden_);
   else
     patch += QLatin1Char(' ') + tr("Target dimensions unknown (checked when the run starts).");
   if (const int n = focusCount(); n > 0)
     patch += QLatin1Char(' ') + tr("Focus: %n pixel(s) weighted in Φ (1 elsewhere).", nullptr, n);
   patch_label_->setText(patch);
   const QString msg = validationMessage();
-  valid_label_->setText(msg.isEmpty() ? tr("✔ the patch fits the target") : QStringLiteral("✖ ") + msg);
-  valid_label_->setStyleSheet(msg.isEmpty() ? QStringLiteral("color: #1b7a1b") : QStringLiteral("color: #b00020; font-weight: bold"));
+  valid_label_->setText(msg.isEmpty() ? tr("✔ the patch fits the target")
+                                      : QStringLiteral("✖ ") + msg);
+  valid_label_->setStyleSheet(msg.isEmpty() ? QStringLiteral("color: #1b7a1b")
+                                            : QStringLiteral("color: #b00020; font-weight: bold"));
   Q_EMIT changed();
 }
 
@@ -453,7 +477,8 @@ void ObjectiveDesigner::setObjectiveParams(const nlohmann::json& params) {
     const auto b = objective::bitmap_from_any_params(params);
     std::vector<objective::FocusPixel> focus;
     try {
-      focus = objective::focus_from_json(params.value("focus", nlohmann::json()), b.rows(), b.cols());
+      focus =
+          objective::focus_from_json(params.value("focus", nlohmann::json()), b.rows(), b.cols());
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(std::string("focus: ") + e.what());
     }

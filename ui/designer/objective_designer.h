@@ -52,8 +52,8 @@ class ObjectiveDesigner : public QWidget {
   /// Empty when the patch fits, else the reason ("patch needs 21 hidden dims; this target has 16").
   QString validationMessage() const;
 
-  /// lmhead_bitmap parameters: {"source":"bitmap","bits":[...],"rows","cols","token_offset",...}, and the
-  /// per-pixel "focus" when any pixel has one.
+  /// lmhead_bitmap parameters: {"source":"bitmap","bits":[...],"rows","cols","token_offset",...},
+  /// and the per-pixel "focus" when any pixel has one.
   nlohmann::json objectiveParams() const;
   /// Loads lmhead_bitmap parameters (any source) into the editor.
   void setObjectiveParams(const nlohmann::json& params);

@@ -10,8 +10,10 @@ namespace dpg::ui {
 PaintCommand::PaintCommand(BitmapCanvas* canvas, std::vector<std::pair<int, int>> cells, bool dark)
     : canvas_(canvas), cells_(std::move(cells)), dark_(dark) {
   for (auto [r, c] : cells_) before_.push_back(canvas_->bitmap().dark(r, c));
-  setText(dark ? QCoreApplication::translate("Designer", "Paint %n cell(s)", nullptr, int(cells_.size()))
-               : QCoreApplication::translate("Designer", "Erase %n cell(s)", nullptr, int(cells_.size())));
+  setText(dark ? QCoreApplication::translate("Designer", "Paint %n cell(s)", nullptr,
+                                             int(cells_.size()))
+               : QCoreApplication::translate("Designer", "Erase %n cell(s)", nullptr,
+                                             int(cells_.size())));
 }
 
 void PaintCommand::redo() {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file ReplaceBitmapCommand: replaces the whole bitmap (clear, resize, QR, "67", text, PNG import).
+/// @file ReplaceBitmapCommand: replaces the whole bitmap (clear, resize, QR, "67", text, PNG
+/// import).
 #include "core/objective/bitmap.h"
 
 #include <QUndoCommand>

@@ -36,7 +36,8 @@ const std::vector<ParamSpec>& LmHeadBitmapObjective::parameters() {
         {"dim_offset", "int", 0, "first hidden dimension of the patch (row 0)"},
         {"sharpness", "number", 20.0, "s in phi = -mean(softplus(-s * Y * (P_T - P_0)))"},
         {"focus", "number[][]", nlohmann::json::array(),
-         "optional [row, col, weight] triples: phi becomes the weighted mean with weight 1 elsewhere"},
+         "optional [row, col, weight] triples: phi becomes the weighted mean with weight 1 "
+         "elsewhere"},
     };
     all.insert(all.end(), own.begin(), own.end());
     return all;

@@ -6,9 +6,9 @@
 /// P = W_head[token_offset : token_offset + W, dim_offset : dim_offset + H]ᵀ, so pixel (r, c) is
 /// hidden dimension dim_offset + r of token id token_offset + c.
 /// Φ = −mean(softplus(−s · Y ⊙ (P_T − P_0))); metric = pixel accuracy mean(sign(P_T − P_0) = Y).
-/// [ours] An optional per-pixel focus turns the mean into a weighted mean, Φ = −Σ_p w_p softplus(…)_p / Σ_p w_p
-/// (w_p = 1 except the listed pixels), to give pixels a policy never sets more of the reward. The metric is
-/// unchanged.
+/// [ours] An optional per-pixel focus turns the mean into a weighted mean, Φ = −Σ_p w_p
+/// softplus(…)_p / Σ_p w_p (w_p = 1 except the listed pixels), to give pixels a policy never sets
+/// more of the reward. The metric is unchanged.
 #include "core/dpg/objective.h"
 #include "core/objective/bitmap.h"
 #include "core/objective/bitmap_params.h"
@@ -28,7 +28,8 @@ class LmHeadBitmapObjective : public engine::Objective {
     int64_t token_offset = 33;  ///< first token id (column 0)
     int64_t dim_offset = 0;     ///< first hidden dimension (row 0)
     double sharpness = 20.0;    ///< s
-    std::vector<FocusPixel> focus;  ///< w_p ≥ 0 of the listed pixels; empty: the paper's unweighted mean
+    std::vector<FocusPixel>
+        focus;  ///< w_p ≥ 0 of the listed pixels; empty: the paper's unweighted mean
   };
   explicit LmHeadBitmapObjective(Options options);
 
@@ -59,7 +60,8 @@ class LmHeadBitmapObjective : public engine::Objective {
  private:
   Options options_;
   torch::Tensor y_;  ///< [H, W] float64 of ±1
-  torch::Tensor w_;  ///< [H, W] float64 pixel weights normalised to sum 1; undefined without a focus
+  torch::Tensor
+      w_;  ///< [H, W] float64 pixel weights normalised to sum 1; undefined without a focus
 };
 
 }  // namespace dpg::objective

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The lmhead_bitmap objective plugin: parameters and objects come from the Core library,
 // plugins/objectives/lmhead_bitmap/lmhead_bitmap.h.
-#include "plugins/objectives/lmhead_bitmap/lmhead_bitmap.h"
 #include "core/plugin/objective_plugin.h"
+#include "plugins/objectives/lmhead_bitmap/lmhead_bitmap.h"
 #include "plugins/objectives/lmhead_bitmap/qr_verdict.h"
 
 #include <QObject>

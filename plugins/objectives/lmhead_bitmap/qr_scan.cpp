@@ -17,9 +17,10 @@ std::vector<std::string> scan_qr(const Bitmap& bitmap) {
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
       grey[size_t(y) * size_t(w) + size_t(x)] = framed.dark(y / kScale, x / kScale) ? 0 : 255;
-  std::unique_ptr<zbar_image_scanner_t, decltype(&zbar_image_scanner_destroy)> scanner(zbar_image_scanner_create(),
-                                                                                        &zbar_image_scanner_destroy);
-  std::unique_ptr<zbar_image_t, decltype(&zbar_image_destroy)> image(zbar_image_create(), &zbar_image_destroy);
+  std::unique_ptr<zbar_image_scanner_t, decltype(&zbar_image_scanner_destroy)> scanner(
+      zbar_image_scanner_create(), &zbar_image_scanner_destroy);
+  std::unique_ptr<zbar_image_t, decltype(&zbar_image_destroy)> image(zbar_image_create(),
+                                                                     &zbar_image_destroy);
   zbar_image_scanner_set_config(scanner.get(), ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
   zbar_image_set_format(image.get(), zbar_fourcc('Y', '8', '0', '0'));
   zbar_image_set_size(image.get(), unsigned(w), unsigned(h));

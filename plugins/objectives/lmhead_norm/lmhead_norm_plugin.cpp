@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The lmhead_norm objective plugin: parameters and objects come from lmhead_norm.h.
-#include "plugins/objectives/lmhead_norm/lmhead_norm.h"
 #include "core/plugin/objective_plugin.h"
+#include "plugins/objectives/lmhead_norm/lmhead_norm.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The lmhead_row_norms objective plugin over lmhead_row_norms.h.
-#include "plugins/objectives/lmhead_row_norms/lmhead_row_norms.h"
 #include "core/plugin/objective_plugin.h"
+#include "plugins/objectives/lmhead_row_norms/lmhead_row_norms.h"
 
 #include <QObject>
 

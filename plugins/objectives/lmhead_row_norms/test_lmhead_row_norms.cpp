@@ -27,7 +27,9 @@ model::ModelConfig tiny_config() {
   return c;
 }
 
-double softplus(double x) { return std::log1p(std::exp(x)); }
+double softplus(double x) {
+  return std::log1p(std::exp(x));
+}
 
 std::string error_of(const nlohmann::json& params) {
   try {

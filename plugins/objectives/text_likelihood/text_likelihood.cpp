@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "plugins/objectives/text_likelihood/text_likelihood.h"
 
-#include "core/resources/resources.h"
 #include "core/model/transformer.h"
+#include "core/resources/resources.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -40,7 +40,8 @@ std::unique_ptr<TextLikelihoodObjective> TextLikelihoodObjective::create(
                 "token ids (\"ids\")");
   }
   const int64_t seq_len = p["seq_len"];
-  if (seq_len < 1) param_error(kTextKind, "seq_len", "must be at least 1 (the run's target.seq_len)");
+  if (seq_len < 1)
+    param_error(kTextKind, "seq_len", "must be at least 1 (the run's target.seq_len)");
   auto refs = p["ids"].get<std::vector<std::vector<int64_t>>>();
   for (size_t i = 0; i < refs.size(); ++i) {
     if (refs[i].size() < 2)
@@ -48,7 +49,8 @@ std::unique_ptr<TextLikelihoodObjective> TextLikelihoodObjective::create(
           kTextKind, "ids",
           "reference " + std::to_string(i) + " has fewer than 2 tokens, so nothing to predict");
     for (int64_t id : refs[i])
-      if (id < 0) param_error(kTextKind, "ids", "negative token id in reference " + std::to_string(i));
+      if (id < 0)
+        param_error(kTextKind, "ids", "negative token id in reference " + std::to_string(i));
   }
   return std::make_unique<TextLikelihoodObjective>(std::move(refs), seq_len);
 }

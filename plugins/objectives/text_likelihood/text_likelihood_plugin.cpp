@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The text_likelihood objective plugin over text_likelihood.h. It is target-aware: the reference
 // texts are tokenised with the target's tokenizer when the objective is created.
-#include "plugins/objectives/text_likelihood/text_likelihood.h"
 #include "core/plugin/objective_plugin.h"
+#include "plugins/objectives/text_likelihood/text_likelihood.h"
 
 #include <QObject>
 
