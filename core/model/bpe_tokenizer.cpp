@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "core/model/bpe_tokenizer.h"
 
-#include "core/log/log.h"
 #include "core/model/errors.h"
-#include "core/model/file_util.h"
-#include "core/model/gguf.h"
 #include "core/model/unicode_class.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <filesystem>
 #include <queue>
 
 namespace dpg::model {
@@ -150,6 +144,17 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
       eos_(spec.eos_id),
       pad_(spec.pad_id),
       unk_(spec.unk_id) {
+  check_ids(source);
+  const auto char_to_byte = index_tokens();
+  index_merges(spec.merges, source);
+  index_added_and_bytes(char_to_byte);
+  std::stable_sort(added_.begin(), added_.end(), [](const Spec::Added& a, const Spec::Added& b) {
+    return a.content.size() > b.content.size();
+  });
+}
+
+// Added tokens and the special ids lie inside the vocabulary.
+void BpeTokenizer::check_ids(const std::string& source) const {
   const int64_t n = int64_t(tokens_.size());
   for (const auto& a : added_) {
     if (a.id < 0 || a.id >= n) {
@@ -167,6 +172,11 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
           std::string(name) + " id " + std::to_string(id) + " is outside the vocabulary");
     }
   }
+}
+
+// token -> id, and each byte's token id; returns the byte alphabet's character -> byte map.
+std::unordered_map<char32_t, uint8_t> BpeTokenizer::index_tokens() {
+  const int64_t n = int64_t(tokens_.size());
   token_ids_.reserve(tokens_.size());
   for (int64_t id = 0; id < n; ++id) {
     if (!tokens_[size_t(id)].empty()) token_ids_.emplace(tokens_[size_t(id)], int32_t(id));
@@ -180,9 +190,15 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
     auto it = token_ids_.find(ch);
     byte_ids_[b] = it == token_ids_.end() ? -1 : it->second;
   }
-  merges_.reserve(spec.merges.size());
-  for (size_t r = 0; r < spec.merges.size(); ++r) {
-    const auto& [l, rt] = spec.merges[r];
+  return c2b;
+}
+
+// (left id, right id) -> (rank, merged id); every merge must use and make vocabulary tokens.
+void BpeTokenizer::index_merges(const std::vector<std::pair<std::string, std::string>>& merges,
+                                const std::string& source) {
+  merges_.reserve(merges.size());
+  for (size_t r = 0; r < merges.size(); ++r) {
+    const auto& [l, rt] = merges[r];
     auto li = token_ids_.find(l), ri = token_ids_.find(rt), mi = token_ids_.find(l + rt);
     if (li == token_ids_.end() || ri == token_ids_.end() || mi == token_ids_.end()) {
       throw FormatError(source, -1,
@@ -192,8 +208,11 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
     const uint64_t key = (uint64_t(uint32_t(li->second)) << 32) | uint32_t(ri->second);
     merges_.emplace(key, std::make_pair(int32_t(r), mi->second));  // first (lowest) rank wins
   }
-  // Decoded bytes of every token: through the byte alphabet when every character belongs to it,
-  // else the token's own UTF-8 (HF's ByteLevel decoder does the same).
+}
+
+// Added tokens take their ids; decoded bytes of every token: through the byte alphabet when every
+// character belongs to it, else the token's own UTF-8 (HF's ByteLevel decoder does the same).
+void BpeTokenizer::index_added_and_bytes(const std::unordered_map<char32_t, uint8_t>& c2b) {
   is_special_.assign(tokens_.size(), 0);
   for (const auto& a : added_) {
     tokens_[size_t(a.id)] = a.content;
@@ -215,9 +234,6 @@ BpeTokenizer::BpeTokenizer(Spec spec, const std::string& source)
     }
     token_bytes_[id] = all ? bytes : t;
   }
-  std::stable_sort(added_.begin(), added_.end(), [](const Spec::Added& a, const Spec::Added& b) {
-    return a.content.size() > b.content.size();
-  });
 }
 
 std::vector<std::string> BpeTokenizer::pre_tokenize(const std::string& text) const {
@@ -370,195 +386,6 @@ std::string BpeTokenizer::id_to_token(int64_t id) const {
 int64_t BpeTokenizer::token_to_id(const std::string& token) const {
   auto it = token_ids_.find(token);
   return it == token_ids_.end() ? -1 : it->second;
-}
-
-}  // namespace dpg::model
-
-// ---------------------------------------------------------------------------------------------
-// Factories
-
-namespace dpg::model {
-namespace {
-
-using nlohmann::json;
-
-// tokenizer.json "pre_tokenizer" -> our flavour; nullopt-like failure via FormatError.
-PreTokenizer parse_pre_tokenizer(const json& pt, const std::string& path) {
-  auto byte_level_ok = [&](const json& b) {
-    return b.value("type", "") == "ByteLevel" && !b.value("add_prefix_space", false) &&
-           b.value("use_regex", true);
-  };
-  if (byte_level_ok(pt)) return PreTokenizer::Gpt2;
-  if (pt.value("type", "") == "Sequence" && pt.contains("pretokenizers")) {
-    const auto& seq = pt["pretokenizers"];
-    if (seq.size() == 2 && seq[0].value("type", "") == "Digits" &&
-        seq[0].value("individual_digits", false) && byte_level_ok(seq[1])) {
-      return PreTokenizer::Gpt2Digits;
-    }
-  }
-  throw FormatError(path, -1,
-                    "unsupported pre_tokenizer " + pt.dump() +
-                        " (supported: ByteLevel, or Digits(individual) + ByteLevel, "
-                        "without prefix space)");
-}
-
-std::string token_content(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_object() && v.contains("content")) return v["content"].get<std::string>();
-  return {};
-}
-
-}  // namespace
-
-std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const std::string& path) {
-  json j;
-  try {
-    j = json::parse(read_file_bytes(path));
-  } catch (const json::exception& e) {
-    throw FormatError(path, -1, std::string("not valid JSON: ") + e.what());
-  }
-  Spec spec;
-  try {
-    const json& m = j.at("model");
-    if (m.value("type", "BPE") != "BPE") {
-      throw FormatError(path, -1, "model type '" + m.value("type", "") + "' is not BPE");
-    }
-    auto nonempty = [&](const char* k) { return m.contains(k) && !m[k].is_null() && m[k] != ""; };
-    if (nonempty("continuing_subword_prefix") || nonempty("end_of_word_suffix") ||
-        m.value("byte_fallback", false) || (m.contains("dropout") && !m["dropout"].is_null())) {
-      throw FormatError(path, -1,
-                        "BPE options beyond byte-level BPE (prefix/suffix/byte_fallback/"
-                        "dropout) are not supported");
-    }
-    if (j.contains("normalizer") && !j["normalizer"].is_null()) {
-      throw FormatError(path, -1, "normalizers are not supported: " + j["normalizer"].dump());
-    }
-    spec.pre = parse_pre_tokenizer(j.at("pre_tokenizer"), path);
-    spec.ignore_merges = m.value("ignore_merges", false);
-    int64_t n = 0;
-    for (const auto& [tok, id] : m.at("vocab").items()) n = std::max(n, id.get<int64_t>() + 1);
-    for (const auto& a : j.value("added_tokens", json::array()))
-      n = std::max(n, a.at("id").get<int64_t>() + 1);
-    spec.tokens.resize(size_t(n));
-    for (const auto& [tok, id] : m.at("vocab").items()) {
-      const auto k = id.get<int64_t>();
-      if (k < 0) throw FormatError(path, -1, "token '" + tok + "' has a negative id");
-      spec.tokens[size_t(k)] = tok;
-    }
-    for (const auto& mg : m.at("merges")) {
-      if (mg.is_string()) {
-        const auto s = mg.get<std::string>();
-        const auto sp = s.find(' ');
-        if (sp == std::string::npos)
-          throw FormatError(path, -1, "merge '" + s + "' is not two tokens");
-        spec.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
-      } else {
-        spec.merges.emplace_back(mg.at(0).get<std::string>(), mg.at(1).get<std::string>());
-      }
-    }
-    for (const auto& a : j.value("added_tokens", json::array())) {
-      if (a.value("lstrip", false) || a.value("rstrip", false) || a.value("single_word", false)) {
-        log::warn(path + ": added token " + a.at("content").get<std::string>() +
-                  " uses lstrip/rstrip/single_word, which are ignored");
-      }
-      spec.added.push_back({a.at("id").get<int64_t>(), a.at("content").get<std::string>(),
-                            a.value("special", false)});
-    }
-    if (m.contains("unk_token") && m["unk_token"].is_string()) {
-      const auto u = m["unk_token"].get<std::string>();
-      for (size_t k = 0; k < spec.tokens.size(); ++k)
-        if (spec.tokens[k] == u) spec.unk_id = int64_t(k);
-    }
-  } catch (const json::exception& e) {
-    throw FormatError(path, -1, std::string("unexpected tokenizer.json structure: ") + e.what());
-  }
-  auto id_of = [&](const std::string& s) -> int64_t {
-    if (s.empty()) return -1;
-    for (const auto& a : spec.added)
-      if (a.content == s) return a.id;
-    for (size_t k = 0; k < spec.tokens.size(); ++k)
-      if (spec.tokens[k] == s) return int64_t(k);
-    return -1;
-  };
-  const auto cfg_path = std::filesystem::path(path).parent_path() / "tokenizer_config.json";
-  json cfg = json::object();
-  if (std::filesystem::exists(cfg_path)) {
-    try {
-      cfg = json::parse(read_file_bytes(cfg_path.string()));
-    } catch (const json::exception& e) {
-      throw FormatError(cfg_path.string(), -1, std::string("not valid JSON: ") + e.what());
-    }
-  }
-  const int64_t eot = id_of("<|endoftext|>");
-  spec.eos_id = cfg.contains("eos_token") ? id_of(token_content(cfg["eos_token"])) : eot;
-  spec.bos_id = cfg.contains("bos_token") ? id_of(token_content(cfg["bos_token"])) : eot;
-  spec.pad_id = cfg.contains("pad_token") ? id_of(token_content(cfg["pad_token"])) : spec.eos_id;
-  return std::make_shared<BpeTokenizer>(std::move(spec), path);
-}
-
-std::shared_ptr<BpeTokenizer> BpeTokenizer::from_gguf(const GgufFile& f) {
-  const std::string& path = f.path();
-  const std::string model = f.get_string("tokenizer.ggml.model");
-  if (model != "gpt2") {
-    throw FormatError(
-        path, f.key_offset("tokenizer.ggml.model"),
-        "tokenizer.ggml.model '" + model + "' is not supported (only byte-level BPE, 'gpt2')");
-  }
-  Spec spec;
-  const std::string pre = f.get_string("tokenizer.ggml.pre", "gpt-2");
-  if (pre == "gpt-2" || pre == "gpt2") {
-    spec.pre = PreTokenizer::Gpt2;
-  } else if (pre == "smollm" || pre == "starcoder" || pre == "refact" || pre == "codeshell") {
-    spec.pre = PreTokenizer::Gpt2Digits;
-  } else {
-    throw FormatError(
-        path, f.key_offset("tokenizer.ggml.pre"),
-        "tokenizer.ggml.pre '" + pre + "' is not supported (gpt-2, smollm, starcoder)");
-  }
-  auto string_array = [&](const std::string& key, bool required) {
-    std::vector<std::string> out;
-    const GgufValue* v = f.find(key);
-    if (!v) {
-      if (required) throw FormatError(path, -1, "metadata '" + key + "' is missing");
-      return out;
-    }
-    if (v->type != GgufType::Array || v->elem_type != GgufType::String) {
-      throw FormatError(path, f.key_offset(key),
-                        "metadata '" + key + "' must be an array of strings");
-    }
-    out.reserve(v->array.size());
-    for (const auto& e : v->array) out.push_back(e.s);
-    return out;
-  };
-  spec.tokens = string_array("tokenizer.ggml.tokens", true);
-  for (const std::string& s : string_array("tokenizer.ggml.merges", false)) {  // none: bytes only
-    const auto sp = s.find(' ');
-    if (sp == std::string::npos) {
-      throw FormatError(path, f.key_offset("tokenizer.ggml.merges"),
-                        "merge '" + s + "' is not two tokens");
-    }
-    spec.merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
-  }
-  if (const GgufValue* tt = f.find("tokenizer.ggml.token_type")) {
-    if (tt->type != GgufType::Array || !(tt->array.empty() || tt->array[0].is_integer()) ||
-        tt->array.size() != spec.tokens.size()) {
-      throw FormatError(path, f.key_offset("tokenizer.ggml.token_type"),
-                        "tokenizer.ggml.token_type must be an integer array as long as the tokens");
-    }
-    // llama.cpp token types: 1 normal, 2 unknown, 3 control (special), 4 user-defined, 5 unused, 6
-    // byte
-    for (size_t k = 0; k < tt->array.size(); ++k) {
-      const int64_t t = tt->array[k].i;
-      if (t == 3 || t == 4) spec.added.push_back({int64_t(k), spec.tokens[k], t == 3});
-    }
-  }
-  spec.bos_id = f.get_int("tokenizer.ggml.bos_token_id", -1);
-  spec.eos_id = f.get_int("tokenizer.ggml.eos_token_id", -1);
-  spec.pad_id = f.get_int("tokenizer.ggml.padding_token_id", spec.eos_id);
-  // tokenizer.ggml.unknown_token_id is not used: HF byte-level BPE has no <unk> and drops bytes
-  // the vocabulary lacks (SmolLM2's unknown id is <|endoftext|>, which must never appear in text).
-  spec.unk_id = -1;
-  return std::make_shared<BpeTokenizer>(std::move(spec), path);
 }
 
 }  // namespace dpg::model

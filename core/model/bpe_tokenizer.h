@@ -73,13 +73,20 @@ class BpeTokenizer : public Tokenizer {
   std::vector<std::string> pre_tokenize(const std::string& text) const;
   /// Token string of @p id in the byte alphabet ("Ġthe"), or "" when out of range.
   std::string id_to_token(int64_t id) const;
-  /// True when byte @p b has a token of its own (else encode() drops it, as HF does: byte-level
-  /// vocabularies such as SmolLM2's lack bytes that never occur in UTF-8 text).
+  /// True when byte @p b has a token of its own (else encode() drops it, as HF does: SmolLM2's
+  /// byte-level vocabulary lacks 21 of the 256 bytes, see docs/models.md).
   bool has_byte(uint8_t b) const { return byte_ids_[b] >= 0; }
   /// Id of a token string in the byte alphabet, or -1.
   int64_t token_to_id(const std::string& token) const;
 
  private:
+  // The constructor's parts: id checks, token and byte indexes, merge ranks, decoded bytes.
+  void check_ids(const std::string& source) const;
+  std::unordered_map<char32_t, uint8_t> index_tokens();
+  void index_merges(const std::vector<std::pair<std::string, std::string>>& merges,
+                    const std::string& source);
+  void index_added_and_bytes(const std::unordered_map<char32_t, uint8_t>& char_to_byte);
+
   void encode_segment(const std::string& text, size_t begin, size_t end,
                       std::vector<int64_t>& out) const;
   void encode_piece(const char* p, size_t n, std::vector<int64_t>& out) const;

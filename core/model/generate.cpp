@@ -36,6 +36,122 @@ torch::Tensor sample_next(const torch::Tensor& logits, double temperature, doubl
   return idx.gather(-1, pick).squeeze(-1);
 }
 
+namespace {
+
+// The longest prompt P; throws when a prompt is empty or P + N exceeds the context.
+int64_t longest_prompt(const ModelConfig& cfg, const std::vector<std::vector<int64_t>>& prompts,
+                       int64_t N) {
+  int64_t P = 0;
+  for (const auto& p : prompts) {
+    if (p.empty()) throw ConfigError("generate: empty prompt");
+    P = std::max<int64_t>(P, int64_t(p.size()));
+  }
+  if (P + N > cfg.max_ctx) {
+    throw ConfigError("generate: prompt (" + std::to_string(P) + ") + max_new_tokens (" +
+                      std::to_string(N) + ") exceeds the model context of " +
+                      std::to_string(cfg.max_ctx));
+  }
+  return P;
+}
+
+// The options' stop ids, else the tokenizer's EOS, <|im_end|> and <|endoftext|> (those it has).
+std::vector<int64_t> stop_ids_of(const Tokenizer& tok, const GenerateOptions& opt) {
+  std::vector<int64_t> stops = opt.stop_ids;
+  if (!stops.empty()) return stops;
+  for (int64_t id : {tok.eos_id(), tok.special_id("<|im_end|>"), tok.special_id("<|endoftext|>")})
+    if (id >= 0 && std::find(stops.begin(), stops.end(), id) == stops.end()) stops.push_back(id);
+  return stops;
+}
+
+// Left-padded prompts: row r's prompt occupies columns [P - len_r, P); positions count real
+// tokens; the mask [B, P + N] marks the real columns of the prompt part.
+struct PaddedPrompts {
+  torch::Tensor tokens, positions, mask;
+  std::vector<int64_t> len;
+};
+
+PaddedPrompts left_pad(const std::vector<std::vector<int64_t>>& prompts, int64_t P, int64_t N,
+                       int64_t pad) {
+  const int64_t B = int64_t(prompts.size());
+  PaddedPrompts pp{torch::full({B, P}, pad, torch::kLong), torch::zeros({B, P}, torch::kLong),
+                   torch::zeros({B, P + N}, torch::kBool), std::vector<int64_t>(size_t(B))};
+  auto ta = pp.tokens.accessor<int64_t, 2>();
+  auto pa = pp.positions.accessor<int64_t, 2>();
+  auto ma = pp.mask.accessor<bool, 2>();
+  for (int64_t r = 0; r < B; ++r) {
+    const auto& p = prompts[size_t(r)];
+    pp.len[size_t(r)] = int64_t(p.size());
+    const int64_t off = P - int64_t(p.size());
+    for (int64_t j = 0; j < int64_t(p.size()); ++j) {
+      ta[r][off + j] = p[size_t(j)];
+      pa[r][off + j] = j;
+      ma[r][off + j] = true;
+    }
+  }
+  return pp;
+}
+
+// Appends step t's sampled tokens @p next (and their log-probabilities) to the rows still
+// running; finished rows get @p pad in @p next. Returns whether every row has finished.
+bool record_step(torch::Tensor& next, const torch::Tensor& lp, const std::vector<int64_t>& stops,
+                 const GenerateOptions& opt, int64_t pad, std::vector<bool>& done,
+                 GenerateResult& res) {
+  auto na = next.accessor<int64_t, 1>();
+  auto la = lp.accessor<float, 1>();
+  bool all_done = true;
+  for (int64_t r = 0; r < next.size(0); ++r) {
+    if (done[size_t(r)]) {
+      na[r] = pad;
+      continue;
+    }
+    res.tokens[size_t(r)].push_back(na[r]);
+    res.logprobs[size_t(r)].push_back(la[r]);
+    if (opt.stop_at_eos && std::find(stops.begin(), stops.end(), na[r]) != stops.end()) {
+      done[size_t(r)] = true;
+      res.stopped[size_t(r)] = true;
+    }
+    all_done = all_done && done[size_t(r)];
+  }
+  return all_done;
+}
+
+// The decoding loop: N steps of sample-then-decode over the KV cache, on the weights' device
+// (sampling state is read back on the CPU once a step).
+void decode_loop(const ModelConfig& cfg, const TensorMap& params, PaddedPrompts pp, int64_t N,
+                 const std::vector<int64_t>& stops, int64_t pad, const GenerateOptions& opt,
+                 GenerateResult& res) {
+  const int64_t B = pp.tokens.size(0), P = pp.tokens.size(1);
+  const auto dev = lm_head_weight(cfg, params).device();
+  auto mask = pp.mask.to(dev);
+  at::Generator gen = dev.is_cpu() ? at::make_generator<at::CPUGeneratorImpl>(opt.seed)
+                                   : at::globalContext().defaultGenerator(dev).clone();
+  if (!dev.is_cpu()) gen.set_current_seed(opt.seed);
+  Decoder dec(cfg, params, B, P + N);
+  auto logits = dec.step(pp.tokens.to(dev), pp.positions.to(dev), mask.narrow(1, 0, P));
+  auto lens = torch::tensor(pp.len, torch::kLong).unsqueeze(1).to(dev);  // [B, 1]
+  std::vector<bool> done(size_t(B), false);
+  torch::Tensor stop_index;
+  if (opt.stop_at_eos && opt.min_new_tokens > 0 && !stops.empty())
+    stop_index = torch::tensor(stops, torch::kLong).to(dev);
+  for (int64_t t = 0; t < N; ++t) {
+    auto sample_from = logits;
+    if (stop_index.defined() && t < opt.min_new_tokens)
+      sample_from = logits.index_fill(1, stop_index, -std::numeric_limits<double>::infinity());
+    auto next = sample_next(sample_from, opt.temperature, opt.top_p, gen);
+    auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1)
+                  .gather(1, next.unsqueeze(1))
+                  .squeeze(1)
+                  .cpu();
+    next = next.cpu();
+    const bool all_done = record_step(next, lp, stops, opt, pad, done, res);
+    if (all_done || t + 1 == N || (opt.cancel && opt.cancel->load())) break;
+    mask.select(1, P + t).fill_(true);
+    logits = dec.step(next.unsqueeze(1).to(dev), lens + t, mask.narrow(1, 0, P + t + 1));
+  }
+}
+
+}  // namespace
+
 GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const Tokenizer& tok,
                         const std::vector<std::vector<int64_t>>& prompts,
                         const GenerateOptions& opt) {
@@ -44,95 +160,16 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
   GenerateResult res;
   const int64_t B = int64_t(prompts.size());
   if (B == 0) return res;
-  int64_t P = 0;
-  for (const auto& p : prompts) {
-    if (p.empty()) throw ConfigError("generate: empty prompt");
-    P = std::max<int64_t>(P, int64_t(p.size()));
-  }
   const int64_t N = std::max<int64_t>(0, opt.max_new_tokens);
-  if (P + N > cfg.max_ctx) {
-    throw ConfigError("generate: prompt (" + std::to_string(P) + ") + max_new_tokens (" +
-                      std::to_string(N) + ") exceeds the model context of " +
-                      std::to_string(cfg.max_ctx));
-  }
-  int64_t pad = opt.pad_id >= 0     ? opt.pad_id
-                : tok.pad_id() >= 0 ? tok.pad_id()
-                                    : std::max<int64_t>(0, tok.eos_id());
-  std::vector<int64_t> stops = opt.stop_ids;
-  if (stops.empty()) {
-    for (int64_t id : {tok.eos_id(), tok.special_id("<|im_end|>"), tok.special_id("<|endoftext|>")})
-      if (id >= 0 && std::find(stops.begin(), stops.end(), id) == stops.end()) stops.push_back(id);
-  }
-  // Left padding: row r's prompt occupies columns [P - len_r, P); positions count real tokens.
-  auto tokens = torch::full({B, P}, pad, torch::kLong);
-  auto positions = torch::zeros({B, P}, torch::kLong);
-  auto mask = torch::zeros({B, P + N}, torch::kBool);
-  std::vector<int64_t> len(static_cast<size_t>(B));
-  {
-    auto ta = tokens.accessor<int64_t, 2>();
-    auto pa = positions.accessor<int64_t, 2>();
-    auto ma = mask.accessor<bool, 2>();
-    for (int64_t r = 0; r < B; ++r) {
-      const auto& p = prompts[size_t(r)];
-      len[size_t(r)] = int64_t(p.size());
-      const int64_t off = P - int64_t(p.size());
-      for (int64_t j = 0; j < int64_t(p.size()); ++j) {
-        ta[r][off + j] = p[size_t(j)];
-        pa[r][off + j] = j;
-        ma[r][off + j] = true;
-      }
-    }
-  }
+  const int64_t P = longest_prompt(cfg, prompts, N);
+  const int64_t pad = opt.pad_id >= 0     ? opt.pad_id
+                      : tok.pad_id() >= 0 ? tok.pad_id()
+                                          : std::max<int64_t>(0, tok.eos_id());
   res.tokens.assign(size_t(B), {});
   res.logprobs.assign(size_t(B), {});
   res.stopped.assign(size_t(B), false);
-  if (N > 0) {
-    // Inputs live where the weights live (a CUDA LibTorch); sampling state is read back on the CPU.
-    const auto dev = lm_head_weight(cfg, params).device();
-    tokens = tokens.to(dev);
-    positions = positions.to(dev);
-    mask = mask.to(dev);
-    at::Generator gen = dev.is_cpu() ? at::make_generator<at::CPUGeneratorImpl>(opt.seed)
-                                     : at::globalContext().defaultGenerator(dev).clone();
-    if (!dev.is_cpu()) gen.set_current_seed(opt.seed);
-    Decoder dec(cfg, params, B, P + N);
-    auto logits = dec.step(tokens, positions, mask.narrow(1, 0, P));
-    auto lens = torch::tensor(len, torch::kLong).unsqueeze(1).to(dev);  // [B, 1]
-    std::vector<bool> done(size_t(B), false);
-    torch::Tensor stop_index;
-    if (opt.stop_at_eos && opt.min_new_tokens > 0 && !stops.empty())
-      stop_index = torch::tensor(stops, torch::kLong).to(dev);
-    for (int64_t t = 0; t < N; ++t) {
-      auto sample_from = logits;
-      if (stop_index.defined() && t < opt.min_new_tokens)
-        sample_from = logits.index_fill(1, stop_index, -std::numeric_limits<double>::infinity());
-      auto next = sample_next(sample_from, opt.temperature, opt.top_p, gen);
-      auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1)
-                    .gather(1, next.unsqueeze(1))
-                    .squeeze(1)
-                    .cpu();
-      next = next.cpu();
-      auto na = next.accessor<int64_t, 1>();
-      auto la = lp.accessor<float, 1>();
-      bool all_done = true;
-      for (int64_t r = 0; r < B; ++r) {
-        if (done[size_t(r)]) {
-          na[r] = pad;
-          continue;
-        }
-        res.tokens[size_t(r)].push_back(na[r]);
-        res.logprobs[size_t(r)].push_back(la[r]);
-        if (opt.stop_at_eos && std::find(stops.begin(), stops.end(), na[r]) != stops.end()) {
-          done[size_t(r)] = true;
-          res.stopped[size_t(r)] = true;
-        }
-        all_done = all_done && done[size_t(r)];
-      }
-      if (all_done || t + 1 == N || (opt.cancel && opt.cancel->load())) break;
-      mask.select(1, P + t).fill_(true);
-      logits = dec.step(next.unsqueeze(1).to(dev), lens + t, mask.narrow(1, 0, P + t + 1));
-    }
-  }
+  if (N > 0)
+    decode_loop(cfg, params, left_pad(prompts, P, N, pad), N, stop_ids_of(tok, opt), pad, opt, res);
   for (int64_t r = 0; r < B; ++r) {
     auto ids = res.tokens[size_t(r)];
     if (res.stopped[size_t(r)]) ids.pop_back();

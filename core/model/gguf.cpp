@@ -14,6 +14,8 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
+#include <type_traits>
+#include <utility>
 
 namespace dpg::model {
 
@@ -101,71 +103,80 @@ class GgufParser {
     return s;
   }
 
+  // One scalar of type T into v.f (floats), v.i (signed) or v.u (unsigned).
+  template <class T>
+  void read_scalar(GgufValue& v, const std::string& what) {
+    if constexpr (std::is_floating_point_v<T>)
+      v.f = read<T>(what);
+    else if constexpr (std::is_signed_v<T>)
+      v.i = read<T>(what);
+    else
+      v.u = read<T>(what);
+  }
+
+  // The numeric types; false for bool, string and array.
+  bool read_number(GgufType type, const std::string& what, GgufValue& v) {
+    switch (type) {
+      case GgufType::U8:
+        return read_scalar<uint8_t>(v, what), true;
+      case GgufType::I8:
+        return read_scalar<int8_t>(v, what), true;
+      case GgufType::U16:
+        return read_scalar<uint16_t>(v, what), true;
+      case GgufType::I16:
+        return read_scalar<int16_t>(v, what), true;
+      case GgufType::U32:
+        return read_scalar<uint32_t>(v, what), true;
+      case GgufType::I32:
+        return read_scalar<int32_t>(v, what), true;
+      case GgufType::U64:
+        return read_scalar<uint64_t>(v, what), true;
+      case GgufType::I64:
+        return read_scalar<int64_t>(v, what), true;
+      case GgufType::F32:
+        return read_scalar<float>(v, what), true;
+      case GgufType::F64:
+        return read_scalar<double>(v, what), true;
+      default:
+        return false;
+    }
+  }
+
+  // An array: element type, count (bounded by the bytes left), then the elements.
+  void read_array(const std::string& what, int depth, GgufValue& v) {
+    if (depth >= kMaxArrayDepth) fail(pos_, what + ": arrays nested too deeply");
+    const uint64_t at = pos_;
+    const auto et = read<uint32_t>(what + " element type");
+    if (!known_value_type(et)) {
+      fail(at, what + ": unsupported array element type " + std::to_string(et));
+    }
+    v.elem_type = GgufType(et);
+    const uint64_t count_at = pos_;
+    const auto n = read<uint64_t>(what + " element count");
+    if (n > remaining() / scalar_size(v.elem_type)) {
+      fail(count_at, what + ": array of " + std::to_string(n) + " " + gguf_type_name(v.elem_type) +
+                         " elements cannot fit in the " + std::to_string(remaining()) +
+                         " bytes left");
+    }
+    v.array.reserve(size_t(n));
+    for (uint64_t k = 0; k < n; ++k) v.array.push_back(read_value(v.elem_type, what, depth + 1));
+  }
+
   GgufValue read_value(GgufType type, const std::string& what, int depth) {
     GgufValue v;
     v.type = type;
-    switch (type) {
-      case GgufType::U8:
-        v.u = read<uint8_t>(what);
-        break;
-      case GgufType::I8:
-        v.i = read<int8_t>(what);
-        break;
-      case GgufType::U16:
-        v.u = read<uint16_t>(what);
-        break;
-      case GgufType::I16:
-        v.i = read<int16_t>(what);
-        break;
-      case GgufType::U32:
-        v.u = read<uint32_t>(what);
-        break;
-      case GgufType::I32:
-        v.i = read<int32_t>(what);
-        break;
-      case GgufType::U64:
-        v.u = read<uint64_t>(what);
-        break;
-      case GgufType::I64:
-        v.i = read<int64_t>(what);
-        break;
-      case GgufType::F32:
-        v.f = read<float>(what);
-        break;
-      case GgufType::F64:
-        v.f = read<double>(what);
-        break;
-      case GgufType::Bool: {
-        const uint64_t at = pos_;
-        const auto b = read<uint8_t>(what);
-        if (b > 1) fail(at, what + ": bool value " + std::to_string(b) + " is neither 0 nor 1");
-        v.u = b;
-        break;
-      }
-      case GgufType::String:
-        v.s = read_string(what);
-        break;
-      case GgufType::Array: {
-        if (depth >= kMaxArrayDepth) fail(pos_, what + ": arrays nested too deeply");
-        const uint64_t at = pos_;
-        const auto et = read<uint32_t>(what + " element type");
-        if (!known_value_type(et)) {
-          fail(at, what + ": unsupported array element type " + std::to_string(et));
-        }
-        v.elem_type = GgufType(et);
-        const uint64_t count_at = pos_;
-        const auto n = read<uint64_t>(what + " element count");
-        if (n > remaining() / scalar_size(v.elem_type)) {
-          fail(count_at, what + ": array of " + std::to_string(n) + " " +
-                             gguf_type_name(v.elem_type) + " elements cannot fit in the " +
-                             std::to_string(remaining()) + " bytes left");
-        }
-        v.array.reserve(size_t(n));
-        for (uint64_t k = 0; k < n; ++k)
-          v.array.push_back(read_value(v.elem_type, what, depth + 1));
-        break;
-      }
+    if (read_number(type, what, v)) {
+    } else if (type == GgufType::Bool) {
+      const uint64_t at = pos_;
+      const auto b = read<uint8_t>(what);
+      if (b > 1) fail(at, what + ": bool value " + std::to_string(b) + " is neither 0 nor 1");
+      v.u = b;
+    } else if (type == GgufType::String) {
+      v.s = read_string(what);
+    } else {
+      read_array(what, depth, v);
     }
+    // Integers are readable both ways: v.i for unsigned values (-1 beyond int64), v.u for signed.
     if (type == GgufType::U8 || type == GgufType::U16 || type == GgufType::U32 ||
         type == GgufType::U64 || type == GgufType::Bool) {
       v.i = v.u <= uint64_t(std::numeric_limits<int64_t>::max()) ? int64_t(v.u) : -1;
@@ -176,7 +187,20 @@ class GgufParser {
     return v;
   }
 
+  // Header, metadata, tensor infos, then the checks that every tensor's data lies in the file.
   void parse(GgufFile& f) {
+    const auto [n_tensors, n_kv] = read_header(f);
+    read_metadata(f, n_kv);
+    read_alignment(f);
+    f.tensors_.reserve(size_t(n_tensors));
+    for (uint64_t k = 0; k < n_tensors; ++k) f.tensors_.push_back(read_tensor_info(f));
+    const uint64_t pad = (f.alignment_ - pos_ % f.alignment_) % f.alignment_;
+    f.data_offset_ = pos_ + pad;
+    check_tensor_data(f);
+  }
+
+  // Magic, version, and the tensor and metadata counts (rejected when the file cannot hold them).
+  std::pair<uint64_t, uint64_t> read_header(GgufFile& f) {
     const auto magic = read<uint32_t>("magic");
     if (std::memcmp(&magic, "GGUF", 4) != 0) {
       std::ostringstream m;
@@ -200,6 +224,10 @@ class GgufParser {
       fail(16, "metadata count " + std::to_string(n_kv) + " is impossible for a file of " +
                    std::to_string(size_) + " bytes");
     }
+    return {n_tensors, n_kv};
+  }
+
+  void read_metadata(GgufFile& f, uint64_t n_kv) {
     for (uint64_t k = 0; k < n_kv; ++k) {
       const uint64_t at = pos_;
       std::string key = read_string("metadata key");
@@ -214,19 +242,21 @@ class GgufParser {
       f.kv_offsets_[key] = int64_t(at);
       f.kv_.emplace(std::move(key), std::move(v));
     }
-    if (auto it = f.kv_.find("general.alignment"); it != f.kv_.end()) {
-      const auto& a = it->second;
-      const uint64_t al = a.is_integer() ? a.u : 0;
-      if (al == 0 || (al & (al - 1)) != 0 || al > kMaxAlignment) {
-        fail(uint64_t(f.kv_offsets_["general.alignment"]),
-             "general.alignment must be a power of two up to 1 MiB, found " + a.to_string());
-      }
-      f.alignment_ = al;
+  }
+
+  void read_alignment(GgufFile& f) {
+    auto it = f.kv_.find("general.alignment");
+    if (it == f.kv_.end()) return;
+    const auto& a = it->second;
+    const uint64_t al = a.is_integer() ? a.u : 0;
+    if (al == 0 || (al & (al - 1)) != 0 || al > kMaxAlignment) {
+      fail(uint64_t(f.kv_offsets_["general.alignment"]),
+           "general.alignment must be a power of two up to 1 MiB, found " + a.to_string());
     }
-    f.tensors_.reserve(size_t(n_tensors));
-    for (uint64_t k = 0; k < n_tensors; ++k) f.tensors_.push_back(read_tensor_info(f));
-    const uint64_t pad = (f.alignment_ - pos_ % f.alignment_) % f.alignment_;
-    f.data_offset_ = pos_ + pad;
+    f.alignment_ = al;
+  }
+
+  void check_tensor_data(GgufFile& f) {
     for (size_t k = 0; k < f.tensors_.size(); ++k) {
       const auto& t = f.tensors_[k];
       if (!f.tensor_index_.emplace(t.name, k).second) {

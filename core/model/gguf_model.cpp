@@ -123,36 +123,30 @@ ModelConfig read_config(const GgufFile& f, Arch arch) {
   return c;
 }
 
-}  // namespace
+using Origins = std::map<std::string, const GgufTensorInfo*>;
 
-LoadedModel load_gguf_model(const std::string& path) {
-  const GgufFile f = GgufFile::open(path);
-  const std::string arch = f.get_string("general.architecture");
-  if (arch != "llama" && arch != "gpt2") {
-    throw FormatError(path, f.key_offset("general.architecture"),
-                      "architecture '" + arch + "' is not supported (llama, gpt2)");
-  }
-  LoadedModel m;
-  m.config = read_config(f, arch == "llama" ? Arch::Llama : Arch::Gpt2);
+// Each GGUF tensor under our name, dequantized and laid out as our forward expects (llama.cpp's
+// Q/K row permutation undone, GPT-2's Conv1D matrices transposed); records where each came from.
+void read_tensors(const GgufFile& f, const std::string& arch, LoadedModel& m, Origins& origin) {
   const ModelConfig& c = m.config;
-  std::map<std::string, const GgufTensorInfo*> origin;
   for (const GgufTensorInfo& t : f.tensors()) {
     const auto target = map_name(c.arch, t.name);
     if (!target) {
-      throw FormatError(path, t.info_offset,
+      throw FormatError(f.path(), t.info_offset,
                         "unexpected tensor '" + t.name + "' for architecture " + arch);
     }
     using F = Target::Fix;
     if (target->fix == F::Drop) continue;
     if (t.ne.size() > 2) {
-      throw FormatError(path, t.info_offset, "tensor '" + t.name + "' has more than 2 dimensions");
+      throw FormatError(f.path(), t.info_offset,
+                        "tensor '" + t.name + "' has more than 2 dimensions");
     }
     torch::Tensor w = f.dequantize(t);
     const bool is_matrix = w.dim() == 2;
     if ((target->fix == F::UnpermuteQ || target->fix == F::UnpermuteK) && is_matrix) {
       const int64_t heads = target->fix == F::UnpermuteQ ? c.n_head : c.n_kv_head;
       if (w.size(0) % (2 * heads) != 0) {
-        throw FormatError(path, t.info_offset,
+        throw FormatError(f.path(), t.info_offset,
                           "tensor '" + t.name + "' rows " + std::to_string(w.size(0)) +
                               " do not split into " + std::to_string(heads) + " heads");
       }
@@ -164,33 +158,41 @@ LoadedModel load_gguf_model(const std::string& path) {
     m.tensor_types[target->name] = t.type_name();
     origin[target->name] = &t;
   }
-  // Shapes against the config, with the GGUF record offset of the first offender.
+}
+
+// Every tensor the config requires is there with its shape, and no other; errors carry the GGUF
+// record offset of the first offender.
+void check_shapes(const GgufFile& f, const std::string& arch, const LoadedModel& m,
+                  const Origins& origin) {
+  const ModelConfig& c = m.config;
   const auto shapes = expected_shapes(c);
   for (const auto& [name, shape] : shapes) {
     auto it = m.params.find(name);
     if (it == m.params.end()) {
-      throw FormatError(path, f.key_offset(arch + ".block_count"),
+      throw FormatError(f.path(), f.key_offset(arch + ".block_count"),
                         "tensor for '" + name + "' is missing but the metadata requires it");
     }
     if (it->second.sizes().vec() != shape) {
-      throw FormatError(path, origin[name]->info_offset,
-                        "tensor '" + origin[name]->name + "' has shape " +
-                            c10::str(it->second.sizes()) + " but the metadata implies " +
-                            c10::str(at::IntArrayRef(shape)));
+      const GgufTensorInfo* t = origin.at(name);
+      throw FormatError(f.path(), t->info_offset,
+                        "tensor '" + t->name + "' has shape " + c10::str(it->second.sizes()) +
+                            " but the metadata implies " + c10::str(at::IntArrayRef(shape)));
     }
   }
-  if (m.params.size() != shapes.size()) {
-    for (const auto& [name, t] : m.params) {
-      bool known = false;
-      for (const auto& s : shapes) known = known || s.first == name;
-      if (!known) {
-        throw FormatError(path, origin[name]->info_offset,
-                          "tensor '" + origin[name]->name + "' is not used by a " +
-                              std::to_string(c.n_layer) + "-layer model");
-      }
+  if (m.params.size() == shapes.size()) return;
+  for (const auto& [name, t] : m.params) {
+    bool known = false;
+    for (const auto& s : shapes) known = known || s.first == name;
+    if (!known) {
+      throw FormatError(f.path(), origin.at(name)->info_offset,
+                        "tensor '" + origin.at(name)->name + "' is not used by a " +
+                            std::to_string(c.n_layer) + "-layer model");
     }
   }
-  m.tokenizer = BpeTokenizer::from_gguf(f);
+}
+
+// The descriptive metadata shown by `dpg models` and stored with a run.
+void read_descriptive_metadata(const GgufFile& f, LoadedModel& m) {
   for (const char* key :
        {"general.name", "general.architecture", "general.basename", "general.size_label",
         "general.license", "tokenizer.ggml.pre", "tokenizer.chat_template"}) {
@@ -199,6 +201,24 @@ LoadedModel load_gguf_model(const std::string& path) {
   if (const GgufValue* v = f.find("general.file_type"); v && v->is_integer())
     m.metadata["general.file_type"] = std::to_string(v->i);
   m.metadata["gguf.version"] = std::to_string(f.version());
+}
+
+}  // namespace
+
+LoadedModel load_gguf_model(const std::string& path) {
+  const GgufFile f = GgufFile::open(path);
+  const std::string arch = f.get_string("general.architecture");
+  if (arch != "llama" && arch != "gpt2") {
+    throw FormatError(path, f.key_offset("general.architecture"),
+                      "architecture '" + arch + "' is not supported (llama, gpt2)");
+  }
+  LoadedModel m;
+  m.config = read_config(f, arch == "llama" ? Arch::Llama : Arch::Gpt2);
+  Origins origin;
+  read_tensors(f, arch, m, origin);
+  check_shapes(f, arch, m, origin);
+  m.tokenizer = BpeTokenizer::from_gguf(f);
+  read_descriptive_metadata(f, m);
   return m;
 }
 
