@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: MIT
 # Configures and builds DPG Workbench in build/ (Release, Ninja, ccache). Called by setup.sh.
 #   DPG_CMAKE_ARGS="-DDPG_GUI=OFF" scripts/build.sh      extra CMake arguments
+#   DPG_BUILD_DIR=build-asan scripts/build.sh            another build folder
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # ccache keyed on paths relative to the checkout, so a fresh clone elsewhere reuses the cache.
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
+BUILD="${DPG_BUILD_DIR:-build}"
 # shellcheck disable=SC2086
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release ${DPG_CMAKE_ARGS:-} >/dev/null
-cmake --build build -j "$(nproc)"
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${DPG_CMAKE_ARGS:-} >/dev/null
+cmake --build "$BUILD" -j "$(nproc)"

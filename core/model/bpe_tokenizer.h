@@ -55,6 +55,11 @@ class BpeTokenizer : public Tokenizer {
   /// and padding come from a tokenizer_config.json beside it, else "<|endoftext|>". Throws
   /// FormatError naming the file.
   static std::shared_ptr<BpeTokenizer> from_tokenizer_json(const std::string& path);
+  /// The same from the files' texts: @p tokenizer_json, and @p config_json, the
+  /// tokenizer_config.json ("" when there is none). @p source names the file in errors.
+  static std::shared_ptr<BpeTokenizer> from_tokenizer_json_text(const std::string& tokenizer_json,
+                                                                const std::string& config_json,
+                                                                const std::string& source);
   /// From GGUF metadata tokenizer.ggml.{model,pre,tokens,merges,token_type,*_token_id}.
   static std::shared_ptr<BpeTokenizer> from_gguf(const GgufFile& file);
 

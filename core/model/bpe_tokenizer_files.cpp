@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// BpeTokenizer's factories: the Spec read from an HF tokenizer.json (with its tokenizer_config.json)
-// or from GGUF tokenizer metadata.
+// BpeTokenizer's factories: the Spec read from an HF tokenizer.json (with its
+// tokenizer_config.json) or from GGUF tokenizer metadata.
 #include "core/model/bpe_tokenizer.h"
 
 #include "core/log/log.h"
@@ -65,19 +65,37 @@ void check_byte_level_bpe(const json& j, const json& m, const std::string& path)
   }
 }
 
-// Vocabulary (sized to cover the added tokens' ids too), merges, added tokens and <unk>.
+// The id @p v of token @p token: an integer in [0, @p entries).
+int64_t token_id(const json& v, const std::string& token, int64_t entries,
+                 const std::string& path) {
+  if (!v.is_number_integer())
+    throw FormatError(path, -1,
+                      "token '" + token + "' has the id " + v.dump() + ", not an integer");
+  const bool outside = v.is_number_unsigned() ? v.get<uint64_t>() >= uint64_t(entries)
+                                              : v.get<int64_t>() < 0 || v.get<int64_t>() >= entries;
+  if (outside) {
+    throw FormatError(path, -1,
+                      "token '" + token + "' has the id " + v.dump() + ", outside 0.." +
+                          std::to_string(entries - 1) + " (the file defines " +
+                          std::to_string(entries) + " tokens)");
+  }
+  return v.get<int64_t>();
+}
+
+// Vocabulary (sized to cover the added tokens' ids too), merges, added tokens and <unk>. Ids index
+// one table, so they must lie below the number of tokens the file defines.
 void read_json_model(const json& j, const json& m, const std::string& path,
                      BpeTokenizer::Spec& spec) {
+  const json& vocab = m.at("vocab");
+  const json added = j.value("added_tokens", json::array());
+  if (!vocab.is_object()) throw FormatError(path, -1, "model.vocab is not an object");
+  const int64_t entries = int64_t(vocab.size() + added.size());
   int64_t n = 0;
-  for (const auto& [tok, id] : m.at("vocab").items()) n = std::max(n, id.get<int64_t>() + 1);
-  for (const auto& a : j.value("added_tokens", json::array()))
-    n = std::max(n, a.at("id").get<int64_t>() + 1);
+  for (const auto& [tok, id] : vocab.items()) n = std::max(n, token_id(id, tok, entries, path) + 1);
+  for (const auto& a : added)
+    n = std::max(n, token_id(a.at("id"), a.value("content", ""), entries, path) + 1);
   spec.tokens.resize(size_t(n));
-  for (const auto& [tok, id] : m.at("vocab").items()) {
-    const auto k = id.get<int64_t>();
-    if (k < 0) throw FormatError(path, -1, "token '" + tok + "' has a negative id");
-    spec.tokens[size_t(k)] = tok;
-  }
+  for (const auto& [tok, id] : vocab.items()) spec.tokens[size_t(id.get<int64_t>())] = tok;
   for (const auto& mg : m.at("merges")) {
     if (mg.is_string()) {
       const auto s = mg.get<std::string>();
@@ -89,7 +107,7 @@ void read_json_model(const json& j, const json& m, const std::string& path,
       spec.merges.emplace_back(mg.at(0).get<std::string>(), mg.at(1).get<std::string>());
     }
   }
-  for (const auto& a : j.value("added_tokens", json::array())) {
+  for (const auto& a : added) {
     if (a.value("lstrip", false) || a.value("rstrip", false) || a.value("single_word", false)) {
       log::warn(path + ": added token " + a.at("content").get<std::string>() +
                 " uses lstrip/rstrip/single_word, which are ignored");
@@ -104,8 +122,8 @@ void read_json_model(const json& j, const json& m, const std::string& path,
   }
 }
 
-// BOS, EOS and padding from the tokenizer_config.json beside @p path, else "<|endoftext|>".
-void read_special_ids(const std::string& path, BpeTokenizer::Spec& spec) {
+// BOS, EOS and padding from tokenizer_config.json @p cfg, else "<|endoftext|>".
+void read_special_ids(const json& cfg, BpeTokenizer::Spec& spec) {
   auto id_of = [&](const std::string& s) -> int64_t {
     if (s.empty()) return -1;
     for (const auto& a : spec.added)
@@ -114,15 +132,6 @@ void read_special_ids(const std::string& path, BpeTokenizer::Spec& spec) {
       if (spec.tokens[k] == s) return int64_t(k);
     return -1;
   };
-  const auto cfg_path = std::filesystem::path(path).parent_path() / "tokenizer_config.json";
-  json cfg = json::object();
-  if (std::filesystem::exists(cfg_path)) {
-    try {
-      cfg = json::parse(read_file_bytes(cfg_path.string()));
-    } catch (const json::exception& e) {
-      throw FormatError(cfg_path.string(), -1, std::string("not valid JSON: ") + e.what());
-    }
-  }
   const int64_t eot = id_of("<|endoftext|>");
   spec.eos_id = cfg.contains("eos_token") ? id_of(token_content(cfg["eos_token"])) : eot;
   spec.bos_id = cfg.contains("bos_token") ? id_of(token_content(cfg["bos_token"])) : eot;
@@ -132,9 +141,20 @@ void read_special_ids(const std::string& path, BpeTokenizer::Spec& spec) {
 }  // namespace
 
 std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const std::string& path) {
+  const auto cfg_path = std::filesystem::path(path).parent_path() / "tokenizer_config.json";
+  std::string cfg_text;
+  if (std::filesystem::exists(cfg_path)) {
+    cfg_text = read_file_bytes(cfg_path.string());
+    if (cfg_text.empty()) cfg_text = " ";  // present but empty: not valid JSON
+  }
+  return from_tokenizer_json_text(read_file_bytes(path), cfg_text, path);
+}
+
+std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json_text(
+    const std::string& tokenizer_json, const std::string& config_json, const std::string& path) {
   json j;
   try {
-    j = json::parse(read_file_bytes(path));
+    j = json::parse(tokenizer_json);
   } catch (const json::exception& e) {
     throw FormatError(path, -1, std::string("not valid JSON: ") + e.what());
   }
@@ -148,7 +168,15 @@ std::shared_ptr<BpeTokenizer> BpeTokenizer::from_tokenizer_json(const std::strin
   } catch (const json::exception& e) {
     throw FormatError(path, -1, std::string("unexpected tokenizer.json structure: ") + e.what());
   }
-  read_special_ids(path, spec);
+  const std::string cfg_path =
+      (std::filesystem::path(path).parent_path() / "tokenizer_config.json").string();
+  try {
+    read_special_ids(config_json.empty() ? json::object() : json::parse(config_json), spec);
+  } catch (const json::parse_error& e) {
+    throw FormatError(cfg_path, -1, std::string("not valid JSON: ") + e.what());
+  } catch (const json::exception& e) {
+    throw FormatError(cfg_path, -1, std::string("unexpected structure: ") + e.what());
+  }
   return std::make_shared<BpeTokenizer>(std::move(spec), path);
 }
 

@@ -7,12 +7,36 @@
 
 namespace dpg::model {
 
+/// @p text with every control character (a newline, a NUL, ...) written as an escape ("\\n",
+/// "\\x00"), so that a message quoting a file's bytes stays one readable line.
+inline std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      static const char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
 /// A model or tokenizer file that cannot be read: truncated, corrupt, unsupported, or inconsistent.
 class FormatError : public std::runtime_error {
  public:
   FormatError(const std::string& file, int64_t offset, const std::string& reason)
-      : std::runtime_error(file + (offset >= 0 ? " (offset " + std::to_string(offset) + ")" : "") +
-                           ": " + reason),
+      : std::runtime_error(one_line(file) +
+                           (offset >= 0 ? " (offset " + std::to_string(offset) + ")" : "") + ": " +
+                           one_line(reason)),
         file_(file),
         offset_(offset),
         reason_(reason) {}
@@ -29,7 +53,7 @@ class FormatError : public std::runtime_error {
 /// A configuration (model config, run config) that is invalid; the message names the field.
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message) : std::runtime_error(one_line(message)) {}
 };
 
 }  // namespace dpg::model

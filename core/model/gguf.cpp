@@ -19,12 +19,15 @@
 
 namespace dpg::model {
 
-// A read-only memory map of the whole file; unmapped when the last GgufFile copy goes.
+// The file's bytes: a read-only memory map of the whole file (unmapped when the last GgufFile copy
+// goes), or a buffer owned here.
 struct GgufFile::Mapping {
   const uint8_t* data = nullptr;
   uint64_t size = 0;
+  bool mapped = false;
+  std::string owned;
   ~Mapping() {
-    if (data && size) ::munmap(const_cast<uint8_t*>(data), size);
+    if (mapped && data && size) ::munmap(const_cast<uint8_t*>(data), size);
   }
 };
 
@@ -299,8 +302,9 @@ class GgufParser {
       fail(type_at,
            "tensor '" + t.name + "' has unsupported ggml type id " + std::to_string(t.type));
     }
-    if (!t.ne.empty() && t.ne[0] % tr->block_size != 0) {
-      fail(dims_at, "tensor '" + t.name + "' row of " + std::to_string(t.ne[0]) +
+    const int64_t row = t.ne.empty() ? 1 : t.ne[0];  // a 0-dimensional tensor holds one value
+    if (row % tr->block_size != 0) {
+      fail(dims_at, "tensor '" + t.name + "' row of " + std::to_string(row) +
                         " values is not a whole number of " + tr->name + " blocks");
     }
     int64_t bytes = 0;
@@ -411,12 +415,25 @@ GgufFile GgufFile::open(const std::string& path) {
       throw FormatError(path, -1, std::string("cannot map: ") + std::strerror(e));
     }
     m->data = static_cast<const uint8_t*>(p);
+    m->mapped = true;
   }
   ::close(fd);
+  return parse(std::move(m), path);
+}
+
+GgufFile GgufFile::from_bytes(std::string bytes, const std::string& name) {
+  auto m = std::make_shared<Mapping>();
+  m->owned = std::move(bytes);
+  m->data = reinterpret_cast<const uint8_t*>(m->owned.data());
+  m->size = m->owned.size();
+  return parse(std::move(m), name);
+}
+
+GgufFile GgufFile::parse(std::shared_ptr<Mapping> m, const std::string& path) {
   GgufFile f;
   f.path_ = path;
   static const uint8_t kEmpty[1] = {0};
-  GgufParser parser(f.path_, m->data ? m->data : kEmpty, m->size);
+  GgufParser parser(f.path_, m->size ? m->data : kEmpty, m->size);
   parser.parse(f);
   f.map_ = std::move(m);
   return f;

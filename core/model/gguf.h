@@ -74,6 +74,8 @@ class GgufFile {
  public:
   /// Maps and parses @p path. Throws FormatError on any problem.
   static GgufFile open(const std::string& path);
+  /// Parses a GGUF image held in memory; @p name stands for the file in errors.
+  static GgufFile from_bytes(std::string bytes, const std::string& name);
 
   const std::string& path() const { return path_; }
   uint32_t version() const { return version_; }
@@ -108,6 +110,7 @@ class GgufFile {
 
  private:
   struct Mapping;
+  static GgufFile parse(std::shared_ptr<Mapping> bytes, const std::string& path);
   std::shared_ptr<const Mapping> map_;
   std::string path_;
   uint32_t version_ = 0;

@@ -7,6 +7,8 @@
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace dpg::model {
@@ -33,10 +35,70 @@ const DtypeInfo* by_type(torch::ScalarType t) {
   return nullptr;
 }
 
+// The integers of the header's array @p key of tensor @p name (a shape or the data offsets).
+std::vector<int64_t> integers(const nlohmann::json& info, const char* key, const std::string& path,
+                              const std::string& name) {
+  const auto& v = info.at(key);
+  if (!v.is_array()) throw FormatError(path, 8, "tensor '" + name + "' " + key + " is not a list");
+  std::vector<int64_t> out;
+  for (const auto& e : v) {
+    if (!e.is_number_integer() ||
+        (e.is_number_unsigned() && e.get<uint64_t>() > uint64_t(INT64_MAX)))
+      throw FormatError(path, 8,
+                        "tensor '" + name + "' " + key + " holds " + e.dump() +
+                            ", which is not an integer of 64 bits");
+    out.push_back(e.get<int64_t>());
+  }
+  return out;
+}
+
+// The byte size of @p shape's elements of @p size bytes each; throws when it overflows (also when
+// a zero dimension hides the overflow of the others, which torch's strides would hit).
+int64_t byte_size(const std::vector<int64_t>& shape, int64_t size, const std::string& path,
+                  const std::string& name) {
+  int64_t numel = 1, nonzero = size;
+  for (auto d : shape) {
+    if (d < 0) throw FormatError(path, 8, "tensor '" + name + "' has a negative dimension");
+    if (__builtin_mul_overflow(nonzero, std::max<int64_t>(d, 1), &nonzero))
+      throw FormatError(path, 8, "tensor '" + name + "' shape overflows 64 bits");
+    numel *= d;
+  }
+  return numel * size;
+}
+
+// Tensor @p name of the header entry @p info, its data copied out of @p bytes.
+torch::Tensor read_tensor(const std::string& bytes, const std::string& path,
+                          const std::string& name, const nlohmann::json& info, int64_t data_start) {
+  const int64_t data_size = int64_t(bytes.size()) - data_start;
+  const auto* dt = by_name(info.at("dtype").get<std::string>());
+  if (!dt)
+    throw FormatError(path, 8,
+                      "tensor '" + name + "' has unsupported dtype " + info["dtype"].dump());
+  const auto shape = integers(info, "shape", path, name);
+  const auto offs = integers(info, "data_offsets", path, name);
+  const int64_t n = byte_size(shape, dt->size, path, name);
+  if (offs.size() != 2 || offs[0] < 0 || offs[1] < offs[0] || offs[1] > data_size) {
+    const bool begin_inside = offs.size() == 2 && offs[0] >= 0 && offs[0] <= data_size;
+    throw FormatError(path, data_start + (begin_inside ? offs[0] : 0),
+                      "tensor '" + name + "' data range lies outside the file (truncated?)");
+  }
+  if (offs[1] - offs[0] != n) {
+    throw FormatError(path, data_start + offs[0],
+                      "tensor '" + name + "' holds " + std::to_string(offs[1] - offs[0]) +
+                          " bytes but its shape needs " + std::to_string(n));
+  }
+  auto t = torch::empty(shape, torch::TensorOptions().dtype(dt->type));
+  if (n > 0) std::memcpy(t.data_ptr(), bytes.data() + data_start + offs[0], size_t(n));
+  return t;
+}
+
 }  // namespace
 
 SafetensorsFile read_safetensors(const std::string& path) {
-  const std::string bytes = read_file_bytes(path);
+  return parse_safetensors(read_file_bytes(path), path);
+}
+
+SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& path) {
   if (bytes.size() < 8)
     throw FormatError(path, 0, "file is shorter than the 8-byte safetensors header size");
   uint64_t hlen = 0;
@@ -54,7 +116,6 @@ SafetensorsFile read_safetensors(const std::string& path) {
   }
   if (!header.is_object()) throw FormatError(path, 8, "header is not a JSON object");
   const int64_t data_start = 8 + int64_t(hlen);
-  const int64_t data_size = int64_t(bytes.size()) - data_start;
   SafetensorsFile out;
   for (auto& [name, info] : header.items()) {
     if (name == "__metadata__") {
@@ -64,29 +125,7 @@ SafetensorsFile read_safetensors(const std::string& path) {
       continue;
     }
     try {
-      const auto* dt = by_name(info.at("dtype").get<std::string>());
-      if (!dt)
-        throw FormatError(path, 8,
-                          "tensor '" + name + "' has unsupported dtype " + info["dtype"].dump());
-      auto shape = info.at("shape").get<std::vector<int64_t>>();
-      auto offs = info.at("data_offsets").get<std::vector<int64_t>>();
-      int64_t numel = 1;
-      for (auto s : shape) {
-        if (s < 0) throw FormatError(path, 8, "tensor '" + name + "' has a negative dimension");
-        numel *= s;
-      }
-      if (offs.size() != 2 || offs[0] < 0 || offs[1] < offs[0] || offs[1] > data_size) {
-        throw FormatError(path, data_start + (offs.size() == 2 ? offs[0] : 0),
-                          "tensor '" + name + "' data range lies outside the file (truncated?)");
-      }
-      if (offs[1] - offs[0] != numel * dt->size) {
-        throw FormatError(path, data_start + offs[0],
-                          "tensor '" + name + "' holds " + std::to_string(offs[1] - offs[0]) +
-                              " bytes but its shape needs " + std::to_string(numel * dt->size));
-      }
-      auto t = torch::empty(shape, torch::TensorOptions().dtype(dt->type));
-      std::memcpy(t.data_ptr(), bytes.data() + data_start + offs[0], size_t(numel * dt->size));
-      out.tensors[name] = t;
+      out.tensors[name] = read_tensor(bytes, path, name, info, data_start);
     } catch (const nlohmann::json::exception& e) {
       throw FormatError(path, 8, "tensor '" + name + "' entry is malformed: " + e.what());
     }

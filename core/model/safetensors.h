@@ -16,6 +16,8 @@ struct SafetensorsFile {
 /// Reads every tensor. Throws FormatError (file, offset, reason) on any truncation or
 /// inconsistency.
 SafetensorsFile read_safetensors(const std::string& path);
+/// The same, from a whole file's @p bytes; @p name stands for the file in errors.
+SafetensorsFile parse_safetensors(const std::string& bytes, const std::string& name);
 /// Writes atomically (temporary file, fsync, rename). Tensors are written contiguous, in map order.
 void write_safetensors(const std::string& path, const TensorMap& tensors,
                        const std::map<std::string, std::string>& metadata = {});

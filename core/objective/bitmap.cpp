@@ -34,12 +34,16 @@ Bitmap Bitmap::from_strings(const std::vector<std::string>& lines) {
                                   std::to_string(cols));
     for (int c = 0; c < cols; ++c) {
       const char ch = line[size_t(c)];
-      if (std::strchr("#Xx1+", ch)) {
+      // strchr also finds the terminating NUL, so a NUL byte is checked first.
+      if (ch != '\0' && std::strchr("#Xx1+", ch)) {
         b.set(r, c, true);
-      } else if (!std::strchr(". 0_-", ch)) {
+      } else if (ch == '\0' || !std::strchr(". 0_-", ch)) {
+        const auto byte = static_cast<unsigned char>(ch);
+        const std::string shown = byte >= 0x20 && byte < 0x7F ? "'" + std::string(1, ch) + "'"
+                                                              : "byte " + std::to_string(byte);
         throw std::invalid_argument("bitmap: row " + std::to_string(r) + " column " +
-                                    std::to_string(c) + " is '" + std::string(1, ch) +
-                                    "'; use '#' for dark and '.' for light");
+                                    std::to_string(c) + " is " + shown +
+                                    "; use '#' for dark and '.' for light");
       }
     }
   }
@@ -147,12 +151,10 @@ Bitmap make_qr(const std::string& text, const QrOptions& options) {
   return b;
 }
 
-Bitmap read_png(const std::string& path, int threshold) {
-  png_image image;
-  std::memset(&image, 0, sizeof image);
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str()))
-    throw std::runtime_error(path + ": cannot read as PNG (" + image.message + ")");
+namespace {
+
+// Decodes the image @p image has begun to read (its header is known) into a Bitmap; frees it.
+Bitmap finish_png(png_image& image, const std::string& path, int threshold) {
   constexpr png_uint_32 kMaxSide = 8192;
   if (image.width == 0 || image.height == 0 || image.width > kMaxSide || image.height > kMaxSide) {
     png_image_free(&image);
@@ -172,6 +174,26 @@ Bitmap read_png(const std::string& path, int threshold) {
       b.set(r, c, on_white < threshold);
     }
   return b;
+}
+
+}  // namespace
+
+Bitmap read_png(const std::string& path, int threshold) {
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_file(&image, path.c_str()))
+    throw std::runtime_error(path + ": cannot read as PNG (" + image.message + ")");
+  return finish_png(image, path, threshold);
+}
+
+Bitmap read_png_bytes(const std::string& bytes, const std::string& name, int threshold) {
+  png_image image;
+  std::memset(&image, 0, sizeof image);
+  image.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&image, bytes.data(), bytes.size()))
+    throw std::runtime_error(name + ": cannot read as PNG (" + image.message + ")");
+  return finish_png(image, name, threshold);
 }
 
 void write_png(const Bitmap& bitmap, const std::string& path, int scale, int border) {

@@ -68,6 +68,8 @@ Bitmap make_qr(const std::string& text, const QrOptions& options = {});
 /// Reads a PNG (any colour type; alpha is composited on white); pixels darker than @p threshold
 /// (0..255, on sRGB grey) are dark. Throws std::runtime_error naming the file and the reason.
 Bitmap read_png(const std::string& path, int threshold = 128);
+/// The same from a PNG file's @p bytes; @p name stands for the file in errors.
+Bitmap read_png_bytes(const std::string& bytes, const std::string& name, int threshold = 128);
 /// Writes black-on-white, @p scale pixels a module, with a light border of @p border modules.
 /// Throws std::runtime_error naming the file and the reason.
 void write_png(const Bitmap& bitmap, const std::string& path, int scale = 1, int border = 0);
