@@ -16,13 +16,33 @@
 
 #include <exception>
 #include <iostream>
+#include <string>
+
+namespace {
+
+/// Prints "dpg: error: WHAT" as one line (a message's own line breaks become spaces); returns 1.
+int error_line(std::string what) {
+  for (char& c : what)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::cerr << "dpg: error: " << what << "\n";
+  return 1;
+}
+
+bool known_command(CLI::App& app, const std::string& name) {
+  for (const auto* sub : app.get_subcommands({}))
+    if (sub->check_name(name)) return true;
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"dpg: DPG Workbench, headless"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("dpg ") + dpg::config::version());
-  bool verbose = false;
-  app.add_flag("-v,--verbose", verbose, "Debug logging");
+  app.add_flag_callback(
+      "-v,--verbose", [] { dpg::log::set_level(dpg::log::Level::Debug); },
+      "Debug logging (with `dpg run`: each step's stages)");
   dpg::cli::add_models_commands(app);
   dpg::cli::add_pretrain_command(app);
   dpg::cli::add_attribute_command(app);
@@ -30,12 +50,16 @@ int main(int argc, char** argv) {
   dpg::cli::add_runs_commands(app);
   dpg::cli::add_eval_command(app);
   try {
+    if (argc > 1 && argv[1][0] != '-' && !known_command(app, argv[1]))
+      return error_line(std::string("unknown command '") + argv[1] +
+                        "' (`dpg --help` lists the commands)");
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version end the parse with exit code 0; CLI11 prints them.
+    if (e.get_exit_code() == 0) return app.exit(e);
+    return error_line(e.what());
   } catch (const std::exception& e) {
-    std::cerr << "dpg: error: " << e.what() << "\n";
-    return 1;
+    return error_line(e.what());
   }
   return 0;
 }

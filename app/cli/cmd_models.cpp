@@ -15,6 +15,8 @@
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -104,21 +106,57 @@ void run_generate(const GenerateArgs& a) {
             << double(res.new_tokens) / std::max(1e-9, res.seconds) << " tok/s)\n";
 }
 
+/// Ids of one --decode line: a JSON array of ids inside the vocabulary.
+std::vector<int64_t> decode_ids(const std::string& line, int64_t line_no, int64_t vocab) {
+  const std::string where = "tokenize --decode, line " + std::to_string(line_no) + ": ";
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_array())
+    throw model::ConfigError(where + "not a JSON array of ids");
+  std::vector<int64_t> ids;
+  for (const auto& v : j) {
+    if (!v.is_number_integer())
+      throw model::ConfigError(where + "not an integer id: " + v.dump().substr(0, 40));
+    const int64_t id = v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)
+                           ? INT64_MAX
+                           : v.get<int64_t>();
+    if (id < 0 || id >= vocab)
+      throw model::ConfigError(where + "id " + v.dump() + " is outside the vocabulary (0 to " +
+                               std::to_string(vocab - 1) + ")");
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+/// The bytes of @p line that @p tok has no token for (encode drops them, as HF does), as
+/// "0x04 0xF1"; empty when there are none.
+std::string dropped_bytes(const Tokenizer& tok, const std::string& line) {
+  const auto* bpe = dynamic_cast<const model::BpeTokenizer*>(&tok);
+  if (!bpe) return {};
+  bool seen[256] = {};
+  std::string out;
+  for (const char c : line) {
+    const auto b = static_cast<uint8_t>(c);
+    if (seen[b] || !bpe->drops_byte(b)) continue;
+    seen[b] = true;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "%s0x%02X", out.empty() ? "" : " ", unsigned(b));
+    out += hex;
+  }
+  return out;
+}
+
 void run_tokenize(const std::string& path, bool decode, bool special) {
   const auto tok = load_tokenizer(path);
   std::string line;
-  while (std::getline(std::cin, line)) {
+  for (int64_t line_no = 1; std::getline(std::cin, line); ++line_no) {
     if (decode) {
-      nlohmann::json j;
-      try {
-        j = nlohmann::json::parse(line);
-      } catch (const nlohmann::json::exception& e) {
-        throw model::ConfigError("tokenize --decode: not a JSON array of ids: " + line);
-      }
-      std::cout << tok->decode(j.get<std::vector<int64_t>>()) << "\n";
-    } else {
-      std::cout << nlohmann::json(tok->encode(line, special)).dump() << "\n";
+      std::cout << tok->decode(decode_ids(line, line_no, tok->vocab_size())) << "\n";
+      continue;
     }
+    if (const auto bytes = dropped_bytes(*tok, line); !bytes.empty())
+      std::cerr << "dpg: warning: line " << line_no << ": no token for the bytes " << bytes
+                << "; they are dropped, as in HF (docs/models.md)\n";
+    std::cout << nlohmann::json(tok->encode(line, special)).dump() << "\n";
   }
 }
 

@@ -2,14 +2,13 @@
 #include "core/config/run_config.h"
 
 #include "core/config/checks.h"
+#include "core/config/json_file.h"
 #include "core/model/errors.h"
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 
 namespace dpg::config {
 namespace {
@@ -566,16 +565,7 @@ std::vector<FieldInfo> run_config_fields() {
 }
 
 RunConfig load_run_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path + ": cannot open the config file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json j;
-  try {
-    j = json::parse(buffer.str());
-  } catch (const json::parse_error& e) {
-    throw ConfigError(path + ": not valid JSON (" + e.what() + ")");
-  }
+  const json j = read_json_file(path);
   try {
     return RunConfig::from_json(j);
   } catch (const ConfigError& e) {

@@ -81,6 +81,8 @@ class BpeTokenizer : public Tokenizer {
   /// True when byte @p b has a token of its own (else encode() drops it, as HF does: SmolLM2's
   /// byte-level vocabulary lacks 21 of the 256 bytes, see docs/models.md).
   bool has_byte(uint8_t b) const { return byte_ids_[b] >= 0; }
+  /// True when encode() drops byte @p b: it has no token and the vocabulary has no <unk>.
+  bool drops_byte(uint8_t b) const { return byte_ids_[b] < 0 && unk_ < 0; }
   /// Id of a token string in the byte alphabet, or -1.
   int64_t token_to_id(const std::string& token) const;
 

@@ -241,35 +241,13 @@ RunStore RunStore::open(const std::string& path, bool read_only) {
   const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
   if (fs::is_directory(file, ec)) fail(path, "is a folder, not a run store file");
   const bool exists = fs::exists(file, ec);
-  if (read_only) {
-    if (!exists) fail(path, "no such run store (the file does not exist)");
-  } else {
-    if (!fs::is_directory(dir, ec))
-      fail(path, "cannot create the run store: the folder '" + dir.string() + "' does not exist");
-    // The mode bits as well as access(): root may write anything, but a file marked read-only
-    // should stay so.
-    const auto write_bits =
-        fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write;
-    if (exists && (::access(path.c_str(), W_OK) != 0 ||
-                   (fs::status(file, ec).permissions() & write_bits) == fs::perms::none))
-      fail(path, "the file is read-only (open it read-only, or make it writable)");
-    if (::access(dir.c_str(), W_OK) != 0)
-      fail(path, "the folder '" + dir.string() +
-                     "' is not writable (SQLite keeps its -wal and -shm files beside the store)");
-  }
+  if (read_only && !exists) fail(path, "no such run store (the file does not exist)");
+  if (!read_only) detail::check_writable(file, dir, exists);
 
-  sqlite3* db = nullptr;
-  const int flags =
-      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-      SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    const std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    fail(path, "cannot open (" + msg + ")");
-  }
+  sqlite3* db =
+      read_only ? detail::open_read_only(path, dir)
+                : detail::open_connection(path, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   RunStore store(db, path, read_only);  // closes db if anything below throws
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_extended_result_codes(db, 1);
   probe(db, path);
   if (read_only) {
     const int version = pragma_int(db, "PRAGMA user_version");

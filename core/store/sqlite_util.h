@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,19 @@ class Transaction {
   sqlite3* db_;
   bool done_ = false;
 };
+
+/// Refuses, with the reason, a read-write open that cannot work: a missing folder @p dir, a
+/// read-only @p file, a folder where SQLite cannot make its -wal and -shm files (connection.cpp).
+void check_writable(const std::filesystem::path& file, const std::filesystem::path& dir,
+                    bool exists);
+/// sqlite3_open_v2(@p name, @p flags) with the store's busy timeout and extended result codes;
+/// throws "<path>: cannot open (...)".
+sqlite3* open_connection(const std::string& path, const std::string& name, int flags);
+/// A read-only connection. In a folder @p dir that cannot be written (a read-only mount, an
+/// immutable folder) and without a write-ahead log, nobody can change the file, so it is opened
+/// immutable (no locks, no -shm). A leftover -wal there holds committed changes only a writer can
+/// fold into the file: that is refused with the reason.
+sqlite3* open_read_only(const std::string& path, const std::filesystem::path& dir);
 
 /// One ordered schema migration: the SQL that takes user_version from version−1 to version.
 struct Migration {

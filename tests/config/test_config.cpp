@@ -468,7 +468,7 @@ class TestConfig : public QObject {
     const auto bad = (dir / "bad.json").string();
     std::ofstream(bad) << "{ \"grpo\": { \"steps\": 3, } }";
     auto e = error_of([&] { dpg::config::load_preset_or_file(bad); });
-    QVERIFY2(starts_with(e, bad + ": not valid JSON"), e.c_str());
+    QVERIFY2(starts_with(e, bad + ":1:25: not valid JSON ("), e.c_str());  // the file, line, column
     const auto invalid = (dir / "invalid.json").string();
     std::ofstream(invalid) << R"({ "inner": { "T": 5 } })";
     e = error_of([&] { dpg::config::load_preset_or_file(invalid); });
