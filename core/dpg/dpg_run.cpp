@@ -5,6 +5,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/grpo.h"
 #include "core/dpg/metagrad.h"
+#include "core/log/log.h"
 #include "core/model/chat_template.h"
 #include "core/model/errors.h"
 #include "core/model/generate.h"
@@ -169,6 +170,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   m.step = s;
   m.val_Phi = m.val_metric = std::numeric_limits<double>::quiet_NaN();
 
+  log::stage("step " + std::to_string(s) + ": generation");
   auto t0 = Clock::now();
   const Rollouts ro = sample_step(s, cancel);
   m.t_generate = since(t0);
@@ -184,6 +186,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   if (cancel && cancel->load()) throw Cancelled();
 
   // Not cancellable from here on: a cancelled step must leave θ untouched.
+  log::stage("step " + std::to_string(s) + ": update");
   t0 = Clock::now();
   const Advantages adv = advantages(ro, rw);
   update(s, ro, adv, m);
@@ -237,6 +240,7 @@ DpgRun::Rewards DpgRun::reward(int64_t s, const Rollouts& ro,
   Rewards rw;
   rw.tau = torch::zeros({n}, torch::kFloat64);
   for (int64_t j = 0; j < runs; ++j) {
+    log::stage("step " + std::to_string(s) + ": inner run " + std::to_string(j));
     const auto idx = inner_run_rows(s, j, runs);
     std::vector<std::string> texts;
     for (auto i : idx) texts.push_back(ro.responses[size_t(i)]);
@@ -368,6 +372,7 @@ void DpgRun::validate_step(int64_t s, StepRecord& rec) {
   const auto& c = in_.config;
   const bool last = s == c.grpo.steps;
   if (c.validation.every <= 0 || !(s == 1 || s % c.validation.every == 0 || last)) return;
+  log::stage("step " + std::to_string(s) + ": validation");
   const Validation v = validate(s);
   auto& m = rec.metrics;
   m.val_Phi = v.Phi;

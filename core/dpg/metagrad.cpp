@@ -5,6 +5,7 @@
 #include "core/dpg/forward.h"
 #include "core/dpg/optimizer_vjp.h"
 #include "core/dpg/state_store.h"
+#include "core/log/log.h"
 
 #include <torch/torch.h>
 
@@ -224,6 +225,7 @@ void checkpointed(const Pass& p, const PhiFn& Phi_fn) {
   p.r.timings.forward_s = seconds_since(t0);
   p.r.params_T = p.tr.to_map(s.params);
 
+  log::stage("reverse pass");
   t0 = Clock::now();
   Reverse rev(p.tr, p.d, p.o, p.r);
   rev.seed(Phi_fn, s.params);

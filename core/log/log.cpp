@@ -3,6 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
 namespace dpg::log {
 
 void set_level(Level level) {
@@ -32,6 +36,16 @@ void warn(const std::string& message) {
 }
 void error(const std::string& message) {
   spdlog::error("{}", message);
+}
+
+void stage(const std::string& name, bool window) {
+  spdlog::debug("{}", name);
+  if (!window) return;
+  static const long window_ms = [] {
+    const char* e = std::getenv("DPG_WINDOW_MS");
+    return e ? std::strtol(e, nullptr, 10) : 0L;
+  }();
+  if (window_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(window_ms));
 }
 
 }  // namespace dpg::log

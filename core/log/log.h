@@ -17,4 +17,11 @@ void info(const std::string& message);
 void warn(const std::string& message);
 void error(const std::string& message);
 
+/// A named moment in a run's work ("step 3: update"), logged at debug level (`dpg -v`), so a
+/// crash test can tell where a kill landed. @p window marks a moment inside a short write (a
+/// transaction before its COMMIT, a checkpoint's temporary file before its rename): when
+/// $DPG_WINDOW_MS is set, such a moment waits that many milliseconds, which widens the window a
+/// crash test aims at (scripts/kill-test.sh) and changes nothing else.
+void stage(const std::string& name, bool window = false);
+
 }  // namespace dpg::log

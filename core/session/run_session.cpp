@@ -5,6 +5,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
+#include "core/log/log.h"
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/resources/resources.h"
@@ -157,6 +158,37 @@ std::string RunSession::write_checkpoint(int64_t step) {
   return path;
 }
 
+namespace {
+
+/// Whether @p message is a write refused for want of space: ENOSPC, EDQUOT, EFBIG, SQLITE_FULL.
+bool disk_full(const std::string& message) {
+  for (const char* sign :
+       {"No space left", "Disk quota exceeded", "File too large", "database or disk is full"})
+    if (message.find(sign) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+void RunSession::save_step(engine::StepRecord& rec, bool with_checkpoint) {
+  const int64_t s = rec.metrics.step;
+  const std::string at = "step " + std::to_string(s);
+  try {
+    if (with_checkpoint) {
+      log::stage(at + ": checkpoint write");
+      rec.checkpoint_path = write_checkpoint(s);  // durable before the commit
+    }
+    log::stage(at + ": store commit");
+    store_.commit_step(run_id_, rec);
+  } catch (const std::exception& e) {
+    const std::string why = disk_full(e.what()) ? "the disk is full" : "it could not be written";
+    throw std::runtime_error(at + " was not saved: " + why + " (" + e.what() +
+                             "); the steps before it are kept, and `dpg resume " +
+                             std::to_string(run_id_) + "` continues the run once that is fixed");
+  }
+  log::stage(at + ": committed");
+}
+
 void RunSession::run_until(const std::atomic<bool>& stop,
                            const std::function<void(const engine::StepRecord&)>& on_step) {
   store_.set_status(run_id_, store::RunStatus::Running);
@@ -173,8 +205,7 @@ void RunSession::run_until(const std::atomic<bool>& stop,
       const int64_t s = rec.metrics.step;
       const bool due = (cfg.checkpoint_every > 0 && s % cfg.checkpoint_every == 0) ||
                        rec.new_best || run_->finished() || stop.load();
-      if (due) rec.checkpoint_path = write_checkpoint(s);  // durable before the commit
-      store_.commit_step(run_id_, rec);
+      save_step(rec, due);
       if (on_step) on_step(rec);
     }
     // A stop between checkpoints leaves later steps committed without one: resume re-runs them
@@ -182,7 +213,11 @@ void RunSession::run_until(const std::atomic<bool>& stop,
     store_.set_status(run_id_,
                       run_->finished() ? store::RunStatus::Done : store::RunStatus::Stopped);
   } catch (const std::exception& e) {
-    store_.set_status(run_id_, store::RunStatus::Failed, e.what());
+    try {
+      store_.set_status(run_id_, store::RunStatus::Failed, e.what());
+    } catch (const std::exception&) {
+      // A full disk refuses this too; the run then reads as interrupted and resumes the same way.
+    }
     throw;
   }
 }

@@ -73,6 +73,9 @@ class RunSession {
   RunSession(store::RunStore store, int64_t run_id, std::string db_path, RunLease lease,
              std::unique_ptr<engine::DpgRun> run);
   std::string write_checkpoint(int64_t step);
+  /// Writes @p rec's checkpoint (when @p with_checkpoint) and commits the step. A failure (a full
+  /// disk) throws one line: the step, the reason, and that `dpg resume` continues the run.
+  void save_step(engine::StepRecord& rec, bool with_checkpoint);
 
   store::RunStore store_;
   int64_t run_id_;

@@ -2,6 +2,7 @@
 #include "core/store/run_store.h"
 
 #include "core/config/version.h"
+#include "core/log/log.h"
 #include "core/store/sha256.h"
 #include "core/store/sqlite_util.h"
 
@@ -411,6 +412,8 @@ void RunStore::commit_step(int64_t run_id, const engine::StepRecord& record) {
   if (record.new_best) set_best_step(db_, run_id, record);
   const std::string touch = std::string("UPDATE runs SET updated_at = ") + kNow + " WHERE id = ?";
   Statement(db_, touch.c_str()).bind(1, run_id).run();
+  log::stage("store: step " + std::to_string(record.metrics.step) + " written, not yet committed",
+             /*window=*/true);
   tx.commit();
 }
 
