@@ -5,6 +5,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
+#include "core/dpg/run_memory.h"
 #include "core/log/log.h"
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
@@ -56,6 +57,13 @@ void delete_run(const std::string& db_path, int64_t run_id) {
   fs::remove(checkpoint_dir(db_path, run_id), ec);  // only if now empty
 }
 
+void check_memory(const engine::RunInputs& in) {
+  if (const char* skip = std::getenv("DPG_SKIP_MEMORY_CHECK"); skip && *skip && *skip != '0')
+    return;
+  if (auto why = engine::memory_refusal(in, engine::available_memory()); !why.empty())
+    throw std::runtime_error(why);
+}
+
 engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
                                   const plugin::PluginRegistry& plugins) {
   cfg.validate();
@@ -98,6 +106,7 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg,
                                                const plugin::PluginRegistry& plugins) {
   auto run = std::make_unique<engine::DpgRun>(
       make_run_inputs(cfg, plugins));  // fail before touching the store
+  check_memory(run->inputs());
   // A bare file name ("runs.db") has no folder to make: create_directories("") would throw.
   if (const auto dir = fs::path(db_path).parent_path(); !dir.empty()) fs::create_directories(dir);
   auto store = store::RunStore::open(db_path);
@@ -140,6 +149,7 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   }
   auto run = std::make_unique<engine::DpgRun>(
       make_run_inputs(cfg, plugins));  // fail before changing the store
+  check_memory(run->inputs());
   if (resume_step > 0) run->load_checkpoint(resume_path);
   store.truncate_after(run_id, resume_step);
   if (!sets.empty()) store.set_config(run_id, cfg.to_json().dump());

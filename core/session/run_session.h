@@ -43,6 +43,12 @@ void delete_run(const std::string& db_path, int64_t run_id);
 engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
                                   const plugin::PluginRegistry& plugins);
 
+/// The resource guard: throws std::runtime_error, one line with the numbers and the settings that
+/// would fit (engine::memory_refusal), when the run's estimated peak memory exceeds what the system
+/// has available. $DPG_SKIP_MEMORY_CHECK=1 turns it off. create() and resume() call it before they
+/// touch the store.
+void check_memory(const engine::RunInputs& in);
+
 class RunSession {
  public:
   /// A new run in the store (status "created"). Both this and resume() take the run's lease

@@ -268,6 +268,24 @@ class TestCliInput : public QObject {
     QVERIFY2(version.out.startsWith(QStringLiteral("dpg ")), qPrintable(version.out));
   }
 
+  /// A run that asks for absurd memory is refused before it touches the store, in one line with
+  /// the estimate, what is available and what to change.
+  void absurdMemoryIsRefused() {
+    QTemporaryDir tmp;
+    const QString db = tmp.path() + QStringLiteral("/r.db");
+    const auto r =
+        run_dpg({QStringLiteral("run"), QStringLiteral("--preset"), QStringLiteral("67-tiny"),
+                 QStringLiteral("--set"), QStringLiteral("grpo.prompts_per_step=100000"),
+                 QStringLiteral("--set"), QStringLiteral("grpo.minibatch_prompts=100000"),
+                 QStringLiteral("--db"), db});
+    checkOneLineError(r, QStringLiteral("dpg: error: the run needs about "));
+    QVERIFY2(r.err.contains(QStringLiteral(" GiB of memory (models ")) &&
+                 r.err.contains(QStringLiteral(" is available; even with inner.schedule=sqrt")) &&
+                 r.err.contains(QStringLiteral("lower grpo.prompts_per_step")),
+             qPrintable(r.err));
+    QVERIFY(!QFile::exists(db));
+  }
+
   /// A config file with broken JSON: the file, the line and the column of the fault, and none of
   /// the file's text.
   void brokenConfigNamesLineAndColumn() {

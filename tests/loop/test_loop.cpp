@@ -11,6 +11,7 @@
 //  stages change what
 //    they should.
 #include "core/config/presets.h"
+#include "core/dpg/run_memory.h"
 #include "core/model/errors.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/evaluate.h"
@@ -449,6 +450,44 @@ class TestLoop : public QObject {
     QVERIFY(a->data == b->data);
     cfg.validation.repeats = 0;
     QVERIFY_THROWS_EXCEPTION(model::ConfigError, cfg.validate());
+  }
+
+  /// The resource guard: a run within the memory passes; with less memory than its estimate it is
+  /// refused in one line with the numbers, and the settings it names do fit; with next to none
+  /// it says what to lower.
+  void memoryGuardNamesSettingsThatFit() {
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(3);
+    cfg.apply_override("inner.schedule=all+graphs");
+    const auto in = session::make_run_inputs(cfg, plugins);
+    const auto m = engine::estimate_run_memory(cfg, in);
+    QVERIFY(m.models > 0 && m.generation > 0 && m.metagrad > 0 && m.update > 0);
+    QVERIFY(engine::memory_refusal(in, m.peak()).empty());
+    QVERIFY(engine::memory_refusal(in, -1).empty());  // unknown: no refusal
+
+    auto least = cfg;
+    for (const char* kv :
+         {"inner.schedule=sqrt", "inner.micro_batch=1", "grpo.minibatch_prompts=1"})
+      least.apply_override(kv);
+    const int64_t floor = engine::estimate_run_memory(least, in).peak();
+    QVERIFY(floor < m.peak());
+    const int64_t available = (floor + m.peak()) / 2;
+    const auto why = engine::memory_refusal(in, available);
+    QVERIFY2(why.find('\n') == std::string::npos && why.starts_with("the run needs about ") &&
+                 why.find(" is available") != std::string::npos,
+             why.c_str());
+    const auto at = why.find("; it fits with ");
+    QVERIFY2(at != std::string::npos, why.c_str());
+    auto fitted = cfg;
+    const auto settings = why.substr(at + 15, why.find(" (about", at) - at - 15);
+    for (const auto& kv : QString::fromStdString(settings).split(QLatin1Char(' ')))
+      fitted.apply_override(kv.toStdString());
+    QVERIFY2(engine::estimate_run_memory(fitted, in).peak() <= available, settings.c_str());
+
+    const auto none = engine::memory_refusal(in, 1);
+    QVERIFY2(none.find("even with inner.schedule=sqrt") != std::string::npos &&
+                 none.find("lower grpo.prompts_per_step") != std::string::npos,
+             none.c_str());
   }
 };
 
