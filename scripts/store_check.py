@@ -10,6 +10,7 @@
 Each failure is one line on stderr and exit status 1.
 """
 import hashlib
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -25,21 +26,25 @@ class Failure(Exception):
 
 
 def connect(db):
-    return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    """A read-only connection that reads text as bytes: a response need not be UTF-8."""
+    c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    c.text_factory = bytes
+    return c
 
 
 def check(db, every_step_checkpointed=True):
     """integrity_check, the checkpoint files; returns (last committed step, samples per step)."""
     with connect(db) as c:
         ok = c.execute("PRAGMA integrity_check").fetchall()
-        if ok != [("ok",)]:
+        if ok != [(b"ok",)]:
             raise Failure(f"{db}: integrity_check says {ok}")
         last = c.execute("SELECT max(step) FROM steps WHERE run_id = 1").fetchone()[0] or 0
         rows = c.execute("SELECT step, path, sha256 FROM checkpoints WHERE run_id = 1").fetchall()
         per_step = c.execute("SELECT count(*) FROM samples WHERE run_id = 1 GROUP BY step").fetchall()
-    for step, path, sha in rows:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).exists() else ""
-        if digest != sha:
+    for step, raw_path, sha in rows:
+        path = Path(os.fsdecode(raw_path))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+        if digest != sha.decode():
             raise Failure(f"{db}: the checkpoint row of step {step} points at a damaged file {path}")
     if every_step_checkpointed and sorted(r[0] for r in rows) != list(range(1, last + 1)):
         raise Failure(f"{db}: steps 1..{last} committed, checkpoint rows {sorted(r[0] for r in rows)}")
@@ -59,8 +64,8 @@ def same(db, ref, steps=None):
         if a.execute(SAMPLES).fetchall() != b.execute(SAMPLES).fetchall():
             raise Failure(f"{db}: the samples differ from the reference's")
         status = a.execute("SELECT status FROM runs WHERE id = 1").fetchone()[0]
-        if status != "done":
-            raise Failure(f"{db}: the run ends with status {status}")
+        if status != b"done":
+            raise Failure(f"{db}: the run ends with status {status.decode()}")
 
 
 def main(argv):
