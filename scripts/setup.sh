@@ -16,7 +16,7 @@ DEB_PKGS=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6svg6 libgl-dev
   libqcustomplot-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev sqlite3
-  libqrencode-dev libzbar-dev zbar-tools nlohmann-json3-dev libpng-dev
+  libqrencode-dev libzbar-dev zbar-tools nlohmann-json3-dev libpng-dev libgloo-dev
   xvfb xauth fonts-dejavu-core
   desktop-file-utils appstream debootstrap
   wordnet-base fortunes fortunes-min

@@ -85,6 +85,7 @@ OptState forward_pass(const InnerTrainer& tr, const InnerData& d, const Checkpoi
     } else if (store && plan.forward_graphs) {  // g_t with its graph, kept for the reverse
       auto graph = build_graph(tr, d, t, s.params, o.per_token);
       g = sum_detached(graph.g);
+      tr.all_reduce(g);  // this rank's slice of g_t → the whole g_t
       sinks.graphs->emplace(t, std::move(graph));
     } else {
       g = tr.gradient(s.params, d, t, o.w);

@@ -90,9 +90,28 @@ torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& params, const
 
 std::vector<std::pair<int64_t, int64_t>> InnerTrainer::micro_batches(int64_t t) const {
   std::vector<std::pair<int64_t, int64_t>> r;
-  const int64_t start = (t - 1) * B_, stop = t * B_, mb = micro();
+  int64_t start = (t - 1) * B_, stop = t * B_;
+  if (collective_) {  // this rank's slice: B = N·q + rem, the first rem slices one longer
+    const int64_t N = collective_->world(), k = collective_->rank();
+    const int64_t q = B_ / N, rem = B_ % N;
+    start += k * q + std::min(k, rem);
+    stop = start + q + (k < rem ? 1 : 0);
+  }
+  const int64_t mb = micro();
   for (int64_t b = start; b < stop; b += mb) r.emplace_back(b, std::min(stop, b + mb));
   return r;
+}
+
+void InnerTrainer::set_collective(Collective* c) {
+  if (c && c->world() > B_) {
+    throw ConfigError("data parallel: " + std::to_string(c->world()) + " ranks but only " +
+                      std::to_string(B_) + " examples per inner step (each rank needs one)");
+  }
+  collective_ = c && c->world() > 1 ? c : nullptr;
+}
+
+void InnerTrainer::all_reduce(std::vector<torch::Tensor>& x) const {
+  if (collective_) collective_->all_reduce_sum(x);
 }
 
 std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tensor>& params,
@@ -116,6 +135,7 @@ std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tenso
     }
   }
   if (!std::isfinite(total)) throw NonFiniteError(t, "inner loss");
+  all_reduce(g);
   return g;
 }
 

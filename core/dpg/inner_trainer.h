@@ -8,6 +8,7 @@
 /// (docs/method.md §2.1). Micro-batching sums micro-batch gradients of the same normalised loss,
 /// so it changes nothing but peak memory.
 #include "core/config/inner_config.h"
+#include "core/dpg/collective.h"
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 
@@ -74,8 +75,16 @@ class InnerTrainer {
   /// weights, or [end − begin, L − 1] per-token weights: (1/B)·Σ_ij w_ij ℓ_ij (equal at w = 1).
   torch::Tensor loss(const std::vector<torch::Tensor>& params, const InnerData& data, int64_t begin,
                      int64_t end, const torch::Tensor& w) const;
-  /// Micro-batch ranges [begin, end) of 1-based step t.
+  /// Micro-batch ranges [begin, end) of 1-based step t: with a collective, of this rank's slice
+  /// of the step only (rank r of N takes the r-th of N contiguous slices, the first B mod N of
+  /// them one example longer).
   std::vector<std::pair<int64_t, int64_t>> micro_batches(int64_t t) const;
+  /// Runs data parallel over @p c's ranks (nullptr: one process). The gradient of each step is
+  /// summed over the ranks. Throws model::ConfigError when a rank would get no example (B < N).
+  void set_collective(Collective* c);
+  Collective* collective() const { return collective_; }
+  /// Sums @p x over the ranks (nothing with one process).
+  void all_reduce(std::vector<torch::Tensor>& x) const;
 
   /// g_t = ∇_φ ℒ_t(φ, w) without a graph. @p w is the full [n] weight vector (undefined = ones).
   /// Throws NonFiniteError when the loss is not finite.
@@ -99,6 +108,7 @@ class InnerTrainer {
   int64_t B_;
   model::TensorMap params0_;
   std::vector<std::string> names_;
+  Collective* collective_ = nullptr;
 };
 
 }  // namespace dpg::engine

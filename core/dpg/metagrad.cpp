@@ -6,6 +6,7 @@
 #include "core/dpg/optimizer_vjp.h"
 #include "core/dpg/state_store.h"
 #include "core/log/log.h"
+#include "core/model/errors.h"
 
 #include <torch/torch.h>
 
@@ -122,21 +123,38 @@ class Reverse {
     auto t0 = Clock::now();
     auto gbar = optimizer_vjp(tr_.config(), prev, g, t, lam_);
     r_.timings.vjp_s += seconds_since(t0);
+    // Data parallel: this rank's part of the HVP is summed apart, then over the ranks.
+    TensorList hvp;
+    if (tr_.collective())
+      for (const auto& x : lam_.params) hvp.push_back(torch::zeros_like(x));
+    TensorList& into = tr_.collective() ? hvp : lam_.params;
     if (kept) {
       t0 = Clock::now();
-      double_backward(*kept, gbar, lam_.params, r_.tau, t);
+      double_backward(*kept, gbar, into, r_.tau, t);
       r_.timings.double_backward_s += seconds_since(t0);
-      return;
+    } else {
+      rebuilt_double_backward(t, prev, gbar, into);
     }
-    // Micro-batched: rebuild and consume one micro-batch graph at a time.
+    if (tr_.collective()) {
+      t0 = Clock::now();
+      tr_.all_reduce(hvp);
+      for (size_t k = 0; k < hvp.size(); ++k) lam_.params[k].add_(hvp[k]);
+      r_.timings.double_backward_s += seconds_since(t0);
+    }
+  }
+
+ private:
+  // Micro-batched: rebuilds and consumes one micro-batch graph at a time.
+  void rebuilt_double_backward(int64_t t, const OptState& prev, const TensorList& gbar,
+                               TensorList& into) {
     StepGraph graph;
     graph.params_leaf = leaves_of(prev.params);
     for (auto [b, e] : tr_.micro_batches(t)) {
-      t0 = Clock::now();
+      auto t0 = Clock::now();
       add_micro_graph(tr_, d_, t, b, e, graph, o_.per_token);
       r_.timings.recompute_s += seconds_since(t0);
       t0 = Clock::now();
-      double_backward(graph, gbar, lam_.params, r_.tau, t);
+      double_backward(graph, gbar, into, r_.tau, t);
       r_.timings.double_backward_s += seconds_since(t0);
       graph.g.clear();
       graph.w_leaf.clear();
@@ -144,7 +162,6 @@ class Reverse {
     }
   }
 
- private:
   void step_autograd(int64_t t, const OptState& prev, const StepGraph* kept) {
     auto t0 = Clock::now();
     StepGraph fresh;
@@ -302,11 +319,21 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
     torch::NoGradGuard ng;
     r.Phi_initial = Phi_fn(tr.params0(), tr.params0()).item<double>();
   }
+  if (tr.collective() && (plan.unroll || !o.closed_form_vjp)) {
+    throw model::ConfigError(
+        "data parallel: the metagradient needs a checkpointed schedule with the closed-form "
+        "optimizer VJP (not unroll)");
+  }
   const Pass pass{tr, d, plan, o, r};
   if (plan.unroll) {
     unrolled(pass, Phi_fn);
   } else {
     checkpointed(pass, Phi_fn);
+  }
+  if (tr.collective()) {  // each rank wrote τ of its own examples, zeros elsewhere
+    TensorList tau{r.tau};
+    tr.all_reduce(tau);
+    r.tau = tau[0];
   }
   if (o.per_token) {  // τ_i = Σ_j τ_ij: the loss is linear in w
     r.tau_tokens = r.tau;
