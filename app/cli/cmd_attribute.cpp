@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // dpg attribute --data FILE.jsonl --objective KIND [--params JSON] [--model PATH] [--T N] [--B N]
 //               [--optimizer adamw|sgd] [--lr X] [--seed S] [--dtype float32|float64] [--out FILE]
+//               [--world-size N]
 // Exact data attribution: trains 𝒜 once on the texts and writes one JSON line per example,
-// {"index": i, "step": t, "tau": τ_i}, then a summary line with Φ before and after.
+// {"index": i, "step": t, "tau": τ_i}, then a summary line with Φ before and after. With N ranks
+// each computes its slice of every step (docs/scaling.md); rank 0 writes the same output.
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
+#include "app/cli/ranks.h"
 #include "core/dpg/dataset.h"
 #include "core/dpg/metagrad.h"
 #include "core/model/file_util.h"
@@ -35,6 +38,7 @@ struct AttributeArgs {
   double lr = 1e-2;
   uint64_t seed = 0;
   int threads = 0;
+  RankArgs ranks;
 };
 
 std::vector<std::string> read_texts(const std::string& path) {
@@ -65,7 +69,10 @@ std::vector<std::string> read_texts(const std::string& path) {
 }
 
 void run_attribute(const AttributeArgs& a) {
+  if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
   if (a.threads > 0) torch::set_num_threads(a.threads);
+  const auto collective = join_ranks(a.ranks);
+  const bool writer = !collective || collective->rank() == 0;
   auto texts = read_texts(a.data);
   const int64_t B = a.B > 0 ? a.B : int64_t(texts.size()) / a.T;
   if (a.T < 1) throw std::invalid_argument("--T must be at least 1");
@@ -103,13 +110,14 @@ void run_attribute(const AttributeArgs& a) {
 
   torch::manual_seed(a.seed);
   engine::InnerTrainer trainer(target.config, target.params, ic, B);
+  trainer.set_collective(collective.get());
   auto data = engine::make_inner_data(*target.tokenizer, texts, seq_len);
 
   engine::MetagradOptions mo;
   mo.schedule = engine::parse_schedule(a.schedule);
   ProgressBar bar("attribute");
   mo.progress = [&](int64_t done, int64_t total, const std::string& phase) {
-    bar.update(done, total, phase);
+    if (writer) bar.update(done, total, phase);
   };
   const auto cfg = target.config;
   const engine::Objective* objective = obj.get();
@@ -121,6 +129,7 @@ void run_attribute(const AttributeArgs& a) {
       mo);
   auto before = obj->view(cfg, trainer.params0(), trainer.params0());
   auto after = obj->view(cfg, r.params_T, trainer.params0());
+  if (!writer) return;
   bar.finish(r.schedule_reason);
 
   std::ostringstream out;
@@ -137,6 +146,7 @@ void run_attribute(const AttributeArgs& a) {
                             {"metric_after", after.metric},
                             {"T", a.T},
                             {"B", B},
+                            {"world_size", collective ? collective->world() : 1},
                             {"schedule", engine::schedule_name(r.schedule)},
                             {"seconds", r.timings.total_s}};
   out << summary.dump() << "\n";
@@ -154,7 +164,7 @@ void add_attribute_command(CLI::App& app) {
   cmd->add_option("--data", a->data, "JSONL of training texts: {\"text\": ...} per line")
       ->required();
   cmd->add_option("--objective", a->objective,
-                  "Objective kind (lmhead_bitmap, lmhead_norm, text_likelihood)")
+                  "Objective kind (lmhead_bitmap, lmhead_norm, lmhead_row_norms, text_likelihood)")
       ->required();
   cmd->add_option("--params", a->params,
                   "Objective parameters as JSON, e.g. '{\"source\":\"67\"}'");
@@ -172,6 +182,7 @@ void add_attribute_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Intra-op threads");
   cmd->add_option("--out", a->out, "Write the JSON lines here instead of stdout");
+  add_rank_options(cmd, a->ranks);
   cmd->callback([a] { run_attribute(*a); });
 }
 

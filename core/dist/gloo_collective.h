@@ -14,9 +14,9 @@ namespace dpg::dist {
 struct Rendezvous {
   int rank = 0;
   int world = 1;
-  std::string file;       ///< a FileStore path shared by the ranks (local runs), or
-  std::string host;       ///< the TCPStore host (rank 0 serves it) and
-  int port = 29500;       ///< its port
+  std::string file;                   ///< a FileStore path shared by the ranks (local runs), or
+  std::string host;                   ///< the TCPStore host (rank 0 serves it) and
+  int port = 29500;                   ///< its port
   std::chrono::seconds timeout{300};  ///< a collective that waits longer fails
 };
 

@@ -4,9 +4,9 @@
 ///
 /// Rank r of N holds the whole dataset D but computes only its slice of each step's B examples
 /// (InnerTrainer::micro_batches). The gradient g_t = (1/B)·Σ_{i∈batch t} w_i ∇ℓ_i is then the sum
-/// over ranks of each rank's partial sum, so every rank holds the same φ_t, m_t, v_t. In the reverse
-/// pass the adjoint λ is replicated: each rank computes τ_i of its own examples once, and its part
-/// of the Hessian-vector product ∇_φ⟨g_t, ḡ_t⟩, which is summed over ranks the same way.
+/// over ranks of each rank's partial sum, so every rank holds the same φ_t, m_t, v_t. In the
+/// reverse pass the adjoint λ is replicated: each rank computes τ_i of its own examples once, and
+/// its part of the Hessian-vector product ∇_φ⟨g_t, ḡ_t⟩, which is summed over ranks the same way.
 #include <torch/torch.h>
 
 #include <vector>

@@ -6,12 +6,20 @@
 #include "core/dpg/metagrad.h"
 #include "core/model/errors.h"
 #include "core/model/transformer.h"
+#include "tests/common/test_paths.h"
 #include "tests/common/tiny_fixture.h"
 
 #include <torch/torch.h>
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
+
+#include <signal.h>
 
 #include <cstdio>
 #include <string>
@@ -99,6 +107,64 @@ double max_diff(const torch::Tensor& a, const torch::Tensor& b) {
   return (a - b).abs().max().item<double>();
 }
 
+// A JSONL file of @p n short texts for `dpg attribute`.
+QString write_texts(const QTemporaryDir& dir, int n, int words) {
+  const char* vocab[] = {"the", "cat", "sat", "on", "a", "mat", "six", "seven", "dogs", "ran"};
+  const QString path = dir.filePath(QStringLiteral("texts.jsonl"));
+  QFile f(path);
+  f.open(QIODevice::WriteOnly);
+  for (int i = 0; i < n; ++i) {
+    QString text;
+    for (int k = 0; k < words; ++k)
+      text += QString::fromLatin1(vocab[(i * 7 + k * 3 + i * k) % 10]) + QLatin1Char(' ');
+    f.write(QJsonDocument(QJsonObject{{QStringLiteral("text"), text.trimmed()}})
+                .toJson(QJsonDocument::Compact) +
+            "\n");
+  }
+  return path;
+}
+
+QStringList attribute_args(const QString& data, int T, int world) {
+  return {QStringLiteral("attribute"),
+          QStringLiteral("--data"),
+          data,
+          QStringLiteral("--objective"),
+          QStringLiteral("lmhead_bitmap"),
+          QStringLiteral("--params"),
+          QStringLiteral(R"({"source":"67"})"),
+          QStringLiteral("--T"),
+          QString::number(T),
+          QStringLiteral("--threads"),
+          QStringLiteral("1"),
+          QStringLiteral("--world-size"),
+          QString::number(world)};
+}
+
+// τ_i of each output line of `dpg attribute`, then Φ after training as the last entry.
+std::vector<double> read_attribution(const QByteArray& out) {
+  std::vector<double> v;
+  for (const auto& line : out.split('\n')) {
+    if (line.trimmed().isEmpty()) continue;
+    const auto o = QJsonDocument::fromJson(line).object();
+    v.push_back(o.contains(QStringLiteral("tau")) ? o[QStringLiteral("tau")].toDouble()
+                                                  : o[QStringLiteral("phi_after")].toDouble());
+  }
+  return v;
+}
+
+// The pid of the process whose command line holds "--rank" @p rank, or 0.
+pid_t pid_of_rank(int rank) {
+  const QByteArray needle = QByteArray("--rank\0", 7) + QByteArray::number(rank) + QByteArray(1, 0);
+  for (const auto& e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+    bool numeric = false;
+    const pid_t pid = e.toInt(&numeric);
+    if (!numeric) continue;
+    QFile f(QStringLiteral("/proc/%1/cmdline").arg(e));
+    if (f.open(QIODevice::ReadOnly) && f.readAll().contains(needle)) return pid;
+  }
+  return 0;
+}
+
 }  // namespace distributed_test
 
 using namespace distributed_test;
@@ -135,10 +201,10 @@ class TestDistributed : public QObject {
       const double dPhi = std::abs(got[0].item<double>() - ref.Phi);
       const double dtau = max_diff(got[1], ref.tau), dtok = max_diff(got[2], ref.tau_tokens);
       const double dparams = max_diff(got[3], ref.params_T);
-      qInfo("%s, %d ranks, rank %d: |ΔΦ| %.3g, max|Δτ| %.3g (|τ| up to %.3g), max|Δτ_ij| %.3g, "
-            "max|Δφ_T| %.3g",
-            name.c_str(), world, r, dPhi, dtau, ref.tau.abs().max().item<double>(), dtok,
-            dparams);
+      qInfo(
+          "%s, %d ranks, rank %d: |ΔΦ| %.3g, max|Δτ| %.3g (|τ| up to %.3g), max|Δτ_ij| %.3g, "
+          "max|Δφ_T| %.3g",
+          name.c_str(), world, r, dPhi, dtau, ref.tau.abs().max().item<double>(), dtok, dparams);
       QVERIFY(dPhi <= 1e-10);
       QVERIFY(dtau <= 1e-10);
       QVERIFY(dtok <= 1e-10);
@@ -155,6 +221,52 @@ class TestDistributed : public QObject {
   }
   void sqrtScheduleWithMicroBatches() { check_against_one_process("sqrt-micro", 2); }
   void keptGraphsPerTokenCredit() { check_against_one_process("graphs-token", 2); }
+
+  // `dpg attribute --world-size 2` starts two ranks and writes what one process writes.
+  void cliAttributeOverTwoRanksEqualsOne() {
+    QTemporaryDir dir;
+    const QString data = write_texts(dir, 24, 8);
+    std::vector<double> out[2];
+    for (int world : {1, 2}) {
+      QProcess p;
+      p.start(test::bin_dir() + QStringLiteral("/dpg"), attribute_args(data, 4, world));
+      QVERIFY(p.waitForFinished(300000));
+      QCOMPARE(p.exitCode(), 0);
+      out[world - 1] = read_attribution(p.readAllStandardOutput());
+    }
+    QCOMPARE(out[0].size(), size_t(25));
+    QCOMPARE(out[1].size(), out[0].size());
+    double d = 0, largest = 0;
+    for (size_t i = 0; i < out[0].size(); ++i) {
+      d = std::max(d, std::abs(out[0][i] - out[1][i]));
+      largest = std::max(largest, std::abs(out[0][i]));
+    }
+    qInfo("dpg attribute, 2 ranks against 1: max|Δ| %.3g over τ and Φ (largest %.3g)", d, largest);
+    QVERIFY(d <= 1e-10);
+    QVERIFY(largest > 1e-6);
+  }
+
+  // A rank killed with SIGKILL: the launcher stops the others and exits with one line naming it.
+  void cliKilledRankIsNamed() {
+    QTemporaryDir dir;
+    const QString data = write_texts(dir, 400, 20);
+    QProcess p;
+    p.start(test::bin_dir() + QStringLiteral("/dpg"), attribute_args(data, 40, 2));
+    QVERIFY(p.waitForStarted());
+    pid_t victim = 0;
+    for (int k = 0; k < 300 && !victim; ++k) {
+      QThread::msleep(20);
+      victim = pid_of_rank(1);
+    }
+    QVERIFY(victim > 0);
+    QThread::msleep(500);
+    QCOMPARE(::kill(victim, SIGKILL), 0);
+    QVERIFY(p.waitForFinished(120000));
+    QVERIFY(p.exitCode() != 0);
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(err.contains(QStringLiteral("rank 1 of 2 was killed")), qPrintable(err));
+    QCOMPARE(pid_of_rank(0), pid_t(0));  // rank 0 was stopped too
+  }
 
   // A rank per example at most, and the unrolled schedule is single-process only.
   void refusesWhatItCannotSplit() {
@@ -174,10 +286,9 @@ class TestDistributed : public QObject {
     tr.set_collective(&two);
     engine::MetagradOptions mo;
     mo.schedule = engine::Schedule::Unroll;
-    QVERIFY_THROWS_EXCEPTION(
-        model::ConfigError,
-        engine::metagrad(tr, test::random_data(6, 8, cfg.vocab_size, 2),
-                         test::bitmap_Phi(cfg, 6, 7, 3, 3), mo));
+    QVERIFY_THROWS_EXCEPTION(model::ConfigError,
+                             engine::metagrad(tr, test::random_data(6, 8, cfg.vocab_size, 2),
+                                              test::bitmap_Phi(cfg, 6, 7, 3, 3), mo));
   }
 };
 

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+#include "app/cli/ranks.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+namespace dpg::cli {
+namespace {
+
+// This process's own command line, as it was started.
+std::vector<std::string> own_command_line() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  std::string arg;
+  while (std::getline(in, arg, '\0')) args.push_back(arg);
+  return args;
+}
+
+pid_t start_rank(const std::vector<std::string>& args) {
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("cannot start a rank: ") + strerror(errno));
+  if (pid > 0) return pid;
+  std::vector<char*> argv;
+  for (const auto& s : args) argv.push_back(const_cast<char*>(s.c_str()));
+  argv.push_back(nullptr);
+  execv("/proc/self/exe", argv.data());
+  _exit(127);
+}
+
+std::string how_it_ended(int status) {
+  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
+  return "exited with code " + std::to_string(WEXITSTATUS(status));
+}
+
+int env_int(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return -1;
+  try {
+    return std::stoi(v);
+  } catch (const std::exception&) {
+    throw std::invalid_argument(std::string(name) + "=" + v + " is not a number");
+  }
+}
+
+}  // namespace
+
+void add_rank_options(CLI::App* cmd, RankArgs& a) {
+  cmd->add_option("--world-size", a.world_size,
+                  "Data-parallel ranks to start on this machine (each one process)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--rank", a.rank)->group("");
+  cmd->add_option("--rendezvous", a.rendezvous)->group("");
+}
+
+bool launches_ranks(const RankArgs& a) { return a.world_size > 1 && a.rank < 0; }
+
+void launch_local_ranks(const RankArgs& a) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("dpg-ranks-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto base = own_command_line();
+  std::vector<pid_t> pids;
+  for (int r = 0; r < a.world_size; ++r) {
+    auto args = base;
+    for (const auto& s : {std::string("--rank"), std::to_string(r), std::string("--rendezvous"),
+                          (dir / "store").string()})
+      args.push_back(s);
+    pids.push_back(start_rank(args));
+  }
+  std::string failure;
+  for (size_t left = pids.size(); left > 0; --left) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) break;
+    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ok || !failure.empty()) continue;
+    for (size_t r = 0; r < pids.size(); ++r) {
+      if (pids[r] == pid)
+        failure = "rank " + std::to_string(r) + " of " + std::to_string(a.world_size) + " " +
+                  how_it_ended(status);
+      else
+        kill(pids[r], SIGTERM);  // the others would wait on it until the collective timeout
+    }
+  }
+  std::filesystem::remove_all(dir);
+  if (!failure.empty()) throw std::runtime_error("data parallel: " + failure);
+}
+
+std::unique_ptr<dist::GlooCollective> join_ranks(const RankArgs& a) {
+  dist::Rendezvous rv;
+  if (a.rank >= 0) {
+    rv.rank = a.rank;
+    rv.world = a.world_size;
+    rv.file = a.rendezvous;
+  } else if (env_int("WORLD_SIZE") > 1) {
+    rv.rank = env_int("RANK");
+    rv.world = env_int("WORLD_SIZE");
+    const char* host = std::getenv("MASTER_ADDR");
+    rv.host = host && *host ? host : "127.0.0.1";
+    if (env_int("MASTER_PORT") > 0) rv.port = env_int("MASTER_PORT");
+    if (rv.rank < 0) throw std::invalid_argument("WORLD_SIZE is set but RANK is not");
+  } else {
+    return nullptr;
+  }
+  return std::make_unique<dist::GlooCollective>(rv);
+}
+
+}  // namespace dpg::cli

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file How a CLI command runs data parallel: `--world-size N` starts N local ranks of this
+/// executable itself; a rank started by torchrun, srun or the like reads RANK, WORLD_SIZE,
+/// MASTER_ADDR and MASTER_PORT instead (docs/scaling.md).
+#include "core/dist/gloo_collective.h"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace dpg::cli {
+
+/// The data-parallel options of one command.
+struct RankArgs {
+  int world_size = 1;  ///< --world-size: local ranks to start
+  int rank = -1;       ///< --rank (hidden): set on the ranks the local launcher starts
+  std::string rendezvous;  ///< --rendezvous (hidden): their FileStore
+};
+
+/// Adds --world-size and the hidden per-rank options to @p cmd.
+void add_rank_options(CLI::App* cmd, RankArgs& a);
+
+/// True when this process should start the local ranks instead of working itself.
+bool launches_ranks(const RankArgs& a);
+
+/// Starts ranks 0..N−1 of this executable with this command line plus --rank and --rendezvous,
+/// waits for all, and throws std::runtime_error naming the first rank that failed (the others
+/// are stopped).
+void launch_local_ranks(const RankArgs& a);
+
+/// This process's collective: a local rank's, one from the RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT
+/// environment, or none (one process).
+std::unique_ptr<dist::GlooCollective> join_ranks(const RankArgs& a);
+
+}  // namespace dpg::cli
