@@ -36,7 +36,8 @@ pid_t start_rank(const std::vector<std::string>& args) {
 }
 
 std::string how_it_ended(int status) {
-  if (WIFSIGNALED(status)) return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
+  if (WIFSIGNALED(status))
+    return std::string("was killed by signal ") + strsignal(WTERMSIG(status));
   return "exited with code " + std::to_string(WEXITSTATUS(status));
 }
 
@@ -61,11 +62,13 @@ void add_rank_options(CLI::App* cmd, RankArgs& a) {
   cmd->add_option("--rendezvous", a.rendezvous)->group("");
 }
 
-bool launches_ranks(const RankArgs& a) { return a.world_size > 1 && a.rank < 0; }
+bool launches_ranks(const RankArgs& a) {
+  return a.world_size > 1 && a.rank < 0;
+}
 
 void launch_local_ranks(const RankArgs& a) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("dpg-ranks-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("dpg-ranks-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const auto base = own_command_line();
   std::vector<pid_t> pids;

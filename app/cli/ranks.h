@@ -15,8 +15,8 @@ namespace dpg::cli {
 
 /// The data-parallel options of one command.
 struct RankArgs {
-  int world_size = 1;  ///< --world-size: local ranks to start
-  int rank = -1;       ///< --rank (hidden): set on the ranks the local launcher starts
+  int world_size = 1;      ///< --world-size: local ranks to start
+  int rank = -1;           ///< --rank (hidden): set on the ranks the local launcher starts
   std::string rendezvous;  ///< --rendezvous (hidden): their FileStore
 };
 

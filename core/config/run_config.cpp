@@ -37,7 +37,7 @@ void visit_run_head(Cfg& c, F& f) {
   f("target.seq_len", c.target.seq_len,
     "L: target tokens per example (truncation, and the loss divisor)");
   f("objective.kind", c.objective.kind,
-    "objective plugin id: lmhead_bitmap | lmhead_norm | text_likelihood");
+    "objective plugin id: lmhead_bitmap | lmhead_norm | lmhead_row_norms | text_likelihood");
   f("objective.params", c.objective.params, "objective parameters, passed to the plugin");
   f("objective.stages", c.objective.stages,
     "later objective stages: [{\"from_step\": s, \"params\": {...}}, ...], from_step >= 2 and "
@@ -399,8 +399,9 @@ void validate_objective(const ObjectiveConfig& o) {
     return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
   });
   need(id_ok, "objective.kind",
-       "must be a plugin id such as lmhead_bitmap, lmhead_norm or text_likelihood (got '" + o.kind +
-           "')");
+       "must be a plugin id such as lmhead_bitmap, lmhead_norm, lmhead_row_norms or "
+       "text_likelihood (got '" +
+           o.kind + "')");
   need(o.params.is_object(), "objective.params", "must be a JSON object");
   validate_stages(o.stages);
 }
