@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // bench_metagrad: what exact per-example metagradients cost, relative to plain training.
 //   build/bin/bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb M]
+//                            [--device cpu|cuda|cuda:N]
 // For each model, T ∈ {8, 32, 96} and each schedule it prints t_plain (𝒜 alone), t_meta (𝒜 plus
 // every τ), their ratio, the reverse-pass breakdown and peak RSS; every time is the median of N
 // repetitions in this process. The last line is
@@ -8,9 +9,12 @@
 // for the largest model run: ratio_T96 is the fastest schedule that fits the default memory
 // budget (Auto's choice), ratio_T96_sqrt the sqrt+graphs schedule, and the RSS ratio compares the
 // sqrt+graphs schedule's peak RSS growth at T = 96 and T = 8.
+#include "core/config/device.h"
+#include "core/dpg/dataset.h"
 #include "core/dpg/metagrad.h"
 #include "core/model/transformer.h"
 
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -46,6 +50,11 @@ void reset_peak_rss() {
   std::ofstream("/proc/self/clear_refs") << "5";
 }
 
+// Waits for the device's queued work, so a host clock times it (nothing to wait for on the CPU).
+void synchronize(const c10::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -79,8 +88,8 @@ engine::InnerData data_for(int64_t n, int64_t L, uint64_t seed) {
 }
 
 // The bitmap objective on a 21×21 patch at token offset 33.
-engine::PhiFn Phi_for(const model::ModelConfig& cfg) {
-  auto y = (torch::randint(0, 2, {21, 21}) * 2 - 1).to(torch::kFloat32);
+engine::PhiFn Phi_for(const model::ModelConfig& cfg, const c10::Device& device) {
+  auto y = (torch::randint(0, 2, {21, 21}) * 2 - 1).to(device, torch::kFloat32);
   return [cfg, y](const model::TensorMap& pT, const model::TensorMap& p0) {
     auto P = model::lm_head_weight(cfg, pT).narrow(0, 33, 21).narrow(1, 0, 21).t();
     auto P0 = model::lm_head_weight(cfg, p0).narrow(0, 33, 21).narrow(1, 0, 21).t();
@@ -97,6 +106,7 @@ int main(int argc, char** argv) {
   int64_t budget_mb = 6144;
   std::string t_list, only;  // --schedules all,sqrt,...: run only these
   bool per_token = false;
+  std::string device_spec = "cpu";
   double mem_fraction =
       0.6;  // skip a schedule whose estimate exceeds this fraction of MemAvailable
   for (int i = 1; i < argc; ++i) {
@@ -117,14 +127,24 @@ int main(int argc, char** argv) {
       mem_fraction = std::atof(argv[++i]);
     else if (a == "--per-token")
       per_token = true;  // τ_ij per predicted token (grpo.credit = token)
+    else if (a == "--device" && i + 1 < argc)
+      device_spec = argv[++i];
     else {
       std::fprintf(stderr,
                    "usage: bench_metagrad [--quick] [--reps N] [--models tiny,gpt10m] [--budget-mb "
                    "M] [--T 8,32,96]\n"
                    "                      [--schedules all,sqrt,all+graphs,sqrt+graphs,unroll] "
-                   "[--mem-fraction 0.6] [--per-token]\n");
+                   "[--mem-fraction 0.6] [--per-token]\n"
+                   "                      [--device cpu|cuda|cuda:N]\n");
       return 2;
     }
+  }
+  c10::Device device(c10::kCPU);
+  try {
+    device = config::usable_device(device_spec);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_metagrad: %s\n", e.what());
+    return 2;
   }
   torch::manual_seed(0);
   std::vector<Model> all = {{"tiny", gpt(32, 2, 2, 64), 8, 48},
@@ -143,26 +163,27 @@ int main(int argc, char** argv) {
   // available now is skipped rather than run into swap or the OOM killer (the all schedules of the
   // 10 M GPT at T = 96 need ~16 GB).
   const int64_t avail = status_kb_file("/proc/meminfo", "MemAvailable:") << 10;
-  std::printf("threads %d, reps %d, budget %ld MiB\n", torch::get_num_threads(), reps,
-              long(budget_mb));
+  std::printf("device %s, threads %d, reps %d, budget %ld MiB\n", device.str().c_str(),
+              torch::get_num_threads(), reps, long(budget_mb));
   std::printf("%-7s %4s %-12s %9s %9s %6s %8s %8s %8s %9s %9s  %s\n", "model", "T", "schedule",
               "t_plain", "t_meta", "ratio", "fwd", "recomp", "dblbwd", "states_MB", "peakRSS_MB",
               "note");
   std::map<std::string, double> result;
   for (const auto& m : all) {
     if (models.find(m.name) == std::string::npos) continue;
-    auto params0 = model::init_params(m.cfg, 1);
-    auto Phi = Phi_for(m.cfg);
+    auto params0 = model::to_device(model::init_params(m.cfg, 1), device);
+    auto Phi = Phi_for(m.cfg, device);
     for (int64_t T : Ts) {
       engine::InnerConfig ic;
       ic.T = T;
       ic.lr = 1e-3;
       engine::InnerTrainer tr(m.cfg, params0, ic, m.B);
-      auto data = data_for(T * m.B, m.L, 7 + uint64_t(T));
+      auto data = engine::to_device(data_for(T * m.B, m.L, 7 + uint64_t(T)), device);
       std::vector<double> plain;
       for (int r = 0; r < reps; ++r) {
         double t0 = now_s();
         tr.train(data);
+        synchronize(device);
         plain.push_back(now_s() - t0);
       }
       const double tp = median(plain);

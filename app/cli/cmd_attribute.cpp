@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 // dpg attribute --data FILE.jsonl --objective KIND [--params JSON] [--model PATH] [--T N] [--B N]
 //               [--optimizer adamw|sgd] [--lr X] [--seed S] [--dtype float32|float64] [--out FILE]
-//               [--world-size N]
+//               [--world-size N] [--device cpu|cuda|cuda:N]
 // Exact data attribution: trains 𝒜 once on the texts and writes one JSON line per example,
 // {"index": i, "step": t, "tau": τ_i}, then a summary line with Φ before and after. With N ranks
 // each computes its slice of every step (docs/scaling.md); rank 0 writes the same output.
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
 #include "app/cli/ranks.h"
+#include "core/config/device.h"
 #include "core/dpg/dataset.h"
 #include "core/dpg/metagrad.h"
 #include "core/model/file_util.h"
@@ -38,6 +39,7 @@ struct AttributeArgs {
   double lr = 1e-2;
   uint64_t seed = 0;
   int threads = 0;
+  std::string device = "cpu";
   RankArgs ranks;
 };
 
@@ -71,6 +73,7 @@ std::vector<std::string> read_texts(const std::string& path) {
 void run_attribute(const AttributeArgs& a) {
   if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
   if (a.threads > 0) torch::set_num_threads(a.threads);
+  const auto device = config::usable_device(a.device);
   const auto collective = join_ranks(a.ranks);
   const bool writer = !collective || collective->rank() == 0;
   auto texts = read_texts(a.data);
@@ -109,9 +112,9 @@ void run_attribute(const AttributeArgs& a) {
   obj->check_compatible(target.config);
 
   torch::manual_seed(a.seed);
-  engine::InnerTrainer trainer(target.config, target.params, ic, B);
+  engine::InnerTrainer trainer(target.config, model::to_device(target.params, device), ic, B);
   trainer.set_collective(collective.get());
-  auto data = engine::make_inner_data(*target.tokenizer, texts, seq_len);
+  auto data = engine::to_device(engine::make_inner_data(*target.tokenizer, texts, seq_len), device);
 
   engine::MetagradOptions mo;
   mo.schedule = engine::parse_schedule(a.schedule);
@@ -181,6 +184,8 @@ void add_attribute_command(CLI::App& app) {
   cmd->add_option("--schedule", a->schedule, "auto, all, sqrt, all+graphs, sqrt+graphs, unroll")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Intra-op threads");
+  cmd->add_option("--device", a->device, "Where 𝒜 and τ run: cpu, cuda or cuda:N")
+      ->capture_default_str();
   cmd->add_option("--out", a->out, "Write the JSON lines here instead of stdout");
   add_rank_options(cmd, a->ranks);
   cmd->callback([a] { run_attribute(*a); });

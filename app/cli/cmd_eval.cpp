@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // dpg eval ID [--step S] [--set validation.KEY=VALUE ...] [--samples N] [--pixels] [--png DIR]
-// [--db PATH] Re-validates a stored generator checkpoint (the best step by default) without
-// touching the run: with the run's own settings it repeats the stored validation of that step
-// exactly; with overrides (more repeats, another temperature or T_val) it measures the same policy
-// another way.
+// [--db PATH] [--device D] Re-validates a stored generator checkpoint (the best step by default)
+// without touching the run: with the run's own settings it repeats the stored validation of that
+// step exactly; with overrides (more repeats, another temperature or T_val) it measures the same
+// policy another way.
 #include "app/cli/commands.h"
 #include "core/objective/bitmap.h"
 #include "core/plugin/plugin_registry.h"
@@ -30,6 +30,7 @@ struct EvalArgs {
   std::string png_dir;
   int scale = 12;
   int threads = 0;
+  std::string device;
 };
 
 /// Each pixel's hit rate in percent as a grid (rows = hidden dims, columns = tokens), with Y's
@@ -52,8 +53,8 @@ void print_pixel_rates(const engine::Validation& v) {
 }
 
 void eval_run(const EvalArgs& a) {
-  session::EvalRequest req{a.db.empty() ? session::default_db_path() : a.db, a.id, a.step, a.sets,
-                           a.threads};
+  session::EvalRequest req{
+      a.db.empty() ? session::default_db_path() : a.db, a.id, a.step, a.sets, a.threads, a.device};
   plugin::PluginRegistry plugins;
   const auto res = session::evaluate_checkpoint(req, plugins);
   const auto& c = res.config.validation;
@@ -128,6 +129,8 @@ void add_eval_command(CLI::App& app) {
   e->add_option("--db", a->db, "Run database");
   e->add_option("--threads", a->threads,
                 "Intra-op threads (default: the run's own, as its validations used)");
+  e->add_option("--device", a->device,
+                "Where the validation runs: cpu, cuda or cuda:N (default: the run's run.device)");
   e->callback([a] { eval_run(*a); });
 }
 

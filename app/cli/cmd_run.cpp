@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// dpg run --preset NAME [--config FILE] [--set key=value ...] [--db PATH]
-// dpg resume ID [--set key=value ...] [--db PATH]
+// dpg run --preset NAME [--config FILE] [--set key=value ...] [--db PATH] [--device D]
+// dpg resume ID [--set key=value ...] [--db PATH] [--device D]
 // Runs DPG headless with a progress bar (step, Φ, metric, ETA); Ctrl-C stops after saving.
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
@@ -31,7 +31,11 @@ struct RunArgs {
   std::string db;
   int64_t run_id = 0;
   int threads = 0;
+  std::string device;
 };
+
+constexpr const char* kDeviceHelp =
+    "Where the engine runs: cpu, cuda or cuda:N (overrides run.device; docs/scaling.md)";
 
 /// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's
 /// count).
@@ -93,6 +97,7 @@ void run_new(const RunArgs& a) {
   else
     cfg = config::load_preset(preset.empty() ? (preset = "67-tiny") : preset);
   for (const auto& kv : a.sets) cfg.apply_override(kv);
+  if (!a.device.empty()) cfg.run.device = a.device;
   cfg.validate();
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::create(cfg, preset,
@@ -103,7 +108,7 @@ void run_new(const RunArgs& a) {
 void run_resume(const RunArgs& a) {
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db,
-                                       plugins, a.sets);
+                                       plugins, a.sets, a.device);
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id),
                long(s->run().next_step()));
   for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
@@ -121,6 +126,7 @@ void add_run_commands(CLI::App& app) {
   run->add_option("--db", a->db,
                   "Run database (default: $DPG_DB or ~/.local/share/dpg-workbench/runs.db)");
   run->add_option("--threads", a->threads, "Intra-op threads");
+  run->add_option("--device", a->device, kDeviceHelp);
   run->callback([a] { run_new(*a); });
 
   auto b = std::make_shared<RunArgs>();
@@ -133,6 +139,8 @@ void add_run_commands(CLI::App& app) {
       "Continue with a changed field, where it leaves the steps made as they were (repeatable): "
       "grpo.steps=N to run on, a later lr drop or objective stage");
   resume->add_option("--threads", b->threads, "Intra-op threads");
+  resume->add_option("--device", b->device,
+                     "Where the engine runs: cpu, cuda or cuda:N (the stored run.device is kept)");
   resume->callback([b] { run_resume(*b); });
 }
 

@@ -24,6 +24,8 @@ enum class Dtype { Float32, Float64 };
 /// graph through all T steps, is the engine's reference for tests and benchmarks; a RunConfig does
 /// not accept it.
 enum class Schedule { Auto, All, Sqrt, AllGraphs, SqrtGraphs, Unroll };
+/// run.precision: the arithmetic of generation and the GRPO update (never of 𝒜 or τ).
+enum class Precision { Float32, Bf16, Tf32 };
 
 template <class E>
 struct Spelling {
@@ -61,6 +63,12 @@ struct Spellings<Schedule> {
                                                           {Schedule::Sqrt, "sqrt"},
                                                           {Schedule::AllGraphs, "all+graphs"},
                                                           {Schedule::SqrtGraphs, "sqrt+graphs"}}};
+};
+
+template <>
+struct Spellings<Precision> {
+  static constexpr std::array<Spelling<Precision>, 3> all{
+      {{Precision::Float32, "float32"}, {Precision::Bf16, "bf16"}, {Precision::Tf32, "tf32"}}};
 };
 
 /// The JSON spelling of @p e, or "?" for a value a config cannot hold (Schedule::Unroll).

@@ -2,6 +2,7 @@
 #include "core/config/run_config.h"
 
 #include "core/config/checks.h"
+#include "core/config/device.h"
 #include "core/config/json_file.h"
 #include "core/model/errors.h"
 
@@ -128,6 +129,11 @@ void visit_run_tail(Cfg& c, F& f) {
   f("checkpoint_every", c.checkpoint_every,
     "write a generator checkpoint every N steps (0 = never)");
   f("threads", c.threads, "LibTorch intra-op threads (0 = auto)");
+  f("run.device", c.run.device,
+    "where the engine runs: cpu | cuda | cuda:N (store, GUI and CLI stay on the host)");
+  f("run.precision", c.run.precision,
+    "arithmetic of generation and the GRPO update: float32 | bf16 (autocast) | tf32 (CUDA "
+    "matmuls); the inner run and tau keep inner.dtype");
 }
 
 /// Calls f(path, field, doc) for every field of @p c, in declaration order.
@@ -484,6 +490,7 @@ void RunConfig::validate() const {
   need(snapshot_every >= 0, "snapshot_every", "must be 0 (never) or positive");
   need(checkpoint_every >= 0, "checkpoint_every", "must be 0 (never) or positive");
   need(threads >= 0, "threads", "must be 0 (auto) or positive");
+  usable_device(run.device);
 }
 
 void RunConfig::apply_override(const std::string& assignment) {

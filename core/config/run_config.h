@@ -101,6 +101,13 @@ struct ValidationConfig {
   double temperature = 1.0;
 };
 
+/// Where and in what arithmetic the engine runs. Fields: "run.*". The device is checked by
+/// validate() (device.h); a resumed run or a re-validation may move to another device.
+struct ExecutionConfig {
+  std::string device = "cpu";
+  Precision precision = Precision::Float32;
+};
+
 /// Every hyperparameter of one run. Plain data: copy it, compare it, save it beside the run.
 struct RunConfig {
   std::string name;
@@ -116,6 +123,7 @@ struct RunConfig {
   int64_t snapshot_every = 5;
   int64_t checkpoint_every = 50;
   int64_t threads = 0;
+  ExecutionConfig run;
 
   /// Rollouts in one dataset D that one 𝒜 run trains on: P·G with cross_group, else P.
   int64_t examples_per_dataset() const;

@@ -21,4 +21,10 @@ TensorMap clone_detached(const TensorMap& params) {
   return out;
 }
 
+TensorMap to_device(const TensorMap& params, const torch::Device& device) {
+  TensorMap out;
+  for (const auto& [name, t] : params) out[name] = t.to(device);
+  return out;
+}
+
 }  // namespace dpg::model

@@ -18,5 +18,7 @@ int64_t parameter_count(const TensorMap& params);
 TensorMap to_dtype(const TensorMap& params, torch::ScalarType dtype);
 /// Deep copy (clone) of every tensor, detached from any graph.
 TensorMap clone_detached(const TensorMap& params);
+/// Every tensor on @p device (the same tensors when they are there already).
+TensorMap to_device(const TensorMap& params, const torch::Device& device);
 
 }  // namespace dpg::model

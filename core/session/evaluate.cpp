@@ -60,6 +60,7 @@ EvalResult evaluate_checkpoint(const EvalRequest& req, const plugin::PluginRegis
   }
   if (out.config.validation.every == 0)
     out.config.validation.every = 1;  // a run that never validated still can be
+  if (!req.device.empty()) out.config.run.device = req.device;
   out.config.validate();
   out.threads = use_run_threads(req.threads, out.config.threads);
   out.checkpoint = checkpoint_file(st, req.db_path, req.run_id, out.step);

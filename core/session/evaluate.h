@@ -28,6 +28,8 @@ struct EvalRequest {
   /// its own validations used (the float sums depend on it), or the thread's current count when the
   /// config names none.
   int64_t threads = 0;
+  /// run.device of the validation (`dpg eval --device`); empty: the run's own.
+  std::string device;
 };
 
 struct EvalResult {

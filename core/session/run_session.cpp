@@ -121,7 +121,8 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg,
 
 std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string& db_path,
                                                const plugin::PluginRegistry& plugins,
-                                               const std::vector<std::string>& sets) {
+                                               const std::vector<std::string>& sets,
+                                               const std::string& device) {
   auto store = store::RunStore::open(db_path);
   auto info = store.run(run_id);
   RunLease lease;
@@ -141,7 +142,9 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
     resume_step = ck.step;
     resume_path = ck.path;
   }
-  const auto cfg = sets.empty() ? stored : config::continued_config(stored, sets, resume_step);
+  auto base = stored;  // --device runs it elsewhere, unstored (as --threads)
+  if (!device.empty()) base.run.device = device;
+  const auto cfg = sets.empty() ? base : config::continued_config(base, sets, resume_step);
   if (info->status == store::RunStatus::Done && cfg.grpo.steps <= resume_step) {
     throw std::invalid_argument(
         "run " + std::to_string(run_id) + " has finished; nothing to resume (continue it " +
@@ -152,7 +155,11 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   check_memory(run->inputs());
   if (resume_step > 0) run->load_checkpoint(resume_path);
   store.truncate_after(run_id, resume_step);
-  if (!sets.empty()) store.set_config(run_id, cfg.to_json().dump());
+  if (!sets.empty()) {
+    auto keep = cfg;
+    keep.run.device = stored.run.device;
+    store.set_config(run_id, keep.to_json().dump());
+  }
   const std::string metric = run->inputs().objective->metric_name();
   if (info->metric_name != metric)
     store.set_metric_name(run_id, metric);  // runs made before schema 3

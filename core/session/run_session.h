@@ -60,10 +60,12 @@ class RunSession {
   /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while
   /// another session holds it). @p sets (`key=value`) continue it with changed settings where they
   /// leave the steps up to that checkpoint as made (config/continuation.h), e.g. grpo.steps=2000
-  /// for a finished run or a new objective stage; the store then holds the new config.
+  /// for a finished run or a new objective stage; the store then holds the new config. A
+  /// non-empty @p device (`dpg resume --device`) runs it on that device, unstored, as --threads.
   static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
                                             const plugin::PluginRegistry& plugins,
-                                            const std::vector<std::string>& sets = {});
+                                            const std::vector<std::string>& sets = {},
+                                            const std::string& device = {});
 
   int64_t run_id() const { return run_id_; }
   const engine::DpgRun& run() const { return *run_; }

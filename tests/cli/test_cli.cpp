@@ -485,6 +485,15 @@ class TestCli : public QObject {
     QVERIFY(lines[0].contains(QStringLiteral("\"tau\"")) &&
             lines[0].contains(QStringLiteral("\"step\":1")));
     QVERIFY(lines[8].contains(QStringLiteral("phi_after")));
+    // --device cpu, given explicitly, writes the same τ bit for bit.
+    auto cpu = run_dpg({QStringLiteral("attribute"), QStringLiteral("--data"), f.fileName(),
+                        QStringLiteral("--objective"), QStringLiteral("lmhead_bitmap"),
+                        QStringLiteral("--params"), QStringLiteral("{\"source\":\"67\"}"),
+                        QStringLiteral("--T"), QStringLiteral("4"), QStringLiteral("--device"),
+                        QStringLiteral("cpu")});
+    QVERIFY2(cpu.code == 0, qPrintable(cpu.err));
+    const auto cpu_lines = cpu.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(cpu_lines.mid(0, 8), lines.mid(0, 8));
   }
 };
 

@@ -6,6 +6,7 @@
 #include "core/store/run_store.h"
 #include "tests/common/test_paths.h"
 
+#include <torch/cuda.h>
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -284,6 +285,47 @@ class TestCliInput : public QObject {
                  r.err.contains(QStringLiteral("lower grpo.prompts_per_step")),
              qPrintable(r.err));
     QVERIFY(!QFile::exists(db));
+  }
+
+  /// --device on run, resume, eval and attribute: a misspelt device, or a CUDA device this machine
+  /// cannot use, is one line naming why, before anything is written; --device cpu runs.
+  void deviceFlagIsOneLine() {
+    QTemporaryDir tmp;
+    const QString db = tmp.path() + QStringLiteral("/r.db");
+    const QString absent =
+        torch::cuda::is_available() ? QStringLiteral("cuda:99") : QStringLiteral("cuda");
+    const QString unusable = QStringLiteral("run.device: ") + absent + QStringLiteral(" asked for");
+    const QString misspelt = QStringLiteral("run.device: must be cpu, cuda or cuda:N");
+    const QStringList device{QStringLiteral("--device")};
+    checkOneLineError(run_dpg(tinyRun(db) + device + QStringList{absent}), unusable);
+    checkOneLineError(run_dpg(tinyRun(db) + device + QStringList{QStringLiteral("cuda:x")}),
+                      misspelt);
+    QVERIFY(!QFile::exists(db));
+    const auto made = run_dpg(tinyRun(db) + device + QStringList{QStringLiteral("cpu")});
+    QVERIFY2(made.code == 0, qPrintable(made.err));
+
+    const QStringList eval{QStringLiteral("eval"), QStringLiteral("1"), QStringLiteral("--db"), db};
+    checkOneLineError(run_dpg(eval + device + QStringList{absent}), unusable);
+    const auto evaluated = run_dpg(eval + device + QStringList{QStringLiteral("cpu")});
+    QVERIFY2(evaluated.code == 0, qPrintable(evaluated.err));
+    checkOneLineError(run_dpg({QStringLiteral("resume"), QStringLiteral("1"),
+                               QStringLiteral("--db"), db, QStringLiteral("--set"),
+                               QStringLiteral("grpo.steps=3"), QStringLiteral("--device"), absent}),
+                      unusable);
+
+    QFile data(tmp.path() + QStringLiteral("/d.jsonl"));
+    QVERIFY(data.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 4; ++i) data.write("{\"text\": \"some words\"}\n");
+    data.close();
+    const QStringList attribute{QStringLiteral("attribute"),
+                                QStringLiteral("--data"),
+                                data.fileName(),
+                                QStringLiteral("--objective"),
+                                QStringLiteral("lmhead_norm"),
+                                QStringLiteral("--T"),
+                                QStringLiteral("2")};
+    checkOneLineError(run_dpg(attribute + device + QStringList{absent}), unusable);
+    checkOneLineError(run_dpg(attribute + device + QStringList{QStringLiteral("gpu")}), misspelt);
   }
 
   /// A config file with broken JSON: the file, the line and the column of the fault, and none of

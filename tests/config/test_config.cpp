@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // RunConfig: JSON round trips, --set overrides, validation messages that name the field, presets.
 #include "core/config/continuation.h"
+#include "core/config/device.h"
 #include "core/config/presets.h"
 #include "core/config/run_config.h"
 #include "core/config/schedule.h"
 #include "core/model/errors.h"
 #include "tests/common/errors.h"
 
+#include <ATen/detail/CUDAHooksInterface.h>
+#include <torch/cuda.h>
 #include <QtTest/QtTest>
 
 #include <filesystem>
@@ -27,6 +30,7 @@ std::string error_of(F&& fn) {
 bool starts_with(const std::string& s, const std::string& prefix) {
   return s.rfind(prefix, 0) == 0;
 }
+using dpg::test::contains;
 
 }  // namespace
 
@@ -237,6 +241,8 @@ class TestConfig : public QObject {
                             << "grpo.reward: must be one of dpg, naive (got 'best')";
     QTest::newRow("credit") << "grpo.credit=Token"
                             << "grpo.credit: must be one of sequence, token (got 'Token')";
+    QTest::newRow("precision") << "run.precision=fp16"
+                               << "run.precision: must be one of float32, bf16, tf32 (got 'fp16')";
   }
   void enumSpellingsNameTheChoices() {
     QFETCH(QString, assignment);
@@ -259,6 +265,38 @@ class TestConfig : public QObject {
     c.inner.schedule = dpg::config::Schedule::Unroll;
     e = error_of([&] { c.validate(); });
     QVERIFY2(starts_with(e, "inner.schedule: must be one of auto, all"), e.c_str());
+  }
+
+  // run.device: "cpu" by default; a misspelt device is one line naming the spellings; a CUDA device
+  // this process cannot use is one line naming why (here: a CPU-only LibTorch or no GPU).
+  void deviceIsCheckedInOneLine() {
+    RunConfig c;
+    QCOMPARE(c.run.device, std::string("cpu"));
+    QVERIFY(c.run.precision == dpg::config::Precision::Float32);
+    QCOMPARE(c.to_json()["run"], json::parse(R"({"device": "cpu", "precision": "float32"})"));
+    for (const char* bad : {"cuda:x", "gpu", "cuda:", "cuda:-1", "CUDA", "cuda:0:1"}) {
+      RunConfig d;
+      d.apply_override(std::string("run.device=") + bad);
+      const auto e = error_of([&] { d.validate(); });
+      QCOMPARE(e, "run.device: must be cpu, cuda or cuda:N with N a GPU index (got '" +
+                      std::string(bad) + "')");
+    }
+    QVERIFY(dpg::config::parse_device("cuda:1") == c10::Device(c10::kCUDA, 1));
+    QVERIFY(dpg::config::parse_device("cuda") == c10::Device(c10::kCUDA, 0));
+    const int64_t gpus = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
+    for (const std::string dev : {"cuda", "cuda:0", "cuda:7"}) {
+      RunConfig d = RunConfig::from_json(json{{"run", {{"device", dev}}}});
+      const auto e = error_of([&] { d.validate(); });
+      const int64_t index = dev == "cuda" ? 0 : std::stoll(dev.substr(5));
+      if (index < gpus) {
+        QVERIFY2(e.empty(), e.c_str());
+        continue;
+      }
+      QVERIFY2(starts_with(e, "run.device: " + dev + " asked for, but "), e.c_str());
+      QVERIFY2(e.find('\n') == std::string::npos, e.c_str());
+      if (!at::detail::getCUDAHooks().isBuilt() && !at::detail::getCUDAHooks().hasCUDART())
+        QVERIFY2(contains(e, "built without CUDA"), e.c_str());
+    }
   }
 
   // inner.memory_budget_mb = 0 means no limit (the auto schedule then picks the fastest); a

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file run.device: where the engine's tensors live ("cpu", "cuda", "cuda:N").
+///
+/// The store, the GUI and the CLI stay on the host whatever the device; only the engine (models,
+/// 𝒜 and τ, sampling, GRPO, validation) runs there. Nothing here needs CUDA headers: a CPU
+/// LibTorch compiles it, and refuses a CUDA device with one line.
+#include <c10/core/Device.h>
+
+#include <string>
+
+namespace dpg::config {
+
+/// The device spelt @p spec: "cpu", "cuda" (GPU 0) or "cuda:N". Throws model::ConfigError
+/// starting with "run.device" on any other spelling ("cuda:x", "gpu", "cuda:-1").
+c10::Device parse_device(const std::string& spec);
+
+/// parse_device(), and refuses a device this process cannot use: CUDA in a LibTorch built without
+/// it, with no visible GPU, or GPU N when fewer are visible. One line each (model::ConfigError).
+c10::Device usable_device(const std::string& spec);
+
+}  // namespace dpg::config
