@@ -184,7 +184,8 @@ void add_attribute_command(CLI::App& app) {
   cmd->add_option("--schedule", a->schedule, "auto, all, sqrt, all+graphs, sqrt+graphs, unroll")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Intra-op threads");
-  cmd->add_option("--device", a->device, "Where 𝒜 and τ run: cpu, cuda or cuda:N")
+  cmd->add_option("--device", a->device,
+                  "Where the inner run and its metagradient run: cpu, cuda or cuda:N")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Write the JSON lines here instead of stdout");
   add_rank_options(cmd, a->ranks);
