@@ -53,7 +53,7 @@ RunConfig load_preset(const std::string& name) {
   }
   RunConfig c = load_run_config(*path);
   try {
-    c.validate();
+    c.validate_settings();  // the device is checked where a run starts
   } catch (const model::ConfigError& e) {
     throw model::ConfigError("preset '" + name + "': " + e.what());
   }
@@ -65,7 +65,7 @@ RunConfig load_preset_or_file(const std::string& name_or_path) {
   if (fs::is_regular_file(name_or_path, ec)) {
     RunConfig c = load_run_config(name_or_path);
     try {
-      c.validate();
+      c.validate_settings();  // the device is checked where a run starts
     } catch (const model::ConfigError& e) {
       throw model::ConfigError(name_or_path + ": " + e.what());
     }

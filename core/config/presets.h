@@ -25,12 +25,13 @@ struct PresetInfo {
 /// Every preset in every resource root, sorted by name (the default first).
 std::vector<PresetInfo> list_presets();
 
-/// Loads and validates the preset @p name; throws ConfigError naming the preset and the bad field,
-/// or listing the known presets when there is none of that name.
+/// Loads and validates the preset @p name (RunConfig::validate_settings: a GPU preset loads on a
+/// CPU-only build); throws ConfigError naming the preset and the bad field, or listing the known
+/// presets when there is none of that name.
 RunConfig load_preset(const std::string& name);
 
 /// An existing JSON file is loaded as a config; anything else is taken as a preset name.
-/// The result is validated.
+/// The result is validated as load_preset's is.
 RunConfig load_preset_or_file(const std::string& name_or_path);
 
 }  // namespace dpg::config

@@ -479,6 +479,11 @@ void validate_validation(const RunConfig& c) {
 }  // namespace
 
 void RunConfig::validate() const {
+  validate_settings();
+  usable_device(run.device);
+}
+
+void RunConfig::validate_settings() const {
   validate_models(*this);
   validate_objective(objective);
   need(!prompts.train.empty(), "prompts.train", "must name a prompt file");
@@ -490,7 +495,7 @@ void RunConfig::validate() const {
   need(snapshot_every >= 0, "snapshot_every", "must be 0 (never) or positive");
   need(checkpoint_every >= 0, "checkpoint_every", "must be 0 (never) or positive");
   need(threads >= 0, "threads", "must be 0 (auto) or positive");
-  usable_device(run.device);
+  parse_device(run.device);
 }
 
 void RunConfig::apply_override(const std::string& assignment) {

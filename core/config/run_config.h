@@ -138,8 +138,12 @@ struct RunConfig {
   /// Examples per inner step of the validation run: val_examples() / validation.T.
   int64_t val_batch() const;
 
-  /// Throws dpg::model::ConfigError naming the first bad field and why.
+  /// Throws dpg::model::ConfigError naming the first bad field and why: validate_settings(), and
+  /// whether this process can use run.device (device.h).
   void validate() const;
+  /// Every check but the device's presence (its spelling is checked): a preset or config file
+  /// made for a GPU still loads on a CPU-only build, where --device cpu may then run it.
+  void validate_settings() const;
 
   /// Sets one field from `key=value` (the CLI's --set), e.g. "grpo.lr=1e-4",
   /// "grpo.cross_group=false", "objective.params.text=hello" or
