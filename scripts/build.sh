@@ -10,6 +10,25 @@ cd "$ROOT"
 export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS="pch_defines,time_macros,include_file_mtime,include_file_ctime"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 BUILD="${DPG_BUILD_DIR:-build}"
+# The first build shows CMake's and ninja's output; later ones print one line, or the whole log
+# when the build fails, so a launch with an up-to-date build stays quiet.
+if [[ ! -f "$BUILD/build.ninja" || -n "${DPG_BUILD_VERBOSE:-}" ]]; then
+  # shellcheck disable=SC2086
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${DPG_CMAKE_ARGS:-} >/dev/null
+  cmake --build "$BUILD" -j "$(nproc)"
+  exit 0
+fi
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 # shellcheck disable=SC2086
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${DPG_CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD" -j "$(nproc)"
+if ! { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${DPG_CMAKE_ARGS:-} &&
+  cmake --build "$BUILD" -j "$(nproc)"; } >"$log" 2>&1; then
+  cat "$log"
+  exit 1
+fi
+compiled="$(grep -c "Building CXX" "$log" || true)"
+if ((compiled > 0)); then
+  echo "[build] rebuilt ($compiled units compiled)"
+else
+  echo "[build] up to date"
+fi

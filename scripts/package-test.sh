@@ -115,7 +115,7 @@ db="/home/tester/.local/share/dpg-workbench/runs.db"
 [[ -f "$R$db" ]] || fail "the run is not in the default XDG store $db"
 as_user dpg runs show 1 >"$OUT/show.log" || fail "dpg runs show 1"
 grep -qx "status: done *" "$OUT/show.log" || { cat "$OUT/show.log"; fail "run 1 did not finish (status done)"; }
-grep -q "done in .* finished" "$OUT/run.log" || fail "dpg run did not report the 3 steps finished"
+grep -q ": finished, 3 steps" "$OUT/run.log" || fail "dpg run did not report the 3 steps finished"
 [[ "$(sqlite3 "$R$db" 'select app_version from runs where id = 1')" == "$VERSION" ]] \
   || fail "run 1 does not record the version $VERSION"
 

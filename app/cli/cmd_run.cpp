@@ -37,6 +37,19 @@ struct RunArgs {
 constexpr const char* kDeviceHelp =
     "Where the engine runs: cpu, cuda or cuda:N (overrides run.device; docs/scaling.md)";
 
+/// What the progress line's columns are, printed once before it.
+void explain_columns(session::RunSession& s, const config::RunConfig& cfg) {
+  const auto info = s.store().run(s.run_id());
+  const std::string metric =
+      info && !info->metric_name.empty() ? info->metric_name : std::string("readable metric");
+  std::fprintf(stderr,
+               "progress: Φ = objective after this step's inner training (higher is better); "
+               "metric = %s of that target; val = %s at the newest validation (every %ld steps; "
+               "@N: measured at step N); nll = fluency NLL per token under the starting "
+               "generator\n",
+               metric.c_str(), metric.c_str(), long(cfg.validation.every));
+}
+
 /// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's
 /// count).
 void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& plugins) {
@@ -46,11 +59,14 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
   std::signal(SIGTERM, on_signal);
   std::fprintf(stderr, "run %ld: %s, %ld steps, database %s\n", long(s.run_id()), cfg.name.c_str(),
                long(cfg.grpo.steps), s.store().path().c_str());
+  explain_columns(s, cfg);
   ProgressBar bar("dpg run " + std::to_string(s.run_id()));
-  // A resumed run shows its newest stored validation until it validates again, not "nan".
+  // A resumed run shows its newest stored validation until it validates again, not "nan"; an
+  // older validation than the step's carries its step ("val 0.488@25").
   double last_val = std::nan("");
+  int64_t last_val_step = 0;
   for (const auto& m : s.store().steps(s.run_id()))
-    if (std::isfinite(m.val_metric)) last_val = m.val_metric;
+    if (std::isfinite(m.val_metric)) last_val = m.val_metric, last_val_step = m.step;
   // The objective's verdicts, when its plugin has some for this target (a QR code: "QR scans" / "QR
   // no scan" on the bar), and their summary at the end. The stored steps are judged once here; each
   // new validation is added as it comes (the target snapshot is stored with step 1, so a new run
@@ -59,7 +75,7 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
   auto verdicts = store::summarise_validations(s.store(), s.run_id(), judges);
   s.run_until(g_stop, [&](const engine::StepRecord& r) {
     const auto& m = r.metrics;
-    if (r.validated) last_val = m.val_metric;
+    if (r.validated) last_val = m.val_metric, last_val_step = m.step;
     for (const auto& snap : r.snapshots)
       if (snap.kind == "target") verdicts.set_target(snap.image, judges);
     for (const auto& snap : r.snapshots)
@@ -69,16 +85,22 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
       const auto& t = verdicts.judge->terms();
       mark = "  " + t.label + " " + (verdicts.newest_passes() ? t.pass_mark : t.fail_mark);
     }
-    char val[16] = "–";  // no validation yet
-    if (std::isfinite(last_val)) std::snprintf(val, sizeof val, "%.3f", last_val);
+    char val[32] = "–";  // no validation yet
+    if (std::isfinite(last_val) && last_val_step == m.step)
+      std::snprintf(val, sizeof val, "%.3f", last_val);
+    else if (std::isfinite(last_val))
+      std::snprintf(val, sizeof val, "%.3f@%ld", last_val, long(last_val_step));
     char buf[176];
     std::snprintf(buf, sizeof buf, "Φ %.4f  metric %.3f  val %s%s  nll %.2f  %.2fs/step", m.Phi,
                   m.metric, val, mark.c_str(), m.fluency_nll, m.step_seconds);
     bar.update(m.step, cfg.grpo.steps, buf);
   });
   const bool done = s.run().finished();
-  bar.finish(done ? "finished"
-                  : "stopped (resume with: dpg resume " + std::to_string(s.run_id()) + ")");
+  const std::string id = std::to_string(s.run_id());
+  const long made = long(s.run().next_step() - 1);
+  bar.finish(done ? "finished, " + std::to_string(made) + " steps"
+                  : "stopped at step " + std::to_string(made) + " of " +
+                        std::to_string(cfg.grpo.steps));
   if (s.run().best_step() > 0)
     std::fprintf(stderr, "best validation metric %.4f at step %ld\n", s.run().best_metric(),
                  long(s.run().best_step()));
@@ -87,6 +109,9 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
                  long(cfg.validation.every));
   if (const auto line = store::describe(verdicts); !line.empty())
     std::fprintf(stderr, "%s\n", line.c_str());
+  std::fprintf(stderr,
+               "next: dpg runs show %s   dpg export %s --png DIR%s   dpg-workbench (History)\n",
+               id.c_str(), id.c_str(), done ? "" : ("   dpg resume " + id).c_str());
 }
 
 void run_new(const RunArgs& a) {

@@ -91,7 +91,13 @@ void show_run(const RunsArgs& a) {
       std::printf("  [%+.2f] %s|%s\n", samples[i].advantage, samples[i].prompt.c_str(),
                   samples[i].response.c_str());
   }
-  std::printf("config: %s\n", nlohmann::json::parse(r->config_json).dump(2).c_str());
+  // The description is printed once, first line only; the config follows without it.
+  auto config = nlohmann::json::parse(r->config_json);
+  const std::string description = config.value("description", std::string());
+  config.erase("description");
+  if (!description.empty())
+    std::printf("description: %s\n", description.substr(0, description.find('\n')).c_str());
+  std::printf("config: %s\n", config.dump(2).c_str());
 }
 
 void export_run(const RunsArgs& a) {

@@ -55,8 +55,8 @@ void ProgressBar::update(int64_t done, int64_t total, const std::string& text) {
 void ProgressBar::finish(const std::string& text) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::fprintf(stderr, "%s%s done in %s %s\n", tty_ ? "\r\033[2K" : "", label_.c_str(),
-               format_duration(elapsed).c_str(), text.c_str());
+  std::fprintf(stderr, "%s%s: %s (%s)\n", tty_ ? "\r\033[2K" : "", label_.c_str(), text.c_str(),
+               format_duration(elapsed).c_str());
 }
 
 }  // namespace dpg::cli

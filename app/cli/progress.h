@@ -12,7 +12,7 @@ class ProgressBar {
   explicit ProgressBar(std::string label);
   /// Redraws with @p done of @p total and a free-form status text.
   void update(int64_t done, int64_t total, const std::string& text = {});
-  /// Ends the line.
+  /// Ends the line: "<label>: <text> (<elapsed>)".
   void finish(const std::string& text = {});
 
  private:
