@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ui/dashboard.h"
 
+#include "ui/glossary.h"
 #include "ui/smoothing.h"
 #include "ui/step_axis.h"
 #include "ui/types.h"
@@ -8,11 +9,13 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSlider>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -53,6 +56,8 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
 
   auto* grid = new QGridLayout;
   grid->setSpacing(4);
+  const char* const terms[kPlotCount] = {"Φ",           "readable metric", "τ",       "fluency NLL",
+                                         "policy loss", "clip fraction",   "entropy", "step time"};
   const QStringList titles = {tr("Φ (objective)"),
                               tr("Readable metric"),
                               tr("Reward τ: mean ± std"),
@@ -64,8 +69,14 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   for (int i = 0; i < kPlotCount; ++i) {
     auto* p = makePlot(titles[i], {});
     plots_.push_back(p);
+    title_tips_.push_back(glossary_definition(QString::fromUtf8(terms[i])));
     grid->addWidget(p, i / 4, i % 4);
   }
+  readout_ = new QLabel(tr("Hover a plot to read every curve at one step."));
+  readout_->setObjectName(QStringLiteral("hoverReadout"));
+  readout_->setWordWrap(true);
+  readout_->setStyleSheet(QStringLiteral("color: #333"));
+  top->addWidget(readout_);
   top->addLayout(grid, 1);
   metric_title_ = qobject_cast<QCPTextElement*>(plots_[kMetric]->plotLayout()->element(0, 0));
 
@@ -98,16 +109,23 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   {
     // With one mini-batch per step (and one epoch) the PPO ratio is exactly 1, so nothing is ever
     // clipped: say so on the plot instead of leaving a flat zero line that looks broken.
-    auto* p = plots_[kClip];
-    clip_note_ = new QCPItemText(p);
-    clip_note_->setPositionAlignment(Qt::AlignTop | Qt::AlignHCenter);
-    clip_note_->position->setType(QCPItemPosition::ptAxisRectRatio);
-    clip_note_->position->setCoords(0.5, 0.06);
-    clip_note_->setText(
+    clip_note_ = note(
+        plots_[kClip],
         tr("0 at every step: one mini-batch per step\nkeeps the PPO ratio at 1 (nothing to clip)"));
-    clip_note_->setFont(QFont(font().family(), 7));
-    clip_note_->setColor(Qt::darkGray);
-    clip_note_->setVisible(false);
+  }
+  reward_note_ = note(plots_[kReward],
+                      tr("mean ≈ 0 at every step: τ is centred, so the band\n(± std, the spread "
+                         "that drives learning) is what to read"));
+  for (auto* p : plots_) {
+    // The hover crosshair: one vertical line a plot, all at the hovered step.
+    // A segment spanning the axis rect: the step in plot coordinates, the height as a ratio.
+    auto* line = new QCPItemLine(p);
+    for (auto* end : {line->start, line->end}) end->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    line->setPen(QPen(QColor(80, 80, 80), 1, Qt::DotLine));
+    line->setVisible(false);
+    line->setSelectable(false);
+    crosshair_.push_back(line);
+    p->installEventFilter(this);
   }
   {
     auto* p = plots_[kReward];
@@ -141,6 +159,18 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   });
 }
 
+QCPItemText* Dashboard::note(QCustomPlot* p, const QString& text) {
+  auto* n = new QCPItemText(p);
+  n->setPositionAlignment(Qt::AlignTop | Qt::AlignHCenter);
+  n->position->setType(QCPItemPosition::ptAxisRectRatio);
+  n->position->setCoords(0.5, 0.06);
+  n->setText(text);
+  n->setFont(QFont(font().family(), 7));
+  n->setColor(Qt::darkGray);
+  n->setVisible(false);
+  return n;
+}
+
 QCustomPlot* Dashboard::makePlot(const QString& title, const QString& yLabel) {
   auto* p = new QCustomPlot(this);
   p->setMinimumSize(220, 150);
@@ -158,8 +188,9 @@ QCustomPlot* Dashboard::makePlot(const QString& title, const QString& yLabel) {
   p->setNoAntialiasingOnDrag(true);
   // A user zoom or pan stops the auto-fit until "Fit all".
   connect(p, &QCustomPlot::mouseWheel, this, [this] { fit_ = false; });
-  connect(p, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+  connect(p, &QCustomPlot::mouseMove, this, [this, p](QMouseEvent* e) {
     if (e->buttons() & Qt::LeftButton) fit_ = false;
+    hoverAt(p, e->pos());
   });
   return p;
 }
@@ -284,6 +315,10 @@ void Dashboard::replot() {
     plots_[kReward]->graph(1)->setData(xs, lo, true);
     plots_[kReward]->graph(2)->setData(xs, hi, true);
   }
+  reward_note_->setVisible(
+      !raw_.empty() && std::all_of(raw_.begin(), raw_.end(), [](const engine::StepMetrics& m) {
+        return std::abs(m.reward_mean) <= 0.1 * m.reward_std && m.reward_std > 0;
+      }));
   clip_note_->setVisible(!raw_.empty() &&
                          std::all_of(raw_.begin(), raw_.end(), [](const engine::StepMetrics& m) {
                            return m.clip_frac == 0.0;
@@ -319,6 +354,95 @@ QString Dashboard::toCsv() const {
     out += row.join(QLatin1Char(',')) + QLatin1Char('\n');
   }
   return out;
+}
+
+}  // namespace dpg::ui
+
+namespace dpg::ui {
+
+QString Dashboard::titleTip(int plot) const {
+  return plot >= 0 && plot < int(title_tips_.size()) ? title_tips_[size_t(plot)] : QString();
+}
+
+bool Dashboard::clipNoteShown() const {
+  return clip_note_->visible();
+}
+
+bool Dashboard::rewardNoteShown() const {
+  return reward_note_->visible();
+}
+
+std::vector<std::pair<double, double>> Dashboard::validationPoints() const {
+  std::vector<std::pair<double, double>> out;
+  const auto* data = plots_[kPhi]->graph(1)->data().data();
+  for (auto it = data->constBegin(); it != data->constEnd(); ++it)
+    out.emplace_back(it->key, it->value);
+  return out;
+}
+
+bool Dashboard::crosshairVisible() const {
+  return !crosshair_.empty() && crosshair_.front()->visible();
+}
+
+QString Dashboard::readoutText() const {
+  return readout_->text();
+}
+
+void Dashboard::hoverAt(QCustomPlot* plot, const QPoint& pos) {
+  const auto& tip =
+      title_tips_[size_t(std::find(plots_.begin(), plots_.end(), plot) - plots_.begin())];
+  if (plot->plotLayout()->element(0, 0)->outerRect().contains(pos))
+    QToolTip::showText(plot->mapToGlobal(pos), tip, plot);
+  else
+    QToolTip::hideText();
+  if (raw_.empty() || !plot->axisRect()->rect().contains(pos)) return;
+  showStep(int64_t(std::lround(plot->xAxis->pixelToCoord(pos.x()))));
+}
+
+bool Dashboard::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::Leave) {
+    for (auto* line : crosshair_) line->setVisible(false);
+    for (auto* p : plots_) p->replot(QCustomPlot::rpQueuedReplot);
+  }
+  return QWidget::eventFilter(watched, event);
+}
+
+void Dashboard::showStep(int64_t step) {
+  if (raw_.empty()) return;
+  // The stored step nearest to @p step.
+  auto it = std::lower_bound(raw_.begin(), raw_.end(), step,
+                             [](const engine::StepMetrics& a, int64_t s) { return a.step < s; });
+  if (it == raw_.end())
+    it = std::prev(it);
+  else if (it != raw_.begin() && step - std::prev(it)->step < it->step - step)
+    it = std::prev(it);
+  const engine::StepMetrics& m = *it;
+  for (auto* line : crosshair_) {
+    line->start->setCoords(double(m.step), 0);
+    line->end->setCoords(double(m.step), 1);
+    line->setVisible(true);
+  }
+  for (auto* p : plots_) p->replot(QCustomPlot::rpQueuedReplot);
+  readout_->setText(readout(m, it - raw_.begin()));
+}
+
+QString Dashboard::readout(const engine::StepMetrics& m, std::ptrdiff_t index) const {
+  auto num = [](double v) { return std::isfinite(v) ? QString::number(v, 'g', 4) : tr("–"); };
+  QStringList parts{tr("step %1").arg(m.step), tr("Φ %1").arg(num(m.Phi)),
+                    tr("%1 %2").arg(metric_title_->text().simplified(), num(m.metric))};
+  // The newest validation at or before this step, marked with its own step when older.
+  for (auto i = index; i >= 0; --i) {
+    const auto& v = raw_[size_t(i)];
+    if (!std::isfinite(v.val_metric) && !std::isfinite(v.val_Phi)) continue;
+    const QString at = v.step == m.step ? QString() : tr(" @%1").arg(v.step);
+    parts << tr("validation Φ %1, metric %2%3").arg(num(v.val_Phi), num(v.val_metric), at);
+    break;
+  }
+  parts << tr("τ %1 ± %2").arg(num(m.reward_mean), num(m.reward_std))
+        << tr("fluency NLL %1").arg(num(m.fluency_nll))
+        << tr("policy loss %1").arg(num(m.policy_loss)) << tr("clip %1").arg(num(m.clip_frac))
+        << tr("entropy %1").arg(num(m.entropy)) << tr("%1 s").arg(num(m.step_seconds));
+  return parts.join(QStringLiteral("  ·  "));
 }
 
 }  // namespace dpg::ui

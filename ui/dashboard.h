@@ -15,6 +15,7 @@
 
 class QCustomPlot;
 class QCPAbstractItem;
+class QCPItemLine;
 class QCPItemText;
 class QCPTextElement;
 class QSlider;
@@ -51,12 +52,32 @@ class Dashboard : public QWidget {
   int scheduleMarks() const { return int(schedule_.size()); }
   /// The curves as CSV (raw values), one row a step.
   QString toCsv() const;
+  /// The hover readout: a dotted line on every plot at the stored step nearest @p step, and every
+  /// curve's raw value there (with the newest validation at or before it) in the line under the
+  /// plots. Hovering a plot calls it.
+  void showStep(int64_t step);
+  QString readoutText() const;
+  bool crosshairVisible() const;
+  /// What plot @p plot (0 = Φ … 7 = step time) is, as its title's tooltip says (the glossary).
+  QString titleTip(int plot) const;
+  /// Whether the notes that say why a panel is flat are shown (tests).
+  bool clipNoteShown() const;
+  bool rewardNoteShown() const;
+  /// The validation markers of the Φ plot: (step, value) in step order (tests).
+  std::vector<std::pair<double, double>> validationPoints() const;
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void scheduleReplot();
   void insertStep(const engine::StepMetrics& m);  ///< keeps raw_ sorted by step, without repeats
   void replot();
   QCustomPlot* makePlot(const QString& title, const QString& yLabel);
+  /// A grey note at the top of @p p, hidden until the data make it true.
+  QCPItemText* note(QCustomPlot* p, const QString& text);
+  void hoverAt(QCustomPlot* plot, const QPoint& pos);
+  QString readout(const engine::StepMetrics& m, std::ptrdiff_t index) const;
 
   std::vector<engine::StepMetrics> raw_;
   std::vector<QCustomPlot*> plots_;
@@ -65,7 +86,11 @@ class Dashboard : public QWidget {
   QSlider* slider_ = nullptr;
   QLabel* slider_label_ = nullptr;
   QCheckBox* log_time_ = nullptr;
-  QCPItemText* clip_note_ = nullptr;  ///< shown while every clip fraction is 0
+  QCPItemText* clip_note_ = nullptr;     ///< shown while every clip fraction is 0
+  QCPItemText* reward_note_ = nullptr;   ///< shown while every τ mean is ~0 next to its spread
+  std::vector<QCPItemLine*> crosshair_;  ///< one a plot, owned by the plots
+  std::vector<QString> title_tips_;
+  QLabel* readout_ = nullptr;
   std::vector<config::ScheduleEvent> schedule_;
   std::vector<QCPAbstractItem*>
       schedule_items_;  ///< the lines and labels of schedule_, owned by their plots

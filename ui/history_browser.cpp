@@ -322,6 +322,13 @@ void HistoryBrowser::selectRuns(const QList<qint64>& ids) {
   updateButtons();
 }
 
+bool resumable(const store::RunInfo& run) {
+  // A "running" run is live here or in another process unless nobody holds its lease
+  // (interrupted); a done one has nothing left to resume.
+  return run.status == store::RunStatus::Stopped || run.status == store::RunStatus::Paused ||
+         run.status == store::RunStatus::Failed || run.interrupted;
+}
+
 void HistoryBrowser::updateButtons() {
   const int n = int(selectedRunIds().size());
   open_->setEnabled(n >= 1);
@@ -332,9 +339,7 @@ void HistoryBrowser::updateButtons() {
   // a done one has nothing left to resume.
   const auto* run = n == 1 ? model_->runById(selectedRunIds().front()) : nullptr;
   const bool live = run && session::is_live(*run);
-  resume_->setEnabled(run && (run->status == store::RunStatus::Stopped ||
-                              run->status == store::RunStatus::Paused ||
-                              run->status == store::RunStatus::Failed || run->interrupted));
+  resume_->setEnabled(run && resumable(*run));
   continue_->setEnabled(run && !live && run->last_step.value_or(0) > 0);
   const auto ids = selectedRunIds();
   delete_->setEnabled(n >= 1 && std::none_of(ids.begin(), ids.end(), [this](qint64 id) {

@@ -19,6 +19,10 @@ namespace dpg::ui {
 
 class StoreReader;
 
+/// Whether History's Resume (and the toolbar's, for the shown run) continues @p run: stopped,
+/// paused, failed, or interrupted (marked running while no process holds it).
+bool resumable(const store::RunInfo& run);
+
 class RunsModel : public QAbstractTableModel {
   Q_OBJECT
  public:

@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: MIT
 #include "ui/image_util.h"
 
+#include "core/objective/bitmap_params.h"
+
 #include <QPainter>
 
 #include <algorithm>
 #include <cmath>
 
 namespace dpg::ui {
+
+engine::Image bitmap_target(const nlohmann::json& params) {
+  if (!params.is_object()) return {};
+  try {
+    return objective::bitmap_from_any_params(params).to_image();
+  } catch (const std::exception&) {
+    return {};
+  }
+}
 
 QImage sign_image(const engine::Image& image, int scale) {
   if (image.empty()) return {};

@@ -3,6 +3,8 @@
 /// @file Conversions between engine images / bitmaps and QImage for display and export.
 #include "core/dpg/objective.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QImage>
 
 #include <utility>
@@ -22,6 +24,9 @@ std::vector<std::pair<int, int>> sign_mismatches(const engine::Image& sign,
 /// sign_image with a red frame around each cell of @p wrong.
 QImage sign_image_marked(const engine::Image& sign, const std::vector<std::pair<int, int>>& wrong,
                          int scale);
+/// Y as the LM-head view shows it (dark +1, light −1) for a bitmap-drawing objective's parameters
+/// (core/objective/bitmap_params.h); empty when they describe no image.
+engine::Image bitmap_target(const nlohmann::json& params);
 /// A heatmap as blue (negative) – white – red (positive), symmetric around 0.
 QImage diverging_image(const engine::Image& image, int scale = 1);
 

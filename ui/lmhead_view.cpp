@@ -209,6 +209,19 @@ void LmHeadView::clear() {
   plot_->replot();
 }
 
+void LmHeadView::setTarget(const engine::Image& target) {
+  if (target.empty() || !sets_.empty()) return;  // a stored snapshot's Y wins
+  target_ = target;
+  judge_ = judges_ ? judges_(target_) : nullptr;
+  showTargetOnly();
+}
+
+void LmHeadView::showTargetOnly() {
+  if (target_.empty()) return;
+  target_label_->setPixmap(scaledPixmap(target_, target_label_->size() - QSize(8, 8)));
+  sign_label_->setText(tr("the sign image appears\nat the first snapshot step"));
+}
+
 void LmHeadView::setJudges(plugin::JudgeFactory judges) {
   judges_ = std::move(judges);
   judge_ = judges_ && !target_.empty() ? judges_(target_) : nullptr;
@@ -321,6 +334,8 @@ void LmHeadView::resizeEvent(QResizeEvent* e) {
   QWidget::resizeEvent(e);
   if (current_step_ >= 0)
     QTimer::singleShot(0, this, &LmHeadView::render);  // after the layout settles
+  else if (!target_.empty())
+    QTimer::singleShot(0, this, &LmHeadView::showTargetOnly);
 }
 
 QImage LmHeadView::exportImage() const {

@@ -46,6 +46,11 @@ class LmHeadView : public QWidget {
   void setJudges(plugin::JudgeFactory judges);
 
   void clear();
+  /// Shows Y before any snapshot arrives (from the run's objective parameters); the first stored
+  /// snapshot's Y replaces it. Ignored once snapshots are shown.
+  void setTarget(const engine::Image& target);
+  /// Whether Y is shown (tests).
+  bool showsTarget() const { return !target_.empty(); }
   /// Adds snapshots; follows the newest one unless the user moved the slider back.
   void addSnapshot(const SnapshotSet& set);
   void addSnapshots(const SnapshotList& sets);
@@ -66,6 +71,7 @@ class LmHeadView : public QWidget {
  private:
   void updateSlider();
   void render();
+  void showTargetOnly();
 
   std::map<int64_t, SnapshotSet> sets_;
   engine::Image target_;

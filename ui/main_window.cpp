@@ -9,9 +9,12 @@
 #include "ui/dashboard.h"
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
+#include "ui/glossary.h"
 #include "ui/history_browser.h"
+#include "ui/image_util.h"
 #include "ui/lmhead_view.h"
 #include "ui/objective_kinds.h"
+#include "ui/preset_cards.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/run_setup.h"
 #include "ui/samples_view.h"
@@ -23,10 +26,10 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -89,6 +92,9 @@ QWidget* MainWindow::buildDesignPage() {
   design->addWidget(setup_);
   design->setStretchFactor(0, 3);
   design->setStretchFactor(1, 2);
+  // The run setup keeps room for a label and a readable value side by side.
+  setup_->setMinimumWidth(470);
+  design->setSizes({900, 500});
   design->setObjectName(QStringLiteral("designSplitter"));
 
   connect(designer_, &ObjectiveDesigner::useInRun, this, [this](const nlohmann::json& p) {
@@ -157,16 +163,14 @@ void MainWindow::connectEngine() {
   connect(engine_, &EngineController::stepCompleted, this, &MainWindow::onStep);
   connect(engine_, &EngineController::runFinished, this, [this](qint64 id, const QString& status) {
     statusBar()->showMessage(tr("Run %1.").arg(status), 5000);
-    if (id == shown_run_) run_label_->setText(tr("Run #%1 (%2)").arg(id).arg(status));
+    if (id == shown_run_) run_label_->setText(runTitle(id, status));
     history_->refresh();
     updateStatus();
+    updateRunActions();
   });
   connect(engine_, &EngineController::errorOccurred, this, &MainWindow::showError);
-  connect(engine_, &EngineController::runningChanged, this, [this](bool running) {
-    start_->setEnabled(!running);
-    stop_->setEnabled(running);
-    pause_->setText(running ? tr("&Pause") : tr("&Resume"));
-    pause_->setEnabled(running || (engine_->runId() >= 0 && engine_->isPaused()));
+  connect(engine_, &EngineController::runningChanged, this, [this] {
+    updateRunActions();
     updateStatus();
   });
 }
@@ -208,6 +212,9 @@ void MainWindow::connectStore() {
 }
 
 void MainWindow::connectHistory() {
+  // History's list changes with every run's status: Resume follows it.
+  connect(history_->model(), &QAbstractItemModel::modelReset, this, &MainWindow::updateRunActions);
+  connect(history_->model(), &QAbstractItemModel::dataChanged, this, &MainWindow::updateRunActions);
   connect(history_, &HistoryBrowser::openRequested, this, &MainWindow::openRun);
   connect(history_, &HistoryBrowser::compareRequested, this, &MainWindow::compareRuns);
   connect(history_, &HistoryBrowser::revalidateRequested, this, &MainWindow::revalidateRun);
@@ -252,44 +259,58 @@ MainWindow::~MainWindow() = default;
 QWidget* MainWindow::buildStartPage() {
   auto* page = new QWidget;
   auto* l = new QVBoxLayout(page);
-  auto* title =
-      new QLabel(tr("<h2>DPG Workbench</h2><p>Dataset Policy Gradient: train a generator whose "
-                    "samples, used as training data, write a chosen image into a target "
-                    "model's LM head.</p><p>Pick a preset to start from (double-click), then "
-                    "adjust the objective in <b>Design</b> and press <b>Start</b> (F5).</p>"));
+  auto* title = new QLabel(
+      tr("<h2>DPG Workbench</h2><p>Dataset Policy Gradient trains a generator whose text, used as "
+         "training data, draws a chosen image into a target model's LM head. Pick a preset and "
+         "press <b>Start</b>: the Run tab shows the image forming. <b>Open in Design</b> lets you "
+         "draw your own target or change settings first.</p>"));
   title->setWordWrap(true);
   title->setTextFormat(Qt::RichText);
   l->addWidget(title);
-  preset_list_ = new QListWidget;
-  preset_list_->setWordWrap(true);
-  preset_list_->setSpacing(4);
-  for (const auto& p : config::list_presets()) {
-    auto* item = new QListWidgetItem(QStringLiteral("%1\n%2").arg(qs(p.name), qs(p.description)));
-    item->setData(Qt::UserRole, qs(p.name));
-    QFont f = item->font();
-    item->setFont(f);
-    preset_list_->addItem(item);
-  }
-  l->addWidget(preset_list_, 1);
+  presets_ = new PresetCards;
+  auto* scroll = new QScrollArea;
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setWidget(presets_);
+  l->addWidget(scroll, 1);
   auto* bar = new QHBoxLayout;
-  auto* use = new QPushButton(tr("Use preset"));
+  auto* start = new QPushButton(tr("Start"));
+  start->setObjectName(QStringLiteral("startPreset"));
+  start->setDefault(true);
+  start->setToolTip(
+      tr("Start a run of the selected preset as it is (F5 starts the Design tab's "
+         "setup)"));
+  auto* design = new QPushButton(tr("Open in Design"));
+  design->setToolTip(tr("Load the selected preset into the Design tab to change it first"));
   auto* hist = new QPushButton(tr("Browse history"));
-  bar->addWidget(use);
+  bar->addWidget(start);
+  bar->addWidget(design);
   bar->addWidget(hist);
   bar->addStretch();
   l->addLayout(bar);
-  auto usePreset = [this] {
-    auto* item = preset_list_->currentItem();
-    if (!item) return;
-    setup_->loadPreset(item->data(Qt::UserRole).toString());
-    const auto cfg = setup_->config();
-    if (designerEdits(cfg.objective.kind)) designer_->setObjectiveParams(cfg.objective.params);
+  connect(presets_, &PresetCards::activated, this, [this](const QString& name) {
+    usePreset(name);
     tabs_->setCurrentIndex(DesignTab);
-  };
-  connect(preset_list_, &QListWidget::itemDoubleClicked, this, usePreset);
-  connect(use, &QPushButton::clicked, this, usePreset);
+  });
+  connect(design, &QPushButton::clicked, this, [this] {
+    usePreset(presets_->selected());
+    tabs_->setCurrentIndex(DesignTab);
+  });
+  connect(start, &QPushButton::clicked, this, [this] {
+    usePreset(presets_->selected());
+    startRun();
+  });
   connect(hist, &QPushButton::clicked, this, [this] { tabs_->setCurrentIndex(HistoryTab); });
   return page;
+}
+
+void MainWindow::usePreset(const QString& name) {
+  if (name.isEmpty()) return;
+  setup_->loadPreset(name);
+  const auto cfg = setup_->config();
+  if (designerEdits(cfg.objective.kind)) designer_->setObjectiveParams(cfg.objective.params);
+  designer_->undoStack()->clear();  // loading a preset is not an edit
 }
 
 void MainWindow::buildMenus() {
@@ -327,6 +348,9 @@ void MainWindow::buildViewAndHelpMenus() {
   }
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  auto* glossary = help->addAction(tr("&Glossary"), this, [this] { show_glossary(this); });
+  glossary->setShortcut(QKeySequence::HelpContents);
+  glossary->setObjectName(QStringLiteral("glossaryAction"));
   help->addAction(tr("&About DPG Workbench"), this, [this] {
     QMessageBox::about(this, tr("About DPG Workbench"),
                        tr("<h3>DPG Workbench %1</h3><p>A desktop research tool for Dataset Policy "
@@ -354,7 +378,9 @@ void MainWindow::startRun() {
   }
   resetRunViews(-1);
   shown_is_live_ = true;
-  run_label_->setText(tr("Starting a new %1 run…").arg(setup_->presetName()));
+  pending_name_ = qs(cfg->name.empty() ? setup_->presetName().toStdString() : cfg->name);
+  run_label_->setText(tr("Starting %1…").arg(pending_name_));
+  showTargetOf(*cfg);
   engine_->start(*cfg, setup_->presetName(), db_path_);
   tabs_->setCurrentIndex(RunTab);
 }
@@ -366,8 +392,48 @@ void MainWindow::stopRun() {
 void MainWindow::pauseResume() {
   if (engine_->isRunning())
     engine_->pause();
-  else
+  else if (engine_->runId() >= 0 && engine_->isPaused())
     engine_->resume();
+  else if (const auto* r = history_->model()->runById(shown_run_); r && resumable(*r))
+    resumeStoredRun(shown_run_);
+}
+
+void MainWindow::updateRunActions() {
+  const bool running = engine_->isRunning();
+  start_->setEnabled(!running);
+  stop_->setEnabled(running);
+  pause_->setText(running ? tr("&Pause") : tr("&Resume"));
+  // Not running, Resume continues the shown run whenever History's Resume would.
+  const auto* shown = history_->model()->runById(shown_run_);
+  pause_->setEnabled(running || (engine_->runId() >= 0 && engine_->isPaused()) ||
+                     (shown && resumable(*shown)));
+}
+
+QString MainWindow::runHeader() const {
+  return run_label_->text();
+}
+
+QString MainWindow::runTitle(qint64 runId, const QString& state) const {
+  QString name;
+  if (const auto* r = history_->model()->runById(runId))
+    name = qs(r->name);
+  else if (engine_->runId() == runId)
+    name = pending_name_;
+  QString title = name.isEmpty() ? tr("Run #%1").arg(runId) : tr("Run #%1 %2").arg(runId).arg(name);
+  return state.isEmpty() ? title : tr("%1 (%2)").arg(title, state);
+}
+
+void MainWindow::showTargetOf(const config::RunConfig& cfg) {
+  if (designerEdits(cfg.objective.kind))
+    lmhead_->setTarget(bitmap_target(cfg.objective.params_at(1)));
+}
+
+void MainWindow::showTargetOf(const std::string& configJson) {
+  try {
+    showTargetOf(config::RunConfig::from_json(nlohmann::json::parse(configJson)));
+  } catch (const std::exception&) {
+    // an unreadable stored config shows Y with the first snapshot
+  }
 }
 
 void MainWindow::resetRunViews(qint64 runId) {
@@ -379,7 +445,7 @@ void MainWindow::resetRunViews(qint64 runId) {
   dashboard_->clear();
   lmhead_->clear();
   samples_->clear();
-  if (runId >= 0) run_label_->setText(tr("Run #%1").arg(runId));
+  if (runId >= 0) run_label_->setText(runTitle(runId, {}));
 }
 
 void MainWindow::onStep(const engine::StepRecord& r) {
@@ -389,7 +455,7 @@ void MainWindow::onStep(const engine::StepRecord& r) {
   ++steps_this_session_;
   if (!r.snapshots.empty()) lmhead_->addSnapshot(snapshot_set(r.metrics.step, r.snapshots));
   if (!r.samples.empty()) samples_->setSamples(r.metrics.step, r.samples);
-  run_label_->setText(tr("Run #%1 (live)").arg(shown_run_));
+  run_label_->setText(runTitle(shown_run_, tr("live")));
   updateStatus();
 }
 
@@ -411,8 +477,8 @@ void MainWindow::openRun(qint64 runId) {
   reader_->requestSteps(runId, -1);
   reader_->requestSnapshots(runId, -1);
   if (const auto* r = history_->model()->runById(runId)) {
-    run_label_->setText(
-        tr("Run #%1 %2 (%3)").arg(runId).arg(qs(r->name), qs(session::status_label(*r))));
+    run_label_->setText(runTitle(runId, qs(session::status_label(*r))));
+    showTargetOf(r->config_json);
     dashboard_->setMetricName(r->metric_name);
     dashboard_->setSchedule(config::schedule_events_of(r->config_json));
     total_steps_ = planned_steps(*r);
@@ -425,8 +491,7 @@ void MainWindow::pollShownRun() {
   bool running = false;
   if (const auto* r = history_->model()->runById(shown_run_)) {
     running = r->status == store::RunStatus::Running;
-    run_label_->setText(
-        tr("Run #%1 %2 (%3)").arg(shown_run_).arg(qs(r->name), qs(session::status_label(*r))));
+    run_label_->setText(runTitle(shown_run_, qs(session::status_label(*r))));
   }
   // One more read after the run leaves "running": its last steps may have landed just before the
   // status flip.
@@ -521,8 +586,10 @@ void MainWindow::resumeStoredRun(qint64 runId, const QStringList& changes) {
   // Always from empty views: resuming drops the steps after the newest checkpoint and runs them
   // again, and runStarted then reloads what the store keeps.
   resetRunViews(runId);
-  if (const auto* r = history_->model()->runById(runId))
+  if (const auto* r = history_->model()->runById(runId)) {
     run_label_->setText(tr("Resuming run #%1 %2…").arg(runId).arg(qs(r->name)));
+    showTargetOf(r->config_json);
+  }
   shown_is_live_ = true;
   engine_->resumeStored(runId, db_path_, changes);
   tabs_->setCurrentIndex(RunTab);

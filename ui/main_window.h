@@ -15,7 +15,6 @@ struct RunConfig;
 
 class QAction;
 class QLabel;
-class QListWidget;
 class QTabWidget;
 
 namespace dpg::ui {
@@ -27,6 +26,7 @@ class HistoryBrowser;
 class ContinueDialog;
 class RevalidateDialog;
 class LmHeadView;
+class PresetCards;
 class ObjectiveDesigner;
 class RunSetup;
 class SamplesView;
@@ -48,9 +48,12 @@ class MainWindow : public QMainWindow {
   HistoryBrowser* history() const { return history_; }
   CompareView* compareView() const { return compare_; }
   ObjectiveDesigner* designer() const { return designer_; }
+  PresetCards* presetCards() const { return presets_; }
   RunSetup* runSetup() const { return setup_; }
   QTabWidget* tabs() const { return tabs_; }
   qint64 shownRun() const { return shown_run_; }
+  /// The Run tab's header, e.g. "Run #3 67-tiny designed (live)".
+  QString runHeader() const;
   /// Message boxes for engine errors (tests turn them off and read lastError()).
   void setInteractive(bool on) { interactive_ = on; }
   QString lastError() const { return last_error_; }
@@ -94,6 +97,8 @@ class MainWindow : public QMainWindow {
   void buildRunMenu();
   void buildViewAndHelpMenus();
   void buildStatusBar();
+  /// Loads preset @p name into the run setup and, for a bitmap objective, the designer.
+  void usePreset(const QString& name);
   void connectEngine();
   void connectStore();
   void connectHistory();
@@ -104,6 +109,13 @@ class MainWindow : public QMainWindow {
   void resetRunViews(qint64 runId);
   void onStep(const engine::StepRecord& r);
   void updateStatus();
+  /// Start, Pause/Resume and Stop for the engine's state and the shown run's.
+  void updateRunActions();
+  /// "Run #12 67-tiny designed (live)"; @p state may be empty.
+  QString runTitle(qint64 runId, const QString& state) const;
+  /// Y in the LM-head view before the first snapshot, when the objective draws a bitmap.
+  void showTargetOf(const config::RunConfig& cfg);
+  void showTargetOf(const std::string& configJson);
   void pollShownRun();
   void showError(const QString& message);
   void openConfig();
@@ -125,10 +137,16 @@ class MainWindow : public QMainWindow {
   SamplesView* samples_ = nullptr;
   HistoryBrowser* history_ = nullptr;
   CompareView* compare_ = nullptr;
-  QListWidget* preset_list_ = nullptr;
+  PresetCards* presets_ = nullptr;
   QAction* start_ = nullptr;
   QAction* stop_ = nullptr;
   QAction* pause_ = nullptr;
+
+ public:
+  /// The toolbar's Pause/Resume action (tests).
+  QAction* pauseAction() const { return pause_; }
+
+ private:
   QLabel* step_label_ = nullptr;
   QLabel* speed_label_ = nullptr;
   QLabel* eta_label_ = nullptr;
@@ -144,6 +162,7 @@ class MainWindow : public QMainWindow {
   qint64 steps_this_session_ = 0;
   bool interactive_ = true;
   QString last_error_;
+  QString pending_name_;  ///< the name of the run being started, until History lists it
 };
 
 }  // namespace dpg::ui

@@ -12,6 +12,28 @@
 namespace dpg::config {
 namespace fs = std::filesystem;
 
+namespace {
+/// The string at @p pointer in @p j, or "" when it is missing or not a string.
+std::string string_at(const nlohmann::json& j, const char* pointer) {
+  const nlohmann::json::json_pointer p(pointer);
+  return j.contains(p) && j.at(p).is_string() ? j.at(p).get<std::string>() : std::string();
+}
+
+PresetInfo preset_info(const std::string& name, const std::string& path, const nlohmann::json& j) {
+  PresetInfo info{name, {}, path, {}, {}, {}, {}, {}, nullptr};
+  if (j.is_discarded() || !j.is_object()) return info;
+  info.description = string_at(j, "/description");
+  info.purpose = string_at(j, "/card/purpose");
+  info.expect = string_at(j, "/card/expect");
+  info.generator = string_at(j, "/generator/model");
+  info.target = string_at(j, "/target/model");
+  info.objective = string_at(j, "/objective/kind");
+  const nlohmann::json::json_pointer params("/objective/params");
+  if (j.contains(params)) info.params = j.at(params);
+  return info;
+}
+}  // namespace
+
 std::vector<PresetInfo> list_presets() {
   std::vector<PresetInfo> out;
   std::set<std::string> seen;
@@ -26,13 +48,9 @@ std::vector<PresetInfo> list_presets() {
     for (const auto& file : files) {
       const std::string name = file.stem().string();
       if (!seen.insert(name).second) continue;  // shadowed by an earlier root
-      PresetInfo info{name, {}, fs::absolute(file).string()};
       std::ifstream in(file);
-      const auto j = nlohmann::json::parse(in, nullptr, false);
-      if (!j.is_discarded() && j.is_object() && j.contains("description") &&
-          j["description"].is_string())
-        info.description = j["description"].get<std::string>();
-      out.push_back(std::move(info));
+      out.push_back(preset_info(name, fs::absolute(file).string(),
+                                nlohmann::json::parse(in, nullptr, false)));
     }
   }
   std::sort(out.begin(), out.end(), [](const PresetInfo& a, const PresetInfo& b) {

@@ -15,11 +15,17 @@ namespace dpg::config {
 /// The preset a new run starts from when none is named.
 inline constexpr const char* kDefaultPreset = "67-tiny";
 
-/// One preset as listed, without validating it.
+/// One preset as listed, without validating it: what the Start page's card shows.
 struct PresetInfo {
   std::string name;         ///< file stem, e.g. "67-tiny"
   std::string description;  ///< the preset's "description" field (empty if it has none)
   std::string path;         ///< absolute path of the JSON file
+  std::string purpose;      ///< card.purpose: one line saying what the preset does
+  std::string expect;       ///< card.expect: how long it takes and what the user sees by then
+  std::string generator;    ///< generator.model as written ("models/tiny-gen", "smollm2")
+  std::string target;       ///< target.model as written
+  std::string objective;    ///< objective.kind
+  nlohmann::json params;    ///< objective.params (null when absent)
 };
 
 /// Every preset in every resource root, sorted by name (the default first).

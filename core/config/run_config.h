@@ -24,6 +24,11 @@
 
 namespace dpg::config {
 
+/// The one top-level key a config file may hold besides the fields: a preset's Start-page card
+/// (presets.h, PresetInfo). It is read by list_presets(), skipped by from_json and never written
+/// into a run.
+inline constexpr const char* kPresetCardKey = "card";
+
 /// The generator π_θ (the policy GRPO trains). Fields: "generator.*".
 struct GeneratorConfig {
   std::string model = "models/tiny-gen";

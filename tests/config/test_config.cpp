@@ -469,6 +469,10 @@ class TestConfig : public QObject {
     QCOMPARE(presets.front().name, std::string(dpg::config::kDefaultPreset));
     for (const auto& p : presets) {
       QVERIFY2(!p.description.empty(), p.name.c_str());
+      // A short user-facing description (runs copy it), and a Start-page card.
+      QVERIFY2(QString::fromStdString(p.description).size() <= 300, p.name.c_str());
+      QVERIFY2(!p.purpose.empty() && !p.expect.empty(), p.name.c_str());
+      QVERIFY2(!p.generator.empty() && !p.target.empty() && !p.objective.empty(), p.name.c_str());
       RunConfig c;
       try {
         c = dpg::config::load_preset(p.name);
@@ -478,8 +482,11 @@ class TestConfig : public QObject {
       QCOMPARE(c.name, p.name);
       // Presets spell out every field, so that a changed default never changes a preset.
       std::ifstream in(p.path);
-      const json raw = json::parse(in);
+      json raw = json::parse(in);
+      QVERIFY2(raw.contains(dpg::config::kPresetCardKey), p.name.c_str());
+      raw.erase(dpg::config::kPresetCardKey);  // the card is the Start page's, not the run's
       QVERIFY2(raw == c.to_json(), (p.name + " does not list every field").c_str());
+      QVERIFY(!c.to_json().contains(dpg::config::kPresetCardKey));
     }
     const RunConfig tiny = dpg::config::load_preset("67-tiny");
     QCOMPARE(tiny.grpo.prompts_per_step, int64_t(16));

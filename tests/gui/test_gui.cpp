@@ -240,9 +240,16 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= int(first) || !w.lastError().isEmpty(),
                              300000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    // The Run tab's header names the run.
+    QVERIFY2(w.runHeader().contains(QStringLiteral("gui test 7")), qPrintable(w.runHeader()));
     w.stopRun();
     QTRY_VERIFY_WITH_TIMEOUT(!w.engine()->isRunning(), 60000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    // After Stop the toolbar's Resume is enabled exactly when History's is.
+    w.history()->selectRuns({ids[1]});
+    QTRY_VERIFY_WITH_TIMEOUT(button(QStringLiteral("Resume"))->isEnabled(), 10000);
+    QVERIFY(w.pauseAction()->isEnabled());
+    QCOMPARE(w.pauseAction()->text(), QStringLiteral("&Resume"));
     const auto steps = st.steps(ids[1]);
     QVERIFY(steps.back().step >= first);
     for (size_t k = 0; k < steps.size(); ++k)

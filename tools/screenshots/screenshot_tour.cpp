@@ -4,6 +4,7 @@
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
 #include "ui/continue_dialog.h"
+#include "ui/dashboard.h"
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
 #include "ui/history_browser.h"
@@ -80,6 +81,8 @@ void ScreenshotTour::grab(int tab, const QString& file) {
 }
 
 void ScreenshotTour::grabAll() {
+  // The hover readout at three quarters of the run, as if the mouse rested there.
+  w_->dashboard()->showStep(steps_ * 3 / 4);
   grab(MainWindow::RunTab, QStringLiteral("run.png"));
   grab(MainWindow::SamplesTab, QStringLiteral("samples.png"));
   w_->history()->refresh();

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+// What a new user meets first, one widget at a time, offscreen:
+//   ctest -R '^first_hour$' --output-on-failure        or        build/bin/test_first_hour <function>
+// The Start page's preset cards, the run setup's groups and its JSON editor, a designed run's own
+// name, the dashboard's hover readout, title tips and notes, Y before the first snapshot, and the
+// compare grid with its x-axis, smoothing and value-based config diff.
+#include "core/config/presets.h"
+#include "ui/compare_view.h"
+#include "ui/dashboard.h"
+#include "ui/image_util.h"
+#include "ui/json_dialog.h"
+#include "ui/lmhead_view.h"
+#include "ui/main_window.h"
+#include "ui/preset_cards.h"
+#include "ui/run_setup.h"
+#include "ui/store_reader.h"
+
+#include <qcustomplot.h>
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QScrollArea>
+#include <QTabWidget>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace dpg::ui;
+
+namespace {
+
+dpg::engine::StepMetrics step(int64_t s, bool validated) {
+  dpg::engine::StepMetrics m;
+  m.step = s;
+  m.Phi = 0.1 * double(s);
+  m.metric = 0.5 + 0.01 * double(s);
+  m.val_Phi = validated ? 0.09 * double(s) : std::numeric_limits<double>::quiet_NaN();
+  m.val_metric = validated ? 0.5 + 0.02 * double(s) : std::numeric_limits<double>::quiet_NaN();
+  m.reward_mean = 0.001;
+  m.reward_std = 0.5;
+  m.step_seconds = 1.5;
+  return m;
+}
+
+/// A run for the compare view: @p steps steps of 1.5 s, P × G = @p p × @p g.
+CompareRun compareRun(int64_t id, int64_t steps, int64_t p, int64_t g) {
+  CompareRun r;
+  r.info.id = id;
+  r.info.name = "run " + std::to_string(id);
+  r.info.metric_name = "pixel accuracy";
+  auto cfg = dpg::config::load_preset("67-tiny");
+  cfg.grpo.prompts_per_step = p;
+  cfg.grpo.group_size = g;
+  r.info.config_json = cfg.to_json().dump();
+  for (int64_t s = 1; s <= steps; ++s) r.steps.push_back(step(s, s % 5 == 0));
+  return r;
+}
+
+}  // namespace
+
+/// Every field of @p setup is shown, inside its scroll area's viewport (nothing cut off on the
+/// right), and wide enough to read: a line edit shows its whole value or at least 20 characters.
+void checkEveryFieldFits(RunSetup* setup) {
+  QApplication::processEvents();
+  auto* scroll = setup->findChild<QScrollArea*>();
+  QVERIFY(scroll);
+  for (const auto& f : dpg::config::run_config_fields()) {
+    QWidget* e = setup->editor(f.path);
+    QVERIFY2(e && e->isVisible(), f.path.c_str());
+    const int right = e->mapTo(scroll->viewport(), QPoint(e->width(), 0)).x();
+    QVERIFY2(right <= scroll->viewport()->width(),
+             qPrintable(QStringLiteral("%1 ends at %2 of %3")
+                            .arg(QString::fromStdString(f.path))
+                            .arg(right)
+                            .arg(scroll->viewport()->width())));
+    if (auto* le = qobject_cast<QLineEdit*>(e)) {
+      const QFontMetrics fm(le->font());
+      const int need = std::min(fm.horizontalAdvance(le->text()), fm.averageCharWidth() * 20);
+      QVERIFY2(le->width() >= need, f.path.c_str());
+    }
+  }
+}
+
+class TestFirstHour : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("dpg-workbench-tests"));
+  }
+
+  void preset_cards_select_the_default_and_show_what_to_expect() {
+    PresetCards cards;
+    cards.resize(1100, 700);
+    cards.show();
+    QCOMPARE(cards.selected(), QStringLiteral("67-tiny"));
+    QCOMPARE(cards.names().size(), int(dpg::config::list_presets().size()));
+    for (const auto& info : dpg::config::list_presets()) {
+      auto* card = cards.card(QString::fromStdString(info.name));
+      QVERIFY(card);
+      // The one-line purpose, the time and what the user sees by then, the models it needs.
+      QVERIFY2(card->text().contains(QString::fromStdString(info.purpose)), info.name.c_str());
+      QVERIFY2(card->text().contains(QString::fromStdString(info.expect)), info.name.c_str());
+      QVERIFY2(card->text().contains(QStringLiteral("Models: ")), info.name.c_str());
+    }
+    // The bitmap objectives show their target image; the others a placeholder.
+    QVERIFY(cards.card(QStringLiteral("67-tiny"))->hasThumbnail());
+    QVERIFY(cards.card(QStringLiteral("qr-tiny"))->hasThumbnail());
+    QVERIFY(!cards.card(QStringLiteral("norm-tiny"))->hasThumbnail());
+    QVERIFY(cards.card(QStringLiteral("67-tiny"))->text().contains(QStringLiteral("tiny-gen")));
+    // The 67 is 7 wide and 6 high; the QR code square.
+    dpg::config::PresetInfo sixty_seven, qr;
+    for (const auto& info : dpg::config::list_presets()) {
+      if (info.name == "67-tiny") sixty_seven = info;
+      if (info.name == "qr-tiny") qr = info;
+    }
+    const QImage a = PresetCards::thumbnail(sixty_seven, 84);
+    const QImage b = PresetCards::thumbnail(qr, 84);
+    QCOMPARE(a.size(), QSize(84, 72));
+    QCOMPARE(b.width(), b.height());
+
+    QSignalSpy changed(&cards, &PresetCards::selectionChanged);
+    QSignalSpy activated(&cards, &PresetCards::activated);
+    auto* qrCard = cards.card(QStringLiteral("qr-tiny"));
+    QTest::mouseClick(qrCard, Qt::LeftButton, {}, QPoint(20, 20));
+    QCOMPARE(cards.selected(), QStringLiteral("qr-tiny"));
+    QVERIFY(qrCard->isSelected() && !cards.card(QStringLiteral("67-tiny"))->isSelected());
+    QCOMPARE(changed.count(), 1);
+    QTest::mouseDClick(qrCard, Qt::LeftButton, {}, QPoint(20, 20));
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.front().front().toString(), QStringLiteral("qr-tiny"));
+  }
+
+  void run_setup_groups_fields_and_fits_its_pane() {
+    RunSetup setup;
+    setup.resize(560, 840);  // its share of a 1 400 × 900 window
+    setup.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&setup));
+    // JSON values are summarised, readable, and edited in a dialog.
+    auto* params = qobject_cast<QLabel*>(setup.editor("objective.params"));
+    QVERIFY(params);
+    QVERIFY2(params->text().contains(QStringLiteral("source = 67")), qPrintable(params->text()));
+    QVERIFY(params->wordWrap());
+    // The advanced sections start collapsed; the common settings are in view.
+    QVERIFY(!setup.advancedHeaders().empty());
+    for (auto* h : setup.advancedHeaders()) QVERIFY(!h->isChecked());
+    QVERIFY(!setup.editor("grpo.clip")->isVisible());
+    QVERIFY(setup.editor("grpo.steps")->isVisible());
+    QVERIFY(setup.editor("inner.T")->isVisible());
+    for (auto* h : setup.advancedHeaders()) h->setChecked(true);
+    QVERIFY(setup.editor("grpo.clip")->isVisible());
+    checkEveryFieldFits(&setup);
+  }
+
+  void design_tab_fits_a_1400_by_900_window() {
+    QTemporaryDir dir;
+    MainWindow w(dir.filePath(QStringLiteral("runs.db")));
+    w.setInteractive(false);
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.presetCards()->selected(), QStringLiteral("67-tiny"));
+    w.tabs()->setCurrentIndex(MainWindow::DesignTab);
+    for (auto* h : w.runSetup()->advancedHeaders()) h->setChecked(true);
+    checkEveryFieldFits(w.runSetup());
+  }
+
+  void json_dialog_checks_a_stage_before_it_is_used() {
+    RunSetup setup;
+    auto* d = setup.editJson("objective.stages");
+    QVERIFY(d);
+    QVERIFY(d->isValid());  // the preset's empty list
+    d->editor()->setPlainText(QStringLiteral("[{\"from_step\": 1, \"par"));
+    QVERIFY(!d->isValid());
+    QCOMPARE(d->message(), QStringLiteral("Not valid JSON."));
+    d->editor()->setPlainText(QStringLiteral("[{\"from_step\": 1, \"params\": {}}]"));
+    QVERIFY(!d->isValid());
+    QVERIFY2(d->message().startsWith(QStringLiteral("objective.stages")), qPrintable(d->message()));
+    d->editor()->setPlainText(
+        QStringLiteral("[{\"from_step\": 50, \"params\": {\"sharpness\": 10}}]"));
+    QVERIFY2(d->isValid(), qPrintable(d->message()));
+    d->accept();
+    QCOMPARE(setup.config().objective.stages,
+             nlohmann::json::parse(R"([{"from_step": 50, "params": {"sharpness": 10}}])"));
+    auto* summary = qobject_cast<QLabel*>(setup.editor("objective.stages"));
+    QCOMPARE(summary->text(), QStringLiteral("from step 50: sharpness = 10"));
+    QVERIFY(setup.validationMessage().isEmpty());
+  }
+
+  void designed_run_gets_its_own_name() {
+    RunSetup setup;
+    setup.loadPreset(QStringLiteral("67-tiny"));
+    QCOMPARE(setup.config().name, std::string("67-tiny"));
+    QVERIFY(!setup.config().description.empty());
+    setup.setObjectiveParams({{"source", "bitmap"}, {"bits", {"#.", ".#"}}});
+    QCOMPARE(setup.config().name, std::string("67-tiny designed"));
+    QVERIFY(setup.config().description.empty());
+    // A name the user chose stays.
+    auto* name = qobject_cast<QLineEdit*>(setup.editor("name"));
+    name->setText(QStringLiteral("my square"));
+    setup.setObjectiveParams({{"source", "bitmap"}, {"bits", {"##", "##"}}});
+    QCOMPARE(setup.config().name, std::string("my square"));
+  }
+
+  void dashboard_reads_out_every_curve_at_the_hovered_step() {
+    Dashboard d;
+    d.resize(1200, 500);
+    d.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d));
+    for (int64_t s = 1; s <= 12; ++s) d.append(step(s, s % 5 == 0));
+    // Validations are markers from the first validation on, joined only to each other.
+    QTRY_COMPARE(int(d.validationPoints().size()), 2);
+    QCOMPARE(d.validationPoints().front().first, 5.0);
+    QCOMPARE(d.validationPoints().back().first, 10.0);
+    QVERIFY(!d.crosshairVisible());
+    d.showStep(7);
+    QVERIFY(d.crosshairVisible());
+    const QString text = d.readoutText();
+    QVERIFY2(text.startsWith(QStringLiteral("step 7")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("Φ 0.7")), qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("metric 0.6 @5")), qPrintable(text));  // stale: step 5
+    d.showStep(10);
+    QVERIFY2(d.readoutText().contains(QStringLiteral("metric 0.7  ·")), qPrintable(d.readoutText()));
+    QVERIFY(!d.readoutText().contains(QStringLiteral("@")));
+    // Hovering a plot moves the readout to the step under the mouse.
+    auto* plot = d.findChildren<QCustomPlot*>().front();
+    const QPoint at(int(plot->xAxis->coordToPixel(3.0)), plot->axisRect()->center().y());
+    QMouseEvent move(QEvent::MouseMove, QPointF(at), QPointF(plot->mapToGlobal(at)), Qt::NoButton,
+                     Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(plot, &move);
+    QVERIFY2(d.readoutText().startsWith(QStringLiteral("step 3")), qPrintable(d.readoutText()));
+    // Each title says what its plot is.
+    for (int i = 0; i < 8; ++i) QVERIFY2(!d.titleTip(i).isEmpty(), qPrintable(QString::number(i)));
+    QVERIFY(d.titleTip(0).contains(QStringLiteral("objective")));
+    QVERIFY(d.titleTip(5).contains(QStringLiteral("mini-batch")));
+    // Flat panels say why: every clip fraction is 0, every τ mean ~0 beside its spread.
+    QTRY_VERIFY(d.clipNoteShown());
+    QVERIFY(d.rewardNoteShown());
+    auto m = step(13, false);
+    m.reward_mean = 0.4;
+    d.append(m);
+    QTRY_VERIFY(!d.rewardNoteShown());
+  }
+
+  void lmhead_view_shows_y_before_the_first_snapshot() {
+    LmHeadView view;
+    QVERIFY(!view.showsTarget());
+    QVERIFY(bitmap_target({{"source", "nope"}}).empty());
+    const auto y = bitmap_target({{"source", "67"}});
+    QCOMPARE(y.rows * y.cols, int64_t(42));
+    view.setTarget(y);
+    QVERIFY(view.showsTarget());
+    view.clear();
+    QVERIFY(!view.showsTarget());
+  }
+
+  void compare_grid_switches_its_x_axis() {
+    QTemporaryDir dir;
+    StoreReader reader(dir.filePath(QStringLiteral("runs.db")));
+    CompareView view(&reader);
+    CompareList runs{compareRun(1, 20, 16, 4), compareRun(2, 10, 8, 2)};
+    Q_EMIT reader.compareLoaded(runs);
+    QCOMPARE(view.runCount(), 2);
+    // Every metric in its own plot, the metric named after the runs' own.
+    const QStringList titles = view.panelTitles();
+    QVERIFY(titles.size() >= 9);
+    QVERIFY(titles.contains(QStringLiteral("Pixel accuracy (train)")));
+    QVERIFY(titles.contains(QStringLiteral("Fluency NLL / token")));
+    QCOMPARE(view.curveCount(), 2);
+    QCOMPARE(view.curveName(), QStringLiteral("Pixel accuracy (train)"));
+    QCOMPARE(view.lastX(0), 20.0);
+    QCOMPARE(view.lastX(1), 10.0);
+    view.setXAxis(CompareView::XAxis::Examples);
+    QCOMPARE(view.lastX(0), 20.0 * 64);
+    QCOMPARE(view.lastX(1), 10.0 * 16);
+    view.setXAxis(CompareView::XAxis::Time);
+    QCOMPARE(view.lastX(0), 20 * 1.5 / 60);
+    QCOMPARE(view.lastX(1), 10 * 1.5 / 60);
+    // Smoothing keeps the raw curve, faint, under the smoothed one.
+    view.setSmoothing(0.9);
+    QCOMPARE(view.smoothing(), 0.9);
+    auto* phi = view.findChildren<QCustomPlot*>().front();
+    QCOMPARE(phi->graphCount(), 4);
+    QVERIFY(phi->graph(0)->pen().color().alpha() < 100);
+    QCOMPARE(phi->graph(1)->pen().color().alpha(), 255);
+  }
+
+  void config_diff_compares_values_not_spelling() {
+    const auto same = CompareView::configDiff(
+        {nlohmann::json::parse(R"({"a": 20, "b": {"c": [1, 2.0]}})"),
+         nlohmann::json::parse(R"({"a": 20.0, "b": {"c": [1.0, 2]}})")});
+    QVERIFY(same.empty());
+    const auto differ = CompareView::configDiff(
+        {nlohmann::json::parse(R"({"a": 20})"), nlohmann::json::parse(R"({"a": 20.5, "x": 1})")});
+    QCOMPARE(differ.size(), size_t(2));
+    QCOMPARE(differ[0].first, std::string("a"));
+    QCOMPARE(differ[1].second[0], std::string("(absent)"));
+  }
+};
+
+QTEST_MAIN(TestFirstHour)
+#include "test_first_hour.moc"
