@@ -166,6 +166,12 @@ class TestCli : public QObject {
                       QStringLiteral("--set"),
                       QStringLiteral("threads=1")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
+    // The progress line is explained once, the last line says how the run ended, then what next.
+    QCOMPARE(r.err.count(QStringLiteral("\nprogress: Φ = objective")), 1);
+    QVERIFY2(r.err.contains(QStringLiteral(": finished, %1 steps (").arg(steps)),
+             qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("\nnext: dpg runs show 1   dpg export 1 --png DIR")),
+             qPrintable(r.err));
     auto st = dpg::store::RunStore::open(db.toStdString(), true);
     auto runs = st.list_runs();
     QCOMPARE(runs.size(), size_t(1));
@@ -228,6 +234,10 @@ class TestCli : public QObject {
                          QString::number(runs[0].id), QStringLiteral("--db"), db});
     QVERIFY2(show.code == 0, qPrintable(show.err));
     QVERIFY2(show.out.contains(QStringLiteral("\nmetric: pixel accuracy\n")), qPrintable(show.out));
+    // The description once, on its own line, not again inside the config.
+    QCOMPARE(show.out.count(QStringLiteral("description")), 1);
+    QVERIFY2(show.out.contains(QStringLiteral("\ndescription: Draw the paper's")),
+             qPrintable(show.out));
     QVERIFY2(!show.out.contains(QStringLiteral("QR:")),
              qPrintable(show.out));  // "67" is no QR code
 
@@ -282,10 +292,11 @@ class TestCli : public QObject {
     // (qr_damage.h).
     const QString damage = QStringLiteral(
         "\\d+ of 26 codewords wrong \\(level H repairs 8\\), \\d+ of 192 finder modules wrong");
+    // The verdict is the run's last line before the suggested next commands.
     const QRegularExpression last_line(QRegularExpression::escape(none) +
                                        QStringLiteral("; step 2: ") + damage +
-                                       QStringLiteral("\n$"));
-    QVERIFY2(last_line.match(r.err).hasMatch(), qPrintable(r.err));  // the run's last line
+                                       QStringLiteral("\nnext: dpg runs show 1 [^\n]*\n$"));
+    QVERIFY2(last_line.match(r.err).hasMatch(), qPrintable(r.err));
     auto show = run_dpg({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("1"),
                          QStringLiteral("--db"), db});
     QVERIFY2(show.code == 0 &&
