@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "ui/history_browser.h"
 
+#include "ui/run_summary.h"
+
 #include "ui/store_reader.h"
 
 #include "core/session/run_lease.h"
 
+#include <QComboBox>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -63,8 +66,18 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
       case Id:
         return qlonglong(r->id);
+      case Pinned:
+        return role == Qt::EditRole ? QVariant(r->pinned)
+                                    : QVariant(r->pinned ? tr("★") : QString());
       case Name:
         return qs(r->name);
+      case Objective:
+        return objective_summary(*r);
+      case Tags: {
+        QStringList tags;
+        for (const auto& t : r->tags) tags << qs(t);
+        return tags.join(QStringLiteral(", "));
+      }
       case Preset:
         return qs(r->preset);
       case Status:
@@ -74,7 +87,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
           return role == Qt::EditRole ? QVariant(-1e300) : QVariant();
         return role == Qt::EditRole
                    ? QVariant(r->best_metric)
-                   : QVariant(tr("%1 @ %2").arg(r->best_metric, 0, 'f', 3).arg(*r->best_step));
+                   : QVariant(tr("%1 @ %2").arg(best_summary(*r)).arg(*r->best_step));
       case LastStep:
         return r->last_step ? QVariant(qlonglong(*r->last_step)) : QVariant();
       case Date: {
@@ -136,14 +149,20 @@ QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
   switch (section) {
     case Id:
       return tr("#");
+    case Pinned:
+      return tr("★");
     case Name:
       return tr("Name");
+    case Objective:
+      return tr("Objective");
+    case Tags:
+      return tr("Tags");
     case Preset:
       return tr("Preset");
     case Status:
       return tr("Status");
     case BestMetric:
-      return tr("Best metric");
+      return tr("Best validation");
     case LastStep:
       return tr("Steps");
     case Date:
@@ -160,6 +179,9 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
   filter_->setPlaceholderText(tr("Filter runs (regular expression over every column)…"));
   filter_->setClearButtonEnabled(true);
   bar->addWidget(filter_, 1);
+  buildFilters(bar);
+  top->addLayout(bar);
+  bar = new QHBoxLayout;
   open_ = new QPushButton(tr("Open"), this);
   compare_ = new QPushButton(tr("Compare"), this);
   rename_ = new QPushButton(tr("Rename…"), this);
@@ -182,13 +204,19 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
   delete_ = new QPushButton(tr("Delete…"), this);
   open_->setToolTip(tr("Show the run's curves, images and samples (live while it runs)"));
   compare_->setToolTip(tr("Select 2 to 4 runs to overlay their curves and diff their configs"));
-  for (auto* b : {open_, compare_, resume_, continue_, use_config_, revalidate_, rename_, delete_})
+  pin_ = new QPushButton(tr("Pin"), this);
+  pin_->setToolTip(tr("Keep the run at the top of the list"));
+  tags_ = new QPushButton(tr("Tags…"), this);
+  tags_->setToolTip(tr("Label the run (comma-separated), to filter by later"));
+  for (auto* b : {open_, compare_, resume_, continue_, use_config_, revalidate_, rename_, pin_,
+                  tags_, delete_})
     bar->addWidget(b);
+  bar->addStretch();
   top->addLayout(bar);
 
   auto* split = new QSplitter(Qt::Vertical, this);
   model_ = new RunsModel(this);
-  proxy_ = new QSortFilterProxyModel(this);
+  proxy_ = new RunsFilter(this);
   proxy_->setSourceModel(model_);
   proxy_->setFilterKeyColumn(-1);
   proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -203,8 +231,11 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
   table_->verticalHeader()->hide();
   table_->horizontalHeader()->setSectionResizeMode(RunsModel::Name, QHeaderView::Stretch);
   table_->setColumnWidth(RunsModel::Id, 50);
+  table_->setColumnWidth(RunsModel::Pinned, 28);
+  table_->setColumnWidth(RunsModel::Objective, 190);
+  table_->setColumnWidth(RunsModel::Tags, 120);
   table_->setColumnWidth(RunsModel::Preset, 110);
-  table_->setColumnWidth(RunsModel::BestMetric, 120);
+  table_->setColumnWidth(RunsModel::BestMetric, 150);
   table_->setColumnWidth(RunsModel::Date, 140);
   auto* notesBox = new QWidget(split);
   auto* nl = new QVBoxLayout(notesBox);
@@ -232,6 +263,7 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
     const auto sel = selectedRunIds();
     model_->setRuns(runs);
     if (selectedRunIds() != sel) selectRuns(sel);
+    updateFilterChoices();
     updateButtons();
   });
   connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
@@ -287,11 +319,18 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
     if (box.clickedButton() != del) return;
     for (qint64 id : ids) reader_->requestDelete(id);
   });
+  connect(pin_, &QPushButton::clicked, this, [this] {
+    const auto ids = selectedRunIds();
+    if (ids.size() != 1) return;
+    if (const auto* r = model_->runById(ids.front())) reader_->requestPinned(r->id, !r->pinned);
+  });
+  connect(tags_, &QPushButton::clicked, this, &HistoryBrowser::editTags);
   connect(save_notes_, &QPushButton::clicked, this, [this] {
     auto ids = selectedRunIds();
     if (ids.size() == 1) reader_->requestNotes(ids.front(), notes_->toPlainText());
   });
 
+  updateFilterChoices();
   poll_.setInterval(1000);
   connect(&poll_, &QTimer::timeout, this, &HistoryBrowser::refresh);
   poll_.start();
@@ -347,6 +386,9 @@ void HistoryBrowser::updateButtons() {
                         return r && session::is_live(*r);
                       }));
   compare_->setEnabled(n >= 2 && n <= 4);
+  pin_->setEnabled(n == 1);
+  pin_->setText(run && run->pinned ? tr("Unpin") : tr("Pin"));
+  tags_->setEnabled(n == 1);
   save_notes_->setEnabled(n == 1);
 }
 
@@ -355,6 +397,105 @@ void HistoryBrowser::showNotes() {
   notes_->clear();
   if (ids.size() != 1) return;
   if (const auto* run = model_->runById(ids.front())) notes_->setPlainText(qs(run->notes));
+}
+
+}  // namespace dpg::ui
+
+namespace dpg::ui {
+
+void RunsFilter::setStatus(const QString& status) {
+  status_ = status;
+  invalidateFilter();
+}
+void RunsFilter::setObjective(const QString& objective) {
+  objective_ = objective;
+  invalidateFilter();
+}
+void RunsFilter::setTag(const QString& tag) {
+  tag_ = tag;
+  invalidateFilter();
+}
+
+bool RunsFilter::filterAcceptsRow(int row, const QModelIndex& parent) const {
+  const auto* model = static_cast<const RunsModel*>(sourceModel());
+  const auto* r = model->runAt(row);
+  if (!r) return false;
+  if (!status_.isEmpty() && qs(session::status_label(*r)) != status_) return false;
+  if (!objective_.isEmpty() && objective_summary(*r) != objective_) return false;
+  if (!tag_.isEmpty() &&
+      std::find(r->tags.begin(), r->tags.end(), tag_.toStdString()) == r->tags.end())
+    return false;
+  return QSortFilterProxyModel::filterAcceptsRow(row, parent);
+}
+
+bool RunsFilter::lessThan(const QModelIndex& a, const QModelIndex& b) const {
+  const auto* model = static_cast<const RunsModel*>(sourceModel());
+  const auto *ra = model->runAt(a.row()), *rb = model->runAt(b.row());
+  if (ra && rb && ra->pinned != rb->pinned)  // pinned first, whichever way the column sorts
+    return (sortOrder() == Qt::AscendingOrder) ? ra->pinned : rb->pinned;
+  return QSortFilterProxyModel::lessThan(a, b);
+}
+
+void HistoryBrowser::buildFilters(QHBoxLayout* bar) {
+  status_box_ = new QComboBox(this);
+  objective_box_ = new QComboBox(this);
+  tag_box_ = new QComboBox(this);
+  status_box_->setToolTip(tr("Show runs of one status only"));
+  objective_box_->setToolTip(tr("Show runs of one objective only"));
+  tag_box_->setToolTip(tr("Show runs with one tag only"));
+  for (auto* box : {status_box_, objective_box_, tag_box_}) {
+    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    bar->addWidget(box);
+  }
+  connect(status_box_, &QComboBox::currentIndexChanged, this,
+          [this] { proxy_->setStatus(status_box_->currentData().toString()); });
+  connect(objective_box_, &QComboBox::currentIndexChanged, this,
+          [this] { proxy_->setObjective(objective_box_->currentData().toString()); });
+  connect(tag_box_, &QComboBox::currentIndexChanged, this,
+          [this] { proxy_->setTag(tag_box_->currentData().toString()); });
+}
+
+void HistoryBrowser::updateFilterChoices() {
+  // Each box offers "any" and the values the listed runs have; the choice survives a refresh.
+  QStringList statuses, objectives, tags;
+  for (const auto& r : model_->runs()) {
+    statuses << qs(session::status_label(r));
+    objectives << objective_summary(r);
+    for (const auto& t : r.tags) tags << qs(t);
+  }
+  const auto fill = [](QComboBox* box, const QString& any, QStringList values) {
+    values.removeDuplicates();
+    values.removeAll(QString());
+    values.sort();
+    const QString chosen = box->currentData().toString();
+    QSignalBlocker b(box);
+    box->clear();
+    box->addItem(any, QString());
+    for (const auto& v : values) box->addItem(v, v);
+    const int at = box->findData(chosen);
+    box->setCurrentIndex(std::max(0, at));
+  };
+  fill(status_box_, tr("Any status"), statuses);
+  fill(objective_box_, tr("Any objective"), objectives);
+  fill(tag_box_, tr("Any tag"), tags);
+}
+
+void HistoryBrowser::editTags() {
+  const auto ids = selectedRunIds();
+  if (ids.size() != 1) return;
+  const auto* run = model_->runById(ids.front());
+  if (!run) return;
+  QStringList old;
+  for (const auto& t : run->tags) old << qs(t);
+  bool ok = false;
+  const QString tags =
+      QInputDialog::getText(this, tr("Tags"), tr("Tags, separated by commas:"), QLineEdit::Normal,
+                            old.join(QStringLiteral(", ")), &ok);
+  if (ok) reader_->requestTags(ids.front(), tags);
+}
+
+int HistoryBrowser::shownRows() const {
+  return proxy_->rowCount();
 }
 
 }  // namespace dpg::ui

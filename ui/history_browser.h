@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file HistoryBrowser: every run in the store (name, preset, status, best metric, date), with a
-/// filter, rename / notes / delete / open / compare. Polls the store every second through the
+/// @file HistoryBrowser: every run in the store (pin, name, objective, preset, status, best metric,
+/// steps, tags, date), with filters by text, status, objective and tag, and pin / tags / rename /
+/// notes / delete / open / compare. Polls the store every second through the
 /// StoreReader, so a run started by `dpg run` in a terminal shows up, as running, by itself.
 #include "ui/types.h"
 
 #include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
 #include <QTimer>
 #include <QWidget>
 
+class QComboBox;
+class QHBoxLayout;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTableView;
 class QPlainTextEdit;
 class QPushButton;
@@ -27,7 +30,19 @@ class RunsModel : public QAbstractTableModel {
   Q_OBJECT
  public:
   using QAbstractTableModel::QAbstractTableModel;
-  enum Column { Id, Name, Preset, Status, BestMetric, LastStep, Date, ColumnCount };
+  enum Column {
+    Id,
+    Pinned,
+    Name,
+    Objective,
+    Preset,
+    Status,
+    BestMetric,
+    LastStep,
+    Tags,
+    Date,
+    ColumnCount
+  };
   void setRuns(const RunList& runs);
   const RunList& runs() const { return runs_; }
   const store::RunInfo* runAt(int row) const;
@@ -42,6 +57,25 @@ class RunsModel : public QAbstractTableModel {
   RunList runs_;
 };
 
+/// History's sort and filters: pinned runs first in either order, then the column's order; rows
+/// pass when they match the text filter (any column) and the chosen status, objective and tag.
+class RunsFilter : public QSortFilterProxyModel {
+  Q_OBJECT
+ public:
+  using QSortFilterProxyModel::QSortFilterProxyModel;
+  /// "" accepts any.
+  void setStatus(const QString& status);
+  void setObjective(const QString& objective);
+  void setTag(const QString& tag);
+
+ protected:
+  bool filterAcceptsRow(int row, const QModelIndex& parent) const override;
+  bool lessThan(const QModelIndex& a, const QModelIndex& b) const override;
+
+ private:
+  QString status_, objective_, tag_;
+};
+
 class HistoryBrowser : public QWidget {
   Q_OBJECT
  public:
@@ -52,6 +86,10 @@ class HistoryBrowser : public QWidget {
   QList<qint64> selectedRunIds() const;
   void selectRuns(const QList<qint64>& ids);
   void refresh();
+  /// The filters' choices as offered (tests): "" is "any".
+  RunsFilter* filter() const { return proxy_; }
+  /// Rows shown after filtering.
+  int shownRows() const;
 
  Q_SIGNALS:
   void openRequested(qint64 runId);
@@ -67,9 +105,17 @@ class HistoryBrowser : public QWidget {
  private:
   void updateButtons();
   void showNotes();
+  void buildFilters(QHBoxLayout* bar);
+  void updateFilterChoices();
+  void editTags();
   StoreReader* reader_;
   RunsModel* model_ = nullptr;
-  QSortFilterProxyModel* proxy_ = nullptr;
+  RunsFilter* proxy_ = nullptr;
+  QComboBox* status_box_ = nullptr;
+  QComboBox* objective_box_ = nullptr;
+  QComboBox* tag_box_ = nullptr;
+  QPushButton* pin_ = nullptr;
+  QPushButton* tags_ = nullptr;
   QTableView* table_ = nullptr;
   QLineEdit* filter_ = nullptr;
   QPlainTextEdit* notes_ = nullptr;

@@ -50,8 +50,7 @@ QImage placeholder(const std::string& kind, int size) {
   p.drawText(QRect(0, 0, size, size * 2 / 3), Qt::AlignCenter, QStringLiteral("Φ"));
   f.setPixelSize(std::max(8, size / 9));
   p.setFont(f);
-  p.drawText(QRect(2, size / 2, size - 4, size / 2), Qt::AlignCenter | Qt::TextWordWrap,
-             qs(kind));
+  p.drawText(QRect(2, size / 2, size - 4, size / 2), Qt::AlignCenter | Qt::TextWordWrap, qs(kind));
   return img;
 }
 }  // namespace
@@ -128,10 +127,11 @@ PresetCard::PresetCard(const config::PresetInfo& info, QWidget* parent)
 
 void PresetCard::setSelected(bool on) {
   selected_ = on;
-  setStyleSheet(on ? QStringLiteral("QFrame#presetCard { border: 2px solid #2a6fdb; border-radius: 6px; "
-                                    "background: #eaf1fd }")
-                   : QStringLiteral("QFrame#presetCard { border: 1px solid #c8c8c8; border-radius: 6px; "
-                                    "background: palette(base) }"));
+  setStyleSheet(
+      on ? QStringLiteral("QFrame#presetCard { border: 2px solid #2a6fdb; border-radius: 6px; "
+                          "background: #eaf1fd }")
+         : QStringLiteral("QFrame#presetCard { border: 1px solid #c8c8c8; border-radius: 6px; "
+                          "background: palette(base) }"));
 }
 
 void PresetCard::mousePressEvent(QMouseEvent* e) {

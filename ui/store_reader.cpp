@@ -102,6 +102,14 @@ void StoreWorker::rename(qint64 runId, const std::string& name) {
   store::RunStore::open(path_).rename(runId, name);
 }
 
+void StoreWorker::setTags(qint64 runId, const std::vector<std::string>& tags) {
+  store::RunStore::open(path_).set_tags(runId, tags);
+}
+
+void StoreWorker::setPinned(qint64 runId, bool pinned) {
+  store::RunStore::open(path_).set_pinned(runId, pinned);
+}
+
 void StoreWorker::setNotes(qint64 runId, const std::string& notes) {
   store::RunStore::open(path_).set_notes(runId, notes);
 }
@@ -185,6 +193,26 @@ void StoreReader::requestRename(qint64 id, const QString& name) {
   read(
       [=](StoreWorker& w) {
         w.rename(id, name.toStdString());
+        return std::optional<bool>();
+      },
+      [](bool) {});
+  requestRuns();
+}
+
+void StoreReader::requestTags(qint64 id, const QString& tags) {
+  read(
+      [=](StoreWorker& w) {
+        w.setTags(id, store::split_tags(tags.toStdString()));
+        return std::optional<bool>();
+      },
+      [](bool) {});
+  requestRuns();
+}
+
+void StoreReader::requestPinned(qint64 id, bool pinned) {
+  read(
+      [=](StoreWorker& w) {
+        w.setPinned(id, pinned);
         return std::optional<bool>();
       },
       [](bool) {});

@@ -36,6 +36,8 @@ class StoreWorker {
   /// Edits, each through a short-lived writable connection.
   void rename(qint64 runId, const std::string& name);
   void setNotes(qint64 runId, const std::string& notes);
+  void setTags(qint64 runId, const std::vector<std::string>& tags);
+  void setPinned(qint64 runId, bool pinned);
   void deleteRun(qint64 runId);
   /// The number of samples written.
   qint64 exportSamples(qint64 runId, const std::string& path);
@@ -69,6 +71,9 @@ class StoreReader : public QObject {
                       ImageSource source = ImageSource::PreferValidation);
   void requestRename(qint64 runId, const QString& name);
   void requestNotes(qint64 runId, const QString& notes);
+  /// Replaces a run's tags with the comma-separated @p tags; then lists the runs again.
+  void requestTags(qint64 runId, const QString& tags);
+  void requestPinned(qint64 runId, bool pinned);
   void requestDelete(qint64 runId);
   /// Writes every stored sample of @p runId to @p path as JSON Lines (store::write_samples_jsonl),
   /// off the GUI thread; answers with samplesExported or actionFailed.

@@ -7,6 +7,7 @@
 #include "core/store/sqlite_util.h"
 
 #include <unistd.h>
+#include <algorithm>
 
 #include <cmath>
 #include <cstring>
@@ -177,8 +178,8 @@ engine::StepMetrics read_step(const Statement& st) {
   return m;
 }
 
-/// The runs columns read_run() expects; a schema-2 file (read-only, so not migrated) has no
-/// metric_name yet.
+/// The runs columns read_run() expects; an older file read read-only (so not migrated) has no
+/// metric_name (before schema 3) nor tags and pin (before schema 5) yet.
 std::string run_columns(int version) {
   return std::string(
              "id, name, created_at, updated_at, status, status_message, preset, config_json, "
@@ -187,7 +188,8 @@ std::string run_columns(int version) {
              "s.run_id = "
              "r.id), ") +
          (version >= 3 ? "metric_name" : "''") +
-         ", (SELECT max(step) FROM checkpoints c WHERE c.run_id = r.id)";
+         ", (SELECT max(step) FROM checkpoints c WHERE c.run_id = r.id), " +
+         (version >= 5 ? "tags, pinned" : "'', 0");
 }
 
 RunInfo read_run(const Statement& st) {
@@ -208,6 +210,8 @@ RunInfo read_run(const Statement& st) {
   if (!st.is_null(13)) r.last_step = st.int64(13);
   r.metric_name = st.text(14);
   if (!st.is_null(15)) r.last_checkpoint = st.int64(15);
+  r.tags = split_tags(st.text(16));
+  r.pinned = st.int64(17) != 0;
   return r;
 }
 
@@ -351,6 +355,38 @@ void RunStore::rename(int64_t run_id, const std::string& name) {
 void RunStore::set_notes(int64_t run_id, const std::string& notes) {
   require_writable("set a run's notes");
   update_run(db_, path_, run_id, "notes = ?", {notes});
+}
+
+void RunStore::set_tags(int64_t run_id, const std::vector<std::string>& tags) {
+  require_writable("tag a run");
+  update_run(db_, path_, run_id, "tags = ?", {join_tags(tags)});
+}
+
+void RunStore::set_pinned(int64_t run_id, bool pinned) {
+  require_writable("pin a run");
+  update_run(db_, path_, run_id, "pinned = ?", {pinned ? "1" : "0"});
+}
+
+std::vector<std::string> split_tags(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string tag = text.substr(start, comma - start);
+    const auto b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
+    tag = b == std::string::npos ? std::string() : tag.substr(b, e - b + 1);
+    if (!tag.empty() && std::find(out.begin(), out.end(), tag) == out.end()) out.push_back(tag);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string join_tags(const std::vector<std::string>& tags) {
+  std::string all;
+  for (const auto& tag : tags) all += tag + ",";
+  std::string out;
+  for (const auto& t : split_tags(all)) out += (out.empty() ? "" : ",") + t;
+  return out;
 }
 
 void RunStore::set_config(int64_t run_id, const std::string& config_json) {

@@ -59,7 +59,14 @@ struct RunInfo {
   /// a stopped one. Only session::mark_interrupted sets it, from the run's lease
   /// (core/session/run_lease.h).
   bool interrupted = false;
+  std::vector<std::string> tags;  ///< History's labels, in the order given (none before schema 5)
+  bool pinned = false;            ///< History lists pinned runs first
 };
+
+/// Tags from their stored form, "a, b,c": trimmed, empty ones and repeats dropped.
+std::vector<std::string> split_tags(const std::string& text);
+/// The stored form of @p tags: split_tags() of each, joined by ",".
+std::string join_tags(const std::vector<std::string>& tags);
 
 /// One row of the checkpoints table.
 struct CheckpointInfo {
@@ -72,7 +79,7 @@ struct CheckpointInfo {
 class RunStore {
  public:
   /// Current schema version (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
   /// Oldest schema a read-only connection reads as is (it cannot migrate); columns added since read
   /// as empty. Read-write opens migrate any older file.
   static constexpr int kOldestReadOnlySchema = 2;
@@ -104,6 +111,9 @@ class RunStore {
   void set_status(int64_t run_id, RunStatus status, const std::string& message = {});
   void rename(int64_t run_id, const std::string& name);
   void set_notes(int64_t run_id, const std::string& notes);
+  /// Replaces the run's tags (stored as join_tags()).
+  void set_tags(int64_t run_id, const std::vector<std::string>& tags);
+  void set_pinned(int64_t run_id, bool pinned);
   /// Replaces the stored RunConfig JSON (a run continued with changed settings,
   /// config/continuation.h).
   void set_config(int64_t run_id, const std::string& config_json);

@@ -93,14 +93,17 @@ constexpr const char* kByteTau = R"sql(
 ALTER TABLE samples ADD COLUMN byte_tau BLOB;
 )sql";
 
+// 5: History's organisation: comma-separated tags and a pin that keeps a run at the top.
+constexpr const char* kTagsAndPin = R"sql(
+ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
-      {1, kTables},
-      {2, kRunStatusAndValidation},
-      {3, kMetricName},
-      {4, kByteTau},
+      {1, kTables}, {2, kRunStatusAndValidation}, {3, kMetricName}, {4, kByteTau}, {5, kTagsAndPin},
   };
   return list;
 }

@@ -195,6 +195,7 @@ class TestStore : public QObject {
       QVERIFY(r.has_value());
       QCOMPARE(r->name, std::string("v2 run"));
       QCOMPARE(r->metric_name, std::string());
+      QVERIFY(r->tags.empty() && !r->pinned);  // no tags or pin before schema 5
       QCOMPARE(r->best_step, std::optional<int64_t>(1));
       QCOMPARE(r->best_metric, 0.875);
       QCOMPARE(reader.steps(1).at(0).val_metric, 0.875);
@@ -209,6 +210,9 @@ class TestStore : public QObject {
     QCOMPARE(store.schema_version(), RunStore::kSchemaVersion);
     QCOMPARE(store.run(1)->metric_name, std::string());
     QCOMPARE(store.run(1)->updated_at, std::string("2026-06-01T10:05:00.000Z"));
+    QVERIFY(store.run(1)->tags.empty() && !store.run(1)->pinned);
+    store.set_tags(1, {"old"});
+    QCOMPARE(store.run(1)->tags, std::vector<std::string>{"old"});
     store.set_metric_name(1, "pixel accuracy");
     QCOMPARE(store.run(1)->metric_name, std::string("pixel accuracy"));
     const int64_t id = store.create_run("new", "67-tiny", "{}", "", "loss per token");
@@ -334,6 +338,18 @@ class TestStore : public QObject {
     QCOMPARE(r.name, std::string("renamed"));
     QCOMPARE(r.notes, std::string("notes\nline 2"));
     QVERIFY(r.updated_at >= r.created_at);
+    // Tags are trimmed and kept once each, in order; a pin is kept until it is taken off.
+    QVERIFY(r.tags.empty() && !r.pinned);
+    store.set_tags(id, {" baseline", "qr ,67", "", "baseline"});
+    store.set_pinned(id, true);
+    r = *store.run(id);
+    QCOMPARE(r.tags, (std::vector<std::string>{"baseline", "qr", "67"}));
+    QVERIFY(r.pinned);
+    store.set_pinned(id, false);
+    store.set_tags(id, {});
+    QVERIFY(store.run(id)->tags.empty() && !store.run(id)->pinned);
+    QCOMPARE(dpg::store::split_tags("a, b,,a , c"), (std::vector<std::string>{"a", "b", "c"}));
+    QVERIFY(contains(error_of([&] { store.set_pinned(id + 1, true); }), "no run with id"));
     QVERIFY(contains(error_of([&] { store.rename(id + 1, "x"); }), "no run with id"));
     for (const char* name : {"created", "running", "paused", "stopped", "failed", "done"})
       QCOMPARE(dpg::store::status_name(dpg::store::parse_status(name)), std::string(name));

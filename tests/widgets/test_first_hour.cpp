@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 // What a new user meets first, one widget at a time, offscreen:
-//   ctest -R '^first_hour$' --output-on-failure        or        build/bin/test_first_hour <function>
+//   ctest -R '^first_hour$' --output-on-failure        or        build/bin/test_first_hour
+//   <function>
 // The Start page's preset cards, the run setup's groups and its JSON editor, a designed run's own
 // name, the dashboard's hover readout, title tips and notes, Y before the first snapshot, and the
 // compare grid with its x-axis, smoothing and value-based config diff.
 #include "core/config/presets.h"
 #include "ui/compare_view.h"
 #include "ui/dashboard.h"
+#include "ui/history_browser.h"
 #include "ui/image_util.h"
 #include "ui/json_dialog.h"
 #include "ui/lmhead_view.h"
@@ -21,8 +23,8 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QScrollArea>
-#include <QTabWidget>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QtTest>
@@ -224,7 +226,8 @@ class TestFirstHour : public QObject {
     QVERIFY2(text.contains(QStringLiteral("Φ 0.7")), qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("metric 0.6 @5")), qPrintable(text));  // stale: step 5
     d.showStep(10);
-    QVERIFY2(d.readoutText().contains(QStringLiteral("metric 0.7  ·")), qPrintable(d.readoutText()));
+    QVERIFY2(d.readoutText().contains(QStringLiteral("metric 0.7  ·")),
+             qPrintable(d.readoutText()));
     QVERIFY(!d.readoutText().contains(QStringLiteral("@")));
     // Hovering a plot moves the readout to the step under the mouse.
     auto* plot = d.findChildren<QCustomPlot*>().front();
@@ -289,10 +292,65 @@ class TestFirstHour : public QObject {
     QCOMPARE(phi->graph(1)->pen().color().alpha(), 255);
   }
 
+  void history_tells_runs_apart_and_filters_them() {
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("runs.db"));
+    {
+      auto st = dpg::store::RunStore::open(db.toStdString());
+      auto cfg = dpg::config::load_preset("67-tiny");
+      const int64_t a = st.create_run("a", "67-tiny", cfg.to_json().dump(), "", "pixel accuracy");
+      dpg::engine::StepRecord rec;
+      rec.metrics = step(1, true);
+      rec.metrics.val_metric = 37.0 / 42.0;
+      rec.validated = rec.new_best = true;
+      st.commit_step(a, rec);
+      st.set_status(a, dpg::store::RunStatus::Done);
+      cfg = dpg::config::load_preset("qr-tiny");
+      const int64_t b = st.create_run("b", "qr-tiny", cfg.to_json().dump(), "", "pixel accuracy");
+      st.set_tags(b, {"qr", "baseline"});
+      st.set_status(b, dpg::store::RunStatus::Stopped);
+      cfg.objective.params = {{"source", "bitmap"}, {"bits", {"#.#", ".#.", "#.#", "...", "###"}}};
+      const int64_t c = st.create_run("c", "", cfg.to_json().dump(), "", "pixel accuracy");
+      st.set_pinned(c, true);
+    }
+    StoreReader reader(db);
+    HistoryBrowser h(&reader);
+    QTRY_COMPARE(h.model()->rowCount(), 3);
+    auto* model = h.model();
+    const auto cell = [&](int row, int column) {
+      return model->data(model->index(row, column), Qt::DisplayRole).toString();
+    };
+    QCOMPARE(cell(0, RunsModel::Objective), QStringLiteral("lmhead_bitmap: 67"));
+    QCOMPARE(cell(1, RunsModel::Objective), QStringLiteral("lmhead_bitmap: QR “DPG”"));
+    QCOMPARE(cell(2, RunsModel::Objective), QStringLiteral("lmhead_bitmap: drawn 5×3"));
+    QCOMPARE(cell(0, RunsModel::BestMetric), QStringLiteral("37 of 42 pixels @ 1"));
+    QCOMPARE(cell(1, RunsModel::Tags), QStringLiteral("qr, baseline"));
+    QCOMPARE(cell(2, RunsModel::Pinned), QStringLiteral("★"));
+    // The pinned run leads in either sort order.
+    auto* proxy = h.filter();
+    for (auto order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+      h.table()->sortByColumn(RunsModel::Id, order);
+      QCOMPARE(proxy->data(proxy->index(0, RunsModel::Name)).toString(), QStringLiteral("c"));
+    }
+    // Filters by tag, status and objective; "" is any.
+    QCOMPARE(h.shownRows(), 3);
+    proxy->setTag(QStringLiteral("baseline"));
+    QCOMPARE(h.shownRows(), 1);
+    proxy->setTag({});
+    proxy->setStatus(QStringLiteral("done"));
+    QCOMPARE(h.shownRows(), 1);
+    QCOMPARE(proxy->data(proxy->index(0, RunsModel::Name)).toString(), QStringLiteral("a"));
+    proxy->setStatus({});
+    proxy->setObjective(QStringLiteral("lmhead_bitmap: QR “DPG”"));
+    QCOMPARE(h.shownRows(), 1);
+    proxy->setObjective({});
+    QCOMPARE(h.shownRows(), 3);
+  }
+
   void config_diff_compares_values_not_spelling() {
-    const auto same = CompareView::configDiff(
-        {nlohmann::json::parse(R"({"a": 20, "b": {"c": [1, 2.0]}})"),
-         nlohmann::json::parse(R"({"a": 20.0, "b": {"c": [1.0, 2]}})")});
+    const auto same =
+        CompareView::configDiff({nlohmann::json::parse(R"({"a": 20, "b": {"c": [1, 2.0]}})"),
+                                 nlohmann::json::parse(R"({"a": 20.0, "b": {"c": [1.0, 2]}})")});
     QVERIFY(same.empty());
     const auto differ = CompareView::configDiff(
         {nlohmann::json::parse(R"({"a": 20})"), nlohmann::json::parse(R"({"a": 20.5, "x": 1})")});
