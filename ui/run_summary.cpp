@@ -54,9 +54,7 @@ QString best_summary(const store::RunInfo& run) {
   if (!run.best_step || !std::isfinite(run.best_metric)) return {};
   const int n = run.metric_name == "pixel accuracy" ? target_pixels(run) : 0;
   if (n > 0)
-    return QObject::tr("%1 of %2 pixels")
-        .arg(int(std::lround(run.best_metric * double(n))))
-        .arg(n);
+    return QObject::tr("%1 of %2 pixels").arg(int(std::lround(run.best_metric * double(n)))).arg(n);
   return QString::number(run.best_metric, 'f', 3);
 }
 
