@@ -11,6 +11,7 @@
 #include "ui/main_window.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/run_setup.h"
+#include "ui/store_reader.h"
 
 #include <QApplication>
 #include <QDir>
@@ -85,6 +86,9 @@ void ScreenshotTour::grabAll() {
   w_->dashboard()->showStep(steps_ * 3 / 4);
   grab(MainWindow::RunTab, QStringLiteral("run.png"));
   grab(MainWindow::SamplesTab, QStringLiteral("samples.png"));
+  // History with a tag and a pin, so its shot shows them.
+  w_->reader()->requestTags(ids_.front(), QStringLiteral("baseline, sequence"));
+  w_->reader()->requestPinned(ids_.back(), true);
   w_->history()->refresh();
   QTimer::singleShot(1200, this, [this] {
     w_->history()->selectRuns(ids_);
