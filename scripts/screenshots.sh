@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Screenshots of every main view into docs/screenshots/ (start, design, run, samples, history,
-# compare, and the re-validate and continue dialogs). Runs the developer tool dpg-screenshots (tools/screenshots,
+# Screenshots of every main view into docs/screenshots/ (start, design, run, the Run view's tour, samples,
+# history, compare, and the re-validate and continue dialogs). Runs the developer tool dpg-screenshots (tools/screenshots,
 # built with the GUI, not installed) under xvfb-run: it makes two short tiny runs in a temporary store, then grabs
 # each tab of the workbench's main window with QWidget::grab().
 #   scripts/screenshots.sh [build-dir]        (default: build)

@@ -44,13 +44,14 @@ const Panel kPanels[] = {
      true},
     {"Reward τ: mean", [](const engine::StepMetrics& m) { return m.reward_mean; }, false},
     {"Reward τ: spread (std)", [](const engine::StepMetrics& m) { return m.reward_std; }, false},
+    {"Groups with equal τ", [](const engine::StepMetrics& m) { return m.frac_zero_std; }, false},
     {"Fluency NLL / token", [](const engine::StepMetrics& m) { return m.fluency_nll; }, false},
     {"Entropy", [](const engine::StepMetrics& m) { return m.entropy; }, false},
     {"Policy loss", [](const engine::StepMetrics& m) { return m.policy_loss; }, false},
     {"Step time (s)", [](const engine::StepMetrics& m) { return m.step_seconds; }, false},
 };
 constexpr int kPanelCount = int(std::size(kPanels));
-constexpr int kGridColumns = 5;
+constexpr int kGridColumns = 6;
 
 void flatten(const nlohmann::json& j, const std::string& prefix,
              std::map<std::string, nlohmann::json>& out) {

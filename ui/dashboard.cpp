@@ -27,7 +27,23 @@ namespace {
 const QColor kTrain(31, 119, 180);
 const QColor kVal(214, 39, 40);
 
-enum PlotIndex { kPhi, kMetric, kReward, kFluency, kLoss, kClip, kEntropy, kTime, kPlotCount };
+enum PlotIndex {
+  kPhi,
+  kMetric,
+  kReward,
+  kFluency,
+  kLoss,
+  kClip,
+  kEntropy,
+  kTime,
+  kZeroSpread,
+  kAdvantage,
+  kPlotCount
+};
+/// Where each plot sits: the objective and the reward's signal on the top row, the generator's
+/// health and cost below.
+constexpr int kGridRow[kPlotCount] = {0, 0, 0, 1, 1, 1, 1, 1, 0, 0};
+constexpr int kGridCol[kPlotCount] = {0, 1, 2, 0, 1, 2, 3, 4, 3, 4};
 
 using Getter = double (*)(const engine::StepMetrics&);
 }  // namespace
@@ -57,7 +73,8 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
   auto* grid = new QGridLayout;
   grid->setSpacing(4);
   const char* const terms[kPlotCount] = {"Φ",           "readable metric", "τ",       "fluency NLL",
-                                         "policy loss", "clip fraction",   "entropy", "step time"};
+                                         "policy loss", "clip fraction",   "entropy", "step time",
+                                         "zero spread", "advantage"};
   const QStringList titles = {tr("Φ (objective)"),
                               tr("Readable metric"),
                               tr("Reward τ: mean ± std"),
@@ -65,12 +82,14 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
                               tr("Policy loss"),
                               tr("Clip fraction"),
                               tr("Entropy"),
-                              tr("Step time (s)")};
+                              tr("Step time (s)"),
+                              tr("Groups with equal τ"),
+                              tr("Advantage Â: median, quartiles, range")};
   for (int i = 0; i < kPlotCount; ++i) {
     auto* p = makePlot(titles[i], {});
     plots_.push_back(p);
     title_tips_.push_back(glossary_definition(QString::fromUtf8(terms[i])));
-    grid->addWidget(p, i / 4, i % 4);
+    grid->addWidget(p, kGridRow[i], kGridCol[i]);
   }
   readout_ = new QLabel(tr("Hover a plot to read every curve at one step."));
   readout_->setObjectName(QStringLiteral("hoverReadout"));
@@ -133,6 +152,18 @@ Dashboard::Dashboard(QWidget* parent) : QWidget(parent) {
     auto* hi = p->addGraph();
     QColor band = kTrain;
     band.setAlpha(50);
+    lo->setPen(Qt::NoPen);
+    hi->setPen(Qt::NoPen);
+    hi->setBrush(band);
+    hi->setChannelFillGraph(lo);
+  }
+  // The advantage's range (light) and quartiles (darker) as bands around its median: graphs 1–4.
+  for (int alpha : {30, 70}) {
+    auto* p = plots_[kAdvantage];
+    auto* lo = p->addGraph();
+    auto* hi = p->addGraph();
+    QColor band = kTrain;
+    band.setAlpha(alpha);
     lo->setPen(Qt::NoPen);
     hi->setPen(Qt::NoPen);
     hi->setBrush(band);
@@ -299,6 +330,8 @@ void Dashboard::replot() {
       [](const engine::StepMetrics& m) { return m.clip_frac; },
       [](const engine::StepMetrics& m) { return m.entropy; },
       [](const engine::StepMetrics& m) { return m.step_seconds; },
+      [](const engine::StepMetrics& m) { return m.frac_zero_std; },
+      [](const engine::StepMetrics& m) { return m.adv_median; },
   };
   for (int i = 0; i < kPlotCount; ++i) setSmoothed(plots_[size_t(i)]->graph(0), series(getters[i]));
   setFinite(plots_[kPhi]->graph(1), [](const engine::StepMetrics& m) { return m.val_Phi; });
@@ -314,6 +347,14 @@ void Dashboard::replot() {
     }
     plots_[kReward]->graph(1)->setData(xs, lo, true);
     plots_[kReward]->graph(2)->setData(xs, hi, true);
+  }
+  {
+    // Range, then quartiles; smoothed like the median they surround.
+    const Getter bands[4] = {[](const engine::StepMetrics& m) { return m.adv_min; },
+                             [](const engine::StepMetrics& m) { return m.adv_max; },
+                             [](const engine::StepMetrics& m) { return m.adv_q1; },
+                             [](const engine::StepMetrics& m) { return m.adv_q3; }};
+    for (int b = 0; b < 4; ++b) setSmoothed(plots_[kAdvantage]->graph(b + 1), series(bands[b]));
   }
   reward_note_->setVisible(
       !raw_.empty() && std::all_of(raw_.begin(), raw_.end(), [](const engine::StepMetrics& m) {
@@ -336,6 +377,7 @@ void Dashboard::replot() {
       if (p->xAxis->range().size() < 1)
         p->xAxis->setRange(0, std::max(1.0, p->xAxis->range().upper + 1));
     }
+    if (fit_ && p == plots_[kZeroSpread]) p->yAxis->setRange(-0.05, 1.05);  // a share
     p->replot(QCustomPlot::rpQueuedReplot);
   }
 }
@@ -359,6 +401,18 @@ QString Dashboard::toCsv() const {
 }  // namespace dpg::ui
 
 namespace dpg::ui {
+
+int Dashboard::graphPoints(int plot, int graph) const {
+  return plots_.at(size_t(plot))->graph(graph)->dataCount();
+}
+
+QWidget* Dashboard::plotWidget(int plot) const {
+  return plot >= 0 && plot < int(plots_.size()) ? plots_[size_t(plot)] : nullptr;
+}
+
+QWidget* Dashboard::readoutWidget() const {
+  return readout_;
+}
 
 QString Dashboard::titleTip(int plot) const {
   return plot >= 0 && plot < int(title_tips_.size()) ? title_tips_[size_t(plot)] : QString();
@@ -441,7 +495,9 @@ QString Dashboard::readout(const engine::StepMetrics& m, std::ptrdiff_t index) c
   parts << tr("τ %1 ± %2").arg(num(m.reward_mean), num(m.reward_std))
         << tr("fluency NLL %1").arg(num(m.fluency_nll))
         << tr("policy loss %1").arg(num(m.policy_loss)) << tr("clip %1").arg(num(m.clip_frac))
-        << tr("entropy %1").arg(num(m.entropy)) << tr("%1 s").arg(num(m.step_seconds));
+        << tr("entropy %1").arg(num(m.entropy)) << tr("%1 s").arg(num(m.step_seconds))
+        << tr("equal-τ groups %1").arg(num(m.frac_zero_std))
+        << tr("Â median %1 [%2, %3]").arg(num(m.adv_median), num(m.adv_q1), num(m.adv_q3));
   return parts.join(QStringLiteral("  ·  "));
 }
 

@@ -58,11 +58,19 @@ class Dashboard : public QWidget {
   void showStep(int64_t step);
   QString readoutText() const;
   bool crosshairVisible() const;
-  /// What plot @p plot (0 = Φ … 7 = step time) is, as its title's tooltip says (the glossary).
+  /// Plot @p plot (the order of titleTip) as a widget, for pointing at it; nullptr out of range.
+  QWidget* plotWidget(int plot) const;
+  /// The hover readout's line.
+  QWidget* readoutWidget() const;
+  /// What plot @p plot (0 = Φ, 1 metric, 2 τ, 3 fluency, 4 policy loss, 5 clip fraction, 6 entropy,
+  /// 7 step time, 8 groups with equal τ, 9 advantage) is, as its title's tooltip says (the
+  /// glossary).
   QString titleTip(int plot) const;
   /// Whether the notes that say why a panel is flat are shown (tests).
   bool clipNoteShown() const;
   bool rewardNoteShown() const;
+  /// Points drawn in plot @p plot's graph @p graph by the last replot (tests).
+  int graphPoints(int plot, int graph) const;
   /// The validation markers of the Φ plot: (step, value) in step order (tests).
   std::vector<std::pair<double, double>> validationPoints() const;
 

@@ -27,10 +27,14 @@ const std::vector<GlossaryEntry>& glossary() {
                    "if that text weighed more in the target's training.")},
       {QStringLiteral("advantage"),
        QObject::tr("τ compared with the other texts for the same prompt (GRPO): the generator "
-                   "writes more like texts with positive advantage, less like the others.")},
+                   "writes more like texts with positive advantage, less like the others. Each "
+                   "prompt's advantages have mean 0 and spread 1; the plot shows their median "
+                   "(line), quartiles (dark band) and range (light band) a step, so a lopsided "
+                   "step, one text far ahead of its group, stands out.")},
       {QStringLiteral("zero spread"),
-       QObject::tr("Groups of texts whose τ are all equal carry no learning signal: their "
-                   "advantages are 0.")},
+       QObject::tr("The share of a step's prompts whose texts all got the same τ (TRL's "
+                   "frac_reward_zero_std). Their advantages are 0, so they teach the generator "
+                   "nothing; near 1, the texts have collapsed to one and learning stalls.")},
       {QStringLiteral("fluency NLL"),
        QObject::tr("Negative log-likelihood per token of the generated text under the "
                    "generator as it was at the start: rising means the text drifts from "

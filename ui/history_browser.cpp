@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ui/history_browser.h"
 
+#include "ui/image_util.h"
 #include "ui/run_summary.h"
-
 #include "ui/store_reader.h"
 
 #include "core/session/run_lease.h"
@@ -40,6 +40,29 @@ void RunsModel::setRuns(const RunList& runs) {
   beginResetModel();
   runs_ = runs;
   endResetModel();
+}
+
+void RunsModel::setThumbnails(const ThumbnailList& thumbnails) {
+  for (const auto& t : thumbnails) {
+    thumbnails_[t.run_id] = t;
+    QImage picture;
+    if (!t.sign.empty()) {
+      // Whole cells, nearest neighbour, as large as the row allows.
+      const int cells = int(std::max(t.sign.rows, t.sign.cols));
+      picture = sign_image(t.sign, std::max(1, kThumbnailSize / cells));
+      if (picture.height() > kThumbnailSize || picture.width() > kThumbnailSize)
+        picture = picture.scaled(kThumbnailSize, kThumbnailSize, Qt::KeepAspectRatio);
+    }
+    pictures_[t.run_id] = picture;
+    for (int row = 0; row < rowCount(); ++row)
+      if (runs_[size_t(row)].id == t.run_id)
+        Q_EMIT dataChanged(index(row, Image), index(row, Image));
+  }
+}
+
+QImage RunsModel::thumbnail(qint64 id) const {
+  const auto it = pictures_.find(id);
+  return it == pictures_.end() ? QImage() : it->second;
 }
 
 const store::RunInfo* RunsModel::runAt(int row) const {
@@ -97,6 +120,7 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
       }
     }
   }
+  if (index.column() == Image) return imageData(*r, role);
   if (role == Qt::ToolTipRole && index.column() == BestMetric && r->best_step) {
     // The objective's own metric when the store has it (schema 3), so "0.931" says what it
     // measures.
@@ -144,6 +168,23 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
   return {};
 }
 
+QVariant RunsModel::imageData(const store::RunInfo& r, int role) const {
+  const auto it = thumbnails_.find(r.id);
+  if (it == thumbnails_.end() || it->second.step < 0) return {};
+  const RunThumbnail& t = it->second;
+  switch (role) {
+    case Qt::DecorationRole:
+      return pictures_.at(r.id);
+    case Qt::EditRole:  // sorts by the image's step
+      return qlonglong(t.step);
+    case Qt::ToolTipRole:
+      return t.validation ? tr("Sign image of step %1's validation").arg(t.step)
+                          : tr("Sign image of step %1's training run").arg(t.step);
+    default:
+      return {};
+  }
+}
+
 QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
   if (role != Qt::DisplayRole || o != Qt::Horizontal) return {};
   switch (section) {
@@ -153,6 +194,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
       return tr("★");
     case Name:
       return tr("Name");
+    case Image:
+      return tr("Image");
     case Objective:
       return tr("Objective");
     case Tags:
@@ -237,6 +280,9 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
   table_->setColumnWidth(RunsModel::Preset, 110);
   table_->setColumnWidth(RunsModel::BestMetric, 150);
   table_->setColumnWidth(RunsModel::Date, 140);
+  table_->setColumnWidth(RunsModel::Image, RunsModel::kThumbnailSize + 16);
+  table_->verticalHeader()->setDefaultSectionSize(RunsModel::kThumbnailSize + 6);
+  table_->setIconSize(QSize(RunsModel::kThumbnailSize, RunsModel::kThumbnailSize));
   auto* notesBox = new QWidget(split);
   auto* nl = new QVBoxLayout(notesBox);
   nl->setContentsMargins(0, 0, 0, 0);
@@ -266,6 +312,7 @@ HistoryBrowser::HistoryBrowser(StoreReader* reader, QWidget* parent)
     updateFilterChoices();
     updateButtons();
   });
+  connect(reader_, &StoreReader::thumbnailsLoaded, model_, &RunsModel::setThumbnails);
   connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
     updateButtons();
     showNotes();

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file HistoryBrowser: every run in the store (pin, name, objective, preset, status, best metric,
-/// steps, tags, date), with filters by text, status, objective and tag, and pin / tags / rename /
-/// notes / delete / open / compare. Polls the store every second through the
-/// StoreReader, so a run started by `dpg run` in a terminal shows up, as running, by itself.
+/// @file HistoryBrowser: every run in the store (pin, name, its newest sign image, objective,
+/// preset, status, best metric, steps, tags, date), with filters by text, status, objective and
+/// tag, and pin / tags / rename / notes / delete / open / compare. Polls the store every second
+/// through the StoreReader, so a run started by `dpg run` in a terminal shows up, as running, by
+/// itself.
 #include "ui/types.h"
 
 #include <QAbstractTableModel>
+#include <QImage>
 #include <QSortFilterProxyModel>
 #include <QTimer>
 #include <QWidget>
+
+#include <map>
 
 class QComboBox;
 class QHBoxLayout;
@@ -34,6 +38,7 @@ class RunsModel : public QAbstractTableModel {
     Id,
     Pinned,
     Name,
+    Image,
     Objective,
     Preset,
     Status,
@@ -44,6 +49,10 @@ class RunsModel : public QAbstractTableModel {
     ColumnCount
   };
   void setRuns(const RunList& runs);
+  /// Stores each run's newest sign image as its Image cell (shown scaled to the row).
+  void setThumbnails(const ThumbnailList& thumbnails);
+  /// The Image cell's picture of run @p id (null when the run has no sign image yet).
+  QImage thumbnail(qint64 id) const;
   const RunList& runs() const { return runs_; }
   const store::RunInfo* runAt(int row) const;
   /// The listed run with @p id, or nullptr when the list does not hold it.
@@ -53,8 +62,14 @@ class RunsModel : public QAbstractTableModel {
   QVariant data(const QModelIndex& index, int role) const override;
   QVariant headerData(int section, Qt::Orientation o, int role) const override;
 
+  /// The thumbnail's height in pixels (History's rows are as high).
+  static constexpr int kThumbnailSize = 40;
+
  private:
+  QVariant imageData(const store::RunInfo& run, int role) const;
   RunList runs_;
+  std::map<qint64, RunThumbnail> thumbnails_;
+  std::map<qint64, QImage> pictures_;
 };
 
 /// History's sort and filters: pinned runs first in either order, then the column's order; rows

@@ -264,6 +264,10 @@ void LmHeadView::showStep(int64_t step) {
   render();
 }
 
+QWidget* LmHeadView::heatmapWidget() const {
+  return plot_;
+}
+
 int LmHeadView::heatmapCells() const {
   return map_->data()->keySize() * map_->data()->valueSize();
 }

@@ -55,6 +55,8 @@ class LmHeadView : public QWidget {
   void addSnapshot(const SnapshotSet& set);
   void addSnapshots(const SnapshotList& sets);
   int snapshotCount() const { return int(sets_.size()); }
+  /// The heatmap of P_T − P_0, for pointing at it.
+  QWidget* heatmapWidget() const;
   /// Cells in the heatmap currently shown (0 when none).
   int heatmapCells() const;
   int64_t currentStep() const { return current_step_; }

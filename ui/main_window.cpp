@@ -9,7 +9,6 @@
 #include "ui/dashboard.h"
 #include "ui/designer/objective_designer.h"
 #include "ui/engine_controller.h"
-#include "ui/glossary.h"
 #include "ui/history_browser.h"
 #include "ui/image_util.h"
 #include "ui/lmhead_view.h"
@@ -159,6 +158,7 @@ void MainWindow::connectEngine() {
             if (first > 1) reader_->requestSteps(id, -1), reader_->requestSnapshots(id, -1);
             history_->refresh();
             updateStatus();
+            showTourOnce();
           });
   connect(engine_, &EngineController::stepCompleted, this, &MainWindow::onStep);
   connect(engine_, &EngineController::runFinished, this, [this](qint64 id, const QString& status) {
@@ -336,32 +336,6 @@ void MainWindow::buildRunMenu() {
   tb->addAction(stop_);
   start_->setToolTip(tr("Start a run with the current setup (F5)"));
   stop_->setToolTip(tr("Stop the run (Shift+F5); it can be resumed later"));
-}
-
-void MainWindow::buildViewAndHelpMenus() {
-  auto* view = menuBar()->addMenu(tr("&View"));
-  const QStringList names = {tr("Start"),   tr("Design"),  tr("Run"),
-                             tr("Samples"), tr("History"), tr("Compare")};
-  for (int i = 0; i < names.size(); ++i) {
-    auto* a = view->addAction(names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
-    a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
-  }
-
-  auto* help = menuBar()->addMenu(tr("&Help"));
-  auto* glossary = help->addAction(tr("&Glossary"), this, [this] { show_glossary(this); });
-  glossary->setShortcut(QKeySequence::HelpContents);
-  glossary->setObjectName(QStringLiteral("glossaryAction"));
-  help->addAction(tr("&About DPG Workbench"), this, [this] {
-    QMessageBox::about(this, tr("About DPG Workbench"),
-                       tr("<h3>DPG Workbench %1</h3><p>A desktop research tool for Dataset Policy "
-                          "Gradient: design an objective, watch the image form in the target's LM "
-                          "head, and compare runs.</p><p>Runs are stored in <tt>%2</tt>.</p>"
-                          "<p>Settings are remembered in <tt>%3</tt>.</p>"
-                          "<p>Licensed under the MIT licence.</p>")
-                           .arg(QApplication::applicationVersion(), db_path_.toHtmlEscaped(),
-                                QSettings().fileName().toHtmlEscaped()));
-  });
-  help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
 void MainWindow::startRun() {

@@ -3,10 +3,12 @@
 /// @file MainWindow: tabs Start / Design / Run / Samples / History / Compare, menus, status bar.
 /// A thin shell: views own their widgets, EngineController owns the engine thread and
 /// StoreReader owns the store-reading thread.
+#include "ui/run_tour.h"
 #include "ui/types.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 namespace dpg::config {
@@ -82,6 +84,12 @@ class MainWindow : public QMainWindow {
   /// Writes every stored sample of the shown run to @p path as JSON Lines, off the GUI thread
   /// (File › Export › Samples asks for the path).
   void exportSamplesTo(const QString& path);
+  /// Help › Tour of the Run view: shows the Run tab and starts its guided tour (a new one if one is
+  /// open).
+  RunTour* startTour();
+  /// Starts the tour unless it was shown before (QSettings); called when this window's engine
+  /// starts a run, so a new user meets it with the first run.
+  void showTourOnce();
 
  protected:
   void closeEvent(QCloseEvent* e) override;
@@ -97,6 +105,8 @@ class MainWindow : public QMainWindow {
   void buildRunMenu();
   void buildViewAndHelpMenus();
   void buildStatusBar();
+  /// The tour's stops: Φ, τ, the heatmap, the Samples tab, the hover readout.
+  std::vector<RunTour::Stop> tourStops();
   /// Loads preset @p name into the run setup and, for a bitmap objective, the designer.
   void usePreset(const QString& name);
   void connectEngine();
@@ -145,6 +155,8 @@ class MainWindow : public QMainWindow {
  public:
   /// The toolbar's Pause/Resume action (tests).
   QAction* pauseAction() const { return pause_; }
+  /// The open guided tour, or nullptr.
+  RunTour* tour() const { return tour_; }
 
  private:
   QLabel* step_label_ = nullptr;
@@ -163,6 +175,7 @@ class MainWindow : public QMainWindow {
   bool interactive_ = true;
   QString last_error_;
   QString pending_name_;  ///< the name of the run being started, until History lists it
+  QPointer<RunTour> tour_;
 };
 
 }  // namespace dpg::ui

@@ -15,6 +15,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace dpg::ui {
 
@@ -35,6 +36,27 @@ RunList StoreWorker::runs() {
   auto runs = s->list_runs();
   session::mark_interrupted(path_, runs);
   return runs;
+}
+
+ThumbnailList StoreWorker::thumbnails(const RunList& runs) {
+  ThumbnailList out;
+  auto* s = store();
+  if (!s) return out;
+  for (const auto& r : runs) {
+    const int64_t last = r.last_step.value_or(0);
+    const auto seen = thumbnail_steps_.find(r.id);
+    if (seen != thumbnail_steps_.end() && seen->second == last) continue;
+    thumbnail_steps_[r.id] = last;
+    RunThumbnail t;
+    t.run_id = r.id;
+    if (auto newest = s->newest_sign(r.id)) {
+      t.step = newest->first;
+      t.validation = newest->second.kind == "val_sign";
+      t.sign = std::move(newest->second.image);
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 std::optional<MetricsList> StoreWorker::steps(qint64 runId, qint64 sinceStep) {
@@ -165,8 +187,16 @@ void StoreReader::read(Work work, Answer answer) {
 }
 
 void StoreReader::requestRuns() {
-  read([](StoreWorker& w) { return std::optional(w.runs()); },
-       [this](const RunList& runs) { Q_EMIT runsListed(runs); });
+  read(
+      [](StoreWorker& w) {
+        auto runs = w.runs();
+        auto thumbnails = w.thumbnails(runs);
+        return std::optional(std::pair(std::move(runs), std::move(thumbnails)));
+      },
+      [this](const std::pair<RunList, ThumbnailList>& answer) {
+        Q_EMIT runsListed(answer.first);
+        if (!answer.second.empty()) Q_EMIT thumbnailsLoaded(answer.second);
+      });
 }
 
 void StoreReader::requestSteps(qint64 id, qint64 since) {

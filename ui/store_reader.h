@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QThread>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ class StoreWorker {
 
   /// Every run, those whose process died marked interrupted (none before the store file exists).
   RunList runs();
+  /// The newest sign image of each of @p runs whose last step changed since the previous call (a
+  /// finished run is read once); empty when none changed.
+  ThumbnailList thumbnails(const RunList& runs);
   /// The reads below answer nothing (nullopt) before the store file exists: the next poll asks
   /// again.
   std::optional<MetricsList> steps(qint64 runId, qint64 sinceStep);
@@ -42,7 +46,10 @@ class StoreWorker {
   /// The number of samples written.
   qint64 exportSamples(qint64 runId, const std::string& path);
   /// Drops the connection after a failure; the next call reopens it.
-  void reset() { store_.reset(); }
+  void reset() {
+    store_.reset();
+    thumbnail_steps_.clear();
+  }
 
  private:
   store::RunStore* store();
@@ -50,6 +57,7 @@ class StoreWorker {
                         ImageSource source);
   std::string path_;
   std::unique_ptr<store::RunStore> store_;
+  std::map<int64_t, int64_t> thumbnail_steps_;  ///< run id -> its last step when last read
 };
 
 /// GUI-thread facade of a StoreWorker. Every request returns at once; the answer is one of the
@@ -81,6 +89,8 @@ class StoreReader : public QObject {
 
  Q_SIGNALS:
   void runsListed(const dpg::ui::RunList& runs);
+  /// Newest sign images of runs whose steps changed (after their runsListed).
+  void thumbnailsLoaded(const dpg::ui::ThumbnailList& thumbnails);
   void stepsLoaded(qint64 runId, const dpg::ui::MetricsList& steps);
   void snapshotsLoaded(qint64 runId, const dpg::ui::SnapshotList& snapshots);
   void samplesLoaded(qint64 runId, qint64 step, const dpg::ui::SampleList& samples);

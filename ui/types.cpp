@@ -20,6 +20,7 @@ void register_metatypes() {
   qRegisterMetaType<RunList>("dpg::ui::RunList");
   qRegisterMetaType<SnapshotList>("dpg::ui::SnapshotList");
   qRegisterMetaType<CompareList>("dpg::ui::CompareList");
+  qRegisterMetaType<ThumbnailList>("dpg::ui::ThumbnailList");
 }
 
 SnapshotSet snapshot_set(int64_t step, const std::vector<engine::Snapshot>& snapshots) {

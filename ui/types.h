@@ -51,6 +51,15 @@ struct CompareRun {
 };
 using CompareList = std::vector<CompareRun>;
 
+/// A run's newest sign image for History's thumbnail column (store::RunStore::newest_sign).
+struct RunThumbnail {
+  int64_t run_id = 0;
+  int64_t step = -1;        ///< the image's step; -1: the run has no sign image yet
+  bool validation = false;  ///< the validation's image (repeat 0), not the training run's
+  engine::Image sign;
+};
+using ThumbnailList = std::vector<RunThumbnail>;
+
 /// Registers the types above for queued connections. Call once before any thread starts.
 void register_metatypes();
 
@@ -100,3 +109,4 @@ Q_DECLARE_METATYPE(dpg::ui::SampleList)
 Q_DECLARE_METATYPE(dpg::ui::RunList)
 Q_DECLARE_METATYPE(dpg::ui::SnapshotList)
 Q_DECLARE_METATYPE(dpg::ui::CompareList)
+Q_DECLARE_METATYPE(dpg::ui::ThumbnailList)

@@ -5,6 +5,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/grpo.h"
 #include "core/dpg/metagrad.h"
+#include "core/dpg/rollout_stats.h"
 #include "core/log/log.h"
 #include "core/model/chat_template.h"
 #include "core/model/errors.h"
@@ -193,6 +194,7 @@ StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   m.t_update = since(t0);
 
   record_samples(ro, rw, adv, rec);
+  fill_rollout_stats(m, rec.samples, in_.config.grpo.group_size);
   validate_step(s, rec);
   record_snapshots(s, rw.train_view, rec);
   m.step_seconds = since(t_step);

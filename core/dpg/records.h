@@ -5,6 +5,7 @@
 #include "core/dpg/objective_view.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,12 @@ struct StepMetrics {
   double gen_tok_per_s = 0.0;  ///< generation throughput
   double step_seconds = 0.0;   ///< wall time of the whole step
   double t_generate = 0.0, t_inner = 0.0, t_update = 0.0;  ///< where the step's time went
+  // From the step's rollouts (core/dpg/rollout_stats.h); not stored, since the stored samples give
+  // them again. NaN when unknown.
+  static constexpr double kUnknown = std::numeric_limits<double>::quiet_NaN();
+  double frac_zero_std = kUnknown;  ///< share of prompt groups whose τ are all equal (Â = 0)
+  double adv_min = kUnknown, adv_q1 = kUnknown, adv_median = kUnknown, adv_q3 = kUnknown,
+         adv_max = kUnknown;  ///< the sequence advantages Â_i: range, quartiles and median
 };
 
 /// One rollout: prompt, response, its metagradient reward τ and its GRPO advantage.

@@ -483,6 +483,7 @@ std::vector<engine::StepMetrics> RunStore::steps(int64_t run_id,
   st.bind(1, run_id).bind(2, since_step.value_or(std::numeric_limits<int64_t>::min()));
   std::vector<engine::StepMetrics> out;
   while (st.step()) out.push_back(read_step(st));
+  add_rollout_stats(run_id, since_step.value_or(std::numeric_limits<int64_t>::min()), out);
   return out;
 }
 
@@ -533,6 +534,15 @@ std::vector<engine::Snapshot> RunStore::snapshots(int64_t run_id, int64_t step) 
   std::vector<engine::Snapshot> out;
   while (st.step()) out.push_back({st.text(0), read_image(st, 1, path_)});
   return out;
+}
+
+std::optional<std::pair<int64_t, engine::Snapshot>> RunStore::newest_sign(int64_t run_id) const {
+  // The primary key (run_id, step, kind) walked backwards: "val_sign" sorts after "sign".
+  Statement st(db_,
+               "SELECT step, kind, rows, cols, data FROM snapshots WHERE run_id = ? AND kind IN "
+               "('sign', 'val_sign') ORDER BY step DESC, kind DESC LIMIT 1");
+  if (!st.bind(1, run_id).step()) return std::nullopt;
+  return std::pair(st.int64(0), engine::Snapshot{st.text(1), read_image(st, 2, path_)});
 }
 
 std::vector<CheckpointInfo> RunStore::checkpoints(int64_t run_id) const {

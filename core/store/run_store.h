@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct sqlite3;
@@ -137,7 +138,8 @@ class RunStore {
   void truncate_after(int64_t run_id, int64_t step);
   /// Highest committed step, or nullopt when none.
   std::optional<int64_t> last_step(int64_t run_id) const;
-  /// Step metrics in step order; only steps after @p since_step when given (live polling).
+  /// Step metrics in step order; only steps after @p since_step when given (live polling). The
+  /// rollout statistics (frac_zero_std, adv_*) are computed from the stored samples.
   std::vector<engine::StepMetrics> steps(int64_t run_id,
                                          std::optional<int64_t> since_step = {}) const;
   /// Samples of one step, by index (byte_tau empty where none was stored).
@@ -149,6 +151,9 @@ class RunStore {
                                         const std::string& kind) const;
   /// Every snapshot of one step.
   std::vector<engine::Snapshot> snapshots(int64_t run_id, int64_t step) const;
+  /// The run's newest sign image with its step: the validation's ("val_sign") where the newest step
+  /// holding a sign image has one, else its training run's ("sign"); nullopt when it has none.
+  std::optional<std::pair<int64_t, engine::Snapshot>> newest_sign(int64_t run_id) const;
   /// Checkpoint rows, by step.
   std::vector<CheckpointInfo> checkpoints(int64_t run_id) const;
 
@@ -159,6 +164,10 @@ class RunStore {
   RunStore(sqlite3* db, std::string path, bool read_only);
   void require_writable(const char* what) const;
   void require_run(int64_t run_id) const;
+  /// Fills each step's rollout statistics (core/dpg/rollout_stats.h) from its stored samples;
+  /// @p steps are the run's steps after @p after, in step order.
+  void add_rollout_stats(int64_t run_id, int64_t after,
+                         std::vector<engine::StepMetrics>& steps) const;
 
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -3,6 +3,7 @@
 // and its gradient, the k3 KL estimate.
 #include "core/dpg/grpo.h"
 #include "core/dpg/policy.h"
+#include "core/dpg/rollout_stats.h"
 #include "core/model/byte_tokenizer.h"
 #include "core/model/transformer.h"
 #include "tests/common/tiny_configs.h"
@@ -36,6 +37,28 @@ class TestGrpo : public QObject {
     const double expect[] = {
         -1.5 / (sd + 1e-6), -0.5 / (sd + 1e-6), 0.5 / (sd + 1e-6), 1.5 / (sd + 1e-6), 0, 0, 0, 0};
     for (int i = 0; i < 8; ++i) QVERIFY(std::abs(a[i].item<double>() - expect[i]) < 1e-12);
+  }
+  void rolloutStatsByHand() {
+    // Three groups of 3: one flat (to 1e-9 of a spread of ~4), two with a spread.
+    const std::vector<double> tau = {5.0, 5.0 + 1e-9, 5.0, 1.0, 2.0, 3.0, -4.0, 0.0, 4.0};
+    QCOMPARE(frac_zero_spread(tau, 3), 1.0 / 3.0);
+    QCOMPARE(frac_zero_spread(std::vector<double>(6, 0.25), 3), 1.0);  // no spread at all
+    QVERIFY(std::isnan(frac_zero_spread(tau, 0)));
+    QVERIFY(std::isnan(frac_zero_spread(std::vector<double>{1.0}, 2)));  // no whole group
+    // Quantiles interpolate between order statistics.
+    const std::vector<double> adv = {3.0, -1.0, 0.0, 1.0, 2.0};
+    QCOMPARE(quantile(adv, 0.0), -1.0);
+    QCOMPARE(quantile(adv, 0.5), 1.0);
+    QCOMPARE(quantile(adv, 0.25), 0.0);
+    QCOMPARE(quantile(adv, 1.0), 3.0);
+    QCOMPARE(quantile(std::vector<double>{0.0, 1.0}, 0.75), 0.75);
+    StepMetrics m;
+    QVERIFY(std::isnan(m.frac_zero_std) && std::isnan(m.adv_median));
+    fill_rollout_stats(m, tau, adv, 3);
+    QCOMPARE(m.frac_zero_std, 1.0 / 3.0);
+    QCOMPARE(m.adv_min, -1.0);
+    QCOMPARE(m.adv_q3, 2.0);
+    QCOMPARE(m.adv_max, 3.0);
   }
   void groupOfOneHasZeroAdvantage() {
     auto a = group_advantages(torch::tensor({3.0, -7.0}, torch::kFloat64), 1);

@@ -16,6 +16,7 @@
 #include "ui/main_window.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/run_setup.h"
+#include "ui/run_tour.h"
 #include "ui/samples_view.h"
 #include "ui/store_reader.h"
 
@@ -25,6 +26,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -75,6 +77,11 @@ class TestGui : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() == 2, 10000);
     QVERIFY(model->runs()[0].status == dpg::store::RunStatus::Done);
     QVERIFY(model->runs()[1].status == dpg::store::RunStatus::Stopped);
+    // Each run's newest sign image as its thumbnail (validated every step: the validation's).
+    for (qint64 id : ids) QTRY_VERIFY_WITH_TIMEOUT(!model->thumbnail(id).isNull(), 10000);
+    QVERIFY(model->data(model->index(0, dpg::ui::RunsModel::Image), Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("validation")));
     {
       const auto tip =
           model->data(model->index(0, dpg::ui::RunsModel::BestMetric), Qt::ToolTipRole).toString();
@@ -420,6 +427,7 @@ class TestGui : public QObject {
   /// that order. Every test that reads stored runs makes its own, so each test also passes or fails
   /// when run alone.
   void makeTwoRuns(const QString& db, QList<qint64>* ids) {
+    QSettings().remove(QStringLiteral("tour/runViewShown"));  // a new user's first run
     MainWindow w(db);
     w.setInteractive(false);
     w.resize(1300, 850);
@@ -431,6 +439,9 @@ class TestGui : public QObject {
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
     QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1 || !w.lastError().isEmpty(), 300000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    // The first run brings the guided tour of the Run view, once.
+    QVERIFY(w.tour() && w.tour()->isVisible());
+    w.tour()->finish();
     QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->plottedPoints() >= 1, 5000);
     QTRY_VERIFY_WITH_TIMEOUT(w.lmHead()->heatmapCells() > 0, 300000);
     QTRY_VERIFY_WITH_TIMEOUT(w.samples()->rowCount() > 0, 300000);
@@ -449,6 +460,7 @@ class TestGui : public QObject {
     w.startRun();
     QTRY_VERIFY_WITH_TIMEOUT(w.dashboard()->pointCount() >= 1 || !w.lastError().isEmpty(), 300000);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+    QVERIFY(!w.tour());  // not again
     QCOMPARE(w.engine()->engineThreads(),
              std::max(1, QThread::idealThreadCount() - 1));  // 0: a core for the GUI
     QElapsedTimer t;

@@ -307,6 +307,52 @@ class TestStore : public QObject {
     QVERIFY(!store.run(id + 100).has_value());
   }
 
+  void rolloutStatsAndNewestSignFromTheStore() {
+    RunStore store = RunStore::open(file("rollouts.db"));
+    const int64_t id = store.create_run("g2", "", R"({"grpo": {"group_size": 2}})");
+    const auto record = [](int64_t step, std::vector<double> tau, std::vector<double> adv) {
+      engine::StepRecord r;
+      r.metrics.step = step;
+      for (size_t i = 0; i < tau.size(); ++i)
+        r.samples.push_back({int64_t(i), "p", "r", tau[i], adv[i], {}});
+      return r;
+    };
+    // Step 1: the first group of two has no spread; step 2: neither has.
+    auto one = record(1, {0.5, 0.5, 1.0, 3.0}, {0.0, 0.0, -0.7, 0.7});
+    engine::Image sign{1, 2, {1.0f, -1.0f}};
+    one.snapshots = {{"sign", sign}};
+    store.commit_step(id, one);
+    auto two = record(2, {1.0, 2.0, 4.0, 3.0}, {-0.7, 0.7, 0.7, -0.7});
+    two.snapshots = {{"sign", sign}, {"val_sign", engine::Image{1, 2, {-1.0f, 1.0f}}}};
+    store.commit_step(id, two);
+    store.commit_step(id, record(3, {}, {}));  // a step with no samples: no statistics
+    const auto steps = store.steps(id);
+    QCOMPARE(steps.size(), size_t(3));
+    QCOMPARE(steps[0].frac_zero_std, 0.5);
+    QCOMPARE(steps[0].adv_min, -0.7);
+    QCOMPARE(steps[0].adv_median, 0.0);
+    QCOMPARE(steps[0].adv_max, 0.7);
+    QCOMPARE(steps[1].frac_zero_std, 0.0);
+    QCOMPARE(steps[1].adv_q1, -0.7);
+    QVERIFY(std::isnan(steps[2].frac_zero_std) && std::isnan(steps[2].adv_median));
+    const auto later = store.steps(id, 1);  // live polling reads the newer steps only
+    QCOMPARE(later.size(), size_t(2));
+    QCOMPARE(later[0].step, int64_t(2));
+    QCOMPARE(later[0].frac_zero_std, 0.0);
+    // Without a readable G the advantages are still summarised.
+    const int64_t bare = store.create_run("no config", "", "{}");
+    store.commit_step(bare, record(1, {1.0, 1.0}, {0.0, 0.0}));
+    QVERIFY(std::isnan(store.steps(bare)[0].frac_zero_std));
+    QCOMPARE(store.steps(bare)[0].adv_max, 0.0);
+    // The newest sign image: step 2's validation image, preferred to its training run's.
+    const auto newest = store.newest_sign(id);
+    QVERIFY(newest.has_value());
+    QCOMPARE(newest->first, int64_t(2));
+    QCOMPARE(newest->second.kind, std::string("val_sign"));
+    QCOMPARE(newest->second.image.data, (std::vector<float>{-1.0f, 1.0f}));
+    QVERIFY(!store.newest_sign(bare).has_value());
+  }
+
   void duplicateStepRollsBackWholly() {
     RunStore store = RunStore::open(file("dup.db"));
     const int64_t id = store.create_run("dup", "", "{}");

@@ -15,15 +15,20 @@
 #include "ui/main_window.h"
 #include "ui/preset_cards.h"
 #include "ui/run_setup.h"
+#include "ui/run_tour.h"
 #include "ui/store_reader.h"
 
 #include <qcustomplot.h>
 
+#include <QAction>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QToolButton>
@@ -46,6 +51,8 @@ dpg::engine::StepMetrics step(int64_t s, bool validated) {
   m.reward_mean = 0.001;
   m.reward_std = 0.5;
   m.step_seconds = 1.5;
+  m.frac_zero_std = s <= 6 ? 0.0 : 0.25;
+  m.adv_min = -1.5, m.adv_q1 = -0.5, m.adv_median = 0.1, m.adv_q3 = 0.6, m.adv_max = 2.0;
   return m;
 }
 
@@ -237,9 +244,25 @@ class TestFirstHour : public QObject {
     QCoreApplication::sendEvent(plot, &move);
     QVERIFY2(d.readoutText().startsWith(QStringLiteral("step 3")), qPrintable(d.readoutText()));
     // Each title says what its plot is.
-    for (int i = 0; i < 8; ++i) QVERIFY2(!d.titleTip(i).isEmpty(), qPrintable(QString::number(i)));
+    for (int i = 0; i < 10; ++i) QVERIFY2(!d.titleTip(i).isEmpty(), qPrintable(QString::number(i)));
     QVERIFY(d.titleTip(0).contains(QStringLiteral("objective")));
     QVERIFY(d.titleTip(5).contains(QStringLiteral("mini-batch")));
+    QVERIFY(d.titleTip(8).contains(QStringLiteral("frac_reward_zero_std")));
+    QVERIFY(d.titleTip(9).contains(QStringLiteral("quartiles")));
+    // The share of groups with equal τ, and the advantage's median in its quartile and range bands.
+    d.showStep(8);
+    QVERIFY2(d.readoutText().contains(QStringLiteral("equal-τ groups 0.25")),
+             qPrintable(d.readoutText()));
+    QVERIFY2(d.readoutText().contains(QStringLiteral("Â median 0.1 [-0.5, 0.6]")),
+             qPrintable(d.readoutText()));
+    QCOMPARE(d.graphPoints(8, 0), 12);
+    auto* adv = qobject_cast<QCustomPlot*>(d.plotWidget(9));
+    QVERIFY(adv);
+    QCOMPARE(adv->graphCount(), 5);
+    for (int g = 0; g < 5; ++g) QCOMPARE(d.graphPoints(9, g), 12);
+    bool found = false;
+    const QCPRange range = adv->graph(2)->getValueRange(found);  // the range band's top: max
+    QVERIFY(found && std::abs(range.upper - 2.0) < 1e-9);
     // Flat panels say why: every clip fraction is 0, every τ mean ~0 beside its spread.
     QTRY_VERIFY(d.clipNoteShown());
     QVERIFY(d.rewardNoteShown());
@@ -247,6 +270,72 @@ class TestFirstHour : public QObject {
     m.reward_mean = 0.4;
     d.append(m);
     QTRY_VERIFY(!d.rewardNoteShown());
+  }
+
+  void run_view_tour_steps_through_its_parts() {
+    QSettings().remove(QStringLiteral("tour/runViewShown"));
+    QTemporaryDir dir;
+    MainWindow w(dir.filePath(QStringLiteral("runs.db")));
+    w.setInteractive(false);
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    w.tabs()->setCurrentIndex(MainWindow::HistoryTab);
+    // Help › Tour of the Run view opens the Run tab and frames the Φ plot first.
+    QAction* action = w.findChild<QAction*>(QStringLiteral("tourAction"));
+    QVERIFY(action);
+    action->trigger();
+    RunTour* tour = w.tour();
+    QVERIFY(tour && tour->isVisible());
+    QCOMPARE(w.tabs()->currentIndex(), int(MainWindow::RunTab));
+    QCOMPARE(tour->count(), 5);
+    const auto rectOf = [&](const QWidget* x) {
+      return QRect(x->mapTo(&w, QPoint(0, 0)), x->size());
+    };
+    const QRect phi = rectOf(w.dashboard()->plotWidget(0));
+    QCOMPARE(tour->highlighted(), phi);
+    QVERIFY(tour->title().contains(QStringLiteral("Φ")));
+    QVERIFY(!tour->calloutGeometry().intersects(phi));
+    QVERIFY(w.rect().contains(tour->calloutGeometry()));
+    // Next: τ, then the heatmap, the Samples tab, the hover readout; Back returns.
+    tour->next();
+    QCOMPARE(tour->highlighted(), rectOf(w.dashboard()->plotWidget(2)));
+    QVERIFY(tour->text().contains(QStringLiteral("τ")));
+    tour->back();
+    QCOMPARE(tour->current(), 0);
+    tour->next();
+    tour->next();
+    QCOMPARE(tour->highlighted(), rectOf(w.lmHead()->heatmapWidget()));
+    QVERIFY(!tour->calloutGeometry().intersects(tour->highlighted()));
+    tour->next();
+    QVERIFY(tour->title().contains(QStringLiteral("samples")));
+    QVERIFY(w.tabs()
+                ->tabBar()
+                ->geometry()
+                .translated(w.tabs()->mapTo(&w, QPoint(0, 0)))
+                .contains(tour->highlighted()));
+    tour->next();
+    QCOMPARE(tour->highlighted(),
+             rectOf(w.dashboard()->findChild<QLabel*>(QStringLiteral("hoverReadout"))));
+    QCOMPARE(tour->nextText(), QStringLiteral("Done"));
+    QSignalSpy finished(tour, &RunTour::finished);
+    tour->next();  // Done
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(!tour->isVisible());
+    QTRY_VERIFY(!w.tour());  // deleted once closed
+    // Leaving the Run tab ends an open tour.
+    w.startTour();
+    QVERIFY(w.tour());
+    w.tabs()->setCurrentIndex(MainWindow::SamplesTab);
+    QTRY_VERIFY(!w.tour());
+    // Shown by itself once (a window's first run), then remembered.
+    w.showTourOnce();
+    QVERIFY(w.tour() && w.tour()->isVisible());
+    QVERIFY(QSettings().value(QStringLiteral("tour/runViewShown")).toBool());
+    w.tour()->finish();
+    QTRY_VERIFY(!w.tour());
+    w.showTourOnce();
+    QVERIFY(!w.tour());
   }
 
   void lmhead_view_shows_y_before_the_first_snapshot() {
@@ -273,6 +362,7 @@ class TestFirstHour : public QObject {
     QVERIFY(titles.size() >= 9);
     QVERIFY(titles.contains(QStringLiteral("Pixel accuracy (train)")));
     QVERIFY(titles.contains(QStringLiteral("Fluency NLL / token")));
+    QVERIFY(titles.contains(QStringLiteral("Groups with equal τ")));
     QCOMPARE(view.curveCount(), 2);
     QCOMPARE(view.curveName(), QStringLiteral("Pixel accuracy (train)"));
     QCOMPARE(view.lastX(0), 20.0);
@@ -303,6 +393,9 @@ class TestFirstHour : public QObject {
       rec.metrics = step(1, true);
       rec.metrics.val_metric = 37.0 / 42.0;
       rec.validated = rec.new_best = true;
+      // The training run's sign image and the validation's: the thumbnail shows the validation's.
+      const dpg::engine::Image train{2, 2, {1, 1, 1, 1}}, val{2, 2, {1, -1, -1, 1}};
+      rec.snapshots = {{"sign", train}, {"val_sign", val}};
       st.commit_step(a, rec);
       st.set_status(a, dpg::store::RunStatus::Done);
       cfg = dpg::config::load_preset("qr-tiny");
@@ -326,6 +419,19 @@ class TestFirstHour : public QObject {
     QCOMPARE(cell(0, RunsModel::BestMetric), QStringLiteral("37 of 42 pixels @ 1"));
     QCOMPARE(cell(1, RunsModel::Tags), QStringLiteral("qr, baseline"));
     QCOMPARE(cell(2, RunsModel::Pinned), QStringLiteral("★"));
+    // The newest sign image as a thumbnail: the validation's diagonal, dark where +1; none for a
+    // run without one.
+    QTRY_VERIFY(!model->thumbnail(model->runAt(0)->id).isNull());
+    const QImage thumb =
+        model->data(model->index(0, RunsModel::Image), Qt::DecorationRole).value<QImage>();
+    QCOMPARE(thumb.size(), QSize(RunsModel::kThumbnailSize, RunsModel::kThumbnailSize));
+    QVERIFY(qGray(thumb.pixel(5, 5)) < 64 && qGray(thumb.pixel(35, 35)) < 64);
+    QVERIFY(qGray(thumb.pixel(35, 5)) > 192 && qGray(thumb.pixel(5, 35)) > 192);
+    QVERIFY(model->data(model->index(0, RunsModel::Image), Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("validation")));
+    QVERIFY(model->thumbnail(model->runAt(1)->id).isNull());
+    QVERIFY(!model->data(model->index(1, RunsModel::Image), Qt::DecorationRole).isValid());
     // The pinned run leads in either sort order.
     auto* proxy = h.filter();
     for (auto order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
@@ -345,6 +451,23 @@ class TestFirstHour : public QObject {
     QCOMPARE(h.shownRows(), 1);
     proxy->setObjective({});
     QCOMPARE(h.shownRows(), 3);
+    // A free-text note per run, edited under the table, kept in the store and shown as the row's
+    // tooltip.
+    const qint64 b = model->runAt(1)->id;
+    h.selectRuns({b});
+    auto* notes = h.findChild<QPlainTextEdit*>();
+    QVERIFY(notes);
+    notes->setPlainText(QStringLiteral("lr too high; try 3e-5"));
+    QPushButton* save = nullptr;
+    for (auto* button : h.findChildren<QPushButton*>())
+      if (button->text() == QStringLiteral("Save notes")) save = button;
+    QVERIFY(save && save->isEnabled());
+    save->click();
+    QTRY_COMPARE(model->runById(b)->notes, std::string("lr too high; try 3e-5"));
+    QCOMPARE(model->data(model->index(1, RunsModel::Name), Qt::ToolTipRole).toString(),
+             QStringLiteral("lr too high; try 3e-5"));
+    QCOMPARE(dpg::store::RunStore::open(db.toStdString(), true).run(b)->notes,
+             std::string("lr too high; try 3e-5"));
   }
 
   void config_diff_compares_values_not_spelling() {

@@ -11,6 +11,7 @@
 #include "ui/main_window.h"
 #include "ui/revalidate_dialog.h"
 #include "ui/run_setup.h"
+#include "ui/run_tour.h"
 #include "ui/store_reader.h"
 
 #include <QApplication>
@@ -82,9 +83,17 @@ void ScreenshotTour::grab(int tab, const QString& file) {
 }
 
 void ScreenshotTour::grabAll() {
+  // The tour of the Run view opened by itself with the first run; the Run shot is taken without it.
+  if (w_->tour()) w_->tour()->finish();
   // The hover readout at three quarters of the run, as if the mouse rested there.
   w_->dashboard()->showStep(steps_ * 3 / 4);
   grab(MainWindow::RunTab, QStringLiteral("run.png"));
+  // The tour at its third stop, the heatmap.
+  auto* tour = w_->startTour();
+  tour->next();
+  tour->next();
+  grab(MainWindow::RunTab, QStringLiteral("tour.png"));
+  tour->finish();
   grab(MainWindow::SamplesTab, QStringLiteral("samples.png"));
   // History with a tag and a pin, so its shot shows them.
   w_->reader()->requestTags(ids_.front(), QStringLiteral("baseline, sequence"));
