@@ -34,6 +34,7 @@ struct Panel {
   const char* title;
   double (*get)(const engine::StepMetrics&);
   bool validation;
+  bool share = false;  ///< a value in [0, 1], drawn on that range
 };
 enum PanelIndex { kPanelPhi, kPanelMetric, kPanelValPhi, kPanelValMetric };
 const Panel kPanels[] = {
@@ -44,7 +45,8 @@ const Panel kPanels[] = {
      true},
     {"Reward τ: mean", [](const engine::StepMetrics& m) { return m.reward_mean; }, false},
     {"Reward τ: spread (std)", [](const engine::StepMetrics& m) { return m.reward_std; }, false},
-    {"Groups with equal τ", [](const engine::StepMetrics& m) { return m.frac_zero_std; }, false},
+    {"Groups with equal τ", [](const engine::StepMetrics& m) { return m.frac_zero_std; }, false,
+     true},
     {"Fluency NLL / token", [](const engine::StepMetrics& m) { return m.fluency_nll; }, false},
     {"Entropy", [](const engine::StepMetrics& m) { return m.entropy; }, false},
     {"Policy loss", [](const engine::StepMetrics& m) { return m.policy_loss; }, false},
@@ -466,6 +468,7 @@ void CompareView::plotPanel(int panel) {
     p->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
   markSchedule(p, panel < kGridColumns);
   p->rescaleAxes();
+  if (what.share) p->yAxis->setRange(-0.05, 1.05);
   p->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -477,10 +480,11 @@ void CompareView::markSchedule(QCustomPlot* p, bool labelled) {
   std::map<std::pair<int64_t, std::string>, std::vector<int>> owners;
   for (int i = 0; i < int(runs_.size()); ++i)
     for (const auto& e : runs_[size_t(i)].schedule) owners[{e.step, e.label}].push_back(i);
+  int shared = 0;  // shared events' labels step down a line each, so close ones stay readable
   for (const auto& [event, runs] : owners) {
     const config::ScheduleEvent e{event.first, event.second};
     if (runs.size() == runs_.size()) {
-      add_schedule_mark(p, e, QColor(90, 90, 90), labelled);
+      add_schedule_mark(p, e, QColor(90, 90, 90), labelled, QString(), shared++ % 3);
       continue;
     }
     for (int i : runs)

@@ -244,10 +244,12 @@ void Dashboard::setSchedule(const std::vector<config::ScheduleEvent>& events) {
   schedule_items_.clear();
   schedule_ = events;
   const QColor ink(90, 90, 90);
+  // Labels on the top row only, each event's a line lower than the one before, so labels of
+  // events a few steps apart do not run into each other.
   for (size_t i = 0; i < plots_.size(); ++i)
-    for (const auto& e : events)
+    for (size_t k = 0; k < events.size(); ++k)
       for (auto* item :
-           add_schedule_mark(plots_[i], e, ink, /*labelled=*/i < 4))  // labels on the top row only
+           add_schedule_mark(plots_[i], events[k], ink, kGridRow[i] == 0, QString(), int(k % 3)))
         schedule_items_.push_back(item);
   scheduleReplot();
 }

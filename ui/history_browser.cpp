@@ -11,10 +11,12 @@
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QIcon>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPixmap>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSortFilterProxyModel>
@@ -173,8 +175,13 @@ QVariant RunsModel::imageData(const store::RunInfo& r, int role) const {
   if (it == thumbnails_.end() || it->second.step < 0) return {};
   const RunThumbnail& t = it->second;
   switch (role) {
-    case Qt::DecorationRole:
-      return pictures_.at(r.id);
+    case Qt::DecorationRole: {
+      // The same picture when the row is selected: the style's selection tint would change it.
+      const QPixmap picture = QPixmap::fromImage(pictures_.at(r.id));
+      QIcon icon(picture);
+      icon.addPixmap(picture, QIcon::Selected);
+      return icon;
+    }
     case Qt::EditRole:  // sorts by the image's step
       return qlonglong(t.step);
     case Qt::ToolTipRole:

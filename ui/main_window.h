@@ -105,7 +105,7 @@ class MainWindow : public QMainWindow {
   void buildRunMenu();
   void buildViewAndHelpMenus();
   void buildStatusBar();
-  /// The tour's stops: Φ, τ, the heatmap, the Samples tab, the hover readout.
+  /// The tour's stops: Φ, τ, the LM-head images, the Samples tab, the hover readout.
   std::vector<RunTour::Stop> tourStops();
   /// Loads preset @p name into the run setup and, for a bitmap objective, the designer.
   void usePreset(const QString& name);

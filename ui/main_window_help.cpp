@@ -76,10 +76,11 @@ std::vector<RunTour::Stop> MainWindow::tourStops() {
           "what the generator learns from."),
        at(dashboard_->plotWidget(2))},
       {tr("The image forming"),
-       tr("The heatmap is P_T − P_0, how the target's LM-head patch moved (red up, blue down). "
-          "Its sign, left of it, should become the target Y at the far left; the caption counts "
-          "the pixels that match. The slider replays the snapshots."),
-       at(lmhead_->heatmapWidget())},
+       tr("The heatmap (right) is P_T − P_0, how the target's LM-head patch moved after training "
+          "on the step's texts (red up, blue down). Its sign (middle) should become the target Y "
+          "(left); the caption counts the pixels that match and frames the wrong ones in red. "
+          "The slider replays the snapshots."),
+       at(lmhead_)},
       {tr("The samples"),
        tr("The Samples tab lists the step's texts with their τ and advantage. The selected text "
           "is shown coloured by what each byte earned, so you see which text draws the image."),

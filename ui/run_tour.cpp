@@ -5,6 +5,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLayout>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPushButton>
@@ -134,7 +135,12 @@ void RunTour::place() {
   auto* window = parentWidget();
   setGeometry(window->rect());
   raise();
-  callout_->adjustSize();
+  // Tall enough for the wrapped text at the callout's fixed width.
+  auto* layout = callout_->layout();
+  layout->activate();
+  const int width = callout_->width();
+  callout_->setFixedHeight(layout->hasHeightForWidth() ? layout->totalHeightForWidth(width)
+                                                       : layout->totalSizeHint().height());
   callout_->raise();
   const QRect area = highlighted();
   const QRect bounds = window->rect().adjusted(kGap, kGap, -kGap, -kGap);

@@ -21,6 +21,8 @@
 #include <qcustomplot.h>
 
 #include <QAction>
+#include <QFrame>
+#include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -303,9 +305,21 @@ class TestFirstHour : public QObject {
     QVERIFY(tour->text().contains(QStringLiteral("τ")));
     tour->back();
     QCOMPARE(tour->current(), 0);
+    // Every stop's text is shown whole: the callout is as tall as its wrapped lines need.
+    const auto textFits = [&] {
+      auto* callout = w.findChild<QFrame*>(QStringLiteral("runTourCallout"));
+      for (auto* label : callout->findChildren<QLabel*>())
+        if (label->wordWrap() && label->height() < label->heightForWidth(label->width()))
+          return false;
+      return true;
+    };
+    QVERIFY(textFits());
     tour->next();
+    QVERIFY(textFits());
     tour->next();
-    QCOMPARE(tour->highlighted(), rectOf(w.lmHead()->heatmapWidget()));
+    QVERIFY(textFits());
+    QVERIFY(rectOf(w.lmHead()).contains(rectOf(w.lmHead()->heatmapWidget())));
+    QCOMPARE(tour->highlighted(), rectOf(w.lmHead()));
     QVERIFY(!tour->calloutGeometry().intersects(tour->highlighted()));
     tour->next();
     QVERIFY(tour->title().contains(QStringLiteral("samples")));
@@ -422,8 +436,10 @@ class TestFirstHour : public QObject {
     // The newest sign image as a thumbnail: the validation's diagonal, dark where +1; none for a
     // run without one.
     QTRY_VERIFY(!model->thumbnail(model->runAt(0)->id).isNull());
-    const QImage thumb =
-        model->data(model->index(0, RunsModel::Image), Qt::DecorationRole).value<QImage>();
+    const QImage thumb = model->thumbnail(model->runAt(0)->id);
+    const auto icon =
+        model->data(model->index(0, RunsModel::Image), Qt::DecorationRole).value<QIcon>();
+    QVERIFY(!icon.isNull());
     QCOMPARE(thumb.size(), QSize(RunsModel::kThumbnailSize, RunsModel::kThumbnailSize));
     QVERIFY(qGray(thumb.pixel(5, 5)) < 64 && qGray(thumb.pixel(35, 35)) < 64);
     QVERIFY(qGray(thumb.pixel(35, 5)) > 192 && qGray(thumb.pixel(5, 35)) > 192);
