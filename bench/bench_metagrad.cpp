@@ -10,7 +10,6 @@
 // budget (Auto's choice), ratio_T96_sqrt the sqrt+graphs schedule, and the RSS ratio compares the
 // sqrt+graphs schedule's peak RSS growth at T = 96 and T = 8.
 #include "core/config/device.h"
-#include "core/dpg/dataset.h"
 #include "core/dpg/metagrad.h"
 #include "core/model/transformer.h"
 
@@ -178,7 +177,7 @@ int main(int argc, char** argv) {
       ic.T = T;
       ic.lr = 1e-3;
       engine::InnerTrainer tr(m.cfg, params0, ic, m.B);
-      auto data = engine::to_device(data_for(T * m.B, m.L, 7 + uint64_t(T)), device);
+      auto data = tr.to_device(data_for(T * m.B, m.L, 7 + uint64_t(T)));
       std::vector<double> plain;
       for (int r = 0; r < reps; ++r) {
         double t0 = now_s();

@@ -114,7 +114,7 @@ void run_attribute(const AttributeArgs& a) {
   torch::manual_seed(a.seed);
   engine::InnerTrainer trainer(target.config, model::to_device(target.params, device), ic, B);
   trainer.set_collective(collective.get());
-  auto data = engine::to_device(engine::make_inner_data(*target.tokenizer, texts, seq_len), device);
+  auto data = engine::make_inner_data(*target.tokenizer, texts, seq_len);
 
   engine::MetagradOptions mo;
   mo.schedule = engine::parse_schedule(a.schedule);

@@ -27,8 +27,4 @@ InnerData make_inner_data(const model::Tokenizer& tok, const std::vector<std::st
   return d;
 }
 
-InnerData to_device(const InnerData& d, const torch::Device& device) {
-  return {d.tokens.to(device), d.mask.to(device)};
-}
-
 }  // namespace dpg::engine

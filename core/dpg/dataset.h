@@ -15,7 +15,4 @@ namespace dpg::engine {
 InnerData make_inner_data(const model::Tokenizer& tok, const std::vector<std::string>& texts,
                           int64_t seq_len);
 
-/// @p d on @p device (the same tensors when they are there already).
-InnerData to_device(const InnerData& d, const torch::Device& device);
-
 }  // namespace dpg::engine

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "core/dpg/dpg_run.h"
 
+#include "core/config/device.h"
 #include "core/dpg/dataset.h"
 #include "core/dpg/errors.h"
 #include "core/dpg/grpo.h"
 #include "core/dpg/metagrad.h"
+#include "core/dpg/precision.h"
 #include "core/dpg/rollout_stats.h"
 #include "core/log/log.h"
 #include "core/model/chat_template.h"
@@ -56,7 +58,8 @@ struct DpgRun::Rollouts {
   double seconds = 0;
 };
 
-DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
+DpgRun::DpgRun(RunInputs in)
+    : in_(std::move(in)), device_(config::usable_device(in_.config.run.device)) {
   in_.config.validate();
   if (!in_.objective) throw model::ConfigError("objective: none given");
   in_.objective->check_compatible(in_.target.config);
@@ -80,9 +83,10 @@ DpgRun::DpgRun(RunInputs in) : in_(std::move(in)) {
         "grpo.credit: token credit needs a byte-level target tokenizer (this run's target is " +
         in_.target.tokenizer->kind() + "); use \"sequence\"");
   for (const auto& [n, t] : in_.generator.params) {
-    theta_[n] = t.detach().to(torch::kFloat32).clone();
-    theta_ref_[n] = t.detach().to(torch::kFloat32).clone();
+    theta_[n] = t.detach().to(device_, torch::kFloat32).clone();
+    theta_ref_[n] = t.detach().to(device_, torch::kFloat32).clone();
   }
+  in_.target.params = model::to_device(in_.target.params, device_);
   const auto& g = in_.config.grpo;
   opt_.beta1 = g.beta1;
   opt_.beta2 = g.beta2;
@@ -135,8 +139,10 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
   go.top_p = in_.config.grpo.top_p;
   go.seed = seed + 1;
   go.cancel = cancel;
-  auto res =
-      model::generate(in_.generator.config, theta_, *in_.generator.tokenizer, r.prompt_ids, go);
+  const auto precision = in_.config.run.precision;
+  PrecisionScope tf32(precision, device_, /*autocast=*/false);  // bf16: from a bfloat16 copy of θ
+  auto res = model::generate(in_.generator.config, generation_weights(theta_, precision),
+                             *in_.generator.tokenizer, r.prompt_ids, go);
   if (cancel && cancel->load()) throw Cancelled();
   r.response_ids = std::move(res.tokens);
   r.logprobs = std::move(res.logprobs);
@@ -320,14 +326,20 @@ void DpgRun::update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetr
   const auto& gcfg = in_.generator.config;
   const auto& batch = a.batch;
   const int64_t n = batch.tokens.size(0);
-  auto logp_old = align_logprobs(ro.logprobs, batch);
+  const auto tokens = batch.tokens.to(device_), mask = batch.response_mask.to(device_),
+             used = a.used.to(device_);
+  auto logp_old = align_logprobs(ro.logprobs, batch).to(device_);
   torch::Tensor logp_ref;
   {
     torch::NoGradGuard ng;
-    logp_ref = token_logprobs(gcfg, theta_ref_, batch.tokens, false, batch.offset).first;
+    {
+      PrecisionScope reduced(c.run.precision, device_);
+      logp_ref = token_logprobs(gcfg, theta_ref_, tokens, false, batch.offset).first;
+    }
+    logp_ref = logp_ref.to(torch::kFloat32);
     const double ntok = batch.response_mask.sum().clamp_min(1).item<double>();
-    m.fluency_nll = -(logp_ref * batch.response_mask).sum().item<double>() / ntok;  // NLL/token, θ₀
-    m.kl = kl_to_reference(logp_old, logp_ref, batch.response_mask).item<double>();
+    m.fluency_nll = -(logp_ref * mask).sum().item<double>() / ntok;  // NLL/token, θ₀
+    m.kl = kl_to_reference(logp_old, logp_ref, mask).item<double>();
   }
   const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * c.grpo.group_size;
   double loss_sum = 0, clip_sum = 0, ent_sum = 0, tok_sum = 0;
@@ -337,8 +349,8 @@ void DpgRun::update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetr
     const int64_t e = std::min(n, b + mb_rows);
     auto rows = [b, e](const torch::Tensor& x) { return x.narrow(0, b, e - b); };
     auto g =
-        policy_gradient(gcfg, theta_, rows(batch.tokens), batch.offset, rows(batch.response_mask),
-                        rows(logp_old), rows(logp_ref), rows(a.used), terms, c.grpo.micro_batch);
+        policy_gradient(gcfg, theta_, rows(tokens), batch.offset, rows(mask), rows(logp_old),
+                        rows(logp_ref), rows(used), terms, c.grpo.micro_batch, c.run.precision);
     opt_.step(theta_, g.grads, c.grpo.grad_clip);
     loss_sum += g.loss * g.tokens;
     clip_sum += g.clip_frac * g.tokens;
@@ -437,9 +449,9 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
 
 void DpgRun::save_checkpoint(const std::string& path) const {
   model::TensorMap t;
-  for (const auto& [n, x] : theta_) t["theta/" + n] = x;
-  for (const auto& [n, x] : opt_.m) t["adam_m/" + n] = x;
-  for (const auto& [n, x] : opt_.v) t["adam_v/" + n] = x;
+  for (const auto& [n, x] : theta_) t["theta/" + n] = x.cpu();
+  for (const auto& [n, x] : opt_.m) t["adam_m/" + n] = x.cpu();
+  for (const auto& [n, x] : opt_.v) t["adam_v/" + n] = x.cpu();
   char best[64];
   std::snprintf(best, sizeof best, "%.17g", best_metric_);
   model::write_safetensors(path, t,
@@ -470,9 +482,9 @@ void DpgRun::load_checkpoint(const std::string& path) {
       throw model::FormatError(path, -1,
                                "checkpoint tensor '" + n + "' does not match the generator");
   }
-  theta_ = theta;
-  opt_.m = m;
-  opt_.v = v;
+  theta_ = model::to_device(theta, device_);
+  opt_.m = model::to_device(m, device_);
+  opt_.v = model::to_device(v, device_);
   opt_.t = std::stoll(f.metadata["adam_t"]);
   next_step_ = std::stoll(f.metadata["next_step"]);
   best_step_ = std::stoll(f.metadata["best_step"]);

@@ -7,6 +7,8 @@
 /// Every random stream of step s is seeded from (config.seed, s), so a run resumed from the
 /// checkpoint of step s continues exactly as the uninterrupted run would have.
 /// Plain C++ and LibTorch: no Qt, no store. The caller persists what step() returns.
+/// The models and every tensor of a step live on config.run.device; what step() and validate()
+/// return (metrics, texts, images, τ) is on the host, read back once per stage.
 #include "core/config/run_config.h"
 #include "core/dpg/metagrad.h"
 #include "core/dpg/objective.h"
@@ -76,7 +78,9 @@ class DpgRun {
 
   int64_t best_step() const { return best_step_; }
   double best_metric() const { return best_metric_; }
+  /// The inputs; target.params is φ₀ on the run's device.
   const RunInputs& inputs() const { return in_; }
+  torch::Device device() const { return device_; }
 
  private:
   struct Rollouts;
@@ -104,6 +108,7 @@ class DpgRun {
   std::vector<int64_t> prompt_ids(const std::string& prompt) const;
 
   RunInputs in_;
+  torch::Device device_;        ///< run.device: θ, φ₀ and every tensor of a step live here
   model::TensorMap theta_;      ///< the policy π_θ
   model::TensorMap theta_ref_;  ///< θ₀, frozen (fluency and KL)
   GeneratorAdamW opt_;

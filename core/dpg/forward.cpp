@@ -24,11 +24,11 @@ TensorList sum_detached(const std::vector<TensorList>& parts) {
 
 // g_t through the graph of every earlier step (unroll): φ_{t−1} carries its graph, w is a leaf.
 TensorList unrolled_gradient(const InnerTrainer& tr, const InnerData& d, int64_t t,
-                             const OptState& s, const torch::Tensor& w) {
+                             const OptState& s, const torch::Tensor& w, FiniteWatch& losses) {
   TensorList g;
   for (auto [b, e] : tr.micro_batches(t)) {
     auto l = tr.loss(s.params, d, b, e, w.narrow(0, b, e - b));
-    if (!std::isfinite(l.item<double>())) throw NonFiniteError(t, "inner loss");
+    losses.add(t, l);
     auto gm = torch::autograd::grad({l}, s.params, {}, true, true);
     if (g.empty()) {
       g = gm;
@@ -53,21 +53,20 @@ std::vector<int64_t> weight_shape(int64_t rows, const InnerData& d, bool per_tok
 }
 
 void add_micro_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, int64_t b, int64_t e,
-                     StepGraph& graph, bool per_token) {
-  auto w = torch::ones(weight_shape(e - b, d, per_token), torch::TensorOptions().dtype(tr.dtype()))
-               .requires_grad_(true);
+                     StepGraph& graph, bool per_token, FiniteWatch& losses) {
+  auto w = torch::ones(weight_shape(e - b, d, per_token), tr.weight_options()).requires_grad_(true);
   auto l = tr.loss(graph.params_leaf, d, b, e, w);
-  if (!std::isfinite(l.item<double>())) throw NonFiniteError(t, "inner loss");
+  losses.add(t, l);
   graph.g.push_back(torch::autograd::grad({l}, graph.params_leaf, {}, true, true));
   graph.w_leaf.push_back(w);
   graph.ranges.emplace_back(b, e);
 }
 
 StepGraph build_graph(const InnerTrainer& tr, const InnerData& d, int64_t t,
-                      const TensorList& params, bool per_token) {
+                      const TensorList& params, bool per_token, FiniteWatch& losses) {
   StepGraph graph;
   graph.params_leaf = leaves_of(params);
-  for (auto [b, e] : tr.micro_batches(t)) add_micro_graph(tr, d, t, b, e, graph, per_token);
+  for (auto [b, e] : tr.micro_batches(t)) add_micro_graph(tr, d, t, b, e, graph, per_token, losses);
   return graph;
 }
 
@@ -76,19 +75,20 @@ OptState forward_pass(const InnerTrainer& tr, const InnerData& d, const Checkpoi
   torch::AutoGradMode grad_on(plan.unroll || plan.forward_graphs || torch::GradMode::is_enabled());
   if (plan.unroll)
     for (auto& p : s.params) p.requires_grad_(true);
+  FiniteWatch losses;
   for (int64_t t = o.first; t <= o.last; ++t) {
     if (o.cancelled && o.cancelled()) throw Cancelled();
     const bool store = plan.stores(t);
     TensorList g;
     if (plan.unroll) {
-      g = unrolled_gradient(tr, d, t, s, o.w);
+      g = unrolled_gradient(tr, d, t, s, o.w, losses);
     } else if (store && plan.forward_graphs) {  // g_t with its graph, kept for the reverse
-      auto graph = build_graph(tr, d, t, s.params, o.per_token);
+      auto graph = build_graph(tr, d, t, s.params, o.per_token, losses);
       g = sum_detached(graph.g);
       tr.all_reduce(g);  // this rank's slice of g_t → the whole g_t
       sinks.graphs->emplace(t, std::move(graph));
     } else {
-      g = tr.gradient(s.params, d, t, o.w);
+      g = tr.gradient(s.params, d, t, o.w, &losses);
     }
     if (store) sinks.states->put(t, {s, plan.stored_with_g ? g : TensorList{}});
     if (t < o.last || o.final_update) {
@@ -101,6 +101,7 @@ OptState forward_pass(const InnerTrainer& tr, const InnerData& d, const Checkpoi
     }
     if (o.step_done) o.step_done(t);
   }
+  losses.check("inner loss");
   return s;
 }
 

@@ -30,12 +30,13 @@ using KeptGraphs = std::map<int64_t, StepGraph>;
 TensorList leaves_of(const TensorList& params);
 /// Shape of the example weights w for @p rows examples: [rows], or [rows, L − 1] per token.
 std::vector<int64_t> weight_shape(int64_t rows, const InnerData& d, bool per_token);
-/// Adds g of micro-batch [b, e) of step t, with create_graph, to @p graph.
+/// Adds g of micro-batch [b, e) of step t, with create_graph, to @p graph; notes its loss in
+/// @p losses.
 void add_micro_graph(const InnerTrainer& tr, const InnerData& d, int64_t t, int64_t b, int64_t e,
-                     StepGraph& graph, bool per_token);
+                     StepGraph& graph, bool per_token, FiniteWatch& losses);
 /// g_t at φ_{t−1} = @p params with its graph, every micro-batch.
 StepGraph build_graph(const InnerTrainer& tr, const InnerData& d, int64_t t,
-                      const TensorList& params, bool per_token);
+                      const TensorList& params, bool per_token, FiniteWatch& losses);
 
 /// Where the forward puts what the plan keeps (either may be null when the plan keeps none).
 struct ForwardSinks {
@@ -54,7 +55,8 @@ struct ForwardOptions {
 
 /// Runs steps first..last from @p s = s_{first−1} and returns s_last (s_{last−1} without the final
 /// update). With plan.unroll the graph runs through every step: w must then be a leaf that
-/// requires grad. Kept graphs are built at w = 1.
+/// requires grad. Kept graphs are built at w = 1. @p d is on the trainer's device. The losses are
+/// checked once, at the end (NonFiniteError names the first step whose loss was not finite).
 OptState forward_pass(const InnerTrainer& tr, const InnerData& d, const CheckpointPlan& plan,
                       OptState s, const ForwardOptions& o, ForwardSinks sinks = {});
 

@@ -3,6 +3,7 @@
 
 #include "core/dpg/errors.h"
 #include "core/dpg/forward.h"
+#include "core/dpg/precision.h"
 #include "core/model/errors.h"
 #include "core/model/transformer.h"
 
@@ -23,7 +24,24 @@ InnerTrainer::InnerTrainer(model::ModelConfig cfg, const model::TensorMap& param
   for (const auto& [name, t] : params0) {
     names_.push_back(name);
     params0_[name] = t.detach().to(dtype()).contiguous();
+    device_ = t.device();
   }
+}
+
+void FiniteWatch::add(int64_t t, const torch::Tensor& x) {
+  steps_.push_back(t);
+  finite_.push_back(torch::isfinite(x.detach()).all());
+}
+
+void FiniteWatch::check(const std::string& quantity) {
+  if (finite_.empty()) return;
+  const auto finite = torch::stack(finite_).cpu();  // the one read-back
+  const auto steps = std::move(steps_);
+  steps_.clear();
+  finite_.clear();
+  const auto* ok = finite.data_ptr<bool>();
+  for (size_t k = 0; k < steps.size(); ++k)
+    if (!ok[k]) throw NonFiniteError(steps[k], quantity);
 }
 
 model::TensorMap InnerTrainer::to_map(const std::vector<torch::Tensor>& params) const {
@@ -43,6 +61,10 @@ OptState InnerTrainer::initial_state() const {
     }
   }
   return s;
+}
+
+InnerData InnerTrainer::to_device(const InnerData& data) const {
+  return {data.tokens.to(device_), data.mask.to(device_)};
 }
 
 void InnerTrainer::check_data(const InnerData& data) const {
@@ -116,17 +138,18 @@ void InnerTrainer::all_reduce(std::vector<torch::Tensor>& x) const {
 
 std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tensor>& params,
                                                   const InnerData& data, int64_t t,
-                                                  const torch::Tensor& w) const {
+                                                  const torch::Tensor& w,
+                                                  FiniteWatch* watch) const {
   torch::AutoGradMode grad_on(true);  // callers may hold a NoGradGuard (sampling threads, GUI)
   std::vector<torch::Tensor> leaves;
   for (const auto& p : params) leaves.push_back(p.detach().requires_grad_(true));
   std::vector<torch::Tensor> g;
-  double total = 0.0;
+  FiniteWatch here;
+  FiniteWatch& losses = watch ? *watch : here;
   for (auto [b, e] : micro_batches(t)) {
-    auto wt = w.defined() ? w.narrow(0, b, e - b).detach()
-                          : torch::ones({e - b}, torch::TensorOptions().dtype(dtype()));
+    auto wt = w.defined() ? w.narrow(0, b, e - b).detach() : torch::ones({e - b}, weight_options());
     auto l = loss(leaves, data, b, e, wt);
-    total += l.item<double>();
+    losses.add(t, l);
     auto gm = torch::autograd::grad({l}, leaves);
     if (g.empty()) {
       g = gm;
@@ -134,7 +157,7 @@ std::vector<torch::Tensor> InnerTrainer::gradient(const std::vector<torch::Tenso
       for (size_t k = 0; k < g.size(); ++k) g[k].add_(gm[k]);
     }
   }
-  if (!std::isfinite(total)) throw NonFiniteError(t, "inner loss");
+  here.check("inner loss");
   all_reduce(g);
   return g;
 }
@@ -162,12 +185,14 @@ OptState InnerTrainer::update(const OptState& s, const std::vector<torch::Tensor
 model::TensorMap InnerTrainer::train(const InnerData& data, const torch::Tensor& w,
                                      const std::function<bool()>& cancelled) const {
   check_data(data);
-  ForwardOptions o;  // 𝒜 itself: the forward with an empty plan stores nothing
+  const ExactScope exact(device_);  // 𝒜 in inner.dtype whatever run.precision the caller holds
+  ForwardOptions o;                 // 𝒜 itself: the forward with an empty plan stores nothing
   o.first = 1;
   o.last = ic_.T;
-  o.w = w;
+  o.w = w.defined() ? w.to(device_) : w;
   o.cancelled = cancelled;
-  return to_map(forward_pass(*this, data, CheckpointPlan{}, initial_state(), o).params);
+  const auto on_device = to_device(data);
+  return to_map(forward_pass(*this, on_device, CheckpointPlan{}, initial_state(), o).params);
 }
 
 }  // namespace dpg::engine

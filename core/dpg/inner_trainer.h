@@ -41,11 +41,27 @@ struct OptState {
   std::vector<torch::Tensor> params, m, v;
 };
 
+/// Whether values stayed finite, noted on their device and read back once: check() throws
+/// NonFiniteError for the first step noted with a NaN or Inf, as a check at each step would, but
+/// without a host round trip per step (which would stall a GPU).
+class FiniteWatch {
+ public:
+  /// Notes whether every element of @p x is finite, for 1-based step @p t.
+  void add(int64_t t, const torch::Tensor& x);
+  /// Throws NonFiniteError(t, @p quantity) for the first step noted with a non-finite value; then
+  /// forgets what was noted.
+  void check(const std::string& quantity);
+
+ private:
+  std::vector<int64_t> steps_;
+  std::vector<torch::Tensor> finite_;
+};
+
 /// Holds φ₀ and the settings; every method is const and thread-compatible.
 class InnerTrainer {
  public:
-  /// 𝒜 with the settings @p ic (T steps among them) on batches of @p B examples, n = T·B.
-  /// Throws model::ConfigError naming a bad setting.
+  /// 𝒜 with the settings @p ic (T steps among them) on batches of @p B examples, n = T·B, on the
+  /// device of @p params0. Throws model::ConfigError naming a bad setting.
   InnerTrainer(model::ModelConfig cfg, const model::TensorMap& params0, InnerConfig ic, int64_t B);
 
   const model::ModelConfig& model_config() const { return cfg_; }
@@ -59,6 +75,12 @@ class InnerTrainer {
   }
   /// The precision φ and the losses are computed in.
   torch::ScalarType dtype() const { return torch_dtype(ic_.dtype); }
+  /// Where φ₀ lives, and so every state, gradient and weight of 𝒜 (run.device).
+  torch::Device device() const { return device_; }
+  /// Options of a weight tensor w: the trainer's dtype and device.
+  torch::TensorOptions weight_options() const {
+    return torch::TensorOptions().dtype(dtype()).device(device_);
+  }
   const std::vector<std::string>& names() const { return names_; }
   const model::TensorMap& params0() const { return params0_; }
   model::TensorMap to_map(const std::vector<torch::Tensor>& params) const;
@@ -87,25 +109,29 @@ class InnerTrainer {
   void all_reduce(std::vector<torch::Tensor>& x) const;
 
   /// g_t = ∇_φ ℒ_t(φ, w) without a graph. @p w is the full [n] weight vector (undefined = ones).
-  /// Throws NonFiniteError when the loss is not finite.
+  /// A loss that is not finite is noted in @p watch, or, without one, throws NonFiniteError.
   std::vector<torch::Tensor> gradient(const std::vector<torch::Tensor>& params,
-                                      const InnerData& data, int64_t t,
-                                      const torch::Tensor& w = {}) const;
+                                      const InnerData& data, int64_t t, const torch::Tensor& w = {},
+                                      FiniteWatch* watch = nullptr) const;
   /// s_t from s_{t−1} and g_t (1-based t for bias correction). Functional; differentiable when the
   /// inputs carry graphs.
   OptState update(const OptState& s, const std::vector<torch::Tensor>& g, int64_t t) const;
 
-  /// Plain 𝒜(w, D): φ_T. @p cancelled is polled between steps (throws Cancelled).
+  /// Plain 𝒜(w, D): φ_T. @p cancelled is polled between steps (throws Cancelled). @p data may be
+  /// on the host; it is moved to device() once.
   model::TensorMap train(const InnerData& data, const torch::Tensor& w = {},
                          const std::function<bool()>& cancelled = {}) const;
 
   /// Checks data shape against T·B and the model context; throws model::ConfigError.
   void check_data(const InnerData& data) const;
+  /// @p data on device() (the same tensors when they are there already).
+  InnerData to_device(const InnerData& data) const;
 
  private:
   model::ModelConfig cfg_;
   InnerConfig ic_;
   int64_t B_;
+  torch::Device device_ = torch::kCPU;
   model::TensorMap params0_;
   std::vector<std::string> names_;
   Collective* collective_ = nullptr;

@@ -4,6 +4,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/forward.h"
 #include "core/dpg/optimizer_vjp.h"
+#include "core/dpg/precision.h"
 #include "core/dpg/state_store.h"
 #include "core/log/log.h"
 #include "core/model/errors.h"
@@ -21,19 +22,27 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// τ as the reverse pass writes it: [n] or [n, L − 1] on the trainer's device, and whether each
+// step's part stayed finite (checked once, when the pass ends).
+struct TauSink {
+  torch::Tensor tau;
+  FiniteWatch finite;
+};
+
 // Writes the τ of micro-batch j of @p graph from its w gradient (zeros where w had no path to Φ).
-void write_tau(const StepGraph& graph, size_t j, const torch::Tensor& grad, torch::Tensor& tau,
+void write_tau(const StepGraph& graph, size_t j, const torch::Tensor& grad, TauSink& out,
                int64_t t) {
   auto [b, e] = graph.ranges[j];
   auto tj = grad.defined() ? grad.to(torch::kFloat64)
-                           : torch::zeros(graph.w_leaf[j].sizes(), torch::kFloat64);
-  if (!torch::isfinite(tj).all().item<bool>()) throw NonFiniteError(t, "tau");
-  tau.narrow(0, b, e - b).copy_(tj);
+                           : torch::zeros(graph.w_leaf[j].sizes(),
+                                          graph.w_leaf[j].options().dtype(torch::kFloat64));
+  out.finite.add(t, tj);
+  out.tau.narrow(0, b, e - b).copy_(tj);
 }
 
 // ∇_{φ, w}⟨g, ḡ⟩ for the micro-batches in @p graph: adds the HVP into lam_params, writes τ.
 void double_backward(const StepGraph& graph, const TensorList& gbar, TensorList& lam_params,
-                     torch::Tensor& tau, int64_t t) {
+                     TauSink& tau, int64_t t) {
   TensorList outputs, grad_outputs, inputs = graph.params_leaf;
   for (size_t j = 0; j < graph.g.size(); ++j) {
     for (size_t k = 0; k < gbar.size(); ++k) {
@@ -52,7 +61,7 @@ void double_backward(const StepGraph& graph, const TensorList& gbar, TensorList&
 
 // Autograd instead of the closed form: back-propagates λ_t through s_t = update(s_{t−1}, g_t).
 void reverse_autograd(const InnerTrainer& tr, int64_t t, const OptState& prev,
-                      const StepGraph& graph, Adjoint& lam, torch::Tensor& tau) {
+                      const StepGraph& graph, Adjoint& lam, TauSink& tau) {
   const bool adam = tr.config().optimizer == InnerOptimizer::AdamW;
   OptState in;
   in.params = graph.params_leaf;
@@ -95,7 +104,15 @@ class Reverse {
   Reverse(const InnerTrainer& tr, const InnerData& d, const MetagradOptions& o, MetagradResult& r)
       : tr_(tr), d_(d), o_(o), r_(r) {
     // Shaped like the weights: [n], or [n, L − 1] per token (split into τ and τ_tokens at the end).
-    r_.tau = torch::zeros(weight_shape(d.size(), d, o.per_token), torch::kFloat64);
+    tau_.tau = torch::zeros(weight_shape(d.size(), d, o.per_token),
+                            tr.weight_options().dtype(torch::kFloat64));
+  }
+
+  /// The recomputed losses and τ, checked once; τ into the result (still on the device).
+  void finish() {
+    losses_.check("inner loss");
+    tau_.finite.check("tau");
+    r_.tau = tau_.tau;
   }
 
   /// λ_T = (∂Φ/∂φ_T, 0, 0) and Φ itself.
@@ -130,7 +147,7 @@ class Reverse {
     TensorList& into = tr_.collective() ? hvp : lam_.params;
     if (kept) {
       t0 = Clock::now();
-      double_backward(*kept, gbar, into, r_.tau, t);
+      double_backward(*kept, gbar, into, tau_, t);
       r_.timings.double_backward_s += seconds_since(t0);
     } else {
       rebuilt_double_backward(t, prev, gbar, into);
@@ -151,10 +168,10 @@ class Reverse {
     graph.params_leaf = leaves_of(prev.params);
     for (auto [b, e] : tr_.micro_batches(t)) {
       auto t0 = Clock::now();
-      add_micro_graph(tr_, d_, t, b, e, graph, o_.per_token);
+      add_micro_graph(tr_, d_, t, b, e, graph, o_.per_token, losses_);
       r_.timings.recompute_s += seconds_since(t0);
       t0 = Clock::now();
-      double_backward(graph, gbar, into, r_.tau, t);
+      double_backward(graph, gbar, into, tau_, t);
       r_.timings.double_backward_s += seconds_since(t0);
       graph.g.clear();
       graph.w_leaf.clear();
@@ -165,10 +182,10 @@ class Reverse {
   void step_autograd(int64_t t, const OptState& prev, const StepGraph* kept) {
     auto t0 = Clock::now();
     StepGraph fresh;
-    if (!kept) fresh = build_graph(tr_, d_, t, prev.params, o_.per_token);
+    if (!kept) fresh = build_graph(tr_, d_, t, prev.params, o_.per_token, losses_);
     r_.timings.recompute_s += seconds_since(t0);
     t0 = Clock::now();
-    reverse_autograd(tr_, t, prev, kept ? *kept : fresh, lam_, r_.tau);
+    reverse_autograd(tr_, t, prev, kept ? *kept : fresh, lam_, tau_);
     r_.timings.double_backward_s += seconds_since(t0);
   }
 
@@ -177,6 +194,8 @@ class Reverse {
   const MetagradOptions& o_;
   MetagradResult& r_;
   Adjoint lam_;
+  TauSink tau_;
+  FiniteWatch losses_;
 };
 
 void report(const MetagradOptions& o, int64_t done, int64_t total, const std::string& phase) {
@@ -249,6 +268,7 @@ void checkpointed(const Pass& p, const PhiFn& Phi_fn) {
   int64_t peak_segment = 0;
   for (const auto& seg : p.plan.segments)
     peak_segment = std::max(peak_segment, reverse_segment(p, rev, seg, stored, kept));
+  rev.finish();
   p.r.timings.reverse_s = seconds_since(t0) - p.r.timings.Phi_s;
   p.r.peak_stored_bytes = stored.peak_bytes() + peak_segment;
 }
@@ -256,8 +276,7 @@ void checkpointed(const Pass& p, const PhiFn& Phi_fn) {
 // The reference: one graph through all T steps, w a leaf, τ = ∂Φ/∂w by plain autograd.
 void unrolled(const Pass& p, const PhiFn& Phi_fn) {
   auto fo = main_forward(p);
-  fo.w = torch::ones(weight_shape(p.d.size(), p.d, p.o.per_token),
-                     torch::TensorOptions().dtype(p.tr.dtype()))
+  fo.w = torch::ones(weight_shape(p.d.size(), p.d, p.o.per_token), p.tr.weight_options())
              .requires_grad_(true);
   auto t0 = Clock::now();
   auto s = forward_pass(p.tr, p.d, p.plan, p.tr.initial_state(), fo);
@@ -305,9 +324,11 @@ std::pair<Schedule, std::string> choose_schedule(const InnerTrainer& tr, int64_t
   return choose_schedule(tr.config().T, step_sizes(tr, L), budget);
 }
 
-MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn& Phi_fn,
+MetagradResult metagrad(const InnerTrainer& tr, const InnerData& host_data, const PhiFn& Phi_fn,
                         const MetagradOptions& o) {
-  tr.check_data(d);
+  tr.check_data(host_data);
+  const ExactScope exact(tr.device());  // τ in inner.dtype whatever run.precision the caller holds
+  const InnerData d = tr.to_device(host_data);
   torch::AutoGradMode grad_on(true);
   const auto t_start = Clock::now();
   const auto plan = checkpoint_plan(tr.config().T, o.schedule, step_sizes(tr, d.seq_len()),
@@ -335,7 +356,8 @@ MetagradResult metagrad(const InnerTrainer& tr, const InnerData& d, const PhiFn&
     tr.all_reduce(tau);
     r.tau = tau[0];
   }
-  if (o.per_token) {  // τ_i = Σ_j τ_ij: the loss is linear in w
+  r.tau = r.tau.cpu();  // the result's one read-back of τ
+  if (o.per_token) {    // τ_i = Σ_j τ_ij: the loss is linear in w
     r.tau_tokens = r.tau;
     r.tau = r.tau_tokens.sum(1);
   }

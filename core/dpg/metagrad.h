@@ -42,14 +42,14 @@ struct MetagradTimings {
 };
 
 struct MetagradResult {
-  torch::Tensor tau;  ///< [n] float64, τ_i = ∂Φ/∂w_i at w = 1
+  torch::Tensor tau;  ///< [n] float64 on the host, τ_i = ∂Φ/∂w_i at w = 1
   /// [n, L − 1] float64 with MetagradOptions::per_token: τ_ij = ∂Φ/∂w_ij at w = 1, where w_ij
   /// weights the loss of predicting token j + 1 of example i; Σ_j τ_ij = τ_i (the loss is linear in
   /// w). Undefined otherwise.
   torch::Tensor tau_tokens;
   double Phi = 0;                     ///< Φ(φ_T)
   double Phi_initial = 0;             ///< Φ(φ_0)
-  model::TensorMap params_T;          ///< φ_T, the trained target, detached
+  model::TensorMap params_T;          ///< φ_T, the trained target, detached, on its device
   Schedule schedule = Schedule::All;  ///< the schedule that ran
   std::string schedule_reason;        ///< why (Auto's choice and its memory estimate)
   int64_t peak_stored_bytes = 0;      ///< most bytes of stored states held at once
@@ -64,7 +64,8 @@ int64_t estimate_memory(const InnerTrainer& trainer, int64_t seq_len, Schedule s
 std::pair<Schedule, std::string> choose_schedule(const InnerTrainer& trainer, int64_t seq_len,
                                                  int64_t budget_bytes);
 
-/// τ for every example of @p data from one forward and one reverse pass.
+/// τ for every example of @p data from one forward and one reverse pass, on the trainer's device
+/// (@p data may be on the host; it is moved there once). τ comes back to the host once, at the end.
 MetagradResult metagrad(const InnerTrainer& trainer, const InnerData& data, const PhiFn& Phi,
                         const MetagradOptions& opt = {});
 

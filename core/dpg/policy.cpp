@@ -3,6 +3,7 @@
 
 #include "core/dpg/errors.h"
 #include "core/dpg/grpo.h"
+#include "core/dpg/precision.h"
 
 #include "core/model/transformer.h"
 
@@ -131,7 +132,8 @@ PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::Tenso
                                const torch::Tensor& tokens, int64_t offset,
                                const torch::Tensor& mask, const torch::Tensor& logp_old,
                                const torch::Tensor& logp_ref, const torch::Tensor& advantages,
-                               const PolicyTerms& terms, int64_t micro_rows) {
+                               const PolicyTerms& terms, int64_t micro_rows,
+                               config::Precision precision) {
   const int64_t n = tokens.size(0);
   const int64_t step = micro_rows > 0 ? std::min(micro_rows, n) : n;
   PolicyGradient out;
@@ -151,8 +153,15 @@ PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::Tenso
       leaf_list.push_back(leaves[name]);
     }
     const bool entropy_grad = terms.entropy_coef > 0;
-    auto [logp, ent] =
-        token_logprobs(cfg, leaves, tokens.narrow(0, b, e - b), true, offset, entropy_grad);
+    torch::Tensor logp, ent;
+    {
+      PrecisionScope reduced(precision, tokens.device());
+      std::tie(logp, ent) =
+          token_logprobs(cfg, leaves, tokens.narrow(0, b, e - b), true, offset, entropy_grad);
+    }
+    const auto dtype = leaf_list.front().scalar_type();  // the loss in θ's precision
+    logp = logp.to(dtype);
+    ent = ent.to(dtype);
     const auto adv = advantages.narrow(0, b, e - b);
     auto pl = clipped_policy_loss(logp, logp_old.narrow(0, b, e - b), adv, m, terms.clip);
     auto loss = pl.loss;
@@ -180,9 +189,13 @@ PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::Tenso
 double GeneratorAdamW::step(model::TensorMap& params, const model::TensorMap& grads,
                             double grad_clip) {
   torch::NoGradGuard ng;
-  double sq = 0;
-  for (const auto& [n, g] : grads) sq += g.pow(2).sum().item<double>();
-  const double norm = std::sqrt(sq);
+  // ‖g‖² summed in float64 in the order of the map, as one read-back from the device.
+  torch::Tensor sq;
+  for (const auto& [n, g] : grads) {
+    const auto part = g.pow(2).sum().to(torch::kFloat64);
+    sq = sq.defined() ? sq + part : part;
+  }
+  const double norm = sq.defined() ? std::sqrt(sq.item<double>()) : 0.0;
   const double scale = grad_clip > 0 && norm > grad_clip ? grad_clip / (norm + 1e-6) : 1.0;
   ++t;
   const double c1 = 1.0 - std::pow(beta1, double(t)), c2 = 1.0 - std::pow(beta2, double(t));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file The generator as a policy: log-probabilities of sampled responses, and its AdamW.
+#include "core/config/enums.h"
 #include "core/model/model_config.h"
 #include "core/model/tensor_map.h"
 #include "core/model/tokenizer.h"
@@ -78,11 +79,14 @@ struct PolicyGradient {
 /// mini-batch's tokens, so the result is the whole mini-batch's gradient (to float rounding) while
 /// the activations held at once scale with micro_rows (grpo.micro_batch; a SmolLM2 mini-batch
 /// otherwise holds ~10 GB of them). Throws NonFiniteError when the loss is not finite.
+/// The forward runs in @p precision (run.precision: bf16 autocast, or TF32 on CUDA); θ and its
+/// gradients stay float32.
 PolicyGradient policy_gradient(const model::ModelConfig& cfg, const model::TensorMap& theta,
                                const torch::Tensor& tokens, int64_t offset,
                                const torch::Tensor& mask, const torch::Tensor& logp_old,
                                const torch::Tensor& logp_ref, const torch::Tensor& advantages,
-                               const PolicyTerms& terms, int64_t micro_rows = 0);
+                               const PolicyTerms& terms, int64_t micro_rows = 0,
+                               config::Precision precision = config::Precision::Float32);
 
 /// Standard AdamW (decoupled weight decay) for the generator θ, with its state in TensorMaps so a
 /// checkpoint holds everything needed to resume exactly.

@@ -43,7 +43,7 @@ const c10::OperatorHandle* linear_op() {
 
 Decoder::Linear::Linear(const torch::Tensor& weight, const torch::Tensor& bias, int64_t batch_hint)
     : w(weight.contiguous()), b(bias) {
-  if (w.scalar_type() != torch::kFloat32 || !reorder_op() || !linear_op()) return;
+  if (!w.is_cpu() || w.scalar_type() != torch::kFloat32 || !reorder_op() || !linear_op()) return;
   try {
     torch::jit::Stack st{w, c10::IValue(batch_hint)};
     reorder_op()->callBoxed(&st);

@@ -7,7 +7,8 @@
 ///
 /// Linear layers run through oneDNN with weights reordered ("prepacked") once per Decoder, which is
 /// 1.5-3x faster than plain sgemm for the skinny [batch, d] x [d, n] products of decoding; where
-/// LibTorch lacks oneDNN they fall back to torch::linear. Both are float32.
+/// LibTorch lacks oneDNN, on a GPU and in bfloat16 they fall back to torch::addmm. Every tensor
+/// lives on the device of the weights.
 ///
 /// Not differentiable: use it under torch::InferenceMode. generate() uses it; tests prove it equal
 /// to forward().

@@ -23,10 +23,16 @@ torch::Tensor sample_next(const torch::Tensor& logits, double temperature, doubl
   // least one token). Sorting the whole vocabulary costs more than a decoding step's attention,
   // so look at the top 256 first: when they already hold top_p of the mass (nearly always for a
   // trained LM) the nucleus lies inside them and the result is the same as with a full sort.
+  // On a GPU the whole vocabulary is sorted: the choice would cost a host round trip per token.
   const int64_t k = std::min<int64_t>(256, l.size(-1));
-  auto [vals, idx] = l.topk(k, -1, /*largest=*/true, /*sorted=*/true);
-  auto probs = (vals - l.logsumexp(-1, /*keepdim=*/true)).exp();
-  if (k == l.size(-1) || (probs.sum(-1) > top_p).all().item<bool>() == false) {
+  torch::Tensor vals, idx, probs;
+  bool in_top_k = false;
+  if (l.is_cpu() && k < l.size(-1)) {
+    std::tie(vals, idx) = l.topk(k, -1, /*largest=*/true, /*sorted=*/true);
+    probs = (vals - l.logsumexp(-1, /*keepdim=*/true)).exp();
+    in_top_k = (probs.sum(-1) > top_p).all().item<bool>();
+  }
+  if (!in_top_k) {
     std::tie(vals, idx) = l.sort(-1, /*descending=*/true);
     probs = torch::softmax(vals, -1);
   }
@@ -91,37 +97,33 @@ PaddedPrompts left_pad(const std::vector<std::vector<int64_t>>& prompts, int64_t
   return pp;
 }
 
-// Appends step t's sampled tokens @p next (and their log-probabilities) to the rows still
-// running; finished rows get @p pad in @p next. Returns whether every row has finished.
-bool record_step(torch::Tensor& next, const torch::Tensor& lp, const std::vector<int64_t>& stops,
-                 const GenerateOptions& opt, int64_t pad, std::vector<bool>& done,
+// Each row's tokens up to and including its stop token, from the [B, steps] tokens and
+// log-probabilities the loop sampled (read back once).
+void record_rows(const torch::Tensor& tokens, const torch::Tensor& logps,
+                 const std::vector<int64_t>& stops, const GenerateOptions& opt,
                  GenerateResult& res) {
-  auto na = next.accessor<int64_t, 1>();
-  auto la = lp.accessor<float, 1>();
-  bool all_done = true;
-  for (int64_t r = 0; r < next.size(0); ++r) {
-    if (done[size_t(r)]) {
-      na[r] = pad;
-      continue;
+  const auto ta = tokens.accessor<int64_t, 2>();
+  const auto la = logps.accessor<float, 2>();
+  for (int64_t r = 0; r < tokens.size(0); ++r)
+    for (int64_t t = 0; t < tokens.size(1); ++t) {
+      res.tokens[size_t(r)].push_back(ta[r][t]);
+      res.logprobs[size_t(r)].push_back(la[r][t]);
+      if (opt.stop_at_eos && std::find(stops.begin(), stops.end(), ta[r][t]) != stops.end()) {
+        res.stopped[size_t(r)] = true;
+        break;
+      }
     }
-    res.tokens[size_t(r)].push_back(na[r]);
-    res.logprobs[size_t(r)].push_back(la[r]);
-    if (opt.stop_at_eos && std::find(stops.begin(), stops.end(), na[r]) != stops.end()) {
-      done[size_t(r)] = true;
-      res.stopped[size_t(r)] = true;
-    }
-    all_done = all_done && done[size_t(r)];
-  }
-  return all_done;
 }
 
-// The decoding loop: N steps of sample-then-decode over the KV cache, on the weights' device
-// (sampling state is read back on the CPU once a step).
+// The decoding loop: N steps of sample-then-decode over the KV cache, on the weights' device,
+// with the device's generator seeded from opt.seed. The sampled tokens stay there until the loop
+// ends; whether every row has stopped is read back each step on the CPU, every 16 on a GPU.
 void decode_loop(const ModelConfig& cfg, const TensorMap& params, PaddedPrompts pp, int64_t N,
                  const std::vector<int64_t>& stops, int64_t pad, const GenerateOptions& opt,
                  GenerateResult& res) {
   const int64_t B = pp.tokens.size(0), P = pp.tokens.size(1);
   const auto dev = lm_head_weight(cfg, params).device();
+  const auto on = torch::TensorOptions().device(dev);
   auto mask = pp.mask.to(dev);
   at::Generator gen = dev.is_cpu() ? at::make_generator<at::CPUGeneratorImpl>(opt.seed)
                                    : at::globalContext().defaultGenerator(dev).clone();
@@ -129,25 +131,30 @@ void decode_loop(const ModelConfig& cfg, const TensorMap& params, PaddedPrompts 
   Decoder dec(cfg, params, B, P + N);
   auto logits = dec.step(pp.tokens.to(dev), pp.positions.to(dev), mask.narrow(1, 0, P));
   auto lens = torch::tensor(pp.len, torch::kLong).unsqueeze(1).to(dev);  // [B, 1]
-  std::vector<bool> done(size_t(B), false);
-  torch::Tensor stop_index;
-  if (opt.stop_at_eos && opt.min_new_tokens > 0 && !stops.empty())
-    stop_index = torch::tensor(stops, torch::kLong).to(dev);
+  const auto stop_index = torch::tensor(stops, torch::kLong).to(dev);
+  const bool hold_stops = opt.stop_at_eos && opt.min_new_tokens > 0 && !stops.empty();
+  auto done = torch::zeros({B}, on.dtype(torch::kBool));
+  auto tokens = torch::full({B, N}, pad, on.dtype(torch::kLong));
+  auto logps = torch::zeros({B, N}, on.dtype(torch::kFloat32));
+  const int64_t check_every = dev.is_cpu() ? 1 : 16;
+  int64_t steps = 0;
   for (int64_t t = 0; t < N; ++t) {
     auto sample_from = logits;
-    if (stop_index.defined() && t < opt.min_new_tokens)
+    if (hold_stops && t < opt.min_new_tokens)
       sample_from = logits.index_fill(1, stop_index, -std::numeric_limits<double>::infinity());
     auto next = sample_next(sample_from, opt.temperature, opt.top_p, gen);
-    auto lp = torch::log_softmax(logits.to(torch::kFloat32), -1)
-                  .gather(1, next.unsqueeze(1))
-                  .squeeze(1)
-                  .cpu();
-    next = next.cpu();
-    const bool all_done = record_step(next, lp, stops, opt, pad, done, res);
-    if (all_done || t + 1 == N || (opt.cancel && opt.cancel->load())) break;
+    logps.select(1, t).copy_(
+        torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, next.unsqueeze(1)).squeeze(1));
+    next = next.masked_fill(done, pad);  // a stopped row is fed padding
+    tokens.select(1, t).copy_(next);
+    steps = t + 1;
+    if (opt.stop_at_eos && !stops.empty()) done.logical_or_(torch::isin(next, stop_index));
+    if (t + 1 == N || (opt.cancel && opt.cancel->load())) break;
+    if (steps % check_every == 0 && done.all().item<bool>()) break;
     mask.select(1, P + t).fill_(true);
-    logits = dec.step(next.unsqueeze(1).to(dev), lens + t, mask.narrow(1, 0, P + t + 1));
+    logits = dec.step(next.unsqueeze(1), lens + t, mask.narrow(1, 0, P + t + 1));
   }
+  record_rows(tokens.narrow(1, 0, steps).cpu(), logps.narrow(1, 0, steps).cpu(), stops, opt, res);
 }
 
 }  // namespace

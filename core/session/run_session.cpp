@@ -2,6 +2,7 @@
 #include "core/session/run_session.h"
 
 #include "core/config/continuation.h"
+#include "core/config/device.h"
 #include "core/dpg/errors.h"
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
@@ -60,6 +61,8 @@ void delete_run(const std::string& db_path, int64_t run_id) {
 void check_memory(const engine::RunInputs& in) {
   if (const char* skip = std::getenv("DPG_SKIP_MEMORY_CHECK"); skip && *skip && *skip != '0')
     return;
+  // The estimate is of host memory; a run on a GPU holds it there (too much is a CUDA error).
+  if (!config::parse_device(in.config.run.device).is_cpu()) return;
   if (auto why = engine::memory_refusal(in, engine::available_memory()); !why.empty())
     throw std::runtime_error(why);
 }

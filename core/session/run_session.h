@@ -45,8 +45,8 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
 
 /// The resource guard: throws std::runtime_error, one line with the numbers and the settings that
 /// would fit (engine::memory_refusal), when the run's estimated peak memory exceeds what the system
-/// has available. $DPG_SKIP_MEMORY_CHECK=1 turns it off. create() and resume() call it before they
-/// touch the store.
+/// has available. $DPG_SKIP_MEMORY_CHECK=1 turns it off, and a run on a GPU is not checked (the
+/// estimate is of host memory). create() and resume() call it before they touch the store.
 void check_memory(const engine::RunInputs& in);
 
 class RunSession {

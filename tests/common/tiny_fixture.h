@@ -25,7 +25,8 @@ inline engine::InnerData random_data(int64_t n, int64_t L, int64_t vocab, uint64
   return d;
 }
 
-/// Φ = −mean softplus(−s·Y⊙(P_T − P_0)) on a patch of the LM head: the bitmap objective's formula.
+/// Φ = −mean softplus (on the device of the parameters it is given)(−s·Y⊙(P_T − P_0)) on a patch of
+/// the LM head: the bitmap objective's formula.
 inline engine::PhiFn bitmap_Phi(const model::ModelConfig& cfg, int64_t rows, int64_t cols,
                                 int64_t tok_off, uint64_t seed, double s = 20.0) {
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
@@ -36,7 +37,7 @@ inline engine::PhiFn bitmap_Phi(const model::ModelConfig& cfg, int64_t rows, int
     auto head = model::lm_head_weight(cfg, pT), head0 = model::lm_head_weight(cfg, p0);
     auto P = head.narrow(0, tok_off, cols).narrow(1, 0, rows).t();
     auto P0 = head0.narrow(0, tok_off, cols).narrow(1, 0, rows).t();
-    return -torch::softplus(-s * y.to(P.scalar_type()) * (P - P0)).mean();
+    return -torch::softplus(-s * y.to(P.device(), P.scalar_type()) * (P - P0)).mean();
   };
 }
 
@@ -44,9 +45,10 @@ inline engine::PhiFn bitmap_Phi(const model::ModelConfig& cfg, int64_t rows, int
 inline engine::PhiFn likelihood_Phi(const model::ModelConfig& cfg, const torch::Tensor& ref) {
   return [cfg, ref](const model::TensorMap& pT, const model::TensorMap&) {
     const int64_t L = ref.size(1);
-    auto logits = model::forward(cfg, pT, ref.narrow(1, 0, L - 1));
+    const auto on = ref.to(pT.begin()->second.device());  // the target's device
+    auto logits = model::forward(cfg, pT, on.narrow(1, 0, L - 1));
     auto logp = torch::log_softmax(logits, -1);
-    return logp.gather(-1, ref.narrow(1, 1, L - 1).unsqueeze(-1)).mean();
+    return logp.gather(-1, on.narrow(1, 1, L - 1).unsqueeze(-1)).mean();
   };
 }
 

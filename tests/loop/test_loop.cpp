@@ -17,6 +17,7 @@
 #include "core/session/evaluate.h"
 #include "core/session/run_lease.h"
 #include "core/session/run_session.h"
+#include "tests/common/test_device.h"
 
 #include <torch/torch.h>
 #include <QFileInfo>
@@ -83,7 +84,84 @@ bool same_responses(const std::string& db_a, const std::string& db_b, int64_t st
 class TestLoop : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() { torch::set_num_threads(2); }
+  void initTestCase() {
+    torch::set_num_threads(2);
+    DPG_REQUIRE_TEST_DEVICE();
+  }
+
+  // A short DPG run on $DPG_TEST_DEVICE: two steps with a validation, every metric finite, a normal
+  // run in the store (its config names the device); then it continues on the CPU from its
+  // checkpoint.
+  void shortRunOnTheTestDevice() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    const auto db = (dir.path() + QStringLiteral("/device.db")).toStdString();
+    auto cfg = short_config(2);
+    cfg.run.device = test::test_device_name();
+    const auto steps = run_all(cfg, db, plugins);
+    QCOMPARE(steps.size(), size_t(2));
+    for (const auto& m : steps)
+      for (double x : {m.Phi, m.metric, m.reward_mean, m.policy_loss, m.kl, m.fluency_nll})
+        QVERIFY2(std::isfinite(x), qPrintable(QStringLiteral("step %1").arg(m.step)));
+    QVERIFY(std::isfinite(steps[1].val_metric));
+    const auto stored = store::RunStore::open(db, true).run(1);
+    QVERIFY(stored &&
+            nlohmann::json::parse(stored->config_json)["run"]["device"] == cfg.run.device);
+    std::atomic<bool> stop{false};
+    auto on_cpu = session::RunSession::resume(1, db, plugins, {"grpo.steps=3"}, "cpu");
+    QCOMPARE(on_cpu->run().next_step(), int64_t(3));
+    QVERIFY(on_cpu->run().device().is_cpu());
+    on_cpu->run_until(stop);
+    QCOMPARE(store::RunStore::open(db, true).steps(1).size(), size_t(3));
+  }
+
+  // run.precision=bf16 on $DPG_TEST_DEVICE: generation samples from a bfloat16 θ and the update's
+  // forward runs under bfloat16 autocast; the run's metrics stay finite and differ from float32's.
+  void bf16GenerationAndUpdateRun() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto cfg = short_config(2);
+    cfg.run.device = test::test_device_name();
+    const auto f32 = run_all(cfg, (dir.path() + QStringLiteral("/f32.db")).toStdString(), plugins);
+    cfg.apply_override("run.precision=bf16");
+    const auto bf16 =
+        run_all(cfg, (dir.path() + QStringLiteral("/bf16.db")).toStdString(), plugins);
+    QCOMPARE(bf16.size(), size_t(2));
+    for (const auto& m : bf16)
+      for (double x : {m.Phi, m.metric, m.reward_mean, m.policy_loss, m.kl, m.fluency_nll})
+        QVERIFY2(std::isfinite(x), qPrintable(QStringLiteral("step %1").arg(m.step)));
+    QVERIFY(std::isfinite(bf16[1].val_metric));
+    QVERIFY(bf16[0].fluency_nll != f32[0].fluency_nll);
+  }
+
+  // run.device "cpu" given explicitly equals a config without the setting (as stored runs made
+  // before it), bit for bit: Φ, the metrics, the validation and every τ of two steps.
+  void explicitCpuEqualsDefault() {
+    QTemporaryDir dir;
+    plugin::PluginRegistry plugins;
+    auto json = short_config(2).to_json();
+    json.erase("run");
+    const auto implicit = config::RunConfig::from_json(json);
+    auto explicit_cpu = implicit;
+    explicit_cpu.apply_override("run.device=cpu");
+    const auto a_db = (dir.path() + QStringLiteral("/a.db")).toStdString(),
+               b_db = (dir.path() + QStringLiteral("/b.db")).toStdString();
+    const auto a = run_all(implicit, a_db, plugins), b = run_all(explicit_cpu, b_db, plugins);
+    QCOMPARE(a.size(), size_t(2));
+    QCOMPARE(b.size(), a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      QVERIFY(a[i].Phi == b[i].Phi && a[i].metric == b[i].metric);
+      QVERIFY(a[i].reward_mean == b[i].reward_mean && a[i].policy_loss == b[i].policy_loss);
+      QVERIFY(a[i].kl == b[i].kl && a[i].fluency_nll == b[i].fluency_nll);
+      QVERIFY(a[i].val_Phi == b[i].val_Phi ||
+              (std::isnan(a[i].val_Phi) && std::isnan(b[i].val_Phi)));
+      const auto sa = store::RunStore::open(a_db, true).samples(1, a[i].step),
+                 sb = store::RunStore::open(b_db, true).samples(1, b[i].step);
+      QCOMPARE(sa.size(), sb.size());
+      for (size_t k = 0; k < sa.size(); ++k)
+        QVERIFY(sa[k].tau == sb[k].tau && sa[k].response == sb[k].response);
+    }
+  }
 
   // Two stores in one folder each have a run 1: their checkpoints must not share a folder.
   void checkpointFoldersAreNamedAfterTheStore() {

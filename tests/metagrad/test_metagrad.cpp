@@ -5,10 +5,12 @@
 #include "core/dpg/dataset.h"
 #include "core/dpg/errors.h"
 #include "core/dpg/metagrad.h"
+#include "core/dpg/precision.h"
 #include "core/dpg/prompts.h"
 #include "core/model/errors.h"
 #include "core/model/model_io.h"
 #include "core/resources/resources.h"
+#include "tests/common/test_device.h"
 #include "tests/common/tiny_fixture.h"
 
 #include <torch/torch.h>
@@ -42,9 +44,11 @@ struct Setup {
   engine::PhiFn Phi;
 };
 
+// φ₀ on the test device ($DPG_TEST_DEVICE), the data on the host (metagrad and train move it).
 Setup make_setup(int64_t T, int64_t B, uint64_t seed, bool likelihood = false) {
   Setup s;
-  s.params0 = model::init_params(s.cfg, seed, torch::kFloat64);
+  s.params0 =
+      model::to_device(model::init_params(s.cfg, seed, torch::kFloat64), test::test_device());
   s.data = test::random_data(T * B, 10, s.cfg.vocab_size, seed + 1);
   if (likelihood) {
     auto ref = test::random_data(3, 10, s.cfg.vocab_size, seed + 2).tokens;
@@ -78,7 +82,10 @@ using namespace metagrad_test;
 class TestMetagrad : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() { torch::set_num_threads(1); }
+  void initTestCase() {
+    torch::set_num_threads(1);
+    DPG_REQUIRE_TEST_DEVICE();
+  }
 
   void finiteDifferences_data() {
     QTest::addColumn<int>("optimizer");
@@ -228,6 +235,44 @@ class TestMetagrad : public QObject {
     QCOMPARE(checked, 3);
   }
 
+  // φ₀ placed on device "cpu" explicitly gives τ, τ_ij and Φ equal, bit for bit, to φ₀ as loaded.
+  void explicitCpuEqualsDefault() {
+    const int64_t T = 3, B = 2;
+    auto s = make_setup(T, B, 13, true);
+    const auto loaded = model::init_params(s.cfg, 13, torch::kFloat64);
+    InnerTrainer as_loaded(s.cfg, loaded, inner(InnerOptimizer::AdamW, T), B);
+    InnerTrainer on_cpu(s.cfg, model::to_device(loaded, torch::Device("cpu")),
+                        inner(InnerOptimizer::AdamW, T), B);
+    engine::MetagradOptions o;
+    o.per_token = true;
+    const auto a = engine::metagrad(as_loaded, s.data, s.Phi, o);
+    const auto b = engine::metagrad(on_cpu, s.data, s.Phi, o);
+    QVERIFY(torch::equal(a.tau, b.tau) && torch::equal(a.tau_tokens, b.tau_tokens));
+    QVERIFY(a.Phi == b.Phi && a.Phi_initial == b.Phi_initial);
+  }
+
+  // run.precision never reaches 𝒜 or τ: inside a bfloat16 autocast or TF32 scope, float32 τ, Φ and
+  // φ_T equal those outside it bit for bit, although the scope does lower a float32 matmul there.
+  void tauIgnoresRunPrecision() {
+    const int64_t T = 3, B = 2;
+    auto s = make_setup(T, B, 17, true);
+    auto ic = inner(InnerOptimizer::AdamW, T);
+    ic.dtype = config::Dtype::Float32;
+    InnerTrainer tr(s.cfg, model::to_dtype(s.params0, torch::kFloat32), ic, B);
+    const auto ref = engine::metagrad(tr, s.data, s.Phi);
+    const auto trained = tr.train(s.data);
+    for (auto p : {config::Precision::Bf16, config::Precision::Tf32}) {
+      engine::PrecisionScope scope(p, tr.device());
+      const auto r = engine::metagrad(tr, s.data, s.Phi);
+      QVERIFY(torch::equal(r.tau, ref.tau) && r.Phi == ref.Phi);
+      const auto again = tr.train(s.data);
+      for (const auto& [name, x] : trained) QVERIFY(torch::equal(again.at(name), x));
+    }
+    engine::PrecisionScope bf16(config::Precision::Bf16, tr.device());
+    const auto x = torch::ones({4, 4}, torch::TensorOptions().device(tr.device()));
+    QCOMPARE(torch::matmul(x, x).scalar_type(), torch::kBFloat16);
+  }
+
   // The closed-form VJP of the update equals autograd through it.
   void closedFormVjpEqualsAutograd() {
     for (auto opt : {InnerOptimizer::AdamW, InnerOptimizer::Sgd}) {
@@ -294,6 +339,7 @@ class TestMetagrad : public QObject {
     ic.weight_decay = 0.05;
     InnerTrainer tr(s.cfg, s.params0, ic, B);
     auto ours = tr.train(s.data);
+    const auto data = tr.to_device(s.data);
     std::vector<torch::Tensor> params;
     for (const auto& n : tr.names())
       params.push_back(tr.params0().at(n).clone().requires_grad_(true));
@@ -303,7 +349,7 @@ class TestMetagrad : public QObject {
                                         .weight_decay(ic.weight_decay));
     for (int64_t t = 1; t <= T; ++t) {
       opt.zero_grad();
-      tr.loss(params, s.data, (t - 1) * B, t * B, torch::ones({B}, torch::kFloat64)).backward();
+      tr.loss(params, data, (t - 1) * B, t * B, torch::ones({B}, tr.weight_options())).backward();
       opt.step();
     }
     double worst = 0;
@@ -317,7 +363,8 @@ class TestMetagrad : public QObject {
   void llamaSchedules() {
     auto cfg = test::tiny_llama_config();
     const int64_t T = 3, B = 2;
-    auto params0 = model::init_params(cfg, 61, torch::kFloat64);
+    auto params0 =
+        model::to_device(model::init_params(cfg, 61, torch::kFloat64), test::test_device());
     auto data = test::random_data(T * B, 9, cfg.vocab_size, 62);
     auto Phi = test::likelihood_Phi(cfg, test::random_data(2, 9, cfg.vocab_size, 63).tokens);
     InnerTrainer tr(cfg, params0, inner(InnerOptimizer::AdamW, T), B);
