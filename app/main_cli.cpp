@@ -10,8 +10,10 @@
 //   dpg eval ID [--step S] [--set validation.KEY=VALUE ...]
 // Any error ends the program with exit code 1 and one line "dpg: error: ..." on stderr.
 #include "app/cli/commands.h"
+#include "app/cli/ranks.h"
 
 #include "core/config/version.h"
+#include "core/dpg/collective.h"
 #include "core/log/log.h"
 
 #include <exception>
@@ -58,6 +60,12 @@ int main(int argc, char** argv) {
     // --help and --version end the parse with exit code 0; CLI11 prints them.
     if (e.get_exit_code() == 0) return app.exit(e);
     return error_line(e.what());
+  } catch (const dpg::engine::CollectiveFailure& e) {
+    // A local rank whose peer died: the launcher names the rank that caused it, in one line.
+    if (dpg::cli::launched_rank()) return dpg::cli::kLostRankExit;
+    return error_line(e.what());
+  } catch (const dpg::cli::RankReported&) {
+    return 1;  // the rank printed its own error line
   } catch (const std::exception& e) {
     return error_line(e.what());
   }

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 // dpg run --preset NAME [--config FILE] [--set key=value ...] [--db PATH] [--device D]
-// dpg resume ID [--set key=value ...] [--db PATH] [--device D]
+//         [--world-size N]
+// dpg resume ID [--set key=value ...] [--db PATH] [--device D] [--world-size N]
 // Runs DPG headless with a progress bar (step, Φ, metric, ETA); Ctrl-C stops after saving.
+// With --world-size N (or a RANK/WORLD_SIZE environment) the run is data parallel: rank 0 drives
+// the session and writes the store, the other ranks follow it (docs/scaling.md).
 #include "app/cli/commands.h"
 #include "app/cli/progress.h"
+#include "app/cli/ranks.h"
+#include "core/config/device.h"
 #include "core/config/presets.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
@@ -32,6 +37,7 @@ struct RunArgs {
   int64_t run_id = 0;
   int threads = 0;
   std::string device;
+  RankArgs ranks;
 };
 
 constexpr const char* kDeviceHelp =
@@ -114,6 +120,37 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
                id.c_str(), id.c_str(), done ? "" : ("   dpg resume " + id).c_str());
 }
 
+/// Refuses, before any rank starts, a data-parallel run the ranks could not split: every rank
+/// needs an example of each inner step, and the ranks talk through Gloo on the CPU.
+void check_splittable(const config::RunConfig& cfg, int world) {
+  if (world <= 1) return;
+  if (!config::parse_device(cfg.run.device).is_cpu())
+    throw std::invalid_argument("--world-size: a data-parallel run runs on the CPU (Gloo), not " +
+                                cfg.run.device);
+  const int64_t fewest = std::min(cfg.inner_batch(), cfg.val_batch());
+  if (fewest < world)
+    throw std::invalid_argument("--world-size " + std::to_string(world) + ": each rank needs an " +
+                                "example of every inner step, and this run has " +
+                                std::to_string(fewest) + " (inner or validation batch)");
+}
+
+/// The world size of this process's run: --world-size, else $WORLD_SIZE, else 1.
+int world_of(const RankArgs& r) {
+  if (r.world_size > 1) return r.world_size;
+  const char* w = std::getenv("WORLD_SIZE");
+  return w && *w ? std::max(1, std::atoi(w)) : 1;
+}
+
+/// A rank other than 0 follows rank 0's run; true when this process was one.
+bool followed(dist::GlooCollective* c, int threads) {
+  if (!c || c->rank() == 0) return false;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  plugin::PluginRegistry plugins;
+  session::follow_run(*c, plugins, g_stop, threads);
+  return true;
+}
+
 void run_new(const RunArgs& a) {
   config::RunConfig cfg;
   std::string preset = a.preset;
@@ -124,16 +161,26 @@ void run_new(const RunArgs& a) {
   for (const auto& kv : a.sets) cfg.apply_override(kv);
   if (!a.device.empty()) cfg.run.device = a.device;
   cfg.validate();
+  check_splittable(cfg, world_of(a.ranks));
+  if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
+  const auto ranks = join_ranks(a.ranks);
+  if (followed(ranks.get(), a.threads)) return;
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::create(cfg, preset,
                                        a.db.empty() ? session::default_db_path() : a.db, plugins);
+  s->join(ranks.get());
   drive(*s, a.threads, plugins);
 }
 
 void run_resume(const RunArgs& a) {
+  if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
+  const auto ranks = join_ranks(a.ranks);
+  if (followed(ranks.get(), a.threads)) return;
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db,
                                        plugins, a.sets, a.device);
+  if (ranks) check_splittable(s->run().inputs().config, ranks->world());
+  s->join(ranks.get());
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id),
                long(s->run().next_step()));
   for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
@@ -152,6 +199,7 @@ void add_run_commands(CLI::App& app) {
                   "Run database (default: $DPG_DB or ~/.local/share/dpg-workbench/runs.db)");
   run->add_option("--threads", a->threads, "Intra-op threads");
   run->add_option("--device", a->device, kDeviceHelp);
+  add_rank_options(run, a->ranks);
   run->callback([a] { run_new(*a); });
 
   auto b = std::make_shared<RunArgs>();
@@ -166,6 +214,7 @@ void add_run_commands(CLI::App& app) {
   resume->add_option("--threads", b->threads, "Intra-op threads");
   resume->add_option("--device", b->device,
                      "Where the engine runs: cpu, cuda or cuda:N (the stored run.device is kept)");
+  add_rank_options(resume, b->ranks);
   resume->callback([b] { run_resume(*b); });
 }
 

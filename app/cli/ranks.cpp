@@ -5,11 +5,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace dpg::cli {
@@ -28,6 +32,7 @@ pid_t start_rank(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("cannot start a rank: ") + strerror(errno));
   if (pid > 0) return pid;
+  setenv("DPG_LAUNCHED_RANK", "1", 1);
   std::vector<char*> argv;
   for (const auto& s : args) argv.push_back(const_cast<char*>(s.c_str()));
   argv.push_back(nullptr);
@@ -66,6 +71,65 @@ bool launches_ranks(const RankArgs& a) {
   return a.world_size > 1 && a.rank < 0;
 }
 
+bool launched_rank() {
+  const char* v = std::getenv("DPG_LAUNCHED_RANK");
+  return v && std::string(v) == "1";
+}
+
+namespace {
+
+// How the ranks ended: the first failure of a rank of its own (a death, an error), or a rank that
+// kept running 10 s after another lost contact with it; "" when all succeeded.
+struct Ending {
+  std::string failure;
+  bool reported = false;  ///< the failed rank printed its own error line (it exited with code 1)
+};
+
+Ending wait_for_ranks(const std::vector<pid_t>& pids) {
+  using Clock = std::chrono::steady_clock;
+  const std::string of = " of " + std::to_string(pids.size());
+  std::vector<bool> running(pids.size(), true);
+  Ending end;
+  std::string& failure = end.failure;
+  std::optional<Clock::time_point> lost_at;  // when a rank first lost contact with another
+  auto stop_others = [&](int sig) {
+    for (size_t r = 0; r < pids.size(); ++r)
+      if (running[r]) kill(pids[r], sig);
+  };
+  for (size_t left = pids.size(); left > 0;) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0) break;
+    if (pid == 0) {
+      if (lost_at && Clock::now() - *lost_at > std::chrono::seconds(10)) {
+        for (size_t r = 0; r < pids.size() && failure.empty(); ++r)
+          if (running[r]) failure = "rank " + std::to_string(r) + of + " stopped answering";
+        stop_others(SIGKILL);
+        lost_at.reset();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    const size_t r = size_t(std::find(pids.begin(), pids.end(), pid) - pids.begin());
+    if (r >= pids.size()) continue;
+    running[r] = false;
+    --left;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) continue;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kLostRankExit) {
+      if (!lost_at) lost_at = Clock::now();
+      continue;
+    }
+    if (!failure.empty()) continue;
+    failure = "rank " + std::to_string(r) + of + " " + how_it_ended(status);
+    end.reported = WIFEXITED(status) && WEXITSTATUS(status) == 1;
+    stop_others(SIGTERM);  // the others would wait on it until the collective timeout
+  }
+  if (failure.empty() && lost_at) failure = "a rank lost contact with the others";
+  return end;
+}
+
+}  // namespace
+
 void launch_local_ranks(const RankArgs& a) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("dpg-ranks-" + std::to_string(getpid()));
@@ -79,23 +143,10 @@ void launch_local_ranks(const RankArgs& a) {
       args.push_back(s);
     pids.push_back(start_rank(args));
   }
-  std::string failure;
-  for (size_t left = pids.size(); left > 0; --left) {
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, 0);
-    if (pid < 0) break;
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (ok || !failure.empty()) continue;
-    for (size_t r = 0; r < pids.size(); ++r) {
-      if (pids[r] == pid)
-        failure = "rank " + std::to_string(r) + " of " + std::to_string(a.world_size) + " " +
-                  how_it_ended(status);
-      else
-        kill(pids[r], SIGTERM);  // the others would wait on it until the collective timeout
-    }
-  }
+  const auto end = wait_for_ranks(pids);
   std::filesystem::remove_all(dir);
-  if (!failure.empty()) throw std::runtime_error("data parallel: " + failure);
+  if (end.reported) throw RankReported("data parallel: " + end.failure);
+  if (!end.failure.empty()) throw std::runtime_error("data parallel: " + end.failure);
 }
 
 std::unique_ptr<dist::GlooCollective> join_ranks(const RankArgs& a) {

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace dpg::cli {
@@ -26,9 +27,23 @@ void add_rank_options(CLI::App* cmd, RankArgs& a);
 /// True when this process should start the local ranks instead of working itself.
 bool launches_ranks(const RankArgs& a);
 
+/// The exit code of a rank started by launch_local_ranks() whose collective failed because
+/// another rank died or hung: it exits quietly and the launcher names the rank that caused it.
+constexpr int kLostRankExit = 3;
+
+/// A local rank failed with an error it printed itself ("dpg: error: ..."): the launcher exits
+/// with code 1 and adds no second line.
+struct RankReported : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Whether this process is a rank that launch_local_ranks() started.
+bool launched_rank();
+
 /// Starts ranks 0..N−1 of this executable with this command line plus --rank and --rendezvous,
-/// waits for all, and throws std::runtime_error naming the first rank that failed (the others
-/// are stopped).
+/// waits for all, and throws std::runtime_error naming the first rank that failed of itself (the
+/// others are stopped with SIGTERM; one that has not ended 10 s after another lost contact with it
+/// is named as hung and killed).
 void launch_local_ranks(const RankArgs& a);
 
 /// This process's collective: a local rank's, one from the RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT

@@ -25,7 +25,7 @@ enum class Dtype { Float32, Float64 };
 /// not accept it.
 enum class Schedule { Auto, All, Sqrt, AllGraphs, SqrtGraphs, Unroll };
 /// run.precision: the arithmetic of generation and the GRPO update (never of 𝒜 or τ).
-enum class Precision { Float32, Bf16, Tf32 };
+enum class Precision { Float32, Bf16, Tf32, Float64 };
 
 template <class E>
 struct Spelling {
@@ -67,8 +67,10 @@ struct Spellings<Schedule> {
 
 template <>
 struct Spellings<Precision> {
-  static constexpr std::array<Spelling<Precision>, 3> all{
-      {{Precision::Float32, "float32"}, {Precision::Bf16, "bf16"}, {Precision::Tf32, "tf32"}}};
+  static constexpr std::array<Spelling<Precision>, 4> all{{{Precision::Float32, "float32"},
+                                                           {Precision::Bf16, "bf16"},
+                                                           {Precision::Tf32, "tf32"},
+                                                           {Precision::Float64, "float64"}}};
 };
 
 /// The JSON spelling of @p e, or "?" for a value a config cannot hold (Schedule::Unroll).

@@ -133,7 +133,8 @@ void visit_run_tail(Cfg& c, F& f) {
     "where the engine runs: cpu | cuda | cuda:N (store, GUI and CLI stay on the host)");
   f("run.precision", c.run.precision,
     "arithmetic of generation and the GRPO update: float32 | bf16 (autocast) | tf32 (CUDA "
-    "matmuls); the inner run and tau keep inner.dtype");
+    "matmuls) | float64 (theta in float64: exactness checks); the inner run and tau keep "
+    "inner.dtype");
 }
 
 /// Calls f(path, field, doc) for every field of @p c, in declaration order.

@@ -5,6 +5,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace dpg::dist {
@@ -53,26 +54,31 @@ GlooCollective::GlooCollective(const Rendezvous& r) : rank_(r.rank), world_(r.wo
 GlooCollective::~GlooCollective() = default;
 
 void GlooCollective::all_reduce_sum(std::vector<torch::Tensor>& tensors) {
-  if (tensors.empty()) return;
-  // One flat buffer per call: one collective instead of one per parameter tensor.
-  std::vector<torch::Tensor> flat{torch::cat(
-      [&] {
-        std::vector<torch::Tensor> parts;
-        for (const auto& t : tensors) parts.push_back(t.detach().reshape({-1}));
-        return parts;
-      }(),
-      0)};
-  try {
-    group_->pg->allreduce(flat)->wait();
-  } catch (const std::exception& e) {
-    throw std::runtime_error("data parallel: rank " + std::to_string(rank_) +
-                             ": all-reduce failed (a rank died or timed out): " + e.what());
-  }
-  int64_t off = 0;
-  for (auto& t : tensors) {
-    const int64_t n = t.numel();
-    t = flat[0].narrow(0, off, n).view(t.sizes()).clone();
-    off += n;
+  // One flat buffer per dtype, in the order of first appearance: one collective per dtype
+  // instead of one per tensor, and no integer summed as a float.
+  std::vector<torch::ScalarType> dtypes;
+  for (const auto& t : tensors)
+    if (std::find(dtypes.begin(), dtypes.end(), t.scalar_type()) == dtypes.end())
+      dtypes.push_back(t.scalar_type());
+  for (const auto dtype : dtypes) {
+    std::vector<torch::Tensor> parts;
+    for (const auto& t : tensors)
+      if (t.scalar_type() == dtype) parts.push_back(t.detach().reshape({-1}));
+    std::vector<torch::Tensor> flat{torch::cat(parts, 0)};
+    try {
+      group_->pg->allreduce(flat)->wait();
+    } catch (const std::exception& e) {
+      throw engine::CollectiveFailure(
+          "data parallel: rank " + std::to_string(rank_) +
+          ": all-reduce failed (a rank died or timed out): " + e.what());
+    }
+    int64_t off = 0;
+    for (auto& t : tensors) {
+      if (t.scalar_type() != dtype) continue;
+      const int64_t n = t.numel();
+      t = flat[0].narrow(0, off, n).view(t.sizes()).clone();
+      off += n;
+    }
   }
 }
 

@@ -9,17 +9,24 @@
 /// its part of the Hessian-vector product ∇_φ⟨g_t, ḡ_t⟩, which is summed over ranks the same way.
 #include <torch/torch.h>
 
+#include <stdexcept>
 #include <vector>
 
 namespace dpg::engine {
+
+/// A collective that could not complete: another rank died, hung past the timeout, or left.
+struct CollectiveFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class Collective {
  public:
   virtual ~Collective() = default;
   virtual int rank() const = 0;
   virtual int world() const = 0;
-  /// Replaces each tensor by its sum over the ranks. Every rank makes the same calls in the same
-  /// order with tensors of the same shapes; throws when a rank fails or times out.
+  /// Replaces each tensor by its sum over the ranks (tensors may differ in dtype). Every rank
+  /// makes the same calls in the same order with tensors of the same shapes; throws
+  /// CollectiveFailure when a rank fails or times out.
   virtual void all_reduce_sum(std::vector<torch::Tensor>& tensors) = 0;
 };
 

@@ -7,6 +7,7 @@
 #include "core/dpg/grpo.h"
 #include "core/dpg/metagrad.h"
 #include "core/dpg/precision.h"
+#include "core/dpg/rank_share.h"
 #include "core/dpg/rollout_stats.h"
 #include "core/log/log.h"
 #include "core/model/chat_template.h"
@@ -46,6 +47,11 @@ bool better(double a, double b, bool higher) {
   return higher ? a > b : a < b;
 }
 
+// θ's precision: float64 with run.precision = float64, else float32 (bf16 copies are made from it).
+torch::ScalarType theta_dtype(config::Precision p) {
+  return p == config::Precision::Float64 ? torch::kFloat64 : torch::kFloat32;
+}
+
 }  // namespace
 
 struct DpgRun::Rollouts {
@@ -82,9 +88,10 @@ DpgRun::DpgRun(RunInputs in)
     throw model::ConfigError(
         "grpo.credit: token credit needs a byte-level target tokenizer (this run's target is " +
         in_.target.tokenizer->kind() + "); use \"sequence\"");
+  const auto dtype = theta_dtype(in_.config.run.precision);
   for (const auto& [n, t] : in_.generator.params) {
-    theta_[n] = t.detach().to(device_, torch::kFloat32).clone();
-    theta_ref_[n] = t.detach().to(device_, torch::kFloat32).clone();
+    theta_[n] = t.detach().to(device_, dtype).clone();
+    theta_ref_[n] = t.detach().to(device_, dtype).clone();
   }
   in_.target.params = model::to_device(in_.target.params, device_);
   const auto& g = in_.config.grpo;
@@ -100,6 +107,49 @@ const Objective& DpgRun::objective_at(int64_t step) const {
   for (const auto& st : in_.stages)
     if (st.from_step <= step) obj = st.objective.get();
   return *obj;
+}
+
+void DpgRun::set_collective(Collective* c) {
+  if (c && c->world() > 1 && !device_.is_cpu())
+    throw model::ConfigError("run.device: a data-parallel run runs on the CPU (Gloo), not on " +
+                             device_.str());
+  coll_ = c && c->world() > 1 ? c : nullptr;
+}
+
+bool DpgRun::agree_stop(bool stop) const {
+  return coll_ ? any_rank(*coll_, stop) : stop;
+}
+
+void DpgRun::share_state() {
+  if (!coll_) return;
+  std::vector<torch::Tensor> head{
+      torch::tensor({next_step_, opt_.t, best_step_, int64_t(opt_.m.empty() ? 0 : 1)})};
+  std::vector<torch::Tensor> best{torch::tensor({best_metric_}, torch::kFloat64)};
+  broadcast_from_first(*coll_, head);
+  broadcast_from_first(*coll_, best);
+  const auto h = head[0].accessor<int64_t, 1>();
+  next_step_ = h[0];
+  opt_.t = h[1];
+  best_step_ = h[2];
+  best_metric_ = best[0].item<double>();
+  const bool moments = h[3] != 0;
+  std::vector<torch::Tensor> state;  // θ, then AdamW's m and v, in the map's order
+  for (auto& [n, t] : theta_) {
+    state.push_back(t);
+    if (moments && !opt_.m.count(n)) {
+      opt_.m[n] = torch::zeros_like(t);
+      opt_.v[n] = torch::zeros_like(t);
+    }
+  }
+  if (moments)
+    for (auto* map : {&opt_.m, &opt_.v})
+      for (auto& [n, t] : *map) state.push_back(t);
+  broadcast_from_first(*coll_, state);
+  size_t k = 0;
+  for (auto* map : {&theta_, &opt_.m, &opt_.v}) {
+    if (map != &theta_ && !moments) break;
+    for (auto& [n, t] : *map) t = state[k++];
+  }
 }
 
 std::vector<int64_t> DpgRun::prompt_ids(const std::string& prompt) const {
@@ -131,6 +181,12 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
       r.prompts.push_back(pool[size_t(p)]);
       r.prompt_ids.push_back(prompt_ids(pool[size_t(p)]));
     }
+  // This rank's share of the rows, each sampled from its own uniform stream position (row-indexed
+  // sampling), so the ranks' shares together are what one process samples.
+  const int64_t rows = int64_t(r.prompt_ids.size());
+  const auto mine = rank_slice(rows, coll_);
+  const std::vector<std::vector<int64_t>> own(r.prompt_ids.begin() + mine.begin,
+                                              r.prompt_ids.begin() + mine.end);
   model::GenerateOptions go;
   go.max_new_tokens = in_.config.grpo.max_new_tokens;
   go.min_new_tokens =
@@ -139,17 +195,37 @@ DpgRun::Rollouts DpgRun::sample(const std::vector<std::string>& pool, int64_t co
   go.top_p = in_.config.grpo.top_p;
   go.seed = seed + 1;
   go.cancel = cancel;
+  go.rows_total = rows;
+  go.row_offset = mine.begin;
   const auto precision = in_.config.run.precision;
   PrecisionScope tf32(precision, device_, /*autocast=*/false);  // bf16: from a bfloat16 copy of θ
   auto res = model::generate(in_.generator.config, generation_weights(theta_, precision),
-                             *in_.generator.tokenizer, r.prompt_ids, go);
+                             *in_.generator.tokenizer, own, go);
   if (cancel && cancel->load()) throw Cancelled();
   r.response_ids = std::move(res.tokens);
   r.logprobs = std::move(res.logprobs);
   r.responses = std::move(res.texts);
   r.new_tokens = res.new_tokens;
   r.seconds = res.seconds;
+  if (coll_) pool_rows(r, res.stopped, mine);
   return r;
+}
+
+void DpgRun::pool_rows(Rollouts& r, const std::vector<bool>& stopped, RowSlice mine) const {
+  const int64_t rows = int64_t(r.prompt_ids.size());
+  std::vector<std::vector<int64_t>> ended;
+  for (bool b : stopped) ended.push_back({b ? 1 : 0});
+  r.response_ids = all_gather_rows(*coll_, r.response_ids, mine, rows);
+  r.logprobs = all_gather_rows(*coll_, r.logprobs, mine, rows);
+  ended = all_gather_rows(*coll_, ended, mine, rows);
+  r.responses.clear();
+  r.new_tokens = 0;
+  for (int64_t i = 0; i < rows; ++i) {
+    const auto& ids = r.response_ids[size_t(i)];
+    r.responses.push_back(
+        model::response_text(*in_.generator.tokenizer, ids, ended[size_t(i)][0] != 0));
+    r.new_tokens += int64_t(ids.size());
+  }
 }
 
 // Stage 3–4's output: τ for every rollout (rows in rollout order), Φ and the train target's view.
@@ -170,6 +246,7 @@ struct DpgRun::Advantages {
 
 StepRecord DpgRun::step(const std::atomic<bool>* cancel) {
   if (finished()) throw std::logic_error("DpgRun::step: the run has finished");
+  if (coll_) cancel = nullptr;  // the ranks stop together, between steps (agree_stop)
   const int64_t s = next_step_;
   const auto t_step = Clock::now();
   StepRecord rec;
@@ -254,6 +331,7 @@ DpgRun::Rewards DpgRun::reward(int64_t s, const Rollouts& ro,
     for (auto i : idx) texts.push_back(ro.responses[size_t(i)]);
     auto data = make_inner_data(*in_.target.tokenizer, texts, c.target.seq_len);
     InnerTrainer trainer(tcfg, in_.target.params, c.inner, c.inner_batch());
+    trainer.set_collective(coll_);
     const auto params_T = dpg ? metagrad_rewards(trainer, data, Phi_fn, idx, is_cancelled, rw)
                               : naive_rewards(trainer, data, Phi_fn, idx, is_cancelled, rw);
     if (j == 0) rw.train_view = obj.view(tcfg, params_T, trainer.params0());
@@ -320,7 +398,9 @@ DpgRun::Advantages DpgRun::advantages(const Rollouts& ro, const Rewards& rw) con
   return a;
 }
 
-// 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches.
+// 6. GRPO update: PPO-clipped, token-mean, one epoch of mini-batches. With a collective each rank
+//    takes its slice of every mini-batch; each slice's token-mean gradient g_r, weighted by its
+//    token count N_r, sums to the mini-batch's: g = Σ_r N_r·g_r / Σ_r N_r.
 void DpgRun::update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetrics& m) {
   const auto& c = in_.config;
   const auto& gcfg = in_.generator.config;
@@ -328,38 +408,64 @@ void DpgRun::update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetr
   const int64_t n = batch.tokens.size(0);
   const auto tokens = batch.tokens.to(device_), mask = batch.response_mask.to(device_),
              used = a.used.to(device_);
-  auto logp_old = align_logprobs(ro.logprobs, batch).to(device_);
-  torch::Tensor logp_ref;
-  {
-    torch::NoGradGuard ng;
-    {
-      PrecisionScope reduced(c.run.precision, device_);
-      logp_ref = token_logprobs(gcfg, theta_ref_, tokens, false, batch.offset).first;
-    }
-    logp_ref = logp_ref.to(torch::kFloat32);
-    const double ntok = batch.response_mask.sum().clamp_min(1).item<double>();
-    m.fluency_nll = -(logp_ref * mask).sum().item<double>() / ntok;  // NLL/token, θ₀
-    m.kl = kl_to_reference(logp_old, logp_ref, mask).item<double>();
-  }
+  const auto logp_old = align_logprobs(ro.logprobs, batch).to(device_);
   const int64_t mb_rows = std::max<int64_t>(1, c.grpo.minibatch_prompts) * c.grpo.group_size;
-  double loss_sum = 0, clip_sum = 0, ent_sum = 0, tok_sum = 0;
   const PolicyTerms terms{c.grpo.clip, c.grpo.kl_at(s), c.grpo.entropy_coef};
   opt_.lr = c.grpo.lr_at(s);
+  // Sums over the whole batch: [tokens, NLL under θ₀, KL to θ₀, loss·N, clip·N, entropy].
+  auto sums = torch::zeros({6}, torch::kFloat64);
   for (int64_t b = 0; b < n; b += mb_rows) {
-    const int64_t e = std::min(n, b + mb_rows);
-    auto rows = [b, e](const torch::Tensor& x) { return x.narrow(0, b, e - b); };
-    auto g =
-        policy_gradient(gcfg, theta_, rows(tokens), batch.offset, rows(mask), rows(logp_old),
-                        rows(logp_ref), rows(used), terms, c.grpo.micro_batch, c.run.precision);
-    opt_.step(theta_, g.grads, c.grpo.grad_clip);
-    loss_sum += g.loss * g.tokens;
-    clip_sum += g.clip_frac * g.tokens;
-    ent_sum += g.entropy_sum;
-    tok_sum += g.tokens;
+    const auto part = rank_slice(std::min(n, b + mb_rows) - b, coll_);
+    auto rows = [&](const torch::Tensor& x) { return x.narrow(0, b + part.begin, part.size()); };
+    torch::Tensor logp_ref;  // log π_θ₀ of this rank's rows
+    auto here = torch::zeros({6}, torch::kFloat64);
+    model::TensorMap grads;
+    if (part.size() > 0) {
+      {
+        torch::NoGradGuard ng;
+        PrecisionScope reduced(c.run.precision, device_);
+        logp_ref = token_logprobs(gcfg, theta_ref_, rows(tokens), false, batch.offset).first;
+      }
+      logp_ref = logp_ref.to(theta_dtype(c.run.precision));
+      auto g = policy_gradient(gcfg, theta_, rows(tokens), batch.offset, rows(mask), rows(logp_old),
+                               logp_ref, rows(used), terms, c.grpo.micro_batch, c.run.precision);
+      torch::NoGradGuard ng;
+      const auto mk = rows(mask);
+      here[0] = g.tokens;
+      here[1] = -(logp_ref * mk).sum().item<double>();
+      here[2] = kl_to_reference(rows(logp_old), logp_ref, mk).item<double>() * g.tokens;
+      here[3] = g.loss * g.tokens;
+      here[4] = g.clip_frac * g.tokens;
+      here[5] = g.entropy_sum;
+      grads = std::move(g.grads);
+    } else {
+      for (const auto& [name, t] : theta_) grads[name] = torch::zeros_like(t);
+    }
+    if (coll_) pool_gradient(grads, here);
+    opt_.step(theta_, grads, c.grpo.grad_clip);
+    sums += here;
   }
-  m.policy_loss = loss_sum / std::max(1.0, tok_sum);
-  m.clip_frac = clip_sum / std::max(1.0, tok_sum);
-  m.entropy = ent_sum / std::max(1.0, tok_sum);
+  const double tok = std::max(1.0, sums[0].item<double>());
+  m.fluency_nll = sums[1].item<double>() / tok;  // NLL/token, θ₀
+  m.kl = sums[2].item<double>() / tok;
+  m.policy_loss = sums[3].item<double>() / tok;
+  m.clip_frac = sums[4].item<double>() / tok;
+  m.entropy = sums[5].item<double>() / tok;
+}
+
+// The mini-batch's gradient from each rank's token-mean gradient of its rows and their sums
+// (@p sums[0]: its response tokens N_r): Σ_r N_r·g_r / Σ_r N_r; @p sums become the totals.
+void DpgRun::pool_gradient(model::TensorMap& grads, torch::Tensor& sums) const {
+  std::vector<torch::Tensor> g;
+  const double mine = sums[0].item<double>();
+  for (auto& [name, t] : grads) g.push_back(t * mine);
+  std::vector<torch::Tensor> head{sums};
+  coll_->all_reduce_sum(g);
+  coll_->all_reduce_sum(head);
+  sums = head[0];
+  const double total = std::max(1.0, sums[0].item<double>());
+  size_t k = 0;
+  for (auto& [name, t] : grads) t = g[k++] / total;
 }
 
 // The rollouts with their τ and Â; with token credit, the byte columns of τ_ij (column j predicts
@@ -430,6 +536,7 @@ Validation DpgRun::validate(int64_t s, const std::atomic<bool>* cancel) const {
                c.validation.temperature, cancel);
     auto vdata = make_inner_data(*in_.target.tokenizer, vr.responses, c.target.seq_len);
     InnerTrainer vtrainer(tcfg, in_.target.params, c.val_inner(), c.val_batch());
+    vtrainer.set_collective(coll_);
     auto vparams_T = vtrainer.train(vdata, {}, [cancel] { return cancel && cancel->load(); });
     if (cancel && cancel->load()) throw Cancelled();
     torch::NoGradGuard ng;
@@ -482,7 +589,7 @@ void DpgRun::load_checkpoint(const std::string& path) {
       throw model::FormatError(path, -1,
                                "checkpoint tensor '" + n + "' does not match the generator");
   }
-  theta_ = model::to_device(theta, device_);
+  theta_ = model::to_dtype(model::to_device(theta, device_), theta_dtype(in_.config.run.precision));
   opt_.m = model::to_device(m, device_);
   opt_.v = model::to_device(v, device_);
   opt_.t = std::stoll(f.metadata["adam_t"]);

@@ -14,6 +14,7 @@
 #include "core/dpg/objective.h"
 #include "core/dpg/objective_view.h"
 #include "core/dpg/policy.h"
+#include "core/dpg/rank_share.h"
 #include "core/dpg/records.h"
 #include "core/model/model_io.h"
 
@@ -56,6 +57,20 @@ class DpgRun {
  public:
   explicit DpgRun(RunInputs in);
 
+  /// Runs data parallel over @p c's ranks (nullptr or one rank: one process; docs/scaling.md).
+  /// Each rank samples its share of every batch of rollouts, trains its slice of each inner step
+  /// and takes its slice of each update mini-batch; what each made is pooled, so every rank holds
+  /// the same θ and returns the same records as one process would (to rounding). step() is then
+  /// not cancellable inside a step: stop between steps with agree_stop(). The run must be on the
+  /// CPU (Gloo); throws model::ConfigError otherwise.
+  void set_collective(Collective* c);
+  /// Whether to stop before the next step: @p stop itself on one process; with a collective, true
+  /// on every rank when any rank's @p stop is set.
+  bool agree_stop(bool stop) const;
+  /// Rank 0's θ, AdamW state and run position on every rank (after rank 0 loaded a checkpoint).
+  /// Every rank calls it; nothing with one process.
+  void share_state();
+
   /// The step step() will run next (1-based).
   int64_t next_step() const { return next_step_; }
   bool finished() const { return next_step_ > in_.config.grpo.steps; }
@@ -91,6 +106,7 @@ class DpgRun {
   Rewards reward(int64_t s, const Rollouts& ro, const std::atomic<bool>* cancel) const;
   Advantages advantages(const Rollouts& ro, const Rewards& rw) const;
   void update(int64_t s, const Rollouts& ro, const Advantages& a, StepMetrics& m);
+  void pool_gradient(model::TensorMap& grads, torch::Tensor& sums) const;
   void record_samples(const Rollouts& ro, const Rewards& rw, const Advantages& a,
                       StepRecord& rec) const;
   void validate_step(int64_t s, StepRecord& rec);
@@ -107,7 +123,12 @@ class DpgRun {
                   bool random_prompts, double temperature, const std::atomic<bool>* cancel) const;
   std::vector<int64_t> prompt_ids(const std::string& prompt) const;
 
+  /// Every rank's sampled rows on every rank: @p r holds this rank's rows @p mine (@p stopped:
+  /// which ended on a stop token) and gets all of them, in row order.
+  void pool_rows(Rollouts& r, const std::vector<bool>& stopped, RowSlice mine) const;
+
   RunInputs in_;
+  Collective* coll_ = nullptr;  ///< the ranks of a data-parallel run; nullptr: one process
   torch::Device device_;        ///< run.device: θ, φ₀ and every tensor of a step live here
   model::TensorMap theta_;      ///< the policy π_θ
   model::TensorMap theta_ref_;  ///< θ₀, frozen (fluency and KL)

@@ -4,6 +4,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/forward.h"
 #include "core/dpg/precision.h"
+#include "core/dpg/rank_share.h"
 #include "core/model/errors.h"
 #include "core/model/transformer.h"
 
@@ -112,13 +113,8 @@ torch::Tensor InnerTrainer::loss(const std::vector<torch::Tensor>& params, const
 
 std::vector<std::pair<int64_t, int64_t>> InnerTrainer::micro_batches(int64_t t) const {
   std::vector<std::pair<int64_t, int64_t>> r;
-  int64_t start = (t - 1) * B_, stop = t * B_;
-  if (collective_) {  // this rank's slice: B = N·q + rem, the first rem slices one longer
-    const int64_t N = collective_->world(), k = collective_->rank();
-    const int64_t q = B_ / N, rem = B_ % N;
-    start += k * q + std::min(k, rem);
-    stop = start + q + (k < rem ? 1 : 0);
-  }
+  const auto slice = rank_slice(B_, collective_);  // this rank's slice of step t's B examples
+  const int64_t start = (t - 1) * B_ + slice.begin, stop = (t - 1) * B_ + slice.end;
   const int64_t mb = micro();
   for (int64_t b = start; b < stop; b += mb) r.emplace_back(b, std::min(stop, b + mb));
   return r;

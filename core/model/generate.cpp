@@ -11,35 +11,86 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <tuple>
 
 namespace dpg::model {
 
+namespace {
+
+// A row's choice among candidate tokens with probabilities @p probs [B, K] (ids @p idx, or the
+// column itself when undefined): multinomial from @p gen, or the first candidate whose cumulative
+// probability exceeds u·(total) when @p u [B] is given.
+torch::Tensor choose(const torch::Tensor& probs, const torch::Tensor& idx, at::Generator& gen,
+                     const torch::Tensor& u) {
+  torch::Tensor pick;
+  if (u.defined()) {
+    const auto cdf = probs.to(torch::kFloat64).cumsum(-1).contiguous();
+    const auto total = cdf.narrow(-1, cdf.size(-1) - 1, 1).contiguous();
+    // The last candidate with mass is where the cdf first reaches its total: a u·total rounded up
+    // to the total picks it, never a zero-probability candidate after it.
+    const auto last = torch::searchsorted(cdf, total);
+    const auto at = (u.to(torch::kFloat64).unsqueeze(1) * total).contiguous();
+    pick = torch::minimum(torch::searchsorted(cdf, at, /*out_int32=*/false, /*right=*/true), last);
+  } else {
+    pick = torch::multinomial(probs, 1, false, gen);
+  }
+  return (idx.defined() ? idx.gather(-1, pick) : pick).squeeze(-1);
+}
+
+using Sorted = std::tuple<torch::Tensor, torch::Tensor>;  // logits sorted descending, their ids
+
+// Nucleus choice from a row-wise descending prefix @p s (values, ids) of logits @p l: keep the
+// smallest prefix whose mass reaches top_p (at least one token), then choose() among it.
+torch::Tensor nucleus(const torch::Tensor& l, const Sorted& s, double top_p, at::Generator& gen,
+                      const torch::Tensor& u) {
+  const auto& [vals, idx] = s;
+  const auto probs = (vals - l.logsumexp(-1, /*keepdim=*/true)).exp();
+  const auto before = probs.cumsum(-1) - probs;  // mass strictly before each token
+  const auto kept = vals.masked_fill(before > top_p, -std::numeric_limits<float>::infinity());
+  return choose(torch::softmax(kept, -1), idx, gen, u);
+}
+
+}  // namespace
+
 torch::Tensor sample_next(const torch::Tensor& logits, double temperature, double top_p,
-                          at::Generator& gen) {
+                          at::Generator& gen, const torch::Tensor& u) {
   if (temperature <= 0.0) return logits.argmax(-1);
   auto l = logits.to(torch::kFloat32) / temperature;
-  if (top_p >= 1.0) return torch::multinomial(torch::softmax(l, -1), 1, false, gen).squeeze(-1);
+  if (top_p >= 1.0) return choose(torch::softmax(l, -1), {}, gen, u);
   // Nucleus: keep the smallest prefix of the sorted distribution whose mass reaches top_p (at
   // least one token). Sorting the whole vocabulary costs more than a decoding step's attention,
   // so look at the top 256 first: when they already hold top_p of the mass (nearly always for a
   // trained LM) the nucleus lies inside them and the result is the same as with a full sort.
   // On a GPU the whole vocabulary is sorted: the choice would cost a host round trip per token.
   const int64_t k = std::min<int64_t>(256, l.size(-1));
-  torch::Tensor vals, idx, probs;
-  bool in_top_k = false;
-  if (l.is_cpu() && k < l.size(-1)) {
-    std::tie(vals, idx) = l.topk(k, -1, /*largest=*/true, /*sorted=*/true);
-    probs = (vals - l.logsumexp(-1, /*keepdim=*/true)).exp();
-    in_top_k = (probs.sum(-1) > top_p).all().item<bool>();
-  }
-  if (!in_top_k) {
-    std::tie(vals, idx) = l.sort(-1, /*descending=*/true);
-    probs = torch::softmax(vals, -1);
-  }
-  auto before = probs.cumsum(-1) - probs;  // mass strictly before each token
-  vals = vals.masked_fill(before > top_p, -std::numeric_limits<float>::infinity());
-  auto pick = torch::multinomial(torch::softmax(vals, -1), 1, false, gen);
-  return idx.gather(-1, pick).squeeze(-1);
+  if (!l.is_cpu() || k == l.size(-1))
+    return nucleus(l, l.sort(-1, /*descending=*/true), top_p, gen, u);
+  auto top = l.topk(k, -1, /*largest=*/true, /*sorted=*/true);
+  // Each row takes the top-k path when its own top k hold top_p of its mass, so a row's choice
+  // does not depend on the rows sampled with it (row-indexed sampling, GenerateOptions).
+  const auto in_top_k =
+      ((std::get<0>(top) - l.logsumexp(-1, /*keepdim=*/true)).exp().sum(-1) > top_p);
+  const int64_t n_in = in_top_k.sum().item<int64_t>();
+  if (n_in == l.size(0)) return nucleus(l, top, top_p, gen, u);
+  if (n_in == 0) return nucleus(l, l.sort(-1, /*descending=*/true), top_p, gen, u);
+  // Mixed: each group of rows on its own path, then put back in row order.
+  const auto rows_k = in_top_k.nonzero().squeeze(1), rows_v = (~in_top_k).nonzero().squeeze(1);
+  const auto l_k = l.index_select(0, rows_k), l_v = l.index_select(0, rows_v);
+  const auto u_k = u.defined() ? u.index_select(0, rows_k) : u;
+  const auto u_v = u.defined() ? u.index_select(0, rows_v) : u;
+  auto pick = torch::empty({l.size(0)}, torch::kLong);
+  pick.index_copy_(
+      0, rows_k,
+      nucleus(l_k,
+              {std::get<0>(top).index_select(0, rows_k), std::get<1>(top).index_select(0, rows_k)},
+              top_p, gen, u_k));
+  pick.index_copy_(0, rows_v, nucleus(l_v, l_v.sort(-1, /*descending=*/true), top_p, gen, u_v));
+  return pick;
+}
+
+std::string response_text(const Tokenizer& tok, std::vector<int64_t> ids, bool stopped) {
+  if (stopped && !ids.empty()) ids.pop_back();
+  return tok.decode(ids, /*skip_special=*/true);
 }
 
 namespace {
@@ -142,7 +193,11 @@ void decode_loop(const ModelConfig& cfg, const TensorMap& params, PaddedPrompts 
     auto sample_from = logits;
     if (hold_stops && t < opt.min_new_tokens)
       sample_from = logits.index_fill(1, stop_index, -std::numeric_limits<double>::infinity());
-    auto next = sample_next(sample_from, opt.temperature, opt.top_p, gen);
+    torch::Tensor u;  // row-indexed: this step's uniform of each row of the whole batch
+    if (opt.rows_total > 0 && opt.temperature > 0)
+      u = torch::rand({opt.rows_total}, gen, on.dtype(torch::kFloat64))
+              .narrow(0, opt.row_offset, B);
+    auto next = sample_next(sample_from, opt.temperature, opt.top_p, gen, u);
     logps.select(1, t).copy_(
         torch::log_softmax(logits.to(torch::kFloat32), -1).gather(1, next.unsqueeze(1)).squeeze(1));
     next = next.masked_fill(done, pad);  // a stopped row is fed padding
@@ -169,6 +224,10 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
   if (B == 0) return res;
   const int64_t N = std::max<int64_t>(0, opt.max_new_tokens);
   const int64_t P = longest_prompt(cfg, prompts, N);
+  if (opt.rows_total > 0 && (opt.row_offset < 0 || opt.row_offset + B > opt.rows_total))
+    throw ConfigError("generate: rows [" + std::to_string(opt.row_offset) + ", " +
+                      std::to_string(opt.row_offset + B) + ") lie outside a batch of " +
+                      std::to_string(opt.rows_total));
   const int64_t pad = opt.pad_id >= 0     ? opt.pad_id
                       : tok.pad_id() >= 0 ? tok.pad_id()
                                           : std::max<int64_t>(0, tok.eos_id());
@@ -178,9 +237,7 @@ GenerateResult generate(const ModelConfig& cfg, const TensorMap& params, const T
   if (N > 0)
     decode_loop(cfg, params, left_pad(prompts, P, N, pad), N, stop_ids_of(tok, opt), pad, opt, res);
   for (int64_t r = 0; r < B; ++r) {
-    auto ids = res.tokens[size_t(r)];
-    if (res.stopped[size_t(r)]) ids.pop_back();
-    res.texts.push_back(tok.decode(ids, /*skip_special=*/true));
+    res.texts.push_back(response_text(tok, res.tokens[size_t(r)], res.stopped[size_t(r)]));
     res.new_tokens += int64_t(res.tokens[size_t(r)].size());
   }
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -28,6 +28,14 @@ struct GenerateOptions {
   /// responses.
   int64_t min_new_tokens = 0;
   int64_t pad_id = -1;  ///< left padding; -1: the tokenizer's pad, else its EOS, else 0
+  /// Row-indexed sampling, for ranks that each sample a share of one batch: the prompts are rows
+  /// [row_offset, row_offset + B) of a batch of rows_total (0: off, sampling draws from the
+  /// batch as a whole). Each decoding step then draws one uniform u per row of the whole batch and
+  /// takes the first token whose cumulative probability exceeds u (inverse CDF), so a row's
+  /// tokens depend only on the seed and its index in the whole batch, not on which rows are
+  /// sampled with it (docs/scaling.md).
+  int64_t rows_total = 0;
+  int64_t row_offset = 0;
   const std::atomic<bool>* cancel = nullptr;  ///< checked between steps; stops early when set
 };
 
@@ -52,7 +60,13 @@ GenerateResult generate_text(const ModelConfig& cfg, const TensorMap& params, co
                              const std::vector<std::string>& prompts, const GenerateOptions& opt);
 
 /// Next-token choice from logits [B, V] as generate() makes it (greedy when temperature is 0).
+/// @p u: one uniform in [0, 1) per row for inverse-CDF sampling (GenerateOptions::rows_total),
+/// else undefined and the rows draw from @p gen.
 torch::Tensor sample_next(const torch::Tensor& logits, double temperature, double top_p,
-                          at::Generator& gen);
+                          at::Generator& gen, const torch::Tensor& u = {});
+
+/// The text of one sampled row as GenerateResult::texts holds it: @p ids decoded without
+/// specials, less the stop token when the row @p stopped on one.
+std::string response_text(const Tokenizer& tok, std::vector<int64_t> ids, bool stopped);
 
 }  // namespace dpg::model

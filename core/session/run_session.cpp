@@ -6,6 +6,7 @@
 #include "core/dpg/errors.h"
 #include "core/dpg/inner_trainer.h"
 #include "core/dpg/prompts.h"
+#include "core/dpg/rank_share.h"
 #include "core/dpg/run_memory.h"
 #include "core/log/log.h"
 #include "core/model/errors.h"
@@ -170,6 +171,24 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
       new RunSession(std::move(store), run_id, db_path, std::move(lease), std::move(run)));
 }
 
+void RunSession::join(engine::Collective* c) {
+  if (!c || c->world() <= 1) return;
+  engine::broadcast_text(*c, run_->inputs().config.to_json().dump());  // follow_run reads it
+  run_->set_collective(c);
+  run_->share_state();
+}
+
+void follow_run(engine::Collective& c, const plugin::PluginRegistry& plugins,
+                const std::atomic<bool>& stop, int64_t threads) {
+  const auto cfg =
+      config::RunConfig::from_json(nlohmann::json::parse(engine::broadcast_text(c, "")));
+  engine::DpgRun run(make_run_inputs(cfg, plugins));
+  run.set_collective(&c);
+  run.share_state();
+  use_run_threads(threads, cfg.threads);
+  while (!run.finished() && !run.agree_stop(stop.load())) run.step();
+}
+
 std::string RunSession::write_checkpoint(int64_t step) {
   const auto dir = checkpoint_dir(db_path_, run_id_);
   fs::create_directories(dir);
@@ -215,7 +234,7 @@ void RunSession::run_until(const std::atomic<bool>& stop,
   const auto& cfg = run_->inputs().config;
   try {
     while (!run_->finished()) {
-      if (stop.load()) break;
+      if (run_->agree_stop(stop.load())) break;  // every rank of a data-parallel run agrees
       engine::StepRecord rec;
       try {
         rec = run_->step(&stop);

@@ -49,6 +49,11 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
 /// estimate is of host memory). create() and resume() call it before they touch the store.
 void check_memory(const engine::RunInputs& in);
 
+/// A rank other than 0 of a data-parallel run: the config from rank 0, then the same steps as
+/// rank 0's session, until the run finishes or any rank stops (@p stop). Never opens the store.
+void follow_run(engine::Collective& c, const plugin::PluginRegistry& plugins,
+                const std::atomic<bool>& stop, int64_t threads = 0);
+
 class RunSession {
  public:
   /// A new run in the store (status "created"). Both this and resume() take the run's lease
@@ -66,6 +71,11 @@ class RunSession {
                                             const plugin::PluginRegistry& plugins,
                                             const std::vector<std::string>& sets = {},
                                             const std::string& device = {});
+
+  /// Makes this session rank 0 of a data-parallel run (engine::DpgRun::set_collective): the one
+  /// writer of the store, the lease and the checkpoints. Shares this session's θ and run position
+  /// with the other ranks, which drive a plain DpgRun (follow_run) and never open the store.
+  void join(engine::Collective* c);
 
   int64_t run_id() const { return run_id_; }
   const engine::DpgRun& run() const { return *run_; }

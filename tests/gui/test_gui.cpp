@@ -288,6 +288,30 @@ class TestGui : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(w.dashboard()->pointCount(), int(made + 1), 10000);
   }
 
+  /// The resource guard in the workbench: Start with settings far beyond this machine's memory
+  /// shows the refusal, with the numbers and what to lower, and stores no run.
+  void refuses_a_run_that_does_not_fit_in_memory() {
+    const QString db = db_dir_.filePath(QStringLiteral("memory.db"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    w.show();
+    auto cfg = dpg::config::load_preset("67-tiny");
+    cfg.grpo.prompts_per_step = 200000;  // 800 000 rollouts a step
+    cfg.grpo.minibatch_prompts = 200000;
+    w.runSetup()->setConfig(cfg);
+    QSignalSpy finished(w.engine(), &dpg::ui::EngineController::runFinished);
+    w.startRun();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60000);
+    const QString error = w.lastError();
+    QVERIFY2(error.contains(QStringLiteral("GiB of memory")) &&
+                 error.contains(QStringLiteral("is available")),
+             qPrintable(error));
+    QCOMPARE(finished.front().at(1).toString(), QStringLiteral("failed"));
+    QVERIFY(!w.engine()->isRunning());
+    if (QFile::exists(db))
+      QVERIFY(dpg::store::RunStore::open(db.toStdString(), true).list_runs().empty());
+  }
+
   /// A run started from a terminal with `dpg run` shows up in History as running, and opening it
   /// follows its curves, LM-head images and samples live from the store while the CLI process keeps
   /// writing.
