@@ -257,8 +257,9 @@ class TestDistributedRun : public QObject {
   void resumesWithAnotherWorldSize() {
     const QString a = db(QStringLiteral("cont1")), b = db(QStringLiteral("cont23"));
     auto resume = [](const QString& path, int world) {
-      QStringList r{QStringLiteral("resume"), QStringLiteral("1"),     QStringLiteral("--db"),
-                    path,                     QStringLiteral("--set"), QStringLiteral("grpo.steps=3"),
+      QStringList r{QStringLiteral("resume"),    QStringLiteral("1"),
+                    QStringLiteral("--db"),      path,
+                    QStringLiteral("--set"),     QStringLiteral("grpo.steps=3"),
                     QStringLiteral("--threads"), QStringLiteral("1")};
       if (world > 1) r << QStringLiteral("--world-size") << QString::number(world);
       return run_dpg(r);
@@ -271,9 +272,10 @@ class TestDistributedRun : public QObject {
     QCOMPARE(int(mixed.steps.size()), 3);
     QCOMPARE(mixed.theta.size(), one.theta.size());
     const Gap g = compare(mixed, one);
-    qInfo("made over 2 ranks, continued over 3, against one process: max|ΔΦ| %.3g, max|Δτ| %.3g, "
-          "max|Δθ| %.3g",
-          g.Phi, g.tau, g.theta);
+    qInfo(
+        "made over 2 ranks, continued over 3, against one process: max|ΔΦ| %.3g, max|Δτ| %.3g, "
+        "max|Δθ| %.3g",
+        g.Phi, g.tau, g.theta);
     QVERIFY(g.Phi <= 1e-10);
     QVERIFY(g.tau <= 1e-10);
     QVERIFY(g.theta <= 1e-10);
