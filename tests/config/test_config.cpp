@@ -241,8 +241,9 @@ class TestConfig : public QObject {
                             << "grpo.reward: must be one of dpg, naive (got 'best')";
     QTest::newRow("credit") << "grpo.credit=Token"
                             << "grpo.credit: must be one of sequence, token (got 'Token')";
-    QTest::newRow("precision") << "run.precision=fp16"
-                               << "run.precision: must be one of float32, bf16, tf32 (got 'fp16')";
+    QTest::newRow("precision")
+        << "run.precision=fp16"
+        << "run.precision: must be one of float32, bf16, tf32, float64 (got 'fp16')";
   }
   void enumSpellingsNameTheChoices() {
     QFETCH(QString, assignment);
