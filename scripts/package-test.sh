@@ -102,10 +102,15 @@ log "installed files only: the checkout is not inside the root, and no DPG_* var
 [[ ! -e "$R$ROOT" ]] || fail "the checkout path exists inside the root"
 got="$(as_user dpg --version)"
 [[ "$got" == "dpg $VERSION" ]] || fail "dpg --version said '$got', the package is $VERSION"
-as_user env QT_QPA_PLATFORM=offscreen dpg-workbench --version | grep -qF "$VERSION" || fail "dpg-workbench --version"
-if as_user ldd /usr/bin/dpg /usr/bin/dpg-workbench | grep -q "not found"; then fail "unresolved libraries"; fi
+# Each output is read whole before it is searched: `cmd | grep -q` under pipefail fails when grep's early exit
+# kills cmd with SIGPIPE.
+gui_version="$(as_user env QT_QPA_PLATFORM=offscreen dpg-workbench --version)"
+grep -qF "$VERSION" <<<"$gui_version" || fail "dpg-workbench --version said '$gui_version'"
+libs="$(as_user ldd /usr/bin/dpg /usr/bin/dpg-workbench)"
+if grep -q "not found" <<<"$libs"; then fail "unresolved libraries: $(grep "not found" <<<"$libs" | tr -s ' \t\n' ' ')"; fi
+libs="$(as_user ldd /usr/bin/dpg)"
 for lib in libtorch_cpu.so libc10.so; do  # resolved through the RUNPATH, $ORIGIN/../lib/dpg-workbench
-  as_user ldd /usr/bin/dpg | grep -Eq "$lib => /usr/(bin/\.\./)?lib/dpg-workbench/$lib " \
+  grep -Eq "$lib => /usr/(bin/\.\./)?lib/dpg-workbench/$lib " <<<"$libs" \
     || fail "$lib is not loaded from the bundled /usr/lib/dpg-workbench"
 done
 
@@ -143,7 +148,7 @@ grep -q "<launchable type=\"desktop-id\">$id.desktop</launchable>" "$R/usr/share
 if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$desktop" | grep -v hint: || true; fi
 appstreamcli validate --no-net "$R/usr/share/metainfo/$id.metainfo.xml" >/dev/null || fail "appstreamcli validate"
 for p in dpg dpg-workbench; do
-  zcat "$R/usr/share/man/man1/$p.1.gz" | grep -q '^\.TH' || fail "man page $p(1)"
+  grep -q '^\.TH' <<<"$(zcat "$R/usr/share/man/man1/$p.1.gz")" || fail "man page $p(1)"
 done
 
 log "apt purge: nothing may be left outside the user's home"

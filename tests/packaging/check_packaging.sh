@@ -41,7 +41,7 @@ subcommands() { "$bin/dpg" "$@" --help | awk '/^[A-Za-z]+:$/ { s = ($0 == "Subco
 check_sections() {
   local sub
   for sub in $(subcommands "$@"); do
-    zcat "$build/packaging/man/dpg.1.gz" | grep -qx ".SS \"dpg ${*:+$* }$sub\"" || fail "dpg(1) lacks 'dpg ${*:+$* }$sub'"
+    grep -qx ".SS \"dpg ${*:+$* }$sub\"" <<<"$(zcat "$build/packaging/man/dpg.1.gz")" || fail "dpg(1) lacks 'dpg ${*:+$* }$sub'"
     check_sections "$@" "$sub"
   done
 }
