@@ -12,7 +12,7 @@ if [ "$rc" -eq 0 ]; then
   echo "expect_device_failure: the test passed although $device is absent"
   exit 1
 fi
-if ! grep -q "FAIL.*DPG_TEST_DEVICE: run.device: $device asked for, but " <<<"$out"; then
+if ! printf '%s\n' "$out" | grep -q "FAIL.*DPG_TEST_DEVICE: run.device: $device asked for, but "; then
   echo "expect_device_failure: the failure does not name the absent device"
   exit 1
 fi
