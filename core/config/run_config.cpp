@@ -237,6 +237,34 @@ std::string pointer_of(const std::string& dotted) {
   return p;
 }
 
+// A --set path into objective.params may name an existing array element or the one just past the
+// end, never one further: the JSON library would fill the gap with nulls, so a large index (or a
+// number naming a new array's element) would allocate without bound. @p pointer: the JSON pointer
+// the path becomes (a key's own '/' separates levels too).
+void check_array_indices(const json& root, const std::string& key, const std::string& pointer) {
+  const json* node = &root;
+  for (size_t from = 1; from <= pointer.size();) {
+    const size_t slash = std::min(pointer.find('/', from), pointer.size());
+    const std::string token = pointer.substr(from, slash - from);
+    from = slash + 1;
+    const bool numeric = !token.empty() && std::all_of(token.begin(), token.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
+    const bool in_array = node && node->is_array();
+    if (numeric && (in_array || !node || node->is_null())) {
+      const size_t size = in_array ? node->size() : 0;
+      if (token.size() > 18 || std::stoull(token) > size)
+        fail(key, "cannot set: element " + token + " of an array of " + std::to_string(size) +
+                      " (at most one past its end)");
+      const size_t index = std::stoull(token);
+      node = index < size ? &(*node)[index] : nullptr;
+    } else if (node && node->is_object() && node->contains(token)) {
+      node = &(*node)[token];
+    } else {
+      node = nullptr;  // created by the assignment (or refused by it)
+    }
+  }
+}
+
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -514,8 +542,10 @@ void RunConfig::apply_override(const std::string& assignment) {
     json v = json::parse(text, nullptr, false);
     if (v.is_discarded()) v = text;
     if (!objective.params.is_object()) objective.params = json::object();
+    const std::string pointer = pointer_of(key.substr(params_prefix.size()));
+    check_array_indices(objective.params, key, pointer);
     try {
-      objective.params[json::json_pointer(pointer_of(key.substr(params_prefix.size())))] = v;
+      objective.params[json::json_pointer(pointer)] = v;
     } catch (const json::exception& e) {
       fail(key, std::string("cannot set: ") + e.what());
     }

@@ -10,6 +10,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -285,12 +286,15 @@ class GgufParser {
       fail(dims_at, "tensor '" + t.name + "' has " + std::to_string(n_dims) +
                         " dimensions (at most 4 allowed)");
     }
-    int64_t n = 1;
+    // n: the element count. spanned: the product of the dimensions other than 0, which must fit
+    // too (a tensor of shape [2^40, 0, 2^40] holds nothing, but no shape with that span is made).
+    int64_t n = 1, spanned = 1;
     for (uint32_t d = 0; d < n_dims; ++d) {
       const uint64_t at = pos_;
       const auto ne = read<uint64_t>("dimension of '" + t.name + "'");
       if (ne > uint64_t(std::numeric_limits<int64_t>::max()) ||
-          __builtin_mul_overflow(n, int64_t(ne), &n)) {
+          __builtin_mul_overflow(n, int64_t(ne), &n) ||
+          __builtin_mul_overflow(spanned, std::max<int64_t>(1, int64_t(ne)), &spanned)) {
         fail(at, "tensor '" + t.name + "' dimension " + std::to_string(ne) + " overflows");
       }
       t.ne.push_back(int64_t(ne));

@@ -137,6 +137,16 @@ class TestConfig : public QObject {
     QCOMPARE(c.objective.params.at("version").get<int>(), 2);
     c.apply_override(R"(objective.params={"source":"qr"})");
     QCOMPARE(c.objective.params, json({{"source", "qr"}}));
+    c.apply_override("objective.params.grid=[1,2]");
+    c.apply_override("objective.params.grid.2=3");  // one past the end appends
+    QCOMPARE(c.objective.params.at("grid"), json({1, 2, 3}));
+    // Further past the end would fill the gap with nulls (a huge index: without bound).
+    for (const char* far : {"objective.params.grid.1720000000=1", "objective.params.fresh.5=1"}) {
+      const auto why = error_of([&] { c.apply_override(far); });
+      QVERIFY2(why.find("cannot set: element") != std::string::npos, why.c_str());
+    }
+    QCOMPARE(c.objective.params.at("grid"), json({1, 2, 3}));
+    QVERIFY(!c.objective.params.contains("fresh"));
     c.apply_override("objective.kind=lmhead_norm");
     QVERIFY(c.objective.params.empty());  // a new kind drops the old kind's parameters
 
