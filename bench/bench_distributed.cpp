@@ -9,7 +9,7 @@
 //   RESULT world1_s=… world2_s=… efficiency2=… bytes_per_step=… comm_s_per_step=…
 // On a machine with fewer than 2 free cores the ranks share a core and the efficiency says so.
 #include "core/config/presets.h"
-#include "core/dist/gloo_collective.h"
+#include "core/dist/c10d_collective.h"
 #include "core/plugin/plugin_registry.h"
 #include "core/session/run_session.h"
 
@@ -103,14 +103,14 @@ int rank_main(const Options& o) {
   cfg.validate();
   plugin::PluginRegistry plugins;
   engine::DpgRun run(session::make_run_inputs(cfg, plugins));
-  std::unique_ptr<dist::GlooCollective> gloo;
+  std::unique_ptr<dist::C10dCollective> gloo;
   std::unique_ptr<Counting> counting;
   if (o.world > 1) {
     dist::Rendezvous rv;
     rv.rank = o.rank;
     rv.world = o.world;
     rv.file = o.store;
-    gloo = std::make_unique<dist::GlooCollective>(rv);
+    gloo = std::make_unique<dist::C10dCollective>(rv);
     counting = std::make_unique<Counting>(*gloo);
     run.set_collective(counting.get());
     run.share_state();

@@ -57,10 +57,11 @@ void explain_columns(session::RunSession& s, const config::RunConfig& cfg) {
 }
 
 /// @p threads: --threads, else the run's config decides (for a resumed run, the stored config's
-/// count).
-void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& plugins) {
+/// count), else @p host_share (a rank's share of its host's cores; 0: LibTorch's default).
+void drive(session::RunSession& s, int threads, int host_share,
+           const plugin::PluginRegistry& plugins) {
   const auto& cfg = s.run().inputs().config;
-  session::use_run_threads(threads, cfg.threads);
+  session::use_run_threads(threads, cfg.threads, host_share);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::fprintf(stderr, "run %ld: %s, %ld steps, database %s\n", long(s.run_id()), cfg.name.c_str(),
@@ -121,12 +122,15 @@ void drive(session::RunSession& s, int threads, const plugin::PluginRegistry& pl
 }
 
 /// Refuses, before any rank starts, a data-parallel run the ranks could not split: every rank
-/// needs an example of each inner step, and the ranks talk through Gloo on the CPU.
-void check_splittable(const config::RunConfig& cfg, int world) {
+/// needs an example of each inner step, and the ranks of one host each take their own GPU.
+void check_splittable(const config::RunConfig& cfg, int world, const HostPlace& place) {
   if (world <= 1) return;
-  if (!config::parse_device(cfg.run.device).is_cpu())
-    throw std::invalid_argument("--world-size: a data-parallel run runs on the CPU (Gloo), not " +
-                                cfg.run.device);
+  const auto device = config::parse_device(cfg.run.device);
+  if (device.is_cuda() && cfg.run.device != "cuda" && place.local_world > 1)
+    throw std::invalid_argument(
+        "--world-size: the ranks of one host each take their own GPU "
+        "(cuda:LOCAL_RANK): give run.device cuda, not " +
+        cfg.run.device);
   const int64_t fewest = std::min(cfg.inner_batch(), cfg.val_batch());
   if (fewest < world)
     throw std::invalid_argument("--world-size " + std::to_string(world) + ": each rank needs an " +
@@ -134,20 +138,13 @@ void check_splittable(const config::RunConfig& cfg, int world) {
                                 std::to_string(fewest) + " (inner or validation batch)");
 }
 
-/// The world size of this process's run: --world-size, else $WORLD_SIZE, else 1.
-int world_of(const RankArgs& r) {
-  if (r.world_size > 1) return r.world_size;
-  const char* w = std::getenv("WORLD_SIZE");
-  return w && *w ? std::max(1, std::atoi(w)) : 1;
-}
-
 /// A rank other than 0 follows rank 0's run; true when this process was one.
-bool followed(dist::GlooCollective* c, int threads) {
+bool followed(dist::C10dCollective* c, int threads, int host_share) {
   if (!c || c->rank() == 0) return false;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   plugin::PluginRegistry plugins;
-  session::follow_run(*c, plugins, g_stop, threads);
+  session::follow_run(*c, plugins, g_stop, threads, host_share);
   return true;
 }
 
@@ -161,30 +158,33 @@ void run_new(const RunArgs& a) {
   for (const auto& kv : a.sets) cfg.apply_override(kv);
   if (!a.device.empty()) cfg.run.device = a.device;
   cfg.validate();
-  check_splittable(cfg, world_of(a.ranks));
+  check_splittable(cfg, world_of(a.ranks), host_place(a.ranks));
   if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
+  const int host_share = place_on_host(a.ranks);
   const auto ranks = join_ranks(a.ranks);
-  if (followed(ranks.get(), a.threads)) return;
+  if (followed(ranks.get(), a.threads, host_share)) return;
   plugin::PluginRegistry plugins;
-  auto s = session::RunSession::create(cfg, preset,
-                                       a.db.empty() ? session::default_db_path() : a.db, plugins);
+  auto s =
+      session::RunSession::create(cfg, preset, a.db.empty() ? session::default_db_path() : a.db,
+                                  plugins, host_place(a.ranks).local_world);
   s->join(ranks.get());
-  drive(*s, a.threads, plugins);
+  drive(*s, a.threads, host_share, plugins);
 }
 
 void run_resume(const RunArgs& a) {
   if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
+  const int host_share = place_on_host(a.ranks);
   const auto ranks = join_ranks(a.ranks);
-  if (followed(ranks.get(), a.threads)) return;
+  if (followed(ranks.get(), a.threads, host_share)) return;
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db,
-                                       plugins, a.sets, a.device);
-  if (ranks) check_splittable(s->run().inputs().config, ranks->world());
+                                       plugins, a.sets, a.device, host_place(a.ranks).local_world);
+  if (ranks) check_splittable(s->run().inputs().config, ranks->world(), host_place(a.ranks));
   s->join(ranks.get());
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id),
                long(s->run().next_step()));
   for (const auto& kv : a.sets) std::fprintf(stderr, "  continuing with %s\n", kv.c_str());
-  drive(*s, a.threads, plugins);
+  drive(*s, a.threads, host_share, plugins);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "app/cli/ranks.h"
 
+#include "core/config/device.h"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -149,7 +151,33 @@ void launch_local_ranks(const RankArgs& a) {
   if (!end.failure.empty()) throw std::runtime_error("data parallel: " + end.failure);
 }
 
-std::unique_ptr<dist::GlooCollective> join_ranks(const RankArgs& a) {
+int world_of(const RankArgs& a) {
+  if (a.world_size > 1) return a.world_size;
+  return std::max(1, env_int("WORLD_SIZE"));
+}
+
+HostPlace host_place(const RankArgs& a) {
+  if (a.rank >= 0) return {a.rank, a.world_size};  // a local rank of --world-size N
+  const int world = world_of(a);
+  if (world <= 1) return {};
+  const int rank = env_int("RANK");
+  int local_rank = env_int("LOCAL_RANK");
+  if (local_rank < 0) local_rank = env_int("SLURM_LOCALID");
+  int local_world = env_int("LOCAL_WORLD_SIZE");
+  if (local_world < 1) local_world = env_int("SLURM_NTASKS_PER_NODE");
+  if (local_rank < 0) return {std::max(0, rank), world};  // no host split given: one host
+  return {local_rank, std::max(local_world, local_rank + 1)};
+}
+
+int place_on_host(const RankArgs& a) {
+  const HostPlace p = host_place(a);
+  if (p.local_world <= 1) return 0;
+  config::set_default_gpu(p.local_rank);
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, cores / p.local_world);
+}
+
+std::unique_ptr<dist::C10dCollective> join_ranks(const RankArgs& a) {
   dist::Rendezvous rv;
   if (a.rank >= 0) {
     rv.rank = a.rank;
@@ -161,11 +189,14 @@ std::unique_ptr<dist::GlooCollective> join_ranks(const RankArgs& a) {
     const char* host = std::getenv("MASTER_ADDR");
     rv.host = host && *host ? host : "127.0.0.1";
     if (env_int("MASTER_PORT") > 0) rv.port = env_int("MASTER_PORT");
+    // Under torchrun the agent already serves a TCPStore at MASTER_ADDR:MASTER_PORT, and says so.
+    const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE");
+    rv.serve = !(agent && std::string(agent) == "True");
     if (rv.rank < 0) throw std::invalid_argument("WORLD_SIZE is set but RANK is not");
   } else {
     return nullptr;
   }
-  return std::make_unique<dist::GlooCollective>(rv);
+  return std::make_unique<dist::C10dCollective>(rv);
 }
 
 }  // namespace dpg::cli

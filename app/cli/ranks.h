@@ -2,8 +2,8 @@
 #pragma once
 /// @file How a CLI command runs data parallel: `--world-size N` starts N local ranks of this
 /// executable itself; a rank started by torchrun, srun or the like reads RANK, WORLD_SIZE,
-/// MASTER_ADDR and MASTER_PORT instead (docs/scaling.md).
-#include "core/dist/gloo_collective.h"
+/// LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT instead (docs/scaling.md).
+#include "core/dist/c10d_collective.h"
 
 #include <CLI/CLI.hpp>
 
@@ -46,8 +46,26 @@ bool launched_rank();
 /// is named as hung and killed).
 void launch_local_ranks(const RankArgs& a);
 
+/// The world size of this process's run: --world-size, else $WORLD_SIZE, else 1.
+int world_of(const RankArgs& a);
+
+/// Where this rank sits on its host: LOCAL_RANK of LOCAL_WORLD_SIZE (torchrun; srun's
+/// SLURM_LOCALID and SLURM_NTASKS_PER_NODE stand in), the rank of --world-size's N for local
+/// ranks, 0 of 1 for one process. Without LOCAL_RANK, all ranks count as on one host.
+struct HostPlace {
+  int local_rank = 0;
+  int local_world = 1;
+};
+HostPlace host_place(const RankArgs& a);
+
+/// Places this rank on its host: "cuda" is its GPU cuda:LOCAL_RANK (config::set_default_gpu), and
+/// the intra-op threads it takes when neither --threads nor the config says are its share of the
+/// host's cores (returned; 0 for one process: LibTorch's default).
+int place_on_host(const RankArgs& a);
+
 /// This process's collective: a local rank's, one from the RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT
-/// environment, or none (one process).
-std::unique_ptr<dist::GlooCollective> join_ranks(const RankArgs& a);
+/// environment (joining torchrun's own store when TORCHELASTIC_USE_AGENT_STORE=True), or none (one
+/// process).
+std::unique_ptr<dist::C10dCollective> join_ranks(const RankArgs& a);
 
 }  // namespace dpg::cli

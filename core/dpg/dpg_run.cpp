@@ -110,9 +110,6 @@ const Objective& DpgRun::objective_at(int64_t step) const {
 }
 
 void DpgRun::set_collective(Collective* c) {
-  if (c && c->world() > 1 && !device_.is_cpu())
-    throw model::ConfigError("run.device: a data-parallel run runs on the CPU (Gloo), not on " +
-                             device_.str());
   coll_ = c && c->world() > 1 ? c : nullptr;
 }
 

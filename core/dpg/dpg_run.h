@@ -61,8 +61,8 @@ class DpgRun {
   /// Each rank samples its share of every batch of rollouts, trains its slice of each inner step
   /// and takes its slice of each update mini-batch; what each made is pooled, so every rank holds
   /// the same θ and returns the same records as one process would (to rounding). step() is then
-  /// not cancellable inside a step: stop between steps with agree_stop(). The run must be on the
-  /// CPU (Gloo); throws model::ConfigError otherwise.
+  /// not cancellable inside a step: stop between steps with agree_stop(). The collective carries
+  /// tensors on the run's device (dist::C10dCollective: Gloo on the host, NCCL on a GPU).
   void set_collective(Collective* c);
   /// Whether to stop before the next step: @p stop itself on one process; with a collective, true
   /// on every rank when any rank's @p stop is set.

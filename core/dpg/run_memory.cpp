@@ -101,14 +101,18 @@ int64_t available_memory() {
   return available;
 }
 
-std::string memory_refusal(const RunInputs& in, int64_t available) {
+std::string memory_refusal(const RunInputs& in, int64_t host_available, int ranks_on_host) {
   const auto& cfg = in.config;
   const RunMemory m = estimate_run_memory(cfg, in);
+  const int64_t available = host_available < 0 ? -1 : host_available / std::max(1, ranks_on_host);
   if (available < 0 || m.peak() <= available) return {};
   std::string line = "the run needs about " + gib(m.peak()) + " of memory (models " +
                      gib(m.models) + ", generation " + gib(m.generation) + ", reverse pass " +
                      gib(m.metagrad) + " with inner.schedule=" + schedule_name(m.schedule) +
-                     ", update " + gib(m.update) + ") but " + gib(available) + " is available";
+                     ", update " + gib(m.update) + ") but " + gib(host_available) + " is available";
+  if (ranks_on_host > 1)
+    line += " (" + gib(available) + " for each of the " + std::to_string(ranks_on_host) +
+            " ranks on this host)";
   // The settings that lower the peak without changing the method, one after another; each takes
   // the largest divisor of its batch after which the run fits or its part is no longer the largest.
   config::RunConfig fit = cfg;

@@ -30,7 +30,9 @@ int64_t available_memory();
 
 /// Empty when the run's peak fits @p available bytes (or @p available < 0: unknown). Else one line:
 /// the estimate by part, what is available, and settings that fit (the schedule, the micro-batch of
-/// the inner run, the update's minibatch), or what to lower when none does.
-std::string memory_refusal(const RunInputs& in, int64_t available);
+/// the inner run, the update's minibatch), or what to lower when none does. @p ranks_on_host ranks
+/// of a data-parallel run share the host: each may use 1/ranks_on_host of @p available (a rank's
+/// estimate is that of the whole batch, an upper bound for its share).
+std::string memory_refusal(const RunInputs& in, int64_t available, int ranks_on_host = 1);
 
 }  // namespace dpg::engine

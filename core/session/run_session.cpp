@@ -59,12 +59,13 @@ void delete_run(const std::string& db_path, int64_t run_id) {
   fs::remove(checkpoint_dir(db_path, run_id), ec);  // only if now empty
 }
 
-void check_memory(const engine::RunInputs& in) {
+void check_memory(const engine::RunInputs& in, int ranks_on_host) {
   if (const char* skip = std::getenv("DPG_SKIP_MEMORY_CHECK"); skip && *skip && *skip != '0')
     return;
   // The estimate is of host memory; a run on a GPU holds it there (too much is a CUDA error).
   if (!config::parse_device(in.config.run.device).is_cpu()) return;
-  if (auto why = engine::memory_refusal(in, engine::available_memory()); !why.empty())
+  if (auto why = engine::memory_refusal(in, engine::available_memory(), ranks_on_host);
+      !why.empty())
     throw std::runtime_error(why);
 }
 
@@ -107,10 +108,11 @@ RunSession::RunSession(store::RunStore store, int64_t run_id, std::string db_pat
 std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg,
                                                const std::string& preset,
                                                const std::string& db_path,
-                                               const plugin::PluginRegistry& plugins) {
+                                               const plugin::PluginRegistry& plugins,
+                                               int ranks_on_host) {
   auto run = std::make_unique<engine::DpgRun>(
       make_run_inputs(cfg, plugins));  // fail before touching the store
-  check_memory(run->inputs());
+  check_memory(run->inputs(), ranks_on_host);
   // A bare file name ("runs.db") has no folder to make: create_directories("") would throw.
   if (const auto dir = fs::path(db_path).parent_path(); !dir.empty()) fs::create_directories(dir);
   auto store = store::RunStore::open(db_path);
@@ -126,7 +128,7 @@ std::unique_ptr<RunSession> RunSession::create(const config::RunConfig& cfg,
 std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string& db_path,
                                                const plugin::PluginRegistry& plugins,
                                                const std::vector<std::string>& sets,
-                                               const std::string& device) {
+                                               const std::string& device, int ranks_on_host) {
   auto store = store::RunStore::open(db_path);
   auto info = store.run(run_id);
   RunLease lease;
@@ -156,7 +158,7 @@ std::unique_ptr<RunSession> RunSession::resume(int64_t run_id, const std::string
   }
   auto run = std::make_unique<engine::DpgRun>(
       make_run_inputs(cfg, plugins));  // fail before changing the store
-  check_memory(run->inputs());
+  check_memory(run->inputs(), ranks_on_host);
   if (resume_step > 0) run->load_checkpoint(resume_path);
   store.truncate_after(run_id, resume_step);
   if (!sets.empty()) {
@@ -179,13 +181,13 @@ void RunSession::join(engine::Collective* c) {
 }
 
 void follow_run(engine::Collective& c, const plugin::PluginRegistry& plugins,
-                const std::atomic<bool>& stop, int64_t threads) {
+                const std::atomic<bool>& stop, int64_t threads, int64_t fallback_threads) {
   const auto cfg =
       config::RunConfig::from_json(nlohmann::json::parse(engine::broadcast_text(c, "")));
   engine::DpgRun run(make_run_inputs(cfg, plugins));
   run.set_collective(&c);
   run.share_state();
-  use_run_threads(threads, cfg.threads);
+  use_run_threads(threads, cfg.threads, fallback_threads);
   while (!run.finished() && !run.agree_stop(stop.load())) run.step();
 }
 

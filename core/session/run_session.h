@@ -46,13 +46,15 @@ engine::RunInputs make_run_inputs(const config::RunConfig& cfg,
 /// The resource guard: throws std::runtime_error, one line with the numbers and the settings that
 /// would fit (engine::memory_refusal), when the run's estimated peak memory exceeds what the system
 /// has available. $DPG_SKIP_MEMORY_CHECK=1 turns it off, and a run on a GPU is not checked (the
-/// estimate is of host memory). create() and resume() call it before they touch the store.
-void check_memory(const engine::RunInputs& in);
+/// estimate is of host memory). create() and resume() call it before they touch the store, with
+/// the number of a data-parallel run's ranks on this host (@p ranks_on_host), which share it.
+void check_memory(const engine::RunInputs& in, int ranks_on_host = 1);
 
 /// A rank other than 0 of a data-parallel run: the config from rank 0, then the same steps as
 /// rank 0's session, until the run finishes or any rank stops (@p stop). Never opens the store.
+/// @p threads, @p fallback_threads: as use_run_threads's requested and fallback.
 void follow_run(engine::Collective& c, const plugin::PluginRegistry& plugins,
-                const std::atomic<bool>& stop, int64_t threads = 0);
+                const std::atomic<bool>& stop, int64_t threads = 0, int64_t fallback_threads = 0);
 
 class RunSession {
  public:
@@ -61,16 +63,18 @@ class RunSession {
   /// delete the run meanwhile.
   static std::unique_ptr<RunSession> create(const config::RunConfig& cfg, const std::string& preset,
                                             const std::string& db_path,
-                                            const plugin::PluginRegistry& plugins);
+                                            const plugin::PluginRegistry& plugins,
+                                            int ranks_on_host = 1);
   /// A stopped, failed or interrupted run, from its newest intact checkpoint (RunBusyError while
   /// another session holds it). @p sets (`key=value`) continue it with changed settings where they
   /// leave the steps up to that checkpoint as made (config/continuation.h), e.g. grpo.steps=2000
   /// for a finished run or a new objective stage; the store then holds the new config. A
   /// non-empty @p device (`dpg resume --device`) runs it on that device, unstored, as --threads.
+  /// @p ranks_on_host: as check_memory's.
   static std::unique_ptr<RunSession> resume(int64_t run_id, const std::string& db_path,
                                             const plugin::PluginRegistry& plugins,
                                             const std::vector<std::string>& sets = {},
-                                            const std::string& device = {});
+                                            const std::string& device = {}, int ranks_on_host = 1);
 
   /// Makes this session rank 0 of a data-parallel run (engine::DpgRun::set_collective): the one
   /// writer of the store, the lease and the checkpoints. Shares this session's θ and run position

@@ -294,6 +294,13 @@ class TestConfig : public QObject {
     }
     QVERIFY(dpg::config::parse_device("cuda:1") == c10::Device(c10::kCUDA, 1));
     QVERIFY(dpg::config::parse_device("cuda") == c10::Device(c10::kCUDA, 0));
+    // A data-parallel rank's "cuda" is its GPU cuda:LOCAL_RANK; an index stays as given.
+    dpg::config::set_default_gpu(3);
+    QVERIFY(dpg::config::parse_device("cuda") == c10::Device(c10::kCUDA, 3));
+    QVERIFY(dpg::config::parse_device("cuda:1") == c10::Device(c10::kCUDA, 1));
+    QVERIFY(dpg::config::parse_device("cpu").is_cpu());
+    dpg::config::set_default_gpu(0);
+    QVERIFY(dpg::config::parse_device("cuda") == c10::Device(c10::kCUDA, 0));
     const int64_t gpus = torch::cuda::is_available() ? torch::cuda::device_count() : 0;
     for (const std::string dev : {"cuda", "cuda:0", "cuda:7"}) {
       RunConfig d = RunConfig::from_json(json{{"run", {{"device", dev}}}});

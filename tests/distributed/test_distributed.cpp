@@ -2,7 +2,7 @@
 // Data-parallel metagradients over c10d's ProcessGroupGloo: N worker processes (this executable
 // started with --rank) against one process, float64, equal to ≤ 1e-10 in Φ, every τ_i (and τ_ij
 // with token credit) and φ_T; B not divisible by N included.
-#include "core/dist/gloo_collective.h"
+#include "core/dist/c10d_collective.h"
 #include "core/dpg/metagrad.h"
 #include "core/model/errors.h"
 #include "core/model/transformer.h"
@@ -90,7 +90,7 @@ int worker(int argc, char** argv) {
   }
   rv.timeout = std::chrono::seconds(240);
   try {
-    dist::GlooCollective coll(rv);
+    dist::C10dCollective coll(rv);
     auto r = run_case(case_named(name), &coll);
     torch::save(std::vector<torch::Tensor>{torch::tensor({r.Phi}, torch::kFloat64), r.tau,
                                            r.tau_tokens, r.params_T},

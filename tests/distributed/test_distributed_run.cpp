@@ -255,6 +255,35 @@ class TestDistributedRun : public QObject {
     QVERIFY(g.theta <= 1e-10);
   }
 
+  // torchrun itself (the .venv's torch.distributed.run): its agent serves the TCPStore, sets RANK,
+  // WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT, and says that its store
+  // is to be joined (TORCHELASTIC_USE_AGENT_STORE): rank 0 joins it as a client instead of serving.
+  void torchrunLaunchedRanks() {
+    const QString path = db(QStringLiteral("torchrun"));
+    const QString port = QString::number(20000 + (::getpid() + 7919) % 20000);
+    QStringList args{QStringLiteral("-m"),
+                     QStringLiteral("torch.distributed.run"),
+                     QStringLiteral("--nproc-per-node"),
+                     QStringLiteral("2"),
+                     QStringLiteral("--master-port"),
+                     port,
+                     QStringLiteral("--no-python"),
+                     test::bin_dir() + QStringLiteral("/dpg")};
+    args << run_args(path, 1, 3);
+    QProcess p;
+    p.start(test::venv_python(), args);
+    QVERIFY(p.waitForFinished(600000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err));
+    QVERIFY2(!err.contains(QStringLiteral("failed to bind")), qPrintable(err));
+    const Gap g = compare(read_run(path), one_);
+    qInfo("2 ranks from torchrun against 1: max|ΔΦ| %.3g, max|Δτ| %.3g, max|Δθ| %.3g", g.Phi, g.tau,
+          g.theta);
+    QVERIFY(g.Phi <= 1e-10);
+    QVERIFY(g.tau <= 1e-10);
+    QVERIFY(g.theta <= 1e-10);
+  }
+
   // A run made over 2 ranks continued over 3 (grpo.steps raised from 2 to 3) lands where the same
   // run made and continued in one process does: no state a rank holds depends on N.
   void resumesWithAnotherWorldSize() {

@@ -542,6 +542,12 @@ class TestLoop : public QObject {
     QVERIFY(m.models > 0 && m.generation > 0 && m.metagrad > 0 && m.update > 0);
     QVERIFY(engine::memory_refusal(in, m.peak()).empty());
     QVERIFY(engine::memory_refusal(in, -1).empty());  // unknown: no refusal
+    // Ranks of a data-parallel run on one host share it: 2 ranks need twice the peak.
+    QVERIFY(engine::memory_refusal(in, 2 * m.peak(), 2).empty());
+    const auto shared = engine::memory_refusal(in, 2 * m.peak() - 2, 2);
+    QVERIFY2(shared.find(" for each of the 2 ranks on this host)") != std::string::npos &&
+                 shared.find('\n') == std::string::npos,
+             shared.c_str());
 
     auto least = cfg;
     for (const char* kv :

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file engine::Collective over torch.distributed's c10d: a ProcessGroupGloo on CPU, joined
-/// through a FileStore (processes of one machine) or a TCPStore (MASTER_ADDR:MASTER_PORT).
+/// @file engine::Collective over torch.distributed's c10d. The ranks meet at a FileStore (processes
+/// of one machine) or a TCPStore (MASTER_ADDR:MASTER_PORT). Host tensors are summed over a
+/// ProcessGroupGloo; tensors on a GPU over a ProcessGroupNCCL when this LibTorch has NCCL (made at
+/// the first such sum), else over the Gloo group through host memory. docs/scaling.md.
 #include "core/dpg/collective.h"
 
 #include <chrono>
@@ -17,16 +19,23 @@ struct Rendezvous {
   std::string file;                   ///< a FileStore path shared by the ranks (local runs), or
   std::string host;                   ///< the TCPStore host (rank 0 serves it) and
   int port = 29500;                   ///< its port
+  bool serve = true;                  ///< rank 0 serves the TCPStore (false: torchrun's agent does)
   std::chrono::seconds timeout{300};  ///< a collective that waits longer fails
 };
 
-class GlooCollective : public engine::Collective {
+/// Whether this LibTorch was built with c10d's NCCL backend (a CUDA build's USE_C10D_NCCL).
+bool has_nccl();
+
+class C10dCollective : public engine::Collective {
  public:
   /// Joins the group; throws std::runtime_error naming the rendezvous when it cannot.
-  explicit GlooCollective(const Rendezvous& r);
-  ~GlooCollective() override;
+  explicit C10dCollective(const Rendezvous& r);
+  ~C10dCollective() override;
   int rank() const override { return rank_; }
   int world() const override { return world_; }
+  /// "gloo", or "gloo+nccl" once a sum on a GPU has made the NCCL group.
+  std::string backends() const;
+  /// Tensors may be on the host and on this rank's GPU, in one call.
   void all_reduce_sum(std::vector<torch::Tensor>& tensors) override;
 
  private:
