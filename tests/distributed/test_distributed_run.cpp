@@ -313,6 +313,18 @@ class TestDistributedRun : public QObject {
     QVERIFY(g.theta <= 1e-10);
   }
 
+  // Rank 0 fails of itself (its store cannot be made) after the ranks have joined: its own line is
+  // the only one, the exit code is 1, and neither the launcher nor rank 1 (which lost its peer)
+  // adds a line.
+  void rankZeroErrorIsTheOnlyLine() {
+    QString err;
+    const QString path = QStringLiteral("/proc/no-such-folder/run.db");
+    QCOMPARE(run_dpg(run_args(path, 2, 1), &err), 1);
+    QVERIFY2(err.startsWith(QStringLiteral("dpg: error: ")), qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("/proc/no-such-folder")), qPrintable(err));
+    QCOMPARE(err.trimmed().count(QLatin1Char('\n')), 0);
+  }
+
   // What the ranks could not split is refused before any starts, in one line.
   void refusesTooManyRanks() {
     QString err;
