@@ -158,28 +158,29 @@ void run_new(const RunArgs& a) {
   for (const auto& kv : a.sets) cfg.apply_override(kv);
   if (!a.device.empty()) cfg.run.device = a.device;
   cfg.validate();
-  check_splittable(cfg, world_of(a.ranks), host_place(a.ranks));
+  const HostPlace place = host_place(a.ranks);
+  check_splittable(cfg, world_of(a.ranks), place);
   if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
-  const int host_share = place_on_host(a.ranks);
+  const int host_share = place_on_host(place);
   const auto ranks = join_ranks(a.ranks);
   if (followed(ranks.get(), a.threads, host_share)) return;
   plugin::PluginRegistry plugins;
-  auto s =
-      session::RunSession::create(cfg, preset, a.db.empty() ? session::default_db_path() : a.db,
-                                  plugins, host_place(a.ranks).local_world);
+  auto s = session::RunSession::create(
+      cfg, preset, a.db.empty() ? session::default_db_path() : a.db, plugins, place.local_world);
   s->join(ranks.get());
   drive(*s, a.threads, host_share, plugins);
 }
 
 void run_resume(const RunArgs& a) {
   if (launches_ranks(a.ranks)) return launch_local_ranks(a.ranks);
-  const int host_share = place_on_host(a.ranks);
+  const HostPlace place = host_place(a.ranks);
+  const int host_share = place_on_host(place);
   const auto ranks = join_ranks(a.ranks);
   if (followed(ranks.get(), a.threads, host_share)) return;
   plugin::PluginRegistry plugins;
   auto s = session::RunSession::resume(a.run_id, a.db.empty() ? session::default_db_path() : a.db,
-                                       plugins, a.sets, a.device, host_place(a.ranks).local_world);
-  if (ranks) check_splittable(s->run().inputs().config, ranks->world(), host_place(a.ranks));
+                                       plugins, a.sets, a.device, place.local_world);
+  if (ranks) check_splittable(s->run().inputs().config, ranks->world(), place);
   s->join(ranks.get());
   std::fprintf(stderr, "resuming run %ld at step %ld\n", long(a.run_id),
                long(s->run().next_step()));

@@ -169,8 +169,7 @@ HostPlace host_place(const RankArgs& a) {
   return {local_rank, std::max(local_world, local_rank + 1)};
 }
 
-int place_on_host(const RankArgs& a) {
-  const HostPlace p = host_place(a);
+int place_on_host(const HostPlace& p) {
   if (p.local_world <= 1) return 0;
   config::set_default_gpu(p.local_rank);
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));

@@ -61,7 +61,7 @@ HostPlace host_place(const RankArgs& a);
 /// Places this rank on its host: "cuda" is its GPU cuda:LOCAL_RANK (config::set_default_gpu), and
 /// the intra-op threads it takes when neither --threads nor the config says are its share of the
 /// host's cores (returned; 0 for one process: LibTorch's default).
-int place_on_host(const RankArgs& a);
+int place_on_host(const HostPlace& p);
 
 /// This process's collective: a local rank's, one from the RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT
 /// environment (joining torchrun's own store when TORCHELASTIC_USE_AGENT_STORE=True), or none (one

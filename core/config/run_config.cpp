@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <set>
 
@@ -252,10 +253,10 @@ void check_array_indices(const json& root, const std::string& key, const std::st
     const bool in_array = node && node->is_array();
     if (numeric && (in_array || !node || node->is_null())) {
       const size_t size = in_array ? node->size() : 0;
-      if (token.size() > 18 || std::stoull(token) > size)
+      const size_t index = token.size() > 18 ? SIZE_MAX : size_t(std::stoull(token));
+      if (index > size)
         fail(key, "cannot set: element " + token + " of an array of " + std::to_string(size) +
                       " (at most one past its end)");
-      const size_t index = std::stoull(token);
       node = index < size ? &(*node)[index] : nullptr;
     } else if (node && node->is_object() && node->contains(token)) {
       node = &(*node)[token];

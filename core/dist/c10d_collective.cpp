@@ -65,14 +65,6 @@ c10::intrusive_ptr<c10d::Backend> make_nccl(const c10::intrusive_ptr<c10d::Store
 
 }  // namespace
 
-bool has_nccl() {
-#ifdef USE_C10D_NCCL
-  return true;
-#else
-  return false;
-#endif
-}
-
 C10dCollective::C10dCollective(const Rendezvous& r) : rank_(r.rank), world_(r.world) {
   if (r.world < 1 || r.rank < 0 || r.rank >= r.world) {
     throw std::runtime_error("data parallel: rank " + std::to_string(r.rank) +
@@ -91,10 +83,6 @@ C10dCollective::C10dCollective(const Rendezvous& r) : rank_(r.rank), world_(r.wo
 }
 
 C10dCollective::~C10dCollective() = default;
-
-std::string C10dCollective::backends() const {
-  return group_->nccl ? "gloo+nccl" : "gloo";
-}
 
 namespace {
 

@@ -23,9 +23,6 @@ struct Rendezvous {
   std::chrono::seconds timeout{300};  ///< a collective that waits longer fails
 };
 
-/// Whether this LibTorch was built with c10d's NCCL backend (a CUDA build's USE_C10D_NCCL).
-bool has_nccl();
-
 class C10dCollective : public engine::Collective {
  public:
   /// Joins the group; throws std::runtime_error naming the rendezvous when it cannot.
@@ -33,8 +30,6 @@ class C10dCollective : public engine::Collective {
   ~C10dCollective() override;
   int rank() const override { return rank_; }
   int world() const override { return world_; }
-  /// "gloo", or "gloo+nccl" once a sum on a GPU has made the NCCL group.
-  std::string backends() const;
   /// Tensors may be on the host and on this rank's GPU, in one call.
   void all_reduce_sum(std::vector<torch::Tensor>& tensors) override;
 
